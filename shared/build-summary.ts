@@ -1,0 +1,60 @@
+import { z } from 'zod'
+
+/** What `ascent inspect --json` prints and what the window shows for a dropped build (DESIGN.md fixes the keys). */
+export const Platform = z.enum(['IOS', 'TV_OS', 'MAC_OS', 'VISION_OS'])
+export type Platform = z.infer<typeof Platform>
+
+export const DeviceFamily = z.enum(['iphone', 'ipad', 'tv', 'watch', 'carplay', 'mac', 'vision'])
+export type DeviceFamily = z.infer<typeof DeviceFamily>
+
+export const ProfileType = z.enum(['app-store', 'ad-hoc', 'development', 'enterprise', 'none'])
+export type ProfileType = z.infer<typeof ProfileType>
+
+export const ProfileSummary = z.object({
+  type: ProfileType,
+  name: z.string(),
+  teamId: z.string(),
+  teamName: z.string(),
+  appIdName: z.string(),
+  /** ISO 8601 in UTC. */
+  expiresAt: z.string(),
+  applicationIdentifier: z.string().optional(),
+  matchesBundleId: z.boolean().optional(),
+})
+export type ProfileSummary = z.infer<typeof ProfileSummary>
+
+export const Problem = z.object({
+  severity: z.enum(['error', 'warning']),
+  /** Stable code, e.g. PROFILE_NOT_APP_STORE; tests and the UI match on it. */
+  code: z.string(),
+  /** Says what is wrong and how to fix it. */
+  message: z.string(),
+})
+export type Problem = z.infer<typeof Problem>
+
+export const BuildSummary = z.object({
+  file: z.string(),
+  kind: z.enum(['ipa', 'pkg']),
+  bundleId: z.string(),
+  version: z.string(),
+  buildNumber: z.string(),
+  platform: Platform,
+  minimumOSVersion: z.string().nullable(),
+  deviceFamilies: z.array(DeviceFamily),
+  sizeBytes: z.number().int().nonnegative(),
+  profile: ProfileSummary.nullable(),
+  extensions: z.array(z.object({ bundleId: z.string(), kind: z.string() })),
+  frameworks: z.array(z.string()),
+  problems: z.array(Problem),
+  /** CFBundleDisplayName or CFBundleName, when the build has one. */
+  displayName: z.string().nullable().optional(),
+  /** ITSAppUsesNonExemptEncryption from Info.plist; null when the build does not answer. */
+  usesNonExemptEncryption: z.boolean().nullable().optional(),
+  /** The app icon as a data: URL (PNG), when one could be read. */
+  iconDataUrl: z.string().nullable().optional(),
+})
+export type BuildSummary = z.infer<typeof BuildSummary>
+
+export function hasBlockingProblems(summary: Pick<BuildSummary, 'problems'>): boolean {
+  return summary.problems.some((p) => p.severity === 'error')
+}

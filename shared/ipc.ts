@@ -1,0 +1,234 @@
+import { z } from 'zod'
+import { BuildSummary, Platform, Problem } from './build-summary'
+import { AscentErrorShape } from './errors'
+import { Link, PublishEvent, RunOutcome, StepId } from './publish-events'
+import { ReleaseSettings } from './release-settings'
+
+/**
+ * The one contract between the window and the main process. Preload (Electron) and the web bridge
+ * are two transports of it; nothing else names a call. Arguments are validated with these schemas on
+ * the main side; results are typed by them.
+ */
+
+/** A file the user chose or dropped. `id` is what main accepts; `path` is shown only because the user chose it. */
+export const FileRef = z.object({ id: z.string().min(1), name: z.string(), path: z.string(), sizeBytes: z.number() })
+export type FileRef = z.infer<typeof FileRef>
+
+export const KeychainStatus = z.object({ available: z.boolean(), message: z.string().nullable() })
+export type KeychainStatus = z.infer<typeof KeychainStatus>
+
+export const ConnectionInfo = z.object({
+  /** sandbox: the built-in local App Store Connect; key: a stored key; env: APP_STORE_CONNECT_* variables. */
+  mode: z.enum(['sandbox', 'key', 'env']),
+  apiUrl: z.string(),
+  keyId: z.string().nullable(),
+  keyName: z.string().nullable(),
+  keychain: KeychainStatus,
+})
+export type ConnectionInfo = z.infer<typeof ConnectionInfo>
+
+export const KeyMetadata = z.object({
+  name: z.string(),
+  keyId: z.string(),
+  /** null for an individual key. */
+  issuerId: z.string().nullable(),
+  individual: z.boolean(),
+  createdAt: z.string(),
+  lastVerifiedAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+})
+export type KeyMetadata = z.infer<typeof KeyMetadata>
+
+const keyIdentity = {
+  name: z.string().min(1),
+  keyId: z.string().optional(),
+  issuerId: z.string().optional(),
+  individual: z.boolean().optional(),
+}
+export const AddKeyInput = z.discriminatedUnion('source', [
+  z.object({ source: z.literal('file'), file: FileRef, ...keyIdentity }),
+  z.object({ source: z.literal('pem'), pem: z.string().min(1), ...keyIdentity }),
+  z.object({ source: z.literal('fastlane'), file: FileRef, name: z.string().min(1) }),
+  z.object({ source: z.literal('discovered'), discoveredId: z.string(), ...keyIdentity }),
+])
+export type AddKeyInput = z.infer<typeof AddKeyInput>
+
+export const DiscoveredKey = z.object({ id: z.string(), keyId: z.string(), fileName: z.string(), folder: z.string() })
+export type DiscoveredKey = z.infer<typeof DiscoveredKey>
+
+export const BetaGroup = z.object({
+  id: z.string(),
+  name: z.string(),
+  isInternal: z.boolean(),
+  publicLinkEnabled: z.boolean().optional(),
+})
+export type BetaGroup = z.infer<typeof BetaGroup>
+
+export const AppInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  bundleId: z.string(),
+  platforms: z.array(Platform),
+  /** The version currently live or in progress, for suggestions (copyright) and the plan. */
+  currentVersion: z
+    .object({ id: z.string(), versionString: z.string(), state: z.string(), copyright: z.string().nullable() })
+    .nullable(),
+  suggestedCopyright: z.string().nullable(),
+  link: z.string(),
+})
+export type AppInfo = z.infer<typeof AppInfo>
+
+export const UploadMethod = z.enum(['auto', 'api', 'altool'])
+export type UploadMethod = z.infer<typeof UploadMethod>
+
+export const PublishOptions = z.object({
+  uploadMethod: UploadMethod,
+  /** 0 = do not wait for processing; steps that need a valid build are skipped and say so. */
+  processingTimeoutMs: z.number().int().nonnegative(),
+})
+export type PublishOptions = z.infer<typeof PublishOptions>
+export const defaultPublishOptions: PublishOptions = { uploadMethod: 'auto', processingTimeoutMs: 30 * 60_000 }
+
+export const PublishRequest = z.object({ file: FileRef, settings: ReleaseSettings, options: PublishOptions })
+export type PublishRequest = z.infer<typeof PublishRequest>
+
+export const PlanStep = z.object({
+  step: StepId,
+  title: z.string(),
+  /** What the step will do against live state, one sentence each ("Create version 2.4.0 (Scheduled …)"). */
+  actions: z.array(z.string()),
+  skipped: z.boolean(),
+})
+export type PlanStep = z.infer<typeof PlanStep>
+
+export const PublishPlan = z.object({
+  build: BuildSummary,
+  app: AppInfo.nullable(),
+  steps: z.array(PlanStep),
+  /** Preflight findings; any error means Publish is refused. */
+  problems: z.array(Problem),
+  /** An unfinished run of the same build and settings that Publish would resume. */
+  resumesRunId: z.string().nullable(),
+})
+export type PublishPlan = z.infer<typeof PublishPlan>
+
+export const StepRecord = z.object({
+  step: StepId,
+  status: z.enum(['pending', 'running', 'done', 'skipped', 'failed']),
+  summary: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  error: AscentErrorShape.nullable(),
+})
+export type StepRecord = z.infer<typeof StepRecord>
+
+export const RunRecord = z.object({
+  runId: z.string(),
+  fileName: z.string(),
+  bundleId: z.string(),
+  version: z.string(),
+  buildNumber: z.string(),
+  platform: Platform,
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  /** null while running. */
+  outcome: RunOutcome.nullable(),
+  message: z.string().nullable(),
+  steps: z.array(StepRecord),
+  links: z.array(Link),
+  /** True when Resume can pick this run up (failed, canceled or interrupted, file still there). */
+  resumable: z.boolean(),
+})
+export type RunRecord = z.infer<typeof RunRecord>
+
+export const ImportedConfig = z.object({
+  file: FileRef,
+  workflows: z.array(z.string()),
+  workflow: z.string().nullable(),
+  settings: ReleaseSettings.nullable(),
+  issues: z.array(z.object({ path: z.string(), message: z.string() })),
+})
+export type ImportedConfig = z.infer<typeof ImportedConfig>
+
+export const ExportedConfig = z.object({ text: z.string(), writtenTo: z.string().nullable() })
+export type ExportedConfig = z.infer<typeof ExportedConfig>
+
+const none = z.tuple([])
+const ok = z.object({ ok: z.literal(true) })
+
+/** Every call, once: its argument tuple and its result. */
+export const calls = {
+  getConnection: { args: none, result: ConnectionInfo },
+  chooseBuild: { args: none, result: FileRef.nullable() },
+  inspectBuild: { args: z.tuple([FileRef]), result: BuildSummary },
+  findApp: { args: z.tuple([z.string().min(1), Platform]), result: AppInfo.nullable() },
+  listBetaGroups: { args: z.tuple([z.string().min(1)]), result: z.array(BetaGroup) },
+  planPublish: { args: z.tuple([PublishRequest]), result: PublishPlan },
+  startPublish: { args: z.tuple([PublishRequest]), result: z.object({ runId: z.string() }) },
+  cancelPublish: { args: z.tuple([z.string()]), result: ok },
+  resumePublish: { args: z.tuple([z.string()]), result: z.object({ runId: z.string() }) },
+  listRuns: { args: none, result: z.array(RunRecord) },
+  getRun: { args: z.tuple([z.string()]), result: RunRecord },
+  keychainStatus: { args: none, result: KeychainStatus },
+  listKeys: { args: none, result: z.array(KeyMetadata) },
+  discoverKeys: { args: none, result: z.array(DiscoveredKey) },
+  addKey: { args: z.tuple([AddKeyInput]), result: KeyMetadata },
+  testKey: { args: z.tuple([z.string()]), result: KeyMetadata },
+  removeKey: { args: z.tuple([z.string()]), result: ok },
+  chooseConfigFile: { args: none, result: FileRef.nullable() },
+  importConfig: { args: z.tuple([FileRef, z.string().nullable()]), result: ImportedConfig },
+  exportConfig: {
+    args: z.tuple([z.object({ file: FileRef.nullable(), workflow: z.string().nullable(), settings: ReleaseSettings })]),
+    result: ExportedConfig,
+  },
+} as const
+
+export type Calls = typeof calls
+export type CallName = keyof Calls
+export type CallArgs<N extends CallName> = z.infer<Calls[N]['args']>
+export type CallResult<N extends CallName> = z.infer<Calls[N]['result']>
+export const CALL_NAMES = Object.keys(calls) as CallName[]
+
+/** What a transport carries back for a call. */
+export type CallReply<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: AscentErrorShape }
+
+/** Events main sends the window besides publish progress: menu commands, files opened from the OS. */
+export const AppEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('open-build'), file: FileRef }),
+  z.object({ type: z.literal('navigate'), screen: z.enum(['publish', 'history', 'keys']) }),
+  z.object({ type: z.literal('menu'), command: z.enum(['import-config', 'export-config']) }),
+])
+export type AppEvent = z.infer<typeof AppEvent>
+
+export const events = { publish: PublishEvent, app: AppEvent } as const
+export type EventName = keyof typeof events
+
+export type Unsubscribe = () => void
+
+/** A dropped or chosen file in the window: a DOM File in both transports. */
+export interface DroppedFile extends Blob {
+  readonly name: string
+}
+
+export type AscentCalls = { readonly [N in CallName]: (...args: CallArgs<N>) => Promise<CallResult<N>> }
+
+/** Exactly what the window sees as `window.ascent`. */
+export interface AscentApi extends AscentCalls {
+  readonly transport: 'electron' | 'web'
+  /** Turns a dropped or <input type=file> File into a FileRef main will accept. */
+  fileFromDrop(file: DroppedFile): Promise<FileRef>
+  onPublishEvent(listener: (event: PublishEvent) => void): Unsubscribe
+  onAppEvent(listener: (event: AppEvent) => void): Unsubscribe
+}
+
+/** The error a call rejects with in the window: the typed shape, as an Error. */
+export class AscentCallError extends Error {
+  readonly code: AscentErrorShape['code']
+  readonly detail: string | undefined
+  constructor(shape: AscentErrorShape) {
+    super(shape.message)
+    this.name = 'AscentCallError'
+    this.code = shape.code
+    this.detail = shape.detail
+  }
+}
