@@ -51,13 +51,20 @@ const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+/g
 
 /** Every log line, event and error message passes through this: no PEM block or token ever leaves. */
 export function redactSecrets(text: string): string {
-  return text.replace(PEM_BLOCK, '[private key redacted]').replace(BEARER, 'Bearer [redacted]').replace(JWT, '[token redacted]')
+  return text
+    .replace(PEM_BLOCK, '[private key redacted]')
+    .replace(BEARER, 'Bearer [redacted]')
+    .replace(JWT, '[token redacted]')
 }
 
 export function toErrorShape(error: unknown): AscentErrorShape {
   if (error instanceof AscentError) {
     const shape = error.toShape()
-    return { ...shape, message: redactSecrets(shape.message), ...(shape.detail ? { detail: redactSecrets(shape.detail) } : {}) }
+    return {
+      ...shape,
+      message: redactSecrets(shape.message),
+      ...(shape.detail ? { detail: redactSecrets(shape.detail) } : {}),
+    }
   }
   const message = error instanceof Error ? error.message : String(error)
   return { code: 'INTERNAL', message: redactSecrets(message) }

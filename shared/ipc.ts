@@ -11,7 +11,12 @@ import { ReleaseSettings } from './release-settings'
  */
 
 /** A file the user chose or dropped. `id` is what main accepts; `path` is shown only because the user chose it. */
-export const FileRef = z.object({ id: z.string().min(1), name: z.string(), path: z.string(), sizeBytes: z.number() })
+export const FileRef = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  path: z.string(),
+  sizeBytes: z.number(),
+})
 export type FileRef = z.infer<typeof FileRef>
 
 export const KeychainStatus = z.object({ available: z.boolean(), message: z.string().nullable() })
@@ -53,7 +58,12 @@ export const AddKeyInput = z.discriminatedUnion('source', [
 ])
 export type AddKeyInput = z.infer<typeof AddKeyInput>
 
-export const DiscoveredKey = z.object({ id: z.string(), keyId: z.string(), fileName: z.string(), folder: z.string() })
+export const DiscoveredKey = z.object({
+  id: z.string(),
+  keyId: z.string(),
+  fileName: z.string(),
+  folder: z.string(),
+})
 export type DiscoveredKey = z.infer<typeof DiscoveredKey>
 
 export const BetaGroup = z.object({
@@ -71,7 +81,12 @@ export const AppInfo = z.object({
   platforms: z.array(Platform),
   /** The version currently live or in progress, for suggestions (copyright) and the plan. */
   currentVersion: z
-    .object({ id: z.string(), versionString: z.string(), state: z.string(), copyright: z.string().nullable() })
+    .object({
+      id: z.string(),
+      versionString: z.string(),
+      state: z.string(),
+      copyright: z.string().nullable(),
+    })
     .nullable(),
   suggestedCopyright: z.string().nullable(),
   link: z.string(),
@@ -87,7 +102,10 @@ export const PublishOptions = z.object({
   processingTimeoutMs: z.number().int().nonnegative(),
 })
 export type PublishOptions = z.infer<typeof PublishOptions>
-export const defaultPublishOptions: PublishOptions = { uploadMethod: 'auto', processingTimeoutMs: 30 * 60_000 }
+export const defaultPublishOptions: PublishOptions = {
+  uploadMethod: 'auto',
+  processingTimeoutMs: 30 * 60_000,
+}
 
 export const PublishRequest = z.object({ file: FileRef, settings: ReleaseSettings, options: PublishOptions })
 export type PublishRequest = z.infer<typeof PublishRequest>
@@ -178,7 +196,9 @@ export const calls = {
   chooseConfigFile: { args: none, result: FileRef.nullable() },
   importConfig: { args: z.tuple([FileRef, z.string().nullable()]), result: ImportedConfig },
   exportConfig: {
-    args: z.tuple([z.object({ file: FileRef.nullable(), workflow: z.string().nullable(), settings: ReleaseSettings })]),
+    args: z.tuple([
+      z.object({ file: FileRef.nullable(), workflow: z.string().nullable(), settings: ReleaseSettings }),
+    ]),
     result: ExportedConfig,
   },
 } as const
@@ -190,7 +210,8 @@ export type CallResult<N extends CallName> = z.infer<Calls[N]['result']>
 export const CALL_NAMES = Object.keys(calls) as CallName[]
 
 /** What a transport carries back for a call. */
-export type CallReply<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: AscentErrorShape }
+export type CallReply<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: AscentErrorShape }
 
 /** Events main sends the window besides publish progress: menu commands, files opened from the OS. */
 export const AppEvent = z.discriminatedUnion('type', [

@@ -6,7 +6,15 @@ export const StepId = z.enum(['preflight', 'upload', 'processing', 'testflight',
 export type StepId = z.infer<typeof StepId>
 export const STEP_ORDER: readonly StepId[] = StepId.options
 
-export const RunOutcome = z.enum(['published', 'submitted-for-review', 'testflight', 'uploaded', 'failed', 'canceled', 'interrupted'])
+export const RunOutcome = z.enum([
+  'published',
+  'submitted-for-review',
+  'testflight',
+  'uploaded',
+  'failed',
+  'canceled',
+  'interrupted',
+])
 export type RunOutcome = z.infer<typeof RunOutcome>
 
 export const Link = z.object({ label: z.string(), url: z.string() })
@@ -29,9 +37,20 @@ export const PublishEvent = z.discriminatedUnion('type', [
     state: z.string().optional(),
     message: z.string().optional(),
   }),
-  z.object({ type: z.literal('step-finished'), ...base, step: StepId, summary: z.string(), skipped: z.boolean().optional() }),
+  z.object({
+    type: z.literal('step-finished'),
+    ...base,
+    step: StepId,
+    summary: z.string(),
+    skipped: z.boolean().optional(),
+  }),
   z.object({ type: z.literal('step-failed'), ...base, step: StepId, error: AscentErrorShape }),
-  z.object({ type: z.literal('log'), ...base, level: z.enum(['info', 'warn', 'error']), message: z.string() }),
+  z.object({
+    type: z.literal('log'),
+    ...base,
+    level: z.enum(['info', 'warn', 'error']),
+    message: z.string(),
+  }),
   z.object({
     type: z.literal('run-finished'),
     ...base,

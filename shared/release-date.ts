@@ -45,11 +45,24 @@ export function parseReleaseDate(value: string | Date): ParsedReleaseDate {
   const m = ISO_WITH_TIME.exec(text)
   if (!m) {
     if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
-      return { ok: false, reason: 'has no time: write the hour and the time zone, e.g. 2031-12-01T14:00:00+02:00' }
+      return {
+        ok: false,
+        reason: 'has no time: write the hour and the time zone, e.g. 2031-12-01T14:00:00+02:00',
+      }
     }
     return { ok: false, reason: 'is not an ISO 8601 date and time, e.g. 2031-12-01T14:00:00+02:00' }
   }
-  const [, y, mo, d, h, mi, s = '00', frac, offset] = m as unknown as [string, string, string, string, string, string, string?, string?, string?]
+  const [, y, mo, d, h, mi, s = '00', frac, offset] = m as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string?,
+    string?,
+    string?,
+  ]
   const year = Number(y)
   const month = Number(mo)
   const day = Number(d)
@@ -59,15 +72,24 @@ export function parseReleaseDate(value: string | Date): ParsedReleaseDate {
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
     return { ok: false, reason: `is not a calendar date (${y}-${mo}-${d})` }
   }
-  if (hour > 23 || minute > 59 || second > 59) return { ok: false, reason: `has an invalid time (${h}:${mi})` }
+  if (hour > 23 || minute > 59 || second > 59)
+    return { ok: false, reason: `has an invalid time (${h}:${mi})` }
   if (offset === undefined) {
-    return { ok: false, reason: 'has no time zone: add Z or an offset such as +02:00 (App Store Connect needs to know which 14:00 you mean)' }
+    return {
+      ok: false,
+      reason:
+        'has no time zone: add Z or an offset such as +02:00 (App Store Connect needs to know which 14:00 you mean)',
+    }
   }
   if (minute !== 0 || second !== 0 || (frac !== undefined && /[1-9]/.test(frac))) {
-    return { ok: false, reason: `is not on the hour (${h}:${mi}${s !== '00' ? ':' + s : ''}): App Store Connect accepts whole hours only, e.g. ${h}:00` }
+    return {
+      ok: false,
+      reason: `is not on the hour (${h}:${mi}${s !== '00' ? ':' + s : ''}): App Store Connect accepts whole hours only, e.g. ${h}:00`,
+    }
   }
   const offsetMinutes = parseOffset(offset)
-  if (Math.abs(offsetMinutes) > 14 * 60) return { ok: false, reason: `has an offset beyond ±14:00 (${offset})` }
+  if (Math.abs(offsetMinutes) > 14 * 60)
+    return { ok: false, reason: `has an offset beyond ±14:00 (${offset})` }
   const epochMs = Date.UTC(year, month - 1, day, hour) - offsetMinutes * 60_000
   const iso = `${y}-${mo}-${d}T${h}:00:00${formatOffset(offsetMinutes)}`
   return { ok: true, iso, epochMs, offsetMinutes }
@@ -101,7 +123,8 @@ export type ZonedHour =
  */
 export function zonedHourToIso(date: string, hour: number, timeZone: string): ZonedHour {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date)
-  if (!m || !Number.isInteger(hour) || hour < 0 || hour > 23) return { ok: false, reason: 'needs a date YYYY-MM-DD and an hour 0–23' }
+  if (!m || !Number.isInteger(hour) || hour < 0 || hour > 23)
+    return { ok: false, reason: 'needs a date YYYY-MM-DD and an hour 0–23' }
   const [, y, mo, d] = m as unknown as [string, string, string, string]
   const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), hour)
   const candidates = new Set<number>()
@@ -113,7 +136,10 @@ export function zonedHourToIso(date: string, hour: number, timeZone: string): Zo
     .sort((a, b) => a - b)
   const instant = matches[0]
   if (instant === undefined) {
-    return { ok: false, reason: `${date} ${pad(hour)}:00 does not exist in ${timeZone} (clocks jump forward that night)` }
+    return {
+      ok: false,
+      reason: `${date} ${pad(hour)}:00 does not exist in ${timeZone} (clocks jump forward that night)`,
+    }
   }
   const offset = zoneOffsetMinutes(timeZone, instant)
   return { ok: true, iso: `${y}-${mo}-${d}T${pad(hour)}:00:00${formatOffset(offset)}`, epochMs: instant }

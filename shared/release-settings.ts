@@ -52,7 +52,8 @@ export interface SettingsIssue {
   readonly message: string
 }
 
-type FieldKind = 'boolean' | 'string' | 'string-list' | 'release-type' | 'date' | 'boolean-or-keep' | 'auth' | 'credential'
+type FieldKind =
+  'boolean' | 'string' | 'string-list' | 'release-type' | 'date' | 'boolean-or-keep' | 'auth' | 'credential'
 
 /** Keys of `publishing.app_store_connect`, Codemagic's and Ascent's own (what_to_test, uses_non_exempt_encryption). */
 const FIELDS = {
@@ -130,7 +131,10 @@ export function parseReleaseSettings(raw: unknown, options: ValidateOptions = {}
   const at = (key: string): string => `${base}.${key}`
   const issues: SettingsIssue[] = []
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    return { ok: false, issues: [{ path: base, message: `must be a mapping of settings, found ${describe(raw)}` }] }
+    return {
+      ok: false,
+      issues: [{ path: base, message: `must be a mapping of settings, found ${describe(raw)}` }],
+    }
   }
   const settings: { -readonly [K in keyof ReleaseSettings]: ReleaseSettings[K] } = {
     ...defaultReleaseSettings,
@@ -142,7 +146,10 @@ export function parseReleaseSettings(raw: unknown, options: ValidateOptions = {}
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     if (!(key in FIELDS)) {
       const hint = suggest(key, SETTINGS_KEYS)
-      issues.push({ path: at(key), message: `unknown key "${key}"${hint ? `: did you mean "${hint}"?` : ''}` })
+      issues.push({
+        path: at(key),
+        message: `unknown key "${key}"${hint ? `: did you mean "${hint}"?` : ''}`,
+      })
       continue
     }
     const kind: FieldKind = FIELDS[key as SettingsKey]
@@ -154,7 +161,11 @@ export function parseReleaseSettings(raw: unknown, options: ValidateOptions = {}
       case 'boolean-or-keep': {
         if (kind === 'boolean-or-keep' && value === null) break
         if (typeof value !== 'boolean') {
-          wrong(kind === 'boolean' ? 'true or false' : 'true or false (or leave it out to keep the current setting)')
+          wrong(
+            kind === 'boolean'
+              ? 'true or false'
+              : 'true or false (or leave it out to keep the current setting)',
+          )
           break
         }
         const target: Record<string, keyof ReleaseSettings> = {
@@ -211,7 +222,10 @@ export function parseReleaseSettings(raw: unknown, options: ValidateOptions = {}
       }
       case 'auth': {
         if (value !== 'integration') {
-          issues.push({ path: at(key), message: `must be "integration" (the key named by integrations.app_store_connect), found ${describe(value)}` })
+          issues.push({
+            path: at(key),
+            message: `must be "integration" (the key named by integrations.app_store_connect), found ${describe(value)}`,
+          })
           break
         }
         settings.auth = 'integration'
@@ -220,7 +234,8 @@ export function parseReleaseSettings(raw: unknown, options: ValidateOptions = {}
       case 'credential':
         // Codemagic's older inline credentials: accepted so existing files stay valid; the key itself
         // comes from APP_STORE_CONNECT_* variables or the keychain, never from this file.
-        if (typeof value !== 'string') wrong('text (usually an environment variable like $APP_STORE_CONNECT_KEY_IDENTIFIER)')
+        if (typeof value !== 'string')
+          wrong('text (usually an environment variable like $APP_STORE_CONNECT_KEY_IDENTIFIER)')
         break
     }
   }
@@ -248,17 +263,21 @@ export function parseReleaseSettings(raw: unknown, options: ValidateOptions = {}
   } else if (settings.releaseType === 'SCHEDULED' && settings.submitToAppStore) {
     issues.push({
       path: at('earliest_release_date'),
-      message: 'is required when release_type is SCHEDULED: add the date and hour, e.g. 2031-12-01T14:00:00+02:00',
+      message:
+        'is required when release_type is SCHEDULED: add the date and hour, e.g. 2031-12-01T14:00:00+02:00',
     })
   }
   if (settings.expireBuildSubmittedForReview && !settings.submitToTestflight) {
     issues.push({
       path: at('expire_build_submitted_for_review'),
-      message: 'only applies with submit_to_testflight: true (it withdraws the build in beta review to make room for this one)',
+      message:
+        'only applies with submit_to_testflight: true (it withdraws the build in beta review to make room for this one)',
     })
   }
 
-  return issues.length > 0 ? { ok: false, issues } : { ok: true, settings: ReleaseSettings.parse(settings) as ReleaseSettings, issues: [] }
+  return issues.length > 0
+    ? { ok: false, issues }
+    : { ok: true, settings: ReleaseSettings.parse(settings) as ReleaseSettings, issues: [] }
 }
 
 /** The snake_case mapping written back to codemagic.yaml; keys at their default are left out. */
@@ -271,7 +290,8 @@ export function settingsToYamlSection(settings: ReleaseSettings): Record<string,
   if (settings.whatToTest) section.what_to_test = settings.whatToTest
   if (settings.submitToAppStore) section.submit_to_app_store = true
   if (settings.cancelPreviousSubmissions) section.cancel_previous_submissions = true
-  if (settings.releaseType !== 'MANUAL' || settings.submitToAppStore) section.release_type = settings.releaseType
+  if (settings.releaseType !== 'MANUAL' || settings.submitToAppStore)
+    section.release_type = settings.releaseType
   if (settings.earliestReleaseDate) section.earliest_release_date = settings.earliestReleaseDate
   if (settings.copyright) section.copyright = settings.copyright
   if (settings.phasedRelease !== null) section.phased_release = settings.phasedRelease

@@ -42,7 +42,10 @@ export function printJson(value: unknown): void {
 }
 
 /** Runs a command body, mapping any error to one line and its exit code. */
-export async function runCommand(body: () => Promise<number | void>, subject?: () => string | undefined): Promise<never> {
+export async function runCommand(
+  body: () => Promise<number | void>,
+  subject?: () => string | undefined,
+): Promise<never> {
   try {
     const code = await body()
     process.exit(code ?? ExitCode.ok)

@@ -1,7 +1,9 @@
 import type { Command } from 'commander'
+import { registerConfigCommand } from './config'
 
 /**
- * Each command lives in its own module (inspect, config, sandbox, keys, upload, publish, groups, runs, web)
- * and exports `register<Name>Command(program)`; they are added here.
+ * Each command lives in its own module and exports `register<Name>Command(program)`; they are added here.
  */
-export function registerCommands(_program: Command): void {}
+export function registerCommands(program: Command): void {
+  registerConfigCommand(program)
+}

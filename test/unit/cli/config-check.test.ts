@@ -1,0 +1,88 @@
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { runCli } from '../../support/cli'
+
+let dir: string
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ascent-config-'))
+})
+
+async function file(name: string, text: string): Promise<string> {
+  const path = join(dir, name)
+  await writeFile(path, text)
+  return path
+}
+
+describe('ascent config check', () => {
+  it('exits 0 and says valid for a good file', async () => {
+    const path = await file(
+      'ok.yaml',
+      'workflows:\n  w:\n    publishing:\n      app_store_connect:\n        auth: integration\n        release_type: MANUAL\n',
+    )
+    const result = await runCli(['config', 'check', path, '--json'])
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout)).toMatchObject({ valid: true, errors: [] })
+  })
+
+  it('exits 2 with every error as { path, message }', async () => {
+    const path = await file(
+      'bad.yaml',
+      'workflows:\n  w:\n    publishing:\n      app_store_connect:\n        release_type: NOPE\n        submit_to_testfligth: true\n',
+    )
+    const result = await runCli(['config', 'check', path, '--json'])
+    expect(result.code).toBe(2)
+    const out = JSON.parse(result.stdout) as { valid: boolean; errors: { path: string; message: string }[] }
+    expect(out.valid).toBe(false)
+    expect(out.errors.map((e) => e.path)).toEqual([
+      'workflows.w.publishing.app_store_connect.release_type',
+      'workflows.w.publishing.app_store_connect.submit_to_testfligth',
+    ])
+  })
+
+  it('prints human errors on stderr without --json', async () => {
+    const path = await file(
+      'bad.yaml',
+      'workflows:\n  w:\n    publishing:\n      app_store_connect:\n        phased_release: sometimes\n',
+    )
+    const result = await runCli(['config', 'check', path])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('phased_release: must be true or false')
+  })
+
+  it('chooses a workflow with --workflow', async () => {
+    const text =
+      'workflows:\n  a:\n    publishing:\n      app_store_connect:\n        release_type: NOPE\n  b:\n    publishing:\n      app_store_connect:\n        submit_to_testflight: true\n'
+    const path = await file('two.yaml', text)
+    expect((await runCli(['config', 'check', path])).code).toBe(2)
+    expect((await runCli(['config', 'check', path, '--workflow', 'b'])).code).toBe(0)
+  })
+
+  it.each([
+    ['a missing file', async () => join(dir, 'nope.yaml'), /no such file/],
+    [
+      'a directory',
+      async () => {
+        const d = join(dir, 'sub')
+        await mkdir(d)
+        return d
+      },
+      /is a directory/,
+    ],
+  ])('refuses %s with one line and exit 2', async (_name, make, reason) => {
+    const path = await make()
+    const result = await runCli(['config', 'check', path])
+    expect(result.code).toBe(2)
+    expect(result.stderr.trim().split('\n')).toHaveLength(1)
+    expect(result.stderr).toMatch(reason)
+    expect(result.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('reports malformed YAML with its line, exit 2, no stack', async () => {
+    const path = await file('broken.yaml', 'workflows:\n  w:\n    publishing: [\n')
+    const result = await runCli(['config', 'check', path, '--json'])
+    expect(result.code).toBe(2)
+    expect(JSON.parse(result.stdout).errors[0].message).toMatch(/line \d+, column \d+/)
+  })
+})
