@@ -1,9 +1,11 @@
 import type { Command } from 'commander'
 import { registerConfigCommand } from './config'
+import { registerKeysCommand } from './keys'
 
 /**
  * Each command lives in its own module and exports `register<Name>Command(program)`; they are added here.
  */
 export function registerCommands(program: Command): void {
   registerConfigCommand(program)
+  registerKeysCommand(program)
 }

@@ -1,0 +1,156 @@
+import { promises as fs } from 'node:fs'
+import path from 'node:path'
+import type { Command } from 'commander'
+import { AscentError } from '../../../shared/errors'
+import type { AddKeyInput, FileRef, KeyMetadata } from '../../../shared/ipc'
+import { configDir } from '../../keys/config-dir'
+import { createKeyService, type KeyService } from '../../keys/key-service'
+import { createKeytarStore } from '../../keys/keytar-store'
+import { ExitCode, printError, printJson, runCommand } from '../cli-output'
+
+interface AddOptions {
+  name: string
+  keyId?: string
+  issuerId?: string
+  individual?: boolean
+  privateKeyPath?: string
+  privateKeyStdin?: boolean
+  fastlaneJson?: string
+}
+
+function keyService(apiUrl?: string): KeyService {
+  return createKeyService({ store: createKeytarStore(), configDir: configDir(), apiUrl })
+}
+
+export function registerKeysCommand(program: Command): void {
+  const keys = program
+    .command('keys')
+    .description(
+      'App Store Connect API keys: private keys in the OS keychain, details in the config directory',
+    )
+
+  keys
+    .command('add')
+    .description('Store an App Store Connect API key (.p8) in the OS keychain')
+    .requiredOption(
+      '--name <name>',
+      'a name for the key (codemagic.yaml integrations.app_store_connect refers to it)',
+    )
+    .option('--key-id <id>', 'the key id (taken from AuthKey_<KEYID>.p8 or the fastlane JSON when omitted)')
+    .option('--issuer-id <id>', 'the issuer id of a team key')
+    .option('--individual', 'an individual key (no issuer id)')
+    .option('--private-key-path <file>', 'the .p8 file')
+    .option('--private-key-stdin', 'read the .p8 text from standard input')
+    .option('--fastlane-json <file>', "fastlane's API key JSON (key_id, issuer_id, key or key_filepath)")
+    .action((options: AddOptions) =>
+      runCommand(async () => {
+        const metadata = await keyService().add(await addInput(options))
+        process.stdout.write(
+          `stored key "${metadata.name}" (${metadata.keyId}) in the OS keychain; check it with: ascent keys test ${metadata.keyId}\n`,
+        )
+      }),
+    )
+
+  keys
+    .command('list')
+    .description('List stored keys (never their private keys)')
+    .option('--json', 'print an array of key metadata')
+    .action((options: { json?: boolean }) =>
+      runCommand(async () => {
+        const list = await keyService().list()
+        if (options.json) printJson(list)
+        else if (list.length === 0) process.stdout.write('no keys stored; add one with: ascent keys add\n')
+        else for (const key of list) process.stdout.write(describe(key) + '\n')
+      }),
+    )
+
+  keys
+    .command('test')
+    .description('Sign a token with a stored key and call App Store Connect (ASCENT_API_URL or --api-url)')
+    .argument('<key-id>', 'the stored key id')
+    .option('--api-url <url>', 'App Store Connect base URL (default ASCENT_API_URL, else Apple)')
+    .action((keyId: string, options: { apiUrl?: string }) =>
+      runCommand(async () => {
+        const { metadata, error } = await keyService(options.apiUrl).check(keyId)
+        if (error) {
+          printError(error)
+          return error.code === 'NETWORK' || error.code === 'ASC_ERROR' || error.code === 'FORBIDDEN'
+            ? ExitCode.appStoreConnect
+            : ExitCode.failure
+        }
+        process.stdout.write(`key "${metadata.name}" (${metadata.keyId}) works\n`)
+      }),
+    )
+
+  keys
+    .command('remove')
+    .description('Delete a stored key from the OS keychain and the key list')
+    .argument('<key-id>', 'the stored key id')
+    .action((keyId: string) =>
+      runCommand(async () => {
+        await keyService().remove(keyId)
+        process.stdout.write(`removed key ${keyId}\n`)
+      }),
+    )
+}
+
+async function addInput(options: AddOptions): Promise<AddKeyInput> {
+  const sources = [options.privateKeyPath, options.privateKeyStdin, options.fastlaneJson].filter(
+    Boolean,
+  ).length
+  if (sources !== 1)
+    throw new AscentError(
+      'BAD_INPUT',
+      'keys add: give exactly one of --private-key-path, --private-key-stdin, --fastlane-json',
+    )
+  if (options.fastlaneJson) {
+    if (options.keyId || options.issuerId || options.individual)
+      throw new AscentError(
+        'BAD_INPUT',
+        `${options.fastlaneJson}: the fastlane JSON carries the key and issuer ids; drop --key-id, --issuer-id and --individual`,
+      )
+    return { source: 'fastlane', name: options.name, file: await fileRef(options.fastlaneJson) }
+  }
+  if (options.issuerId && options.individual)
+    throw new AscentError('BAD_INPUT', 'keys add: give --issuer-id for a team key or --individual, not both')
+  if (!options.issuerId && !options.individual)
+    throw new AscentError('BAD_INPUT', 'keys add: give --issuer-id ID (team key) or --individual')
+  const identity = {
+    name: options.name,
+    keyId: options.keyId,
+    issuerId: options.issuerId,
+    individual: options.individual === true,
+  }
+  if (options.privateKeyPath)
+    return { source: 'file', file: await fileRef(options.privateKeyPath), ...identity }
+  return { source: 'pem', pem: await readStdin(), ...identity }
+}
+
+async function fileRef(file: string): Promise<FileRef> {
+  const absolute = path.resolve(file)
+  const size = await fs
+    .stat(absolute)
+    .then((s) => s.size)
+    .catch(() => 0)
+  return { id: absolute, name: path.basename(absolute), path: absolute, sizeBytes: size }
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('paste the .p8 text, then press Ctrl-D\n')
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  const text = Buffer.concat(chunks).toString('utf8')
+  if (!text.trim())
+    throw new AscentError('BAD_KEY', 'standard input was empty; pipe the .p8 file into --private-key-stdin')
+  return text
+}
+
+function describe(key: KeyMetadata): string {
+  const issuer = key.individual ? 'individual key' : `issuer ${key.issuerId}`
+  const state = key.lastError
+    ? `last test failed: ${key.lastError}`
+    : key.lastVerifiedAt
+      ? `verified ${key.lastVerifiedAt}`
+      : 'not tested yet'
+  return `${key.keyId}  ${key.name}  (${issuer})  ${state}`
+}
