@@ -1,0 +1,80 @@
+import { z } from 'zod'
+import { AscentError, toErrorShape } from '../../shared/errors'
+import { calls, type CallName, type CallReply, type CallResult } from '../../shared/ipc'
+import { APP_STORE_CALLS, appStoreCalls, type AppStoreCall } from './calls/app-store'
+import { BUILDS_CALLS, buildsCalls, type BuildsCall } from './calls/builds'
+import { CONFIG_CALLS, configCalls, type ConfigCall } from './calls/config'
+import { KEYS_CALLS, keysCalls, type KeysCall } from './calls/keys'
+import { PUBLISH_CALLS, publishCalls, type PublishCall } from './calls/publish'
+import type { AscentServices, CallContext, CallHandlers } from './types'
+
+/** The contract's calls grouped by area; each transport registers the areas (electron/ipc has one module per area). */
+export const CALL_AREAS = {
+  builds: BUILDS_CALLS,
+  appStore: APP_STORE_CALLS,
+  publish: PUBLISH_CALLS,
+  keys: KEYS_CALLS,
+  config: CONFIG_CALLS,
+} as const
+
+// Compile-time proof that the areas cover the contract: a call added to shared/ipc.ts without an area fails here.
+type Covered = BuildsCall | AppStoreCall | PublishCall | KeysCall | ConfigCall
+const everyCallHasAnArea: [Exclude<CallName, Covered>] extends [never] ? true : false = true
+void everyCallHasAnArea
+
+/** Every call of the contract, implemented over the services; the same object serves IPC and the web bridge. */
+export function createCallHandlers(services: AscentServices): CallHandlers {
+  return {
+    ...buildsCalls(services),
+    ...appStoreCalls(services),
+    ...publishCalls(services),
+    ...keysCalls(services),
+    ...configCalls(services),
+  }
+}
+
+export function isCallName(name: unknown): name is CallName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(calls, name)
+}
+
+type AnyHandler = (ctx: CallContext, ...args: readonly unknown[]) => Promise<unknown>
+
+/**
+ * The boundary every transport goes through: validates the arguments against the contract, runs the
+ * handler, and re-parses the result with the contract's schema — which also strips any key the schema
+ * does not declare, so a service that returned more (a private key, a token) cannot leak it.
+ * Never throws: errors become the typed shape, redacted.
+ */
+export async function dispatchCall<N extends CallName>(
+  handlers: CallHandlers,
+  name: N,
+  rawArgs: unknown,
+  ctx: CallContext,
+): Promise<CallReply<CallResult<N>>> {
+  try {
+    if (!isCallName(name)) throw new AscentError('BAD_INPUT', `${String(name)} is not a call Ascent knows.`)
+    const spec = calls[name]
+    const args = spec.args.safeParse(rawArgs)
+    if (!args.success) {
+      throw new AscentError(
+        'BAD_INPUT',
+        `${name}: the arguments do not match the contract: ${z.prettifyError(args.error).replace(/\n/g, '; ')}`,
+      )
+    }
+    const handler = handlers[name] as unknown as AnyHandler
+    const value = await handler(ctx, ...(args.data as readonly unknown[]))
+    const result = spec.result.safeParse(value)
+    if (!result.success) {
+      throw new AscentError(
+        'INTERNAL',
+        `${name} produced a result outside the contract; this is a bug in Ascent.`,
+        {
+          detail: z.prettifyError(result.error),
+        },
+      )
+    }
+    return { ok: true, value: result.data as CallResult<N> }
+  } catch (error) {
+    return { ok: false, error: toErrorShape(error) }
+  }
+}

@@ -1,0 +1,111 @@
+import type { BuildSummary, Platform } from '../../shared/build-summary'
+import type {
+  AddKeyInput,
+  AppInfo,
+  BetaGroup,
+  CallArgs,
+  CallName,
+  CallResult,
+  ConnectionInfo,
+  DiscoveredKey,
+  ExportedConfig,
+  FileRef,
+  ImportedConfig,
+  KeychainStatus,
+  KeyMetadata,
+  PublishOptions,
+  PublishPlan,
+  RunRecord,
+} from '../../shared/ipc'
+import type { ReleaseSettings } from '../../shared/release-settings'
+import type { EventHub } from './event-hub'
+import type { FileRegistry } from './file-registry'
+
+/** What a file picker is for; the Electron dialog filters by it. */
+export type PickKind = 'build' | 'config'
+
+/** What the transport knows about the caller and can do for it. */
+export interface CallContext {
+  /**
+   * Opens the OS file picker (Electron's dialog) and returns the chosen path, or null when the person
+   * cancelled. Absent where there is no picker (the web bridge: the page uses <input type=file> + fileFromDrop).
+   */
+  readonly pickFile?: (kind: PickKind) => Promise<string | null>
+}
+
+export type CallHandler<N extends CallName> = (
+  ctx: CallContext,
+  ...args: CallArgs<N>
+) => Promise<CallResult<N>>
+export type CallHandlers = { readonly [N in CallName]: CallHandler<N> }
+
+/** A contract type with its FileRef replaced by the registered path (services never see ids). */
+type WithFilePath<T> = T extends { readonly file: FileRef }
+  ? Omit<T, 'file'> & { readonly filePath: string }
+  : T
+export type KeyAddRequest = WithFilePath<AddKeyInput>
+
+export interface BuildService {
+  inspect(path: string): Promise<BuildSummary>
+}
+
+export interface ConnectionService {
+  /** Which App Store Connect Ascent talks to, and with which key; starts the sandbox when nothing else is set. */
+  info(): Promise<ConnectionInfo>
+}
+
+export interface KeysService {
+  keychainStatus(): Promise<KeychainStatus>
+  list(): Promise<readonly KeyMetadata[]>
+  discover(): Promise<readonly DiscoveredKey[]>
+  add(input: KeyAddRequest): Promise<KeyMetadata>
+  test(keyId: string): Promise<KeyMetadata>
+  remove(keyId: string): Promise<void>
+}
+
+export interface AppStoreService {
+  findApp(bundleId: string, platform: Platform): Promise<AppInfo | null>
+  listBetaGroups(appId: string): Promise<readonly BetaGroup[]>
+}
+
+/** A publish request as the pipeline receives it: the build's real path plus what the window sent. */
+export interface PublishJob {
+  readonly file: FileRef
+  readonly filePath: string
+  readonly settings: ReleaseSettings
+  readonly options: PublishOptions
+}
+
+/** The pipeline (electron/publish, pipeline helper). Its progress goes to `AscentServices.events` ('publish'). */
+export interface PublisherService {
+  plan(job: PublishJob): Promise<PublishPlan>
+  start(job: PublishJob): Promise<{ readonly runId: string }>
+  cancel(runId: string): Promise<void>
+  resume(runId: string): Promise<{ readonly runId: string }>
+  listRuns(): Promise<readonly RunRecord[]>
+  getRun(runId: string): Promise<RunRecord>
+}
+
+export interface ConfigService {
+  importConfig(path: string, workflow: string | null): Promise<Omit<ImportedConfig, 'file'>>
+  /** Writes into `path` when given (comments kept), else only renders the text. */
+  exportConfig(
+    path: string | null,
+    workflow: string | null,
+    settings: ReleaseSettings,
+  ): Promise<ExportedConfig>
+}
+
+/** Everything the contract's handlers need; built once by createServices for both main.ts and `ascent web`. */
+export interface AscentServices {
+  readonly files: FileRegistry
+  readonly events: EventHub
+  readonly builds: BuildService
+  readonly connection: ConnectionService
+  readonly keys: KeysService
+  readonly appStore: AppStoreService
+  /** null until electron/publish lands: its calls answer INTERNAL "not available yet". */
+  readonly publisher: PublisherService | null
+  readonly config: ConfigService | null
+  close(): Promise<void>
+}
