@@ -252,4 +252,18 @@ export class AscentCallError extends Error {
     this.code = shape.code
     this.detail = shape.detail
   }
+  /**
+   * Errors lose their class crossing a boundary: Electron's contextBridge keeps only an Error's message,
+   * so preload rejects with the plain shape `{ name: 'AscentCallError', code, message, detail }`, and the
+   * web bridge's shim has its own copy of this class. Both still pass `instanceof AscentCallError`.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (typeof value !== 'object' || value === null) return false
+    const candidate = value as { name?: unknown; code?: unknown; message?: unknown }
+    return (
+      candidate.name === 'AscentCallError' &&
+      typeof candidate.code === 'string' &&
+      typeof candidate.message === 'string'
+    )
+  }
 }
