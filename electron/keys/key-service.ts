@@ -31,6 +31,16 @@ export interface KeyServiceOptions {
   readonly resolveFile?: (file: FileRef) => string
 }
 
+type WithFilePath<T> = T extends { readonly file: FileRef }
+  ? Omit<T, 'file'> & { readonly filePath: string }
+  : never
+
+/**
+ * What `add` accepts: the IPC input (a FileRef, resolved through `resolveFile`) or the same with the file
+ * already resolved to a path (the CLI, and the shell's call handlers after their file registry).
+ */
+export type AddKeyRequest = AddKeyInput | WithFilePath<AddKeyInput>
+
 export interface KeyTestResult {
   readonly metadata: KeyMetadata
   /** null when App Store Connect accepted the key. */
@@ -40,7 +50,7 @@ export interface KeyTestResult {
 export interface KeyService {
   list(): Promise<KeyMetadata[]>
   /** Adding a key id that is already stored replaces its key and details (keeping createdAt) and clears its last test. */
-  add(input: AddKeyInput): Promise<KeyMetadata>
+  add(input: AddKeyRequest): Promise<KeyMetadata>
   discover(): Promise<DiscoveredKey[]>
   /** Signs a token and reads one app; the outcome is stored in the metadata and returned. */
   test(keyId: string): Promise<KeyMetadata>
@@ -97,18 +107,21 @@ export function createKeyService(options: KeyServiceOptions): KeyService {
     })
   }
 
+  const pathOf = (input: { file: FileRef } | { filePath: string }): string =>
+    'filePath' in input ? path.resolve(input.filePath) : resolveFile(input.file)
+
   async function material(
-    input: AddKeyInput,
+    input: AddKeyRequest,
   ): Promise<{ pem: string; source: string; keyId?: string; issuerId?: string | null }> {
     switch (input.source) {
       case 'pem':
         return { pem: input.pem, source: 'the pasted key' }
       case 'file': {
-        const file = resolveFile(input.file)
+        const file = pathOf(input)
         return { pem: await readKeyFile(file), source: file, keyId: keyIdFromFileName(file) ?? undefined }
       }
       case 'fastlane': {
-        const file = resolveFile(input.file)
+        const file = pathOf(input)
         const key = await readFastlaneKeyJson(file)
         return { pem: key.pem, source: file, keyId: key.keyId, issuerId: key.issuerId }
       }
@@ -122,7 +135,7 @@ export function createKeyService(options: KeyServiceOptions): KeyService {
   }
 
   function identity(
-    input: AddKeyInput,
+    input: AddKeyRequest,
     fromSource: { keyId?: string; issuerId?: string | null },
   ): { keyId: string; issuerId: string | null } {
     const givenKeyId = input.source === 'fastlane' ? undefined : input.keyId?.trim() || undefined

@@ -1,10 +1,9 @@
-import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import type { Command } from 'commander'
 import { AscentError } from '../../../shared/errors'
-import type { AddKeyInput, FileRef, KeyMetadata } from '../../../shared/ipc'
+import type { KeyMetadata } from '../../../shared/ipc'
 import { configDir } from '../../keys/config-dir'
-import { createKeyService, type KeyService } from '../../keys/key-service'
+import { createKeyService, type AddKeyRequest, type KeyService } from '../../keys/key-service'
 import { createKeytarStore } from '../../keys/keytar-store'
 import { ExitCode, printError, printJson, runCommand } from '../cli-output'
 
@@ -94,7 +93,7 @@ export function registerKeysCommand(program: Command): void {
     )
 }
 
-async function addInput(options: AddOptions): Promise<AddKeyInput> {
+async function addInput(options: AddOptions): Promise<AddKeyRequest> {
   const sources = [options.privateKeyPath, options.privateKeyStdin, options.fastlaneJson].filter(
     Boolean,
   ).length
@@ -109,7 +108,7 @@ async function addInput(options: AddOptions): Promise<AddKeyInput> {
         'BAD_INPUT',
         `${options.fastlaneJson}: the fastlane JSON carries the key and issuer ids; drop --key-id, --issuer-id and --individual`,
       )
-    return { source: 'fastlane', name: options.name, file: await fileRef(options.fastlaneJson) }
+    return { source: 'fastlane', name: options.name, filePath: path.resolve(options.fastlaneJson) }
   }
   if (options.issuerId && options.individual)
     throw new AscentError('BAD_INPUT', 'keys add: give --issuer-id for a team key or --individual, not both')
@@ -122,17 +121,8 @@ async function addInput(options: AddOptions): Promise<AddKeyInput> {
     individual: options.individual === true,
   }
   if (options.privateKeyPath)
-    return { source: 'file', file: await fileRef(options.privateKeyPath), ...identity }
+    return { source: 'file', filePath: path.resolve(options.privateKeyPath), ...identity }
   return { source: 'pem', pem: await readStdin(), ...identity }
-}
-
-async function fileRef(file: string): Promise<FileRef> {
-  const absolute = path.resolve(file)
-  const size = await fs
-    .stat(absolute)
-    .then((s) => s.size)
-    .catch(() => 0)
-  return { id: absolute, name: path.basename(absolute), path: absolute, sizeBytes: size }
 }
 
 async function readStdin(): Promise<string> {
