@@ -58,7 +58,8 @@ export interface KeysService {
   keychainStatus(): Promise<KeychainStatus>
   list(): Promise<readonly KeyMetadata[]>
   discover(): Promise<readonly DiscoveredKey[]>
-  add(input: KeyAddRequest): Promise<KeyMetadata>
+  /** A FileRef inside is resolved through the FileRegistry (unknown id: BAD_INPUT). */
+  add(input: AddKeyInput): Promise<KeyMetadata>
   test(keyId: string): Promise<KeyMetadata>
   remove(keyId: string): Promise<void>
 }
