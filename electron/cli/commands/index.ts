@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { registerConfigCommand } from './config'
+import { registerInspectCommand } from './inspect'
 import { registerKeysCommand } from './keys'
 
 /**
@@ -7,5 +8,6 @@ import { registerKeysCommand } from './keys'
  */
 export function registerCommands(program: Command): void {
   registerConfigCommand(program)
+  registerInspectCommand(program)
   registerKeysCommand(program)
 }

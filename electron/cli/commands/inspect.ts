@@ -1,0 +1,77 @@
+import type { Command } from 'commander'
+import type { BuildSummary } from '../../../shared/build-summary'
+import { inspectBuild } from '../../ipa'
+import { printJson, runCommand } from '../cli-output'
+
+function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB']
+  let value = bytes
+  let unit = 0
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000
+    unit += 1
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`
+}
+
+/** A short aligned summary: label column, then the facts a person checks before uploading. */
+export function formatBuildSummary(summary: BuildSummary): string {
+  const profile = summary.profile
+  const rows: [string, string][] = [
+    ['App', `${summary.displayName ? `${summary.displayName}  ` : ''}${summary.bundleId}`],
+    ['Version', `${summary.version} (${summary.buildNumber})`],
+    [
+      'Platform',
+      `${summary.platform}  ${summary.deviceFamilies.join(', ')}${summary.minimumOSVersion ? `  min ${summary.minimumOSVersion}` : ''}`,
+    ],
+    [
+      'Profile',
+      profile
+        ? `${profile.type}  "${profile.name}"  team ${profile.teamName} (${profile.teamId})  expires ${profile.expiresAt.slice(0, 10)}`
+        : summary.kind === 'pkg'
+          ? 'not read (inside the package payload)'
+          : 'none',
+    ],
+    [
+      'Extensions',
+      summary.extensions.length
+        ? summary.extensions.map((e) => `${e.bundleId} (${e.kind})`).join(', ')
+        : 'none',
+    ],
+    [
+      'Frameworks',
+      summary.frameworks.length ? `${summary.frameworks.length}: ${summary.frameworks.join(', ')}` : 'none',
+    ],
+    ['Size', `${formatBytes(summary.sizeBytes)} ${summary.kind}`],
+  ]
+  const width = Math.max(...rows.map(([label]) => label.length)) + 2
+  const lines = rows.map(([label, value]) => label.padEnd(width) + value)
+  if (summary.problems.length === 0) {
+    lines.push('Problems'.padEnd(width) + 'none')
+  } else {
+    lines.push('Problems')
+    for (const problem of summary.problems)
+      lines.push(
+        `  ${problem.severity === 'error' ? 'error  ' : 'warning'}  ${problem.code}: ${problem.message}`,
+      )
+  }
+  return lines.join('\n') + '\n'
+}
+
+export function registerInspectCommand(program: Command): void {
+  program
+    .command('inspect')
+    .description('Read an .ipa or .pkg and say what it is and what App Store Connect would reject')
+    .argument('<file>', 'the .ipa or .pkg')
+    .option('--json', 'print one JSON object (the BuildSummary)')
+    .action((file: string, options: { json?: boolean }) =>
+      runCommand(
+        async () => {
+          const summary = await inspectBuild(file)
+          if (options.json) printJson(summary)
+          else process.stdout.write(formatBuildSummary(summary))
+        },
+        () => file,
+      ),
+    )
+}
