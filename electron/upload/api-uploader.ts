@@ -1,0 +1,436 @@
+import { stat } from 'node:fs/promises'
+import path from 'node:path'
+import { AscentError } from '../../shared/errors'
+import type {
+  BuildUploadApi,
+  BuildUploadFileRecord,
+  BuildUploadRecord,
+  UploadOperation,
+} from './build-upload-api'
+import { hashFile, type ChecksumAlgorithm, type ChecksumMode, type FileChecksum } from './checksum'
+import { createJournalStore, type JournalStore, type UploadJournal } from './journal'
+import { createPartSender, type PartOutcome, type PartSender } from './part-sender'
+import { createProgressMeter } from './progress'
+import type { UploadBuild, UploadOptions, UploadResult, Uploader } from './types'
+
+export interface ApiUploaderOptions {
+  readonly api: BuildUploadApi
+  /** Where the resume journal lives (the pipeline passes its run directory); without it nothing is resumable. */
+  readonly journalDir?: string
+  /** Parts in flight at once. */
+  readonly concurrency?: number
+  /** Attempts per part before the upload fails (the first try included). */
+  readonly partAttempts?: number
+  readonly retryBaseMs?: number
+  readonly retryMaxMs?: number
+  readonly pollIntervalMs?: number
+  /** How long Apple may take to accept the committed file (state leaves PROCESSING). */
+  readonly pollTimeoutMs?: number
+  /** 'none' commits without a checksum (Apple accepts that); default 'worker'. */
+  readonly checksum?: ChecksumMode | 'none'
+  /** Refresh an operation this long before its `expiration` instead of sending it. */
+  readonly expiryMarginMs?: number
+  readonly partSender?: PartSender
+  readonly readChunkBytes?: number
+  readonly now?: () => number
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+  readonly random?: () => number
+  /** Called after each part Apple acknowledged (and after it is journaled): logs, tests, the kill-and-resume proof. */
+  readonly onPartDone?: (part: {
+    readonly offset: number
+    readonly length: number
+    readonly partNumber: number | null
+  }) => void
+}
+
+const UTI = { ipa: 'com.apple.ipa', pkg: 'com.apple.pkg' } as const
+
+function canceled(): AscentError {
+  return new AscentError('CANCELED', 'the upload was canceled; run it again to send only the missing parts')
+}
+
+export function sleepWithSignal(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(canceled())
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    const onAbort = (): void => {
+      clearTimeout(timer)
+      reject(canceled())
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+function describeStateErrors(errors: BuildUploadRecord['errors']): string {
+  return errors.map((e) => (e.code ? `${e.code}: ${e.description}` : e.description)).join('; ')
+}
+
+/** Apple's own words (e.g. "90189: Redundant Binary Upload…") are the message; they name the fix. */
+function failedUpload(record: {
+  readonly id: string
+  readonly errors: BuildUploadRecord['errors']
+}): AscentError {
+  const text = describeStateErrors(record.errors)
+  return new AscentError(
+    'ASC_ERROR',
+    `App Store Connect rejected the upload${text ? `: ${text}` : ' without giving a reason'}`,
+    { detail: `buildUpload ${record.id}` },
+  )
+}
+
+/**
+ * Uploads with App Store Connect's Build Upload API (app-store-connect-api.md §3): create the buildUpload,
+ * reserve the file, PUT each byte range from disk (several at once), commit with the checksum, wait until
+ * Apple accepted or refused it. Every acknowledged part is journaled so a new run sends only what is missing.
+ */
+export function createApiUploader(options: ApiUploaderOptions): Uploader {
+  const api = options.api
+  const concurrency = Math.max(1, options.concurrency ?? 4)
+  const partAttempts = Math.max(1, options.partAttempts ?? 5)
+  const retryBaseMs = options.retryBaseMs ?? 500
+  const retryMaxMs = options.retryMaxMs ?? 16_000
+  const pollIntervalMs = options.pollIntervalMs ?? 5000
+  const pollTimeoutMs = options.pollTimeoutMs ?? 30 * 60_000
+  const checksumMode = options.checksum ?? 'worker'
+  const expiryMarginMs = options.expiryMarginMs ?? 30_000
+  const now = options.now ?? Date.now
+  const sleep = options.sleep ?? sleepWithSignal
+  const random = options.random ?? Math.random
+
+  async function upload(build: UploadBuild, uploadOptions: UploadOptions = {}): Promise<UploadResult> {
+    const signal = uploadOptions.signal
+    if (signal?.aborted) throw canceled()
+    if (!build.appId) {
+      throw new AscentError(
+        'BAD_INPUT',
+        `no App Store Connect app id for ${build.bundleId}: the Build Upload API needs the app record; create it in App Store Connect first`,
+      )
+    }
+    const appId = build.appId
+    let info
+    try {
+      info = await stat(build.file)
+    } catch (error) {
+      throw new AscentError('BAD_BUILD', `${build.file}: cannot be read (${(error as Error).message})`, {
+        cause: error,
+      })
+    }
+    const fileSize = info.size
+    const fileIdentity = { path: path.resolve(build.file), size: fileSize, mtimeMs: info.mtimeMs }
+    const journalStore: JournalStore | null = options.journalDir
+      ? createJournalStore(options.journalDir)
+      : null
+    const meter = createProgressMeter({ bytesTotal: fileSize, onProgress: uploadOptions.onProgress })
+    meter.flush('preparing')
+
+    let journal = await loadMatchingJournal(journalStore, build, fileIdentity)
+    const save = async (next: UploadJournal): Promise<void> => {
+      journal = next
+      if (journalStore) await journalStore.write(next)
+    }
+
+    // 1. The buildUpload: reuse the journaled one when Apple still has it.
+    let buildUpload: BuildUploadRecord | null = null
+    if (journal) {
+      buildUpload = await api.readBuildUpload(journal.buildUploadId, signal)
+      if (buildUpload?.state === 'FAILED') throw failedUpload(buildUpload)
+      if (buildUpload?.state === 'COMPLETE') {
+        meter.update(fileSize)
+        meter.flush('verifying')
+        return { method: 'api', buildUploadId: buildUpload.id }
+      }
+      if (buildUpload === null) journal = null
+    }
+    if (buildUpload === null || journal === null) {
+      buildUpload = await api.createBuildUpload(
+        { appId, version: build.version, buildNumber: build.buildNumber, platform: build.platform },
+        signal,
+      )
+      await save({
+        version: 1,
+        file: fileIdentity,
+        bundleId: build.bundleId,
+        buildVersion: build.version,
+        buildNumber: build.buildNumber,
+        buildUploadId: buildUpload.id,
+        buildUploadFileId: null,
+        doneParts: [],
+        committed: false,
+      })
+    }
+    const buildUploadId = buildUpload.id
+    let current: UploadJournal = journal ?? failInternal('journal missing after create')
+
+    if (!current.committed) {
+      // 2. The file reservation, reused on resume: its operations come fresh with each read.
+      let fileRecord: BuildUploadFileRecord | null = null
+      if (current.buildUploadFileId)
+        fileRecord = await api.readBuildUploadFile(current.buildUploadFileId, signal)
+      if (fileRecord === null) {
+        fileRecord = await api.createBuildUploadFile(
+          {
+            buildUploadId,
+            fileName: path.basename(build.file),
+            fileSize,
+            uti: UTI[build.kind],
+            assetType: 'ASSET',
+          },
+          signal,
+        )
+        current = { ...current, buildUploadFileId: fileRecord.id, doneParts: [] }
+        await save(current)
+      }
+      if (fileRecord.deliveryState === 'FAILED') throw failedUpload(fileRecord)
+      const alreadyDelivered =
+        fileRecord.deliveryState === 'UPLOAD_COMPLETE' || fileRecord.deliveryState === 'COMPLETE'
+
+      if (!alreadyDelivered) {
+        // 3. Checksum on its own read of the file, concurrently with the parts (performance-facts.md).
+        // SHA-256 unless Apple names MD5: it is the cheaper of the two here.
+        const algorithm: ChecksumAlgorithm = fileRecord.checksumAlgorithm ?? 'SHA_256'
+        const hashAbort = new AbortController()
+        const onOuterAbort = (): void => hashAbort.abort()
+        signal?.addEventListener('abort', onOuterAbort, { once: true })
+        const checksumPromise: Promise<FileChecksum | null> =
+          checksumMode === 'none'
+            ? Promise.resolve(null)
+            : hashFile(build.file, algorithm, { signal: hashAbort.signal, mode: checksumMode })
+        // A failure elsewhere must not leave an unhandled rejection behind.
+        checksumPromise.catch(() => undefined)
+        try {
+          current = await sendParts(build.file, fileRecord, current, save, meter, signal)
+          meter.flush('committing')
+          const checksum = await checksumPromise
+          if (checksum && 'bytes' in checksum && checksum.bytes !== fileSize) {
+            throw new AscentError('BAD_BUILD', `${build.file} changed while it was uploaded; upload it again`)
+          }
+          const committed = await api.commitBuildUploadFile(
+            fileRecord.id,
+            { checksum: checksum ? { algorithm: checksum.algorithm, hash: checksum.hash } : null },
+            signal,
+          )
+          if (committed.deliveryState === 'FAILED') throw failedUpload(committed)
+        } finally {
+          signal?.removeEventListener('abort', onOuterAbort)
+          hashAbort.abort()
+        }
+      } else {
+        meter.update(fileSize)
+      }
+      current = { ...current, committed: true }
+      await save(current)
+    } else {
+      meter.update(fileSize)
+    }
+
+    // 4. Wait until Apple accepted (COMPLETE) or refused (FAILED, with its codes) the file.
+    meter.flush('verifying')
+    const deadline = now() + pollTimeoutMs
+    for (;;) {
+      const record = await api.readBuildUpload(buildUploadId, signal)
+      if (record === null) {
+        throw new AscentError(
+          'ASC_ERROR',
+          `App Store Connect no longer knows build upload ${buildUploadId}; upload again`,
+        )
+      }
+      if (record.state === 'COMPLETE') return { method: 'api', buildUploadId }
+      if (record.state === 'FAILED') throw failedUpload(record)
+      if (now() >= deadline) {
+        throw new AscentError(
+          'ASC_ERROR',
+          `App Store Connect did not finish checking build upload ${buildUploadId} within ${Math.round(pollTimeoutMs / 60_000)} min (state ${record.state}); run again later to keep waiting`,
+        )
+      }
+      await sleep(pollIntervalMs, signal)
+    }
+  }
+
+  async function sendParts(
+    file: string,
+    fileRecord: BuildUploadFileRecord,
+    start: UploadJournal,
+    save: (journal: UploadJournal) => Promise<void>,
+    meter: ReturnType<typeof createProgressMeter>,
+    signal: AbortSignal | undefined,
+  ): Promise<UploadJournal> {
+    // No operations left (Apple lists only parts it has not received): straight to the commit, which names any gap.
+    const sender =
+      options.partSender ??
+      createPartSender({ maxSockets: concurrency, readChunkBytes: options.readChunkBytes })
+    let journal = start
+    const doneKeys = new Set(journal.doneParts.map((p) => `${p.offset}:${p.length}`))
+    let operations = fileRecord.uploadOperations
+    const pending = [...operations]
+      .filter((op) => !doneKeys.has(`${op.offset}:${op.length}`))
+      .sort((a, b) => a.offset - b.offset)
+    let doneBytes = journal.doneParts.reduce((sum, p) => sum + p.length, 0)
+    let inFlightBytes = 0
+    meter.update(doneBytes, 'sending')
+
+    // One refresh at a time: several parts may find their operation expired together.
+    let refreshing: Promise<readonly UploadOperation[]> | null = null
+    const refresh = (): Promise<readonly UploadOperation[]> => {
+      refreshing ??= api
+        .readBuildUploadFile(fileRecord.id, signal)
+        .then((fresh) => {
+          if (fresh === null)
+            throw new AscentError(
+              'ASC_ERROR',
+              `App Store Connect no longer knows upload file ${fileRecord.id}; upload again`,
+            )
+          operations = fresh.uploadOperations
+          return operations
+        })
+        .finally(() => {
+          refreshing = null
+        })
+      return refreshing
+    }
+    const freshFor = async (op: UploadOperation): Promise<UploadOperation> => {
+      const ops = await refresh()
+      const match = ops.find((o) => o.offset === op.offset && o.length === op.length)
+      if (!match)
+        throw new AscentError(
+          'ASC_ERROR',
+          `App Store Connect no longer offers the part at byte ${op.offset}; upload again`,
+        )
+      return match
+    }
+    const isExpired = (op: UploadOperation): boolean =>
+      op.expiration !== null && Date.parse(op.expiration) - expiryMarginMs <= now()
+
+    let journalChain: Promise<void> = Promise.resolve()
+    const failure = new AbortController()
+    const onOuterAbort = (): void => failure.abort()
+    signal?.addEventListener('abort', onOuterAbort, { once: true })
+    let firstError: unknown = null
+
+    async function sendOne(initial: UploadOperation): Promise<void> {
+      let op = operations.find((o) => o.offset === initial.offset && o.length === initial.length) ?? initial
+      for (let attempt = 1; ; attempt++) {
+        if (failure.signal.aborted)
+          throw signal?.aborted
+            ? canceled()
+            : new AscentError('CANCELED', 'stopped after another part failed')
+        if (isExpired(op)) op = await freshFor(op)
+        let sent = 0
+        const outcome: PartOutcome = await sender.send(file, op, {
+          signal: failure.signal,
+          onBytes: (bytes) => {
+            sent += bytes
+            inFlightBytes += bytes
+            meter.update(doneBytes + inFlightBytes)
+          },
+        })
+        inFlightBytes -= sent
+        if (outcome.kind === 'ok') {
+          doneBytes += op.length
+          meter.update(doneBytes + inFlightBytes)
+          const part = { offset: op.offset, length: op.length }
+          journalChain = journalChain.then(async () => {
+            journal = { ...journal, doneParts: [...journal.doneParts, part] }
+            await save(journal)
+          })
+          await journalChain
+          options.onPartDone?.({ ...part, partNumber: op.partNumber })
+          return
+        }
+        meter.update(doneBytes + inFlightBytes)
+        if (outcome.kind === 'canceled')
+          throw signal?.aborted
+            ? canceled()
+            : new AscentError('CANCELED', 'stopped after another part failed')
+        const where = `part ${op.partNumber ?? '?'} (bytes ${op.offset}–${op.offset + op.length - 1})`
+        // A presigned URL that stopped working (expired signature) is re-requested, not retried as is.
+        if (outcome.kind === 'http' && (outcome.status === 403 || outcome.status === 410)) {
+          if (attempt >= partAttempts) {
+            throw new AscentError(
+              'NETWORK',
+              `${where} was refused with HTTP ${outcome.status} even with a fresh upload URL`,
+              {
+                detail: outcome.body,
+              },
+            )
+          }
+          op = await freshFor(op)
+          continue
+        }
+        const retryable =
+          outcome.kind === 'network' ||
+          outcome.status === 429 ||
+          outcome.status === 408 ||
+          outcome.status >= 500
+        if (!retryable || attempt >= partAttempts) {
+          const reason = outcome.kind === 'network' ? outcome.message : `HTTP ${outcome.status}`
+          throw new AscentError(
+            'NETWORK',
+            `${where} failed after ${attempt} ${attempt === 1 ? 'try' : 'tries'}: ${reason}; run the upload again to resume`,
+            { detail: outcome.kind === 'http' ? outcome.body : undefined },
+          )
+        }
+        const backoff = Math.min(retryMaxMs, retryBaseMs * 2 ** (attempt - 1)) * (0.5 + random() / 2)
+        const wait =
+          outcome.kind === 'http' && outcome.retryAfterMs !== null
+            ? Math.max(outcome.retryAfterMs, backoff)
+            : backoff
+        await sleep(wait, failure.signal).catch(() => undefined)
+      }
+    }
+
+    let next = 0
+    async function lane(): Promise<void> {
+      while (next < pending.length && !failure.signal.aborted) {
+        const op = pending[next++]
+        if (!op) return
+        try {
+          await sendOne(op)
+        } catch (error) {
+          // The first real failure wins; the others are its consequence (aborted by it).
+          if (firstError === null) firstError = error
+          failure.abort()
+          return
+        }
+      }
+    }
+    try {
+      await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, () => lane()))
+      await journalChain
+    } finally {
+      signal?.removeEventListener('abort', onOuterAbort)
+      if (!options.partSender) sender.close()
+    }
+    if (signal?.aborted) throw canceled()
+    if (firstError !== null) throw firstError
+    meter.flush('sending')
+    return journal
+  }
+
+  return { method: 'api', upload }
+}
+
+async function loadMatchingJournal(
+  store: JournalStore | null,
+  build: UploadBuild,
+  file: UploadJournal['file'],
+): Promise<UploadJournal | null> {
+  if (!store) return null
+  const journal = await store.read()
+  if (!journal) return null
+  const same =
+    journal.file.path === file.path &&
+    journal.file.size === file.size &&
+    journal.file.mtimeMs === file.mtimeMs &&
+    journal.bundleId === build.bundleId &&
+    journal.buildVersion === build.version &&
+    journal.buildNumber === build.buildNumber
+  // A journal of another file (or the same path rebuilt) must not be resumed: its parts are other bytes.
+  return same ? journal : null
+}
+
+function failInternal(message: string): never {
+  throw new AscentError('INTERNAL', message)
+}

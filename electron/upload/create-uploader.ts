@@ -1,0 +1,37 @@
+import { AscentError } from '../../shared/errors'
+import { altoolAvailable, createAltoolUploader, type AltoolUploaderOptions } from './altool-uploader'
+import { createApiUploader, type ApiUploaderOptions } from './api-uploader'
+import type { Uploader, UploadMethod } from './types'
+
+export interface CreateUploaderOptions {
+  readonly method: UploadMethod
+  /** Needed for 'api', and for 'auto' where altool is missing. */
+  readonly api?: ApiUploaderOptions
+  /** Needed for 'altool', and for 'auto' where altool exists. */
+  readonly altool?: AltoolUploaderOptions
+  /** How 'auto' asks whether `xcrun altool --version` works; injectable for tests. */
+  readonly probeAltool?: () => Promise<boolean>
+}
+
+/** auto = altool where Apple's tool runs (a Mac with Xcode), the Build Upload API everywhere else. */
+export async function createUploader(options: CreateUploaderOptions): Promise<Uploader> {
+  let method = options.method
+  if (method === 'auto') {
+    const probe =
+      options.probeAltool ??
+      (() =>
+        altoolAvailable({
+          xcrun: options.altool?.xcrun,
+          env: options.altool?.env,
+          spawn: options.altool?.spawn,
+        }))
+    method = options.altool && (await probe()) ? 'altool' : 'api'
+  }
+  if (method === 'altool') {
+    if (!options.altool) throw new AscentError('BAD_INPUT', 'the altool upload needs API key credentials')
+    return createAltoolUploader(options.altool)
+  }
+  if (!options.api)
+    throw new AscentError('BAD_INPUT', 'the Build Upload API upload needs an App Store Connect client')
+  return createApiUploader(options.api)
+}
