@@ -20,7 +20,13 @@ beforeAll(async () => {
     if (m.type() === 'error' && /Content Security Policy|Refused/i.test(m.text())) violations.push(m.text())
   })
   await page.goto(fx.bridge.url)
-  await page.waitForFunction(() => document.getElementById('root')?.textContent === 'object')
+  // The page's DOM, typed here without the DOM lib (this file compiles under the Node tsconfig).
+  await page.waitForFunction(
+    () =>
+      (
+        globalThis as unknown as { document: { getElementById(id: string): { textContent: string } | null } }
+      ).document.getElementById('root')?.textContent === 'object',
+  )
   expect(violations).toEqual([])
 })
 afterAll(async () => {
@@ -31,24 +37,24 @@ afterAll(async () => {
 describe('window.ascent over the web bridge (Chromium)', () => {
   it('is installed before the app script, frozen, with exactly the AscentApi keys', async () => {
     const keys = await page.evaluate(() =>
-      Object.keys((window as unknown as { ascent: object }).ascent).sort(),
+      Object.keys((globalThis as unknown as { ascent: object }).ascent).sort(),
     )
     expect(keys).toEqual([...CALL_NAMES, 'transport', 'fileFromDrop', 'onPublishEvent', 'onAppEvent'].sort())
     const frozen = await page.evaluate(() =>
-      Object.isFrozen((window as unknown as { ascent: object }).ascent),
+      Object.isFrozen((globalThis as unknown as { ascent: object }).ascent),
     )
     expect(frozen).toBe(true)
   })
 
   it('calls through to the handlers and rejects with an AscentCallError-shaped error', async () => {
     const connection = await page.evaluate(() =>
-      (window as unknown as { ascent: { getConnection(): Promise<unknown> } }).ascent.getConnection(),
+      (globalThis as unknown as { ascent: { getConnection(): Promise<unknown> } }).ascent.getConnection(),
     )
     expect(connection).toMatchObject({ mode: 'sandbox' })
     expect(JSON.stringify(connection)).not.toMatch(KEY_MATERIAL)
     const error = await page.evaluate(async () => {
       try {
-        await (window as unknown as { ascent: { getRun(id: string): Promise<unknown> } }).ascent.getRun(
+        await (globalThis as unknown as { ascent: { getRun(id: string): Promise<unknown> } }).ascent.getRun(
           'nope',
         )
         return null
@@ -64,7 +70,7 @@ describe('window.ascent over the web bridge (Chromium)', () => {
     const ref = await page.evaluate(() => {
       const file = new File([new Uint8Array([1, 2, 3, 4])], 'Demo.ipa')
       return (
-        window as unknown as { ascent: { fileFromDrop(f: File): Promise<unknown> } }
+        globalThis as unknown as { ascent: { fileFromDrop(f: File): Promise<unknown> } }
       ).ascent.fileFromDrop(file)
     })
     expect(ref).toMatchObject({ name: 'Demo.ipa', path: 'Demo.ipa', sizeBytes: 4 })
@@ -72,7 +78,7 @@ describe('window.ascent over the web bridge (Chromium)', () => {
 
   it('delivers events to listeners and stops after unsubscribe', async () => {
     await page.evaluate(() => {
-      const w = window as unknown as {
+      const w = globalThis as unknown as {
         ascent: { onPublishEvent(l: (e: unknown) => void): () => void }
         seen: unknown[]
         stop: () => void
@@ -91,13 +97,13 @@ describe('window.ascent over the web bridge (Chromium)', () => {
     await expect
       .poll(async () => {
         fx.services.events.emit('publish', event)
-        return page.evaluate(() => (window as unknown as { seen: unknown[] }).seen.length)
+        return page.evaluate(() => (globalThis as unknown as { seen: unknown[] }).seen.length)
       })
       .toBeGreaterThan(0)
-    const seen = await page.evaluate(() => (window as unknown as { seen: unknown[] }).seen[0])
+    const seen = await page.evaluate(() => (globalThis as unknown as { seen: unknown[] }).seen[0])
     expect(seen).toEqual(event)
     const count = await page.evaluate(() => {
-      const w = window as unknown as {
+      const w = globalThis as unknown as {
         ascent: { onPublishEvent(l: (e: unknown) => void): () => void }
         seen: unknown[]
         later: unknown[]
@@ -112,9 +118,9 @@ describe('window.ascent over the web bridge (Chromium)', () => {
     await expect
       .poll(async () => {
         fx.services.events.emit('publish', event)
-        return page.evaluate(() => (window as unknown as { later: unknown[] }).later.length)
+        return page.evaluate(() => (globalThis as unknown as { later: unknown[] }).later.length)
       })
       .toBeGreaterThan(0)
-    expect(await page.evaluate(() => (window as unknown as { seen: unknown[] }).seen.length)).toBe(count)
+    expect(await page.evaluate(() => (globalThis as unknown as { seen: unknown[] }).seen.length)).toBe(count)
   })
 })
