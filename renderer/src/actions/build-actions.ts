@@ -1,0 +1,92 @@
+import type { FileRef } from '../../../shared/ipc'
+import { api, errorMessage } from '../api'
+import {
+  appLookupFailed,
+  appLookupFinished,
+  appLookupStarted,
+  clearBuild,
+  inspectFailed,
+  inspectStarted,
+  inspectSucceeded,
+  useBuildStore,
+} from '../stores/build-store'
+import { clearGroups, useGroupsStore } from '../stores/groups-store'
+import { planCleared, usePlanStore } from '../stores/plan-store'
+import { applySuggestedCopyright, useReleaseStore } from '../stores/release-store'
+import { loadGroups } from './groups-actions'
+import { requestPlan } from './plan-actions'
+
+export const BUILD_EXTENSIONS = ['.ipa', '.pkg'] as const
+
+export function isBuildFileName(name: string): boolean {
+  const lower = name.toLowerCase()
+  return BUILD_EXTENSIONS.some((ext) => lower.endsWith(ext))
+}
+
+/** A dropped or chosen DOM File: main turns it into a FileRef, then inspects it. */
+export async function openBuildFile(file: File): Promise<void> {
+  if (!isBuildFileName(file.name)) {
+    useBuildStore.setState({
+      ...clearBuild(),
+      phase: 'failed',
+      error: `${file.name} is not a build: drop an .ipa or .pkg file.`,
+    })
+    return
+  }
+  let ref: FileRef
+  try {
+    ref = await api().fileFromDrop(file)
+  } catch (error) {
+    useBuildStore.setState({
+      ...clearBuild(),
+      phase: 'failed',
+      error: `${file.name}: ${errorMessage(error)}`,
+    })
+    return
+  }
+  await inspect(ref)
+}
+
+/** Electron's native dialog; returns false when the transport has none (the caller then opens the file input). */
+export async function chooseBuildNatively(): Promise<boolean> {
+  if (api().transport !== 'electron') return false
+  const ref = await api().chooseBuild()
+  if (ref) await inspect(ref)
+  return true
+}
+
+export async function inspect(file: FileRef): Promise<void> {
+  useBuildStore.setState((s) => inspectStarted(s, file))
+  usePlanStore.setState((s) => planCleared(s))
+  useGroupsStore.setState(clearGroups())
+  try {
+    const summary = await api().inspectBuild(file)
+    useBuildStore.setState((s) => inspectSucceeded(s, file, summary))
+  } catch (error) {
+    useBuildStore.setState((s) => inspectFailed(s, file, errorMessage(error)))
+    return
+  }
+  await Promise.all([findApp(), requestPlan()])
+}
+
+export async function findApp(): Promise<void> {
+  const summary = useBuildStore.getState().summary
+  if (!summary) return
+  useBuildStore.setState((s) => appLookupStarted(s))
+  try {
+    const app = await api().findApp(summary.bundleId, summary.platform)
+    useBuildStore.setState((s) => appLookupFinished(s, summary.bundleId, app))
+    if (app) {
+      useReleaseStore.setState((s) => applySuggestedCopyright(s, app.suggestedCopyright))
+      await loadGroups(app.id)
+    }
+  } catch (error) {
+    useBuildStore.setState((s) => appLookupFailed(s, summary.bundleId, errorMessage(error)))
+  }
+}
+
+export function closeBuild(): void {
+  useBuildStore.setState(clearBuild())
+  useGroupsStore.setState(clearGroups())
+  usePlanStore.setState((s) => planCleared(s))
+}

@@ -1,0 +1,67 @@
+import type { FileRef } from '../../../shared/ipc'
+import { api, errorMessage } from '../api'
+import {
+  exportFailed,
+  exportFinished,
+  exportStarted,
+  importFailed,
+  importFinished,
+  importStarted,
+  useConfigStore,
+} from '../stores/config-store'
+import { applyImportedSettings, useReleaseStore } from '../stores/release-store'
+import { schedulePlan } from './plan-actions'
+
+export async function importConfigFile(file: File): Promise<void> {
+  let ref: FileRef
+  try {
+    ref = await api().fileFromDrop(file)
+  } catch (error) {
+    useConfigStore.setState((s) => importFailed(s, `${file.name}: ${errorMessage(error)}`))
+    return
+  }
+  await importConfig(ref, null)
+}
+
+/** Electron's native dialog; false when the transport has none (the caller opens the file input instead). */
+export async function chooseConfigNatively(): Promise<boolean> {
+  if (api().transport !== 'electron') return false
+  const ref = await api().chooseConfigFile()
+  if (ref) await importConfig(ref, null)
+  return true
+}
+
+export async function importConfig(file: FileRef, workflow: string | null): Promise<void> {
+  useConfigStore.setState((s) => importStarted(s, file))
+  try {
+    const imported = await api().importConfig(file, workflow)
+    useConfigStore.setState((s) => importFinished(s, imported))
+    if (imported.settings) {
+      const settings = imported.settings
+      useReleaseStore.setState((s) => applyImportedSettings(s, settings))
+      schedulePlan(0)
+    }
+  } catch (error) {
+    useConfigStore.setState((s) => importFailed(s, errorMessage(error)))
+  }
+}
+
+export async function chooseWorkflow(workflow: string): Promise<void> {
+  const file = useConfigStore.getState().file
+  if (file) await importConfig(file, workflow)
+}
+
+export async function exportConfig(): Promise<void> {
+  const { file, workflow } = useConfigStore.getState()
+  useConfigStore.setState((s) => exportStarted(s))
+  try {
+    const exported = await api().exportConfig({
+      file,
+      workflow,
+      settings: useReleaseStore.getState().settings,
+    })
+    useConfigStore.setState((s) => exportFinished(s, exported))
+  } catch (error) {
+    useConfigStore.setState((s) => exportFailed(s, errorMessage(error)))
+  }
+}

@@ -1,0 +1,110 @@
+import { api, errorMessage } from '../api'
+import { useBuildStore } from '../stores/build-store'
+import { usePlanStore } from '../stores/plan-store'
+import type { PublishEvent } from '../../../shared/publish-events'
+import {
+  applyEvent,
+  emptyRun,
+  newRunView,
+  runResumed,
+  runStateWithEvent,
+  runTitle,
+  runViewFromRecord,
+  useRunStore,
+  type RunView,
+} from '../stores/run-store'
+import type { RunRecord } from '../../../shared/ipc'
+import { loadHistory } from './history-actions'
+import { currentRequest } from './plan-actions'
+
+let early: PublishEvent[] = []
+
+function catchUp(view: RunView): RunView {
+  const events = early.filter((e) => e.runId === view.runId)
+  early = []
+  return events.reduce(applyEvent, view)
+}
+
+/** Publish events feed the run store for the whole life of the window. */
+export function listenForPublishEvents(): () => void {
+  return api().onPublishEvent((event) => {
+    // Between "start"/"resume" and its reply the run id is not known yet: keep events until it is.
+    if (useRunStore.getState().busy === 'starting' || useRunStore.getState().busy === 'resuming') {
+      early.push(event)
+      return
+    }
+    useRunStore.setState((s) => runStateWithEvent(s, event))
+    if (event.type === 'run-finished') void loadHistory()
+  })
+}
+
+export async function startPublish(): Promise<void> {
+  const request = currentRequest()
+  const summary = useBuildStore.getState().summary
+  if (!request || !summary) return
+  const app = useBuildStore.getState().app
+  const plan = usePlanStore.getState().plan
+  useRunStore.setState({ ...emptyRun, busy: 'starting' })
+  try {
+    const { runId } = await api().startPublish(request)
+    const title = runTitle({
+      name: app?.name ?? summary.displayName ?? summary.bundleId,
+      version: summary.version,
+      buildNumber: summary.buildNumber,
+    })
+    const view = newRunView(runId, title, new Date().toISOString(), plan?.steps ?? [])
+    useRunStore.setState({ current: catchUp(view), busy: null, error: null })
+  } catch (error) {
+    early = []
+    useRunStore.setState({ ...emptyRun, error: errorMessage(error) })
+  }
+}
+
+export async function cancelPublish(): Promise<void> {
+  const run = useRunStore.getState().current
+  if (!run || run.outcome !== null) return
+  useRunStore.setState((s) => ({ ...s, busy: 'canceling' }))
+  try {
+    await api().cancelPublish(run.runId)
+  } catch (error) {
+    useRunStore.setState((s) => ({ ...s, busy: null, error: errorMessage(error) }))
+  }
+}
+
+export async function resumeRun(run: RunView): Promise<void> {
+  useRunStore.setState({ current: run, busy: 'resuming', error: null })
+  try {
+    const { runId } = await api().resumePublish(run.runId)
+    useRunStore.setState((s) => ({
+      ...s,
+      busy: null,
+      current: s.current ? catchUp(runResumed(s.current, runId)) : null,
+    }))
+  } catch (error) {
+    early = []
+    useRunStore.setState((s) => ({ ...s, busy: null, error: errorMessage(error) }))
+  }
+}
+
+export function resumeRecord(record: RunRecord): Promise<void> {
+  return resumeRun(runViewFromRecord(record))
+}
+
+/** Back to the build and settings after a run ended. */
+export function dismissRun(): void {
+  useRunStore.setState(emptyRun)
+}
+
+/** A run still going when the window opened (the window was closed or reloaded): show it again. */
+export async function attachRunningRun(): Promise<void> {
+  try {
+    const runs = await api().listRuns()
+    const running = runs
+      .filter((r) => r.outcome === null)
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0]
+    if (running && !useRunStore.getState().current)
+      useRunStore.setState({ ...emptyRun, current: runViewFromRecord(running) })
+  } catch {
+    // History is optional at start-up; the History screen shows the error when opened.
+  }
+}

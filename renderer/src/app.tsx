@@ -1,0 +1,101 @@
+import { useEffect, useRef, useState, type DragEvent } from 'react'
+import type { AppEvent } from '../../shared/ipc'
+import { inspect, openBuildFile } from './actions/build-actions'
+import { chooseConfigNatively, exportConfig, importConfigFile } from './actions/config-actions'
+import { loadConnection } from './actions/connection-actions'
+import { attachRunningRun, listenForPublishEvents } from './actions/run-actions'
+import { api } from './api'
+import { HistoryScreen } from './components/history-screen'
+import { KeysScreen } from './components/keys-screen'
+import { PublishScreen } from './components/publish-screen'
+import { Sidebar } from './components/sidebar'
+import { navigate, useNavigationStore } from './stores/navigation-store'
+
+function hasFiles(e: DragEvent): boolean {
+  return Array.from(e.dataTransfer.types).includes('Files')
+}
+
+function handleAppEvent(event: AppEvent): void {
+  switch (event.type) {
+    case 'open-build':
+      useNavigationStore.setState((s) => navigate(s, 'publish'))
+      void inspect(event.file)
+      return
+    case 'navigate':
+      useNavigationStore.setState((s) => navigate(s, event.screen))
+      return
+    case 'menu':
+      useNavigationStore.setState((s) => navigate(s, 'publish'))
+      if (event.command === 'import-config') void chooseConfigNatively()
+      else void exportConfig()
+      return
+  }
+}
+
+/** The window: sidebar and one screen. A file dropped anywhere goes where its kind belongs. */
+export function App() {
+  const screen = useNavigationStore((s) => s.screen)
+  const [dragging, setDragging] = useState(false)
+  const [droppedKey, setDroppedKey] = useState<{ readonly file: File; readonly n: number } | null>(null)
+  const depth = useRef(0)
+
+  useEffect(() => {
+    void loadConnection()
+    void attachRunningRun()
+    const offPublish = listenForPublishEvents()
+    const offApp = api().onAppEvent(handleAppEvent)
+    return () => {
+      offPublish()
+      offApp()
+    }
+  }, [])
+
+  const onDrop = (e: DragEvent): void => {
+    if (!hasFiles(e)) return
+    e.preventDefault()
+    depth.current = 0
+    setDragging(false)
+    const file = e.dataTransfer.files[0]
+    if (!file) return
+    const lower = file.name.toLowerCase()
+    if (lower.endsWith('.p8') || (screen === 'keys' && lower.endsWith('.json'))) {
+      useNavigationStore.setState((s) => navigate(s, 'keys'))
+      setDroppedKey((d) => ({ file, n: (d?.n ?? 0) + 1 }))
+    } else if (lower.endsWith('.yaml') || lower.endsWith('.yml')) {
+      useNavigationStore.setState((s) => navigate(s, 'publish'))
+      void importConfigFile(file)
+    } else {
+      useNavigationStore.setState((s) => navigate(s, 'publish'))
+      void openBuildFile(file)
+    }
+  }
+
+  return (
+    <div
+      className={`app${dragging ? ' is-dragging' : ''}`}
+      onDragEnter={(e) => {
+        if (!hasFiles(e)) return
+        e.preventDefault()
+        depth.current += 1
+        setDragging(true)
+      }}
+      onDragOver={(e) => {
+        if (!hasFiles(e)) return
+        e.preventDefault()
+        e.dataTransfer.dropEffect = 'copy'
+      }}
+      onDragLeave={() => {
+        depth.current = Math.max(0, depth.current - 1)
+        if (depth.current === 0) setDragging(false)
+      }}
+      onDrop={onDrop}
+    >
+      <Sidebar />
+      <main className="content" id="content">
+        {screen === 'publish' ? <PublishScreen dragging={dragging} /> : null}
+        {screen === 'history' ? <HistoryScreen /> : null}
+        {screen === 'keys' ? <KeysScreen dropped={droppedKey} /> : null}
+      </main>
+    </div>
+  )
+}

@@ -1,0 +1,51 @@
+import { findApp } from '../actions/build-actions'
+import type { BuildState } from '../stores/build-store'
+
+/** The App Store Connect app with the build's bundle id. */
+export function AppMatch({ build }: { readonly build: BuildState }) {
+  const bundleId = build.summary?.bundleId ?? ''
+  return (
+    <section
+      className="card app-match"
+      aria-labelledby="app-heading"
+      aria-busy={build.appPhase === 'loading'}
+    >
+      <h2 id="app-heading" className="card-title">
+        App Store Connect
+      </h2>
+      {build.appPhase === 'loading' || build.appPhase === 'idle' ? (
+        <p className="muted">Looking for {bundleId}…</p>
+      ) : build.appPhase === 'found' && build.app ? (
+        <div className="app-found">
+          <div>
+            <span className="app-name">{build.app.name}</span>{' '}
+            <span className="muted">· Apple ID {build.app.id}</span>
+          </div>
+          <div className="muted">
+            {build.app.currentVersion
+              ? `Current version ${build.app.currentVersion.versionString} · ${build.app.currentVersion.state.replaceAll('_', ' ').toLowerCase()}`
+              : 'No App Store version yet'}
+          </div>
+          <a href={build.app.link} target="_blank" rel="noreferrer">
+            Open in App Store Connect
+          </a>
+        </div>
+      ) : build.appPhase === 'missing' ? (
+        <p className="problem problem-error" role="alert">
+          No app with bundle id <span className="mono">{bundleId}</span> in App Store Connect: create the app
+          record (My Apps → +) with this bundle id, then check again.{' '}
+          <button type="button" className="link-button" onClick={() => void findApp()}>
+            Check again
+          </button>
+        </p>
+      ) : (
+        <p className="problem problem-error" role="alert">
+          {build.appError}{' '}
+          <button type="button" className="link-button" onClick={() => void findApp()}>
+            Try again
+          </button>
+        </p>
+      )}
+    </section>
+  )
+}

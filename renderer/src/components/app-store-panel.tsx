@@ -1,0 +1,115 @@
+import type { ReleaseType } from '../../../shared/release-settings'
+import { schedulePlan } from '../actions/plan-actions'
+import { setCopyright, setPhasedRelease, setReleaseType, useReleaseStore } from '../stores/release-store'
+import { ReleaseDatePicker } from './release-date-picker'
+import { setAndPlan } from './testflight-panel'
+
+const RELEASE_TYPES: readonly {
+  readonly value: ReleaseType
+  readonly label: string
+  readonly hint: string
+}[] = [
+  { value: 'MANUAL', label: 'Manual', hint: 'You release it in App Store Connect after approval.' },
+  { value: 'AFTER_APPROVAL', label: 'After approval', hint: 'Goes live as soon as Apple approves it.' },
+  { value: 'SCHEDULED', label: 'Scheduled', hint: 'Goes live after approval, not before the date below.' },
+]
+
+const PHASED: readonly { readonly value: boolean | null; readonly key: string; readonly label: string }[] = [
+  { value: true, key: 'on', label: 'On' },
+  { value: false, key: 'off', label: 'Off' },
+  { value: null, key: 'keep', label: 'Keep current' },
+]
+
+export function AppStorePanel() {
+  const submit = useReleaseStore((s) => s.settings.submitToAppStore)
+  const releaseType = useReleaseStore((s) => s.settings.releaseType)
+  const copyright = useReleaseStore((s) => s.settings.copyright)
+  const phased = useReleaseStore((s) => s.settings.phasedRelease)
+  const cancelPrevious = useReleaseStore((s) => s.settings.cancelPreviousSubmissions)
+
+  return (
+    <section className="panel" aria-labelledby="appstore-heading">
+      <h2 id="appstore-heading" className="panel-title">
+        App Store
+      </h2>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={submit}
+          onChange={(e) => setAndPlan('submitToAppStore', e.currentTarget.checked)}
+        />
+        Submit to App Store
+      </label>
+      <fieldset className={`app-store-fields${submit ? '' : ' is-disabled'}`} disabled={!submit}>
+        <legend className="visually-hidden">App Store version settings</legend>
+        {!submit ? (
+          <p className="hint">Turn on Submit to App Store to set up the version and its review.</p>
+        ) : null}
+        <fieldset className="radio-group">
+          <legend className="field-label">Release type</legend>
+          {RELEASE_TYPES.map((t) => (
+            <label key={t.value} className="radio" title={t.hint}>
+              <input
+                type="radio"
+                name="release-type"
+                value={t.value}
+                checked={releaseType === t.value}
+                onChange={() => {
+                  useReleaseStore.setState((s) => setReleaseType(s, t.value))
+                  schedulePlan()
+                }}
+              />
+              {t.label}
+            </label>
+          ))}
+        </fieldset>
+        <ReleaseDatePicker disabled={!submit} />
+        <div className="field">
+          <label htmlFor="copyright" className="field-label">
+            Copyright
+          </label>
+          <input
+            id="copyright"
+            className="input input-medium"
+            type="text"
+            value={copyright ?? ''}
+            placeholder="2031 Example Inc."
+            onChange={(e) => {
+              const value = e.currentTarget.value
+              useReleaseStore.setState((s) => setCopyright(s, value))
+              schedulePlan(600)
+            }}
+          />
+        </div>
+        <fieldset className="radio-group segmented-group">
+          <legend className="field-label">Phased release</legend>
+          <div className="segmented">
+            {PHASED.map((p) => (
+              <label key={p.key} className={`segment${phased === p.value ? ' is-selected' : ''}`}>
+                <input
+                  type="radio"
+                  name="phased-release"
+                  value={p.key}
+                  checked={phased === p.value}
+                  onChange={() => {
+                    useReleaseStore.setState((s) => setPhasedRelease(s, p.value))
+                    schedulePlan()
+                  }}
+                />
+                {p.label}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={cancelPrevious}
+            onChange={(e) => setAndPlan('cancelPreviousSubmissions', e.currentTarget.checked)}
+          />
+          Cancel previous submissions
+        </label>
+      </fieldset>
+    </section>
+  )
+}

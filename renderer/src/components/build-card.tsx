@@ -1,0 +1,143 @@
+import { useRef } from 'react'
+import type { BuildSummary } from '../../../shared/build-summary'
+import { chooseBuildNatively, closeBuild, openBuildFile } from '../actions/build-actions'
+import { devicesLabel, formatBytes, platformLabel, profileLabel } from '../format'
+import type { BuildState } from '../stores/build-store'
+import { setOption, useReleaseStore } from '../stores/release-store'
+import { schedulePlan } from '../actions/plan-actions'
+
+function expiry(iso: string): string {
+  const t = new Date(iso)
+  return Number.isNaN(t.getTime()) ? iso : t.toISOString().slice(0, 10)
+}
+
+function Icon({ summary, name }: { readonly summary: BuildSummary; readonly name: string }) {
+  if (summary.iconDataUrl)
+    return <img className="app-icon" src={summary.iconDataUrl} alt="" width={56} height={56} />
+  return (
+    <div className="app-icon app-icon-placeholder" aria-hidden="true">
+      {name.slice(0, 1).toUpperCase()}
+    </div>
+  )
+}
+
+export function BuildCard({ build }: { readonly build: BuildState }) {
+  const input = useRef<HTMLInputElement>(null)
+  const usesEncryption = useReleaseStore((s) => s.settings.usesNonExemptEncryption)
+  const summary = build.summary
+  const choose = async (): Promise<void> => {
+    if (!(await chooseBuildNatively())) input.current?.click()
+  }
+  const fileInput = (
+    <input
+      ref={input}
+      className="visually-hidden"
+      type="file"
+      accept=".ipa,.pkg"
+      aria-label="Build file"
+      tabIndex={-1}
+      onChange={(e) => {
+        const file = e.currentTarget.files?.[0]
+        e.currentTarget.value = ''
+        if (file) void openBuildFile(file)
+      }}
+    />
+  )
+
+  if (build.phase === 'inspecting' || !summary) {
+    return (
+      <section className="card build-card" aria-labelledby="build-heading" aria-busy="true">
+        <h2 id="build-heading" className="card-title">
+          Build
+        </h2>
+        <p className="muted">Reading {build.file?.name ?? 'the build'}…</p>
+      </section>
+    )
+  }
+
+  const name = build.app?.name ?? summary.displayName ?? build.file?.name ?? summary.bundleId
+  const profile = summary.profile
+  return (
+    <section className="card build-card" aria-labelledby="build-heading">
+      <div className="card-header">
+        <h2 id="build-heading" className="card-title">
+          Build
+        </h2>
+        <div className="card-actions">
+          <button type="button" className="button button-small" onClick={() => void choose()}>
+            Choose build…
+          </button>
+          <button type="button" className="button button-small button-quiet" onClick={closeBuild}>
+            Close
+          </button>
+        </div>
+        {fileInput}
+      </div>
+      <div className="build-identity">
+        <Icon summary={summary} name={name} />
+        <div>
+          <div className="build-name">{name}</div>
+          <div className="build-line">
+            <span className="mono">{summary.bundleId}</span>
+            <span>
+              {summary.version} ({summary.buildNumber})
+            </span>
+            <span>{platformLabel(summary.platform)}</span>
+          </div>
+        </div>
+      </div>
+      <dl className="facts">
+        <dt>Devices</dt>
+        <dd>{summary.deviceFamilies.length > 0 ? devicesLabel(summary.deviceFamilies) : '—'}</dd>
+        <dt>Minimum OS</dt>
+        <dd>
+          {summary.minimumOSVersion ? `${platformLabel(summary.platform)} ${summary.minimumOSVersion}+` : '—'}
+        </dd>
+        <dt>Profile</dt>
+        <dd>
+          {profile ? (
+            <>
+              {profileLabel(profile.type)} ·{' '}
+              {profile.teamName ? `${profile.teamName} (${profile.teamId})` : profile.teamId} · expires{' '}
+              {expiry(profile.expiresAt)}
+            </>
+          ) : (
+            'None embedded'
+          )}
+        </dd>
+        <dt>Size</dt>
+        <dd>{formatBytes(summary.sizeBytes)}</dd>
+        {summary.extensions.length > 0 ? (
+          <>
+            <dt>Extensions</dt>
+            <dd>{summary.extensions.map((x) => x.kind || x.bundleId).join(', ')}</dd>
+          </>
+        ) : null}
+        <dt>File</dt>
+        <dd className="truncate" title={build.file?.path}>
+          {build.file?.name}
+        </dd>
+      </dl>
+      {summary.usesNonExemptEncryption === null || summary.usesNonExemptEncryption === undefined ? (
+        <div className="note">
+          <p>
+            The build does not answer the export-compliance question (ITSAppUsesNonExemptEncryption). Ascent
+            will answer “{usesEncryption ? 'Yes' : 'No'}”.
+          </p>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={usesEncryption}
+              onChange={(e) => {
+                const value = e.currentTarget.checked
+                useReleaseStore.setState((s) => setOption(s, 'usesNonExemptEncryption', value))
+                schedulePlan()
+              }}
+            />
+            Uses non-exempt encryption
+          </label>
+        </div>
+      ) : null}
+    </section>
+  )
+}

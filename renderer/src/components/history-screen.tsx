@@ -1,0 +1,136 @@
+import { useEffect } from 'react'
+import { loadHistory, openRun } from '../actions/history-actions'
+import { resumeRecord } from '../actions/run-actions'
+import { formatDuration, formatWhen, platformLabel } from '../format'
+import { outcomeLabel, runClosed, runDurationMs, useHistoryStore } from '../stores/history-store'
+import { navigate, useNavigationStore } from '../stores/navigation-store'
+import { runViewFromRecord } from '../stores/run-store'
+import { RunOutcomeBox } from './run-view'
+import { RunTimeline } from './run-timeline'
+
+function OpenRun() {
+  const record = useHistoryStore((s) => s.openRun)
+  const error = useHistoryStore((s) => s.openError)
+  if (error) {
+    return (
+      <p className="problem problem-error" role="alert">
+        {error}
+      </p>
+    )
+  }
+  if (!record) return <p className="muted">Loading the run…</p>
+  const view = runViewFromRecord(record)
+  return (
+    <div className="run">
+      <header className="run-header">
+        <h1 className="screen-title">{view.title}</h1>
+        <button
+          type="button"
+          className="button"
+          onClick={() => useHistoryStore.setState((s) => runClosed(s))}
+        >
+          Back to History
+        </button>
+      </header>
+      <p className="muted">
+        Started {formatWhen(record.startedAt)}
+        {record.finishedAt ? ` · finished ${formatWhen(record.finishedAt)}` : ' · still running'} ·{' '}
+        {record.bundleId} · {platformLabel(record.platform)}
+      </p>
+      <RunTimeline steps={view.steps} />
+      <RunOutcomeBox
+        run={view}
+        onResume={() => {
+          useNavigationStore.setState((s) => navigate(s, 'publish'))
+          void resumeRecord(record)
+        }}
+      />
+    </div>
+  )
+}
+
+export function HistoryScreen() {
+  const phase = useHistoryStore((s) => s.phase)
+  const runs = useHistoryStore((s) => s.runs)
+  const error = useHistoryStore((s) => s.error)
+  const openRunId = useHistoryStore((s) => s.openRunId)
+  useEffect(() => {
+    void loadHistory()
+  }, [])
+  if (openRunId) {
+    return (
+      <div className="screen">
+        <OpenRun />
+      </div>
+    )
+  }
+  return (
+    <div className="screen history-screen">
+      <header className="screen-header">
+        <h1 className="screen-title">History</h1>
+        <button type="button" className="button button-small" onClick={() => void loadHistory()}>
+          Refresh
+        </button>
+      </header>
+      {error ? (
+        <p className="problem problem-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {phase === 'ready' && runs.length === 0 ? (
+        <p className="empty-note">No runs yet. Published builds appear here.</p>
+      ) : null}
+      {runs.length > 0 ? (
+        <table className="table history-table">
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Build</th>
+              <th scope="col">Outcome</th>
+              <th scope="col">Duration</th>
+              <th scope="col">
+                <span className="visually-hidden">Open</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs.map((run) => {
+              const ms = runDurationMs(run)
+              return (
+                <tr key={run.runId} data-run={run.runId}>
+                  <td>{formatWhen(run.startedAt)}</td>
+                  <td>
+                    <span className="history-build">
+                      {run.version} ({run.buildNumber})
+                    </span>{' '}
+                    <span className="muted">
+                      {run.bundleId} · {platformLabel(run.platform)}
+                    </span>
+                  </td>
+                  <td>
+                    <span
+                      className={`status status-${run.outcome === 'failed' ? 'error' : run.outcome === null ? 'unknown' : 'ok'}`}
+                    >
+                      {outcomeLabel(run.outcome)}
+                    </span>
+                  </td>
+                  <td className="numeric">{ms === null ? '—' : formatDuration(ms)}</td>
+                  <td className="row-actions">
+                    <button
+                      type="button"
+                      className="button button-small"
+                      aria-label={`Open run of ${run.version} (${run.buildNumber}) from ${formatWhen(run.startedAt)}`}
+                      onClick={() => void openRun(run.runId)}
+                    >
+                      Open
+                    </button>
+                  </td>
+                </tr>
+              )
+            })}
+          </tbody>
+        </table>
+      ) : null}
+    </div>
+  )
+}

@@ -1,0 +1,106 @@
+import { useNow } from './use-now'
+import type { Problem } from '../../../shared/build-summary'
+import { requestPlan } from '../actions/plan-actions'
+import { startPublish } from '../actions/run-actions'
+import { useBuildStore } from '../stores/build-store'
+import { publishBlockers, usePlanStore } from '../stores/plan-store'
+import { checkSchedule, useReleaseStore } from '../stores/release-store'
+import { isRunActive, useRunStore } from '../stores/run-store'
+import { ProblemList } from './problem-list'
+
+/** The plan against live App Store Connect state, and the one button. */
+export function PlanPanel() {
+  const build = useBuildStore((s) => s.summary)
+  const plan = usePlanStore((s) => s)
+  const releaseType = useReleaseStore((s) => s.settings.releaseType)
+  const schedule = useReleaseStore((s) => s.schedule)
+  const runActive = useRunStore((s) => isRunActive(s.current))
+  const starting = useRunStore((s) => s.busy === 'starting')
+  const runError = useRunStore((s) => s.error)
+  const now = useNow()
+  const blockers = publishBlockers({
+    build,
+    plan,
+    schedule: checkSchedule(releaseType, schedule, now),
+    runActive,
+  })
+  const buildCodes = new Set((build?.problems ?? []).map((p: Problem) => `${p.code}:${p.message}`))
+  const planProblems = (plan.plan?.problems ?? []).filter((p) => !buildCodes.has(`${p.code}:${p.message}`))
+  const steps = plan.plan?.steps ?? []
+  const disabled = blockers.length > 0 || starting
+
+  return (
+    <section className="card plan" aria-labelledby="plan-heading" aria-busy={plan.phase === 'loading'}>
+      <div className="card-header">
+        <h2 id="plan-heading" className="card-title">
+          Plan
+        </h2>
+        <span className="muted plan-state" aria-live="polite">
+          {plan.phase === 'loading'
+            ? 'Checking App Store Connect…'
+            : plan.phase === 'ready'
+              ? 'Up to date'
+              : ''}
+        </span>
+        <div className="card-actions">
+          <button
+            type="button"
+            className="button button-small button-quiet"
+            onClick={() => void requestPlan()}
+          >
+            Check again
+          </button>
+        </div>
+      </div>
+      {plan.error ? (
+        <p className="problem problem-error" role="alert">
+          {plan.error}
+        </p>
+      ) : null}
+      <ProblemList problems={planProblems} label="Preflight problems" />
+      {steps.length > 0 ? (
+        <ol className={`plan-steps${plan.phase === 'loading' ? ' is-stale' : ''}`}>
+          {steps.map((step) => (
+            <li
+              key={step.step}
+              className={`plan-step${step.skipped ? ' is-skipped' : ''}`}
+              data-step={step.step}
+            >
+              <span className="plan-step-title">{step.title}</span>
+              {step.skipped ? (
+                <span className="muted"> — skipped</span>
+              ) : (
+                <ul className="plan-actions">
+                  {step.actions.map((action) => (
+                    <li key={action}>{action}</li>
+                  ))}
+                </ul>
+              )}
+            </li>
+          ))}
+        </ol>
+      ) : plan.phase === 'loading' || plan.phase === 'idle' ? (
+        <p className="muted">Working out what Publish will do…</p>
+      ) : null}
+      {plan.plan?.resumesRunId ? (
+        <p className="note">
+          Publish resumes the unfinished run of this build: nothing done already is done twice.
+        </p>
+      ) : null}
+      <div className="publish-bar">
+        <p id="publish-blockers" className="muted publish-reason">
+          {runError ?? blockers[0] ?? 'Ready to publish.'}
+        </p>
+        <button
+          type="button"
+          className="button button-primary"
+          disabled={disabled}
+          aria-describedby="publish-blockers"
+          onClick={() => void startPublish()}
+        >
+          {starting ? 'Starting…' : 'Publish'}
+        </button>
+      </div>
+    </section>
+  )
+}

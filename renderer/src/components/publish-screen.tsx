@@ -1,0 +1,48 @@
+import { useBuildStore } from '../stores/build-store'
+import { useRunStore } from '../stores/run-store'
+import { AppMatch } from './app-match'
+import { AppStorePanel } from './app-store-panel'
+import { BuildCard } from './build-card'
+import { ConfigBar } from './config-bar'
+import { DropZone } from './drop-zone'
+import { PlanPanel } from './plan-panel'
+import { ProblemList } from './problem-list'
+import { RunView } from './run-view'
+import { TestFlightPanel } from './testflight-panel'
+
+export function PublishScreen({ dragging }: { readonly dragging: boolean }) {
+  const build = useBuildStore((s) => s)
+  const run = useRunStore((s) => s.current)
+  if (run) {
+    return (
+      <div className="screen">
+        <RunView run={run} />
+      </div>
+    )
+  }
+  const empty = build.phase === 'empty' || (build.phase === 'failed' && !build.summary)
+  return (
+    <div className={`screen publish-screen${empty ? ' is-empty' : ''}`}>
+      <header className="screen-header">
+        <h1 className="screen-title">Publish</h1>
+        <ConfigBar />
+      </header>
+      {empty ? (
+        <DropZone dragging={dragging} error={build.error} />
+      ) : (
+        <div className={`publish-grid${dragging ? ' is-dragging' : ''}`}>
+          <div className="column column-build">
+            <BuildCard build={build} />
+            {build.summary ? <ProblemList problems={build.summary.problems} label="Build problems" /> : null}
+            {build.summary ? <AppMatch build={build} /> : null}
+            {build.summary ? <PlanPanel /> : null}
+          </div>
+          <div className="column column-release" aria-label="Release">
+            <TestFlightPanel appFound={build.appPhase === 'found'} />
+            <AppStorePanel />
+          </div>
+        </div>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,98 @@
+import { formatDuration, formatUploadLine, percent } from '../format'
+import type { StepView } from '../stores/run-store'
+
+const STATUS_GLYPH: Readonly<Record<StepView['status'], string>> = {
+  pending: '○',
+  running: '●',
+  done: '✓',
+  skipped: '–',
+  failed: '✕',
+}
+
+const STATUS_TEXT: Readonly<Record<StepView['status'], string>> = {
+  pending: 'waiting',
+  running: 'in progress',
+  done: 'done',
+  skipped: 'skipped',
+  failed: 'failed',
+}
+
+function stepDuration(step: StepView): string {
+  if (!step.startedAt || !step.finishedAt) return ''
+  return formatDuration(Date.parse(step.finishedAt) - Date.parse(step.startedAt))
+}
+
+function UploadBar({ step }: { readonly step: StepView }) {
+  const progress = step.progress
+  if (!progress) return null
+  const value = percent(progress.bytesDone, progress.bytesTotal)
+  const line = formatUploadLine(progress)
+  return (
+    <div className="upload">
+      <div
+        className="progress"
+        role="progressbar"
+        aria-label="Upload"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={value}
+        aria-valuetext={line}
+      >
+        <div className="progress-fill" style={{ transform: `scaleX(${value / 100})` }} />
+      </div>
+      <span className="upload-line" data-testid="upload-line">
+        {line}
+      </span>
+    </div>
+  )
+}
+
+/** The steps of a run, live or from History; every row keeps its size as numbers change (no layout jump). */
+export function RunTimeline({ steps }: { readonly steps: readonly StepView[] }) {
+  return (
+    <ol className="timeline" aria-label="Steps">
+      {steps.map((step) => (
+        <li
+          key={step.step}
+          className={`timeline-step is-${step.status}`}
+          data-step={step.step}
+          data-status={step.status}
+        >
+          <span className="timeline-glyph" aria-hidden="true">
+            {STATUS_GLYPH[step.status]}
+          </span>
+          <div className="timeline-body">
+            <div className="timeline-head">
+              <span className="timeline-title">{step.title}</span>
+              <span className="visually-hidden">: {STATUS_TEXT[step.status]}</span>
+              <span className="timeline-duration">{stepDuration(step)}</span>
+            </div>
+            {step.step === 'upload' && step.progress && step.status !== 'skipped' ? (
+              <UploadBar step={step} />
+            ) : null}
+            {step.status === 'running' && (step.state || step.message) ? (
+              <div className="timeline-detail">
+                {step.state ? (
+                  <span className="state-pill">{step.state.replaceAll('_', ' ').toLowerCase()}</span>
+                ) : null}
+                {step.message ? <span>{step.message}</span> : null}
+              </div>
+            ) : null}
+            {step.summary && step.status !== 'running' ? (
+              <div className="timeline-detail">{step.summary}</div>
+            ) : null}
+            {step.status === 'pending' && step.detail ? (
+              <div className="timeline-detail muted">{step.detail}</div>
+            ) : null}
+            {step.error ? (
+              <div className="timeline-error">
+                <strong>{step.error.message}</strong>
+                {step.error.detail ? <div className="mono error-detail">{step.error.detail}</div> : null}
+              </div>
+            ) : null}
+          </div>
+        </li>
+      ))}
+    </ol>
+  )
+}

@@ -1,0 +1,88 @@
+import { cancelPublish, dismissRun, resumeRun } from '../actions/run-actions'
+import { outcomeLabel } from '../stores/history-store'
+import { useRunStore, type RunView as Run } from '../stores/run-store'
+import { LogPanel } from './log-panel'
+import { RunTimeline } from './run-timeline'
+
+export function RunOutcomeBox({ run, onResume }: { readonly run: Run; readonly onResume?: () => void }) {
+  if (run.outcome === null) return null
+  const failed = run.outcome === 'failed' || run.outcome === 'canceled' || run.outcome === 'interrupted'
+  const failedStep = run.steps.find((s) => s.status === 'failed')
+  return (
+    <div className={`outcome ${failed ? 'outcome-failed' : 'outcome-ok'}`} data-outcome={run.outcome}>
+      <h2 className="outcome-title">{outcomeLabel(run.outcome)}</h2>
+      <p className="outcome-message">{run.message}</p>
+      {failed && failedStep?.error ? (
+        <p className="outcome-fix">
+          {failedStep.title}: {failedStep.error.message}
+        </p>
+      ) : null}
+      {run.links.length > 0 ? (
+        <ul className="links">
+          {run.links.map((link) => (
+            <li key={link.url}>
+              <a href={link.url} target="_blank" rel="noreferrer">
+                {link.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {run.resumable && onResume ? (
+        <button type="button" className="button button-primary" onClick={onResume}>
+          Resume
+        </button>
+      ) : null}
+    </div>
+  )
+}
+
+/** The publish screen while a run is going or just ended. */
+export function RunView({ run }: { readonly run: Run }) {
+  const busy = useRunStore((s) => s.busy)
+  const error = useRunStore((s) => s.error)
+  const active = run.outcome === null
+  const current = run.steps.find((s) => s.status === 'running')
+  return (
+    <div className="run" aria-labelledby="run-heading">
+      <header className="run-header">
+        <h1 id="run-heading" className="screen-title">
+          {active ? `Publishing ${run.title}` : run.title}
+        </h1>
+        {active ? (
+          <button
+            type="button"
+            className="button"
+            onClick={() => void cancelPublish()}
+            disabled={busy === 'canceling'}
+          >
+            {busy === 'canceling' ? 'Canceling…' : 'Cancel'}
+          </button>
+        ) : (
+          <button type="button" className="button" onClick={dismissRun}>
+            Done
+          </button>
+        )}
+      </header>
+      <p className="visually-hidden" aria-live="polite">
+        {active
+          ? current
+            ? `${current.title} in progress`
+            : busy === 'resuming'
+              ? 'Resuming'
+              : 'Starting'
+          : outcomeLabel(run.outcome)}
+      </p>
+      {error ? (
+        <p className="problem problem-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <RunTimeline steps={run.steps} />
+      <div aria-live="polite">
+        <RunOutcomeBox run={run} onResume={() => void resumeRun(run)} />
+      </div>
+      <LogPanel log={run.log} />
+    </div>
+  )
+}

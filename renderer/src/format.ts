@@ -1,0 +1,110 @@
+/**
+ * Numbers as people read them in the window. Sizes are decimal (MB = 10^6 bytes), as App Store
+ * Connect and Finder show them, so "48.2 MB" here matches what Apple shows.
+ */
+
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '—'
+  if (bytes < 1000) return `${Math.round(bytes)} B`
+  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} KB`
+  if (bytes < 1_000_000_000) return `${(bytes / 1_000_000).toFixed(1)} MB`
+  return `${(bytes / 1_000_000_000).toFixed(2)} GB`
+}
+
+export function formatRate(bytesPerSecond: number): string {
+  if (!Number.isFinite(bytesPerSecond) || bytesPerSecond <= 0) return '— MB/s'
+  const mb = bytesPerSecond / 1_000_000
+  return `${mb >= 10 ? Math.round(mb) : mb.toFixed(1)} MB/s`
+}
+
+export function formatEta(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0)
+    return 'estimating…'
+  const s = Math.ceil(seconds)
+  if (s < 60) return `${s} s left`
+  const minutes = Math.floor(s / 60)
+  if (minutes < 60) return `${minutes} min ${s % 60} s left`
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min left`
+}
+
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return ''
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`
+  const s = Math.round(ms / 1000)
+  if (s < 60) return `${s} s`
+  const minutes = Math.floor(s / 60)
+  if (minutes < 60) return `${minutes} min ${s % 60} s`
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`
+}
+
+/** Done and total in the same unit, so the line does not change shape as the numbers grow. */
+export function formatUploadLine(progress: {
+  readonly bytesDone: number
+  readonly bytesTotal: number
+  readonly bytesPerSecond: number
+  readonly etaSeconds: number | null
+}): string {
+  const total = progress.bytesTotal
+  const unit = total >= 1_000_000_000 ? 1_000_000_000 : total >= 1_000_000 ? 1_000_000 : 1000
+  const suffix = unit === 1_000_000_000 ? 'GB' : unit === 1_000_000 ? 'MB' : 'KB'
+  const digits = unit === 1_000_000_000 ? 2 : 1
+  const done = (progress.bytesDone / unit).toFixed(digits)
+  const all = (total / unit).toFixed(digits)
+  const finished = progress.bytesDone >= total && total > 0
+  return `${done} / ${all} ${suffix} · ${formatRate(progress.bytesPerSecond)} · ${finished ? 'finishing…' : formatEta(progress.etaSeconds)}`
+}
+
+export function percent(done: number, total: number): number {
+  if (!(total > 0)) return 0
+  return Math.max(0, Math.min(100, Math.round((done / total) * 1000) / 10))
+}
+
+/** "1 Dec 2031, 14:05" in the viewer's locale-independent form, for history rows. */
+export function formatWhen(iso: string): string {
+  const t = new Date(iso)
+  if (Number.isNaN(t.getTime())) return iso
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+  const pad = (n: number): string => String(n).padStart(2, '0')
+  return `${t.getDate()} ${months[t.getMonth()]} ${t.getFullYear()}, ${pad(t.getHours())}:${pad(t.getMinutes())}`
+}
+
+export function platformLabel(platform: string): string {
+  switch (platform) {
+    case 'IOS':
+      return 'iOS'
+    case 'TV_OS':
+      return 'tvOS'
+    case 'MAC_OS':
+      return 'macOS'
+    case 'VISION_OS':
+      return 'visionOS'
+    default:
+      return platform
+  }
+}
+
+const DEVICE_LABELS: Readonly<Record<string, string>> = {
+  iphone: 'iPhone',
+  ipad: 'iPad',
+  tv: 'Apple TV',
+  watch: 'Apple Watch',
+  carplay: 'CarPlay',
+  mac: 'Mac',
+  vision: 'Apple Vision',
+}
+
+export function devicesLabel(families: readonly string[]): string {
+  return families.map((f) => DEVICE_LABELS[f] ?? f).join(', ')
+}
+
+const PROFILE_LABELS: Readonly<Record<string, string>> = {
+  'app-store': 'App Store',
+  'ad-hoc': 'Ad Hoc',
+  development: 'Development',
+  enterprise: 'Enterprise',
+  none: 'None',
+}
+
+export function profileLabel(type: string): string {
+  return PROFILE_LABELS[type] ?? type
+}
