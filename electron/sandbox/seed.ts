@@ -1,0 +1,127 @@
+import { readFile } from 'node:fs/promises'
+import { z } from 'zod'
+import { AscentError } from '../../shared/errors'
+
+export const SandboxPlatform = z.enum(['IOS', 'MAC_OS', 'TV_OS', 'VISION_OS'])
+export type SandboxPlatform = z.infer<typeof SandboxPlatform>
+
+export const AppVersionState = z.enum([
+  'ACCEPTED',
+  'DEVELOPER_REJECTED',
+  'IN_REVIEW',
+  'INVALID_BINARY',
+  'METADATA_REJECTED',
+  'PENDING_APPLE_RELEASE',
+  'PENDING_DEVELOPER_RELEASE',
+  'PREPARE_FOR_SUBMISSION',
+  'PROCESSING_FOR_DISTRIBUTION',
+  'READY_FOR_DISTRIBUTION',
+  'READY_FOR_REVIEW',
+  'REJECTED',
+  'REPLACED_WITH_NEW_VERSION',
+  'WAITING_FOR_EXPORT_COMPLIANCE',
+  'WAITING_FOR_REVIEW',
+])
+export type AppVersionState = z.infer<typeof AppVersionState>
+
+export const ProcessingState = z.enum(['PROCESSING', 'FAILED', 'INVALID', 'VALID'])
+export type ProcessingState = z.infer<typeof ProcessingState>
+
+export const BetaReviewState = z.enum(['WAITING_FOR_REVIEW', 'IN_REVIEW', 'REJECTED', 'APPROVED'])
+export type BetaReviewState = z.infer<typeof BetaReviewState>
+
+/** The seed file shape fixed in DESIGN.md ("Sandbox seed and state"), plus a few optional knobs. */
+export const SandboxSeed = z.strictObject({
+  apps: z.array(
+    z.strictObject({
+      bundleId: z.string().min(1),
+      name: z.string().min(1),
+      platforms: z.array(SandboxPlatform).min(1).default(['IOS']),
+      betaGroups: z.array(z.strictObject({ name: z.string().min(1), isInternal: z.boolean() })).default([]),
+      versions: z
+        .array(
+          z.strictObject({
+            platform: SandboxPlatform,
+            versionString: z.string().min(1),
+            // READY_FOR_SALE is the deprecated appStoreState name people know; it means READY_FOR_DISTRIBUTION.
+            state: z.union([
+              AppVersionState,
+              z.literal('READY_FOR_SALE').transform(() => 'READY_FOR_DISTRIBUTION' as const),
+            ]),
+            copyright: z.string().optional(),
+          }),
+        )
+        .default([]),
+      builds: z
+        .array(
+          z.strictObject({
+            versionString: z.string().min(1),
+            buildNumber: z.string().min(1),
+            platform: SandboxPlatform,
+            state: ProcessingState,
+            betaReviewState: BetaReviewState.optional(),
+          }),
+        )
+        .default([]),
+      /** false: TestFlight beta app information (feedback email, review contact) is incomplete. */
+      betaAppInfo: z.boolean().default(true),
+      /** What processing turns the next uploaded builds into (VALID unless a test wants a failure). */
+      uploadOutcome: ProcessingState.exclude(['PROCESSING']).default('VALID'),
+    }),
+  ),
+})
+export type SandboxSeed = z.input<typeof SandboxSeed>
+export type ParsedSeed = z.output<typeof SandboxSeed>
+
+export const defaultSeed: SandboxSeed = {
+  apps: [
+    {
+      bundleId: 'com.example.ascent.demo',
+      name: 'Ascent Demo',
+      platforms: ['IOS'],
+      betaGroups: [
+        { name: 'Core Team', isInternal: true },
+        { name: 'QA', isInternal: true },
+        { name: 'Public Beta', isInternal: false },
+        { name: 'Friends & Family', isInternal: false },
+      ],
+      versions: [
+        {
+          platform: 'IOS',
+          versionString: '1.0.0',
+          state: 'READY_FOR_DISTRIBUTION',
+          copyright: '2025 Example Inc.',
+        },
+      ],
+      builds: [{ versionString: '1.0.0', buildNumber: '1', platform: 'IOS', state: 'VALID' }],
+    },
+  ],
+}
+
+export function parseSeed(value: unknown, source = 'seed'): ParsedSeed {
+  const result = SandboxSeed.safeParse(value)
+  if (result.success) return result.data
+  const issue = result.error.issues[0]
+  const where = issue ? issue.path.join('.') || '(root)' : '(root)'
+  throw new AscentError('BAD_INPUT', `${source}: ${where}: ${issue?.message ?? 'invalid seed'}`)
+}
+
+/** Reads and validates a seed file; every failure is one clear AscentError naming the file. */
+export async function loadSeed(file: string): Promise<ParsedSeed> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    throw new AscentError(
+      'BAD_INPUT',
+      `${file}: cannot read the seed file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    )
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (error) {
+    throw new AscentError('BAD_INPUT', `${file}: not valid JSON (${(error as Error).message})`)
+  }
+  return parseSeed(json, file)
+}

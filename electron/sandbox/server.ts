@@ -1,0 +1,282 @@
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { requireWriteRole, toTrustedKey, verifyToken, type TrustedKey, type TrustedKeyInput } from './auth'
+import { ApiError, entityInvalid, methodNotAllowed, pathError, rateLimited, serverError } from './errors'
+import { Faults, type FaultKind, type FaultOptions } from './faults'
+import { resourceDefs, type Context } from './resources'
+import { parseRouteQuery, routes, type Route } from './routes'
+import { defaultSeed, parseSeed, type SandboxSeed } from './seed'
+import { snapshot, type SandboxState } from './state'
+import { SandboxStore } from './store'
+import { UploadStore } from './upload'
+
+export type SandboxOptions = {
+  readonly port?: number
+  readonly host?: string
+  readonly seed?: SandboxSeed
+  readonly faults?: FaultOptions
+  readonly processingMs?: number
+  readonly betaReviewMs?: number
+  readonly reviewMs?: number
+  readonly partSize?: number
+  readonly now?: () => number
+  /** Sees every /v1 answer with the Apple schema it follows (tests validate them). */
+  readonly onResponse?: (r: SandboxResponse) => void
+}
+export type SandboxResponse = {
+  readonly method: string
+  readonly route: string
+  readonly status: number
+  readonly schema: string | null
+  readonly body: unknown
+}
+
+export type RunningSandbox = {
+  readonly url: string
+  readonly keyId: string
+  readonly issuerId: string
+  readonly privateKeyPem: string
+  readonly privateKeyPath: string
+  trustKey(key: TrustedKeyInput): void
+  state(): SandboxState
+  setFaults(options: FaultOptions): void
+  expireUploadOperations(): void
+  close(): Promise<void>
+}
+
+type Compiled = { readonly route: Route; readonly regex: RegExp; readonly names: readonly string[] }
+
+function compile(route: Route): Compiled {
+  const names: string[] = []
+  const pattern = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    names.push(name)
+    return '([^/]+)'
+  })
+  return { route, regex: new RegExp(`^${pattern}$`), names }
+}
+
+const MAX_BODY = 1_048_576
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > MAX_BODY)
+      throw new ApiError(413, [
+        {
+          code: 'ENTITY_INVALID',
+          title: 'The request entity is too large',
+          detail: `Bodies are limited to ${MAX_BODY} bytes`,
+        },
+      ])
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks)
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+  const now = options.now ?? Date.now
+  const dir = await mkdtemp(join(tmpdir(), 'ascent-sandbox-'))
+  const seed = parseSeed(options.seed ?? defaultSeed)
+  const store = new SandboxStore(
+    seed,
+    {
+      processingMs: options.processingMs ?? 3000,
+      betaReviewMs: options.betaReviewMs ?? 4000,
+      reviewMs: options.reviewMs ?? 5000,
+    },
+    now,
+  )
+  let base = ''
+  const uploads = new UploadStore(store, dir, () => base, options.partSize ?? 16 * 1024 * 1024)
+  const ctx: Context = { store, uploads }
+  const defs = resourceDefs(ctx)
+  const compiled = routes().map(compile)
+  const faults = new Faults(options.faults)
+  const keys = new Map<string, TrustedKey>()
+  const requests = { total: 0, byRoute: {} as Record<string, number> }
+
+  // The key this sandbox generates and trusts: a team key with the Admin role.
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+  const privateKeyPem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString()
+  const keyId = randomBytes(5).toString('hex').toUpperCase()
+  const issuerId = randomUUID()
+  keys.set(keyId, toTrustedKey({ keyId, issuerId, publicKey, roles: ['ADMIN'] }))
+  const privateKeyPath = join(dir, `AuthKey_${keyId}.p8`)
+  await writeFile(privateKeyPath, privateKeyPem, { mode: 0o600 })
+
+  function send(
+    res: ServerResponse,
+    status: number,
+    body: object | null,
+    headers: Record<string, string> = {},
+  ): void {
+    const text = body === null ? '' : JSON.stringify(body)
+    res.writeHead(status, {
+      Date: new Date(now()).toUTCString(),
+      ...(body === null
+        ? {}
+        : { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) }),
+      ...headers,
+    })
+    res.end(text)
+  }
+
+  function count(route: string): void {
+    requests.total++
+    requests.byRoute[route] = (requests.byRoute[route] ?? 0) + 1
+  }
+
+  async function control(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    if (req.method === 'GET' && path === '/__sandbox/state') {
+      store.advance()
+      uploads.advance()
+      return send(res, 200, snapshot(ctx, requests, faults))
+    }
+    if (req.method === 'PUT' && path === '/__sandbox/sink') {
+      for await (const _chunk of req as AsyncIterable<Buffer>) {
+        // discarded: this is the transfer-speed baseline
+      }
+      return send(res, 204, null)
+    }
+    if (req.method === 'POST' && path === '/__sandbox/faults') {
+      const body: unknown = JSON.parse((await readBody(req)).toString('utf8') || '{}')
+      const { rate, seed: faultSeed } = body as { rate?: unknown; seed?: unknown }
+      if (typeof rate !== 'number')
+        return send(res, 400, { error: 'send { "rate": number, "seed"?: number }' })
+      faults.set({ rate, ...(typeof faultSeed === 'number' ? { seed: faultSeed } : {}) })
+      return send(res, 204, null)
+    }
+    if (req.method === 'POST' && path === '/__sandbox/expire-upload-operations') {
+      uploads.expireOperations()
+      return send(res, 204, null)
+    }
+    return send(res, 404, { error: `no sandbox control ${req.method} ${path}` })
+  }
+
+  async function api(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    fault: FaultKind | null,
+  ): Promise<void> {
+    const method = req.method ?? 'GET'
+    const path = url.pathname
+    const upload = /^\/upload\/([\w-]+)\/(\d+)$/.exec(path)
+    if (upload && method === 'PUT') {
+      count('PUT /upload/{id}/{part}')
+      await uploads.receivePart(upload[1] ?? '', Number(upload[2]), url.searchParams.get('signature'), req)
+      if (fault === 'reset-after') return void req.socket.destroy()
+      return send(res, 200, null)
+    }
+    const matches = compiled.map((c) => ({ c, m: c.regex.exec(path) })).filter((x) => x.m !== null)
+    const hit = matches.find((x) => x.c.route.method === method)
+    if (!hit?.m) {
+      count('unknown')
+      throw matches.length > 0 ? methodNotAllowed(method, path) : pathError(path)
+    }
+    const { route } = hit.c
+    const routeName = `${route.method} ${route.path}`
+    count(routeName)
+    const key = verifyToken(req.headers.authorization, keys, now())
+    if (route.write) requireWriteRole(key, route.path)
+    const query = parseRouteQuery(route, url, defs)
+    const raw = await readBody(req)
+    let body: unknown
+    if (raw.length > 0) {
+      try {
+        body = JSON.parse(raw.toString('utf8'))
+      } catch (error) {
+        throw entityInvalid(`The request body is not valid JSON: ${(error as Error).message}`)
+      }
+    }
+    const params = Object.fromEntries(
+      hit.c.names.map((n, i) => [n, decodeURIComponent(hit.m?.[i + 1] ?? '')]),
+    )
+    store.advance()
+    uploads.advance()
+    const result = await route.handle({ params, url, query, body, ctx, defs, base })
+    options.onResponse?.({
+      method,
+      route: routeName,
+      status: result.status,
+      schema: result.schema ?? null,
+      body: result.body ?? null,
+    })
+    // The effect is applied; losing the answer now is what makes blind POST retries dangerous.
+    if (fault === 'reset-after') return void req.socket.destroy()
+    send(res, result.status, result.body ?? null, {
+      'X-Rate-Limit': `user-hour-lim:3600;user-hour-rem:${Math.max(0, 3600 - requests.total)};`,
+    })
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', base)
+    if (url.pathname.startsWith('/__sandbox/')) return control(req, res, url.pathname)
+    const fault = faults.pick(req.method ?? 'GET', url.pathname)
+    if (fault === 'reset') return void req.socket.destroy()
+    if (fault === 'slow') await new Promise((resolve) => setTimeout(resolve, faults.slowMs()))
+    try {
+      if (fault === 'rate-limit') throw rateLimited(1)
+      if (fault === 'server-error') throw serverError(500)
+      if (fault === 'unavailable') throw serverError(503)
+      await api(req, res, url, fault)
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error
+      const body = { errors: error.errors }
+      options.onResponse?.({
+        method: req.method ?? 'GET',
+        route: url.pathname,
+        status: error.status,
+        schema: 'ErrorResponse',
+        body,
+      })
+      // Drain what the client still sends so it sees the answer rather than a reset.
+      req.resume()
+      send(res, error.status, body, { ...error.headers })
+    }
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (res.headersSent) return void res.destroy()
+      // A sandbox bug still answers in Apple's shape; the cause goes to stderr for whoever runs it.
+      process.stderr.write(`sandbox: ${(error as Error).stack ?? String(error)}\n`)
+      send(res, 500, { errors: serverError(500).errors })
+    })
+  })
+  server.keepAliveTimeout = 5000
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve())
+  })
+  const address = server.address() as AddressInfo
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  base = `http://${host}:${address.port}`
+
+  return {
+    url: base,
+    keyId,
+    issuerId,
+    privateKeyPem,
+    privateKeyPath,
+    trustKey: (k) => keys.set(k.keyId, toTrustedKey(k)),
+    state: () => {
+      store.advance()
+      uploads.advance()
+      return snapshot(ctx, requests, faults)
+    },
+    setFaults: (f) => faults.set(f),
+    expireUploadOperations: () => uploads.expireOperations(),
+    close: async () => {
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await rm(dir, { recursive: true, force: true })
+    },
+  }
+}

@@ -1,0 +1,100 @@
+import type { Faults } from './faults'
+import { buildBetaStates, type Context } from './resources'
+import { iso } from './store'
+
+/** What GET /__sandbox/state returns: everything the sandbox holds, plus request counts. */
+export type SandboxState = ReturnType<typeof snapshot>
+
+export function snapshot(
+  ctx: Context,
+  requests: { total: number; byRoute: Record<string, number> },
+  faults: Faults,
+) {
+  const { store: s, uploads: u } = ctx
+  const all = <T>(m: ReadonlyMap<string, T>): T[] => [...m.values()]
+  return {
+    apps: all(s.apps).map((a) => ({
+      id: a.id,
+      bundleId: a.bundleId,
+      name: a.name,
+      platforms: a.platforms,
+      betaAppInfoComplete: s.betaAppInfoComplete(a.id),
+      betaGroups: all(s.betaGroups)
+        .filter((g) => g.appId === a.id)
+        .map((g) => ({ id: g.id, name: g.name, isInternal: g.isInternal, buildIds: [...g.buildIds] })),
+    })),
+    builds: all(s.builds).map((b) => {
+      const train = s.preReleaseVersions.get(b.preReleaseVersionId)
+      const beta = s.betaSubmissionOf(b.id)
+      const states = buildBetaStates(ctx, b.id)
+      return {
+        id: b.id,
+        appId: b.appId,
+        platform: train?.platform ?? null,
+        versionString: train?.version ?? null,
+        buildNumber: b.version,
+        processingState: b.processingState,
+        uploadedDate: iso(b.uploadedAt),
+        usesNonExemptEncryption: b.usesNonExemptEncryption,
+        expired: b.expired,
+        internalBuildState: states.internal,
+        externalBuildState: states.external,
+        groups: all(s.betaGroups)
+          .filter((g) => g.buildIds.includes(b.id))
+          .map((g) => g.name),
+        betaReviewState: beta?.state ?? null,
+        betaAppReviewSubmissionId: beta?.id ?? null,
+        whatsNew: Object.fromEntries(
+          all(s.betaBuildLocalizations)
+            .filter((l) => l.buildId === b.id)
+            .map((l) => [l.locale, l.whatsNew]),
+        ),
+        buildUploadId: b.buildUploadId,
+      }
+    }),
+    versions: all(s.appStoreVersions).map((v) => ({ ...v })),
+    phasedReleases: all(s.phasedReleases).map((p) => ({ ...p })),
+    reviewSubmissions: all(s.reviewSubmissions).map((r) => ({
+      id: r.id,
+      appId: r.appId,
+      platform: r.platform,
+      state: r.state,
+      submittedDate: r.submittedAt === null ? null : iso(r.submittedAt),
+      items: s.itemsOf(r.id).map((i) => ({ id: i.id, appStoreVersionId: i.versionId, state: i.state })),
+    })),
+    buildUploads: all(u.uploads).map((up) => ({
+      id: up.id,
+      appId: up.appId,
+      platform: up.platform,
+      cfBundleShortVersionString: up.cfBundleShortVersionString,
+      cfBundleVersion: up.cfBundleVersion,
+      state: up.state,
+      errors: up.errors,
+      buildId: up.buildId,
+      files: u.filesOf(up.id).map((f) => ({
+        id: f.id,
+        fileName: f.fileName,
+        fileSize: f.fileSize,
+        assetType: f.assetType,
+        state: f.state,
+        parts: f.parts.length,
+        partsReceived: f.parts.filter((p) => p.received).length,
+        bytesReceived: f.bytesReceived,
+        bytesTransferred: f.bytesTransferred,
+        checksums: f.checksums,
+      })),
+    })),
+    faults: {
+      ...faults.current,
+      injected: faults.log.length,
+      byKind: countBy(faults.log.map((l) => l.kind)),
+    },
+    requests: { total: requests.total, byRoute: { ...requests.byRoute } },
+  }
+}
+
+function countBy(values: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const v of values) out[v] = (out[v] ?? 0) + 1
+  return out
+}

@@ -1,0 +1,502 @@
+import { randomUUID } from 'node:crypto'
+import { ApiError, conflict, notFound } from './errors'
+import type { AppVersionState, BetaReviewState, ParsedSeed, ProcessingState, SandboxPlatform } from './seed'
+
+export type Timers = {
+  readonly processingMs: number
+  readonly betaReviewMs: number
+  readonly reviewMs: number
+}
+
+export type App = {
+  id: string
+  bundleId: string
+  name: string
+  sku: string
+  platforms: SandboxPlatform[]
+  uploadOutcome: Exclude<ProcessingState, 'PROCESSING'>
+}
+export type BetaGroup = {
+  id: string
+  appId: string
+  name: string
+  isInternal: boolean
+  createdDate: string
+  buildIds: string[]
+}
+export type PreReleaseVersion = { id: string; appId: string; platform: SandboxPlatform; version: string }
+export type Build = {
+  id: string
+  appId: string
+  preReleaseVersionId: string
+  version: string
+  uploadedAt: number
+  processingState: ProcessingState
+  /** When processing ends (null: never, the state is final) and what it ends in. */
+  processedAt: number | null
+  outcome: ProcessingState
+  usesNonExemptEncryption: boolean | null
+  expired: boolean
+  buildUploadId: string | null
+}
+export type BetaBuildLocalization = { id: string; buildId: string; locale: string; whatsNew: string | null }
+export type BetaAppReviewDetail = {
+  id: string
+  contactFirstName: string | null
+  contactLastName: string | null
+  contactPhone: string | null
+  contactEmail: string | null
+  demoAccountRequired: boolean
+  notes: string | null
+}
+export type BetaAppLocalization = {
+  id: string
+  appId: string
+  locale: string
+  feedbackEmail: string | null
+  description: string | null
+}
+export type BetaAppReviewSubmission = {
+  id: string
+  buildId: string
+  state: BetaReviewState
+  submittedAt: number
+  timed: boolean
+}
+export type AppStoreVersion = {
+  id: string
+  appId: string
+  platform: SandboxPlatform
+  versionString: string
+  state: AppVersionState
+  copyright: string | null
+  releaseType: 'MANUAL' | 'AFTER_APPROVAL' | 'SCHEDULED'
+  earliestReleaseDate: string | null
+  createdDate: string
+  buildId: string | null
+  reviewType: 'APP_STORE' | 'NOTARIZATION'
+  downloadable: boolean
+}
+export type PhasedRelease = {
+  id: string
+  versionId: string
+  phasedReleaseState: 'INACTIVE' | 'ACTIVE' | 'PAUSED' | 'COMPLETE'
+}
+export type ReviewSubmissionState =
+  | 'READY_FOR_REVIEW'
+  | 'WAITING_FOR_REVIEW'
+  | 'IN_REVIEW'
+  | 'UNRESOLVED_ISSUES'
+  | 'CANCELING'
+  | 'COMPLETING'
+  | 'COMPLETE'
+export type ReviewSubmission = {
+  id: string
+  appId: string
+  platform: SandboxPlatform
+  state: ReviewSubmissionState
+  submittedAt: number | null
+  /** When the current timed state began; null for seeded submissions, which stay where they were put. */
+  changedAt: number | null
+}
+export type ReviewSubmissionItem = {
+  id: string
+  submissionId: string
+  versionId: string
+  state: 'READY_FOR_REVIEW' | 'ACCEPTED' | 'APPROVED' | 'REJECTED' | 'REMOVED'
+}
+
+/** Versions that no longer block a new version (Apple: only one version may be on its way at a time). */
+const RELEASED: readonly AppVersionState[] = ['READY_FOR_DISTRIBUTION', 'REPLACED_WITH_NEW_VERSION']
+/** Versions whose metadata can still be changed. */
+const EDITABLE: readonly AppVersionState[] = [
+  'PREPARE_FOR_SUBMISSION',
+  'DEVELOPER_REJECTED',
+  'REJECTED',
+  'METADATA_REJECTED',
+  'INVALID_BINARY',
+  'READY_FOR_REVIEW',
+  'WAITING_FOR_EXPORT_COMPLIANCE',
+]
+export const OPEN_SUBMISSION: readonly ReviewSubmissionState[] = [
+  'READY_FOR_REVIEW',
+  'WAITING_FOR_REVIEW',
+  'IN_REVIEW',
+  'UNRESOLVED_ISSUES',
+  'CANCELING',
+  'COMPLETING',
+]
+
+export function iso(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
+}
+
+export class SandboxStore {
+  readonly apps = new Map<string, App>()
+  readonly betaGroups = new Map<string, BetaGroup>()
+  readonly preReleaseVersions = new Map<string, PreReleaseVersion>()
+  readonly builds = new Map<string, Build>()
+  readonly betaBuildLocalizations = new Map<string, BetaBuildLocalization>()
+  readonly betaAppReviewDetails = new Map<string, BetaAppReviewDetail>()
+  readonly betaAppLocalizations = new Map<string, BetaAppLocalization>()
+  readonly betaAppReviewSubmissions = new Map<string, BetaAppReviewSubmission>()
+  readonly appStoreVersions = new Map<string, AppStoreVersion>()
+  readonly phasedReleases = new Map<string, PhasedRelease>()
+  readonly reviewSubmissions = new Map<string, ReviewSubmission>()
+  readonly reviewSubmissionItems = new Map<string, ReviewSubmissionItem>()
+  private nextAppId = 6440000001
+
+  constructor(
+    seed: ParsedSeed,
+    readonly timers: Timers,
+    readonly now: () => number,
+  ) {
+    for (const s of seed.apps) this.seedApp(s)
+  }
+
+  private seedApp(s: ParsedSeed['apps'][number]): void {
+    const t = this.now()
+    const app: App = {
+      id: String(this.nextAppId++),
+      bundleId: s.bundleId,
+      name: s.name,
+      sku: s.bundleId.replace(/\W/g, '-').toUpperCase(),
+      platforms: [...s.platforms],
+      uploadOutcome: s.uploadOutcome,
+    }
+    this.apps.set(app.id, app)
+    for (const g of s.betaGroups) {
+      const group = {
+        id: randomUUID(),
+        appId: app.id,
+        name: g.name,
+        isInternal: g.isInternal,
+        createdDate: iso(t),
+        buildIds: [],
+      }
+      this.betaGroups.set(group.id, group)
+    }
+    // The beta review detail shares the app's id, as on App Store Connect.
+    this.betaAppReviewDetails.set(app.id, {
+      id: app.id,
+      ...(s.betaAppInfo
+        ? {
+            contactFirstName: 'Ada',
+            contactLastName: 'Lovelace',
+            contactPhone: '+1 555 0100',
+            contactEmail: 'review@example.com',
+          }
+        : { contactFirstName: null, contactLastName: null, contactPhone: null, contactEmail: null }),
+      demoAccountRequired: false,
+      notes: null,
+    })
+    if (s.betaAppInfo) {
+      const loc = {
+        id: randomUUID(),
+        appId: app.id,
+        locale: 'en-US',
+        feedbackEmail: 'beta@example.com',
+        description: `${s.name} beta`,
+      }
+      this.betaAppLocalizations.set(loc.id, loc)
+    }
+    s.builds.forEach((b, index) => {
+      const build = this.addBuild(
+        app,
+        b.platform,
+        b.versionString,
+        b.buildNumber,
+        t - (s.builds.length - index) * 3_600_000,
+        null,
+        b.state,
+      )
+      build.usesNonExemptEncryption = false
+      if (b.betaReviewState) {
+        const sub = {
+          id: randomUUID(),
+          buildId: build.id,
+          state: b.betaReviewState,
+          submittedAt: t,
+          timed: false,
+        }
+        this.betaAppReviewSubmissions.set(sub.id, sub)
+      }
+    })
+    for (const v of s.versions) {
+      const version = this.addVersion(app, v.platform, v.versionString, v.state, v.copyright ?? null, t)
+      if (v.state === 'WAITING_FOR_REVIEW' || v.state === 'IN_REVIEW') {
+        const sub: ReviewSubmission = {
+          id: randomUUID(),
+          appId: app.id,
+          platform: v.platform,
+          state: v.state,
+          submittedAt: t,
+          changedAt: null,
+        }
+        this.reviewSubmissions.set(sub.id, sub)
+        const item = {
+          id: randomUUID(),
+          submissionId: sub.id,
+          versionId: version.id,
+          state: 'READY_FOR_REVIEW' as const,
+        }
+        this.reviewSubmissionItems.set(item.id, item)
+      }
+    }
+  }
+
+  private addVersion(
+    app: App,
+    platform: SandboxPlatform,
+    versionString: string,
+    state: AppVersionState,
+    copyright: string | null,
+    t: number,
+  ): AppStoreVersion {
+    const v: AppStoreVersion = {
+      id: randomUUID(),
+      appId: app.id,
+      platform,
+      versionString,
+      state,
+      copyright,
+      releaseType: 'MANUAL',
+      earliestReleaseDate: null,
+      createdDate: iso(t),
+      buildId: null,
+      reviewType: 'APP_STORE',
+      downloadable: true,
+    }
+    this.appStoreVersions.set(v.id, v)
+    return v
+  }
+
+  /** Creates a build (and its preReleaseVersion train when new). `processedAt` null: the state is final now. */
+  addBuild(
+    app: App,
+    platform: SandboxPlatform,
+    versionString: string,
+    buildNumber: string,
+    uploadedAt: number,
+    processedAt: number | null,
+    outcome: ProcessingState,
+    buildUploadId: string | null = null,
+  ): Build {
+    let train = [...this.preReleaseVersions.values()].find(
+      (p) => p.appId === app.id && p.platform === platform && p.version === versionString,
+    )
+    if (!train) {
+      train = { id: randomUUID(), appId: app.id, platform, version: versionString }
+      this.preReleaseVersions.set(train.id, train)
+    }
+    const build: Build = {
+      id: randomUUID(),
+      appId: app.id,
+      preReleaseVersionId: train.id,
+      version: buildNumber,
+      uploadedAt,
+      processingState: processedAt === null ? outcome : 'PROCESSING',
+      processedAt,
+      outcome,
+      usesNonExemptEncryption: null,
+      expired: false,
+      buildUploadId,
+    }
+    this.builds.set(build.id, build)
+    return build
+  }
+
+  /** An existing build with this number in this version train (Apple's "redundant binary", ITMS-90189). */
+  findBuild(appId: string, platform: string, versionString: string, buildNumber: string): Build | undefined {
+    return [...this.builds.values()].find((b) => {
+      const train = this.preReleaseVersions.get(b.preReleaseVersionId)
+      return (
+        b.appId === appId &&
+        b.version === buildNumber &&
+        train?.platform === platform &&
+        train.version === versionString
+      )
+    })
+  }
+
+  get<T>(map: ReadonlyMap<string, T>, type: string, id: string): T {
+    const found = map.get(id)
+    if (!found) throw notFound(type, id)
+    return found
+  }
+
+  /** Moves every timed state machine to where `now` says it is. Called before each request is answered. */
+  advance(): void {
+    const now = this.now()
+    const { betaReviewMs, reviewMs } = this.timers
+    for (const b of this.builds.values()) {
+      if (b.processingState === 'PROCESSING' && b.processedAt !== null && now >= b.processedAt)
+        b.processingState = b.outcome
+    }
+    for (const s of this.betaAppReviewSubmissions.values()) {
+      if (!s.timed) continue
+      const elapsed = now - s.submittedAt
+      s.state =
+        elapsed >= 2 * betaReviewMs
+          ? 'APPROVED'
+          : elapsed >= betaReviewMs
+            ? 'IN_REVIEW'
+            : 'WAITING_FOR_REVIEW'
+    }
+    for (const s of this.reviewSubmissions.values()) {
+      // Each timed phase lasts reviewMs; a loop lets a late observer see every step taken.
+      while (
+        s.changedAt !== null &&
+        now - s.changedAt >= reviewMs &&
+        this.stepSubmission(s, s.changedAt + reviewMs)
+      ) {
+        /* stepped */
+      }
+    }
+  }
+
+  private stepSubmission(s: ReviewSubmission, at: number): boolean {
+    const versions = this.itemsOf(s.id).map((i) => this.appStoreVersions.get(i.versionId))
+    if (s.state === 'WAITING_FOR_REVIEW') {
+      s.state = 'IN_REVIEW'
+      for (const v of versions) if (v) v.state = 'IN_REVIEW'
+    } else if (s.state === 'IN_REVIEW') {
+      s.state = 'COMPLETE'
+      for (const i of this.itemsOf(s.id)) i.state = 'APPROVED'
+      for (const v of versions) if (v) this.approve(v)
+    } else if (s.state === 'CANCELING') {
+      s.state = 'COMPLETE'
+      for (const i of this.itemsOf(s.id)) i.state = 'REMOVED'
+      // A canceled review hands the version back as DEVELOPER_REJECTED (editable again).
+      for (const v of versions)
+        if (v && (v.state === 'WAITING_FOR_REVIEW' || v.state === 'IN_REVIEW')) v.state = 'DEVELOPER_REJECTED'
+      for (const v of versions) if (v && v.state === 'READY_FOR_REVIEW') v.state = 'PREPARE_FOR_SUBMISSION'
+    } else {
+      s.changedAt = null
+      return false
+    }
+    s.changedAt = s.state === 'COMPLETE' ? null : at
+    return s.changedAt !== null
+  }
+
+  private approve(v: AppStoreVersion): void {
+    if (v.releaseType === 'SCHEDULED') v.state = 'PENDING_APPLE_RELEASE'
+    else if (v.releaseType === 'MANUAL') v.state = 'PENDING_DEVELOPER_RELEASE'
+    else {
+      for (const other of this.appStoreVersions.values()) {
+        if (
+          other.appId === v.appId &&
+          other.platform === v.platform &&
+          other.state === 'READY_FOR_DISTRIBUTION'
+        )
+          other.state = 'REPLACED_WITH_NEW_VERSION'
+      }
+      v.state = 'READY_FOR_DISTRIBUTION'
+    }
+  }
+
+  itemsOf(submissionId: string): ReviewSubmissionItem[] {
+    return [...this.reviewSubmissionItems.values()].filter((i) => i.submissionId === submissionId)
+  }
+
+  betaSubmissionOf(buildId: string): BetaAppReviewSubmission | undefined {
+    return [...this.betaAppReviewSubmissions.values()].find((s) => s.buildId === buildId)
+  }
+
+  betaAppInfoComplete(appId: string): boolean {
+    const d = this.betaAppReviewDetails.get(appId)
+    const feedback = [...this.betaAppLocalizations.values()].some((l) => l.appId === appId && l.feedbackEmail)
+    return Boolean(d?.contactEmail && d.contactFirstName && d.contactLastName && d.contactPhone && feedback)
+  }
+
+  // ---- rules (App Store Connect's 409s) ----
+
+  createVersion(appId: string, platform: SandboxPlatform, versionString: string): AppStoreVersion {
+    const app = this.apps.get(appId)
+    if (!app) {
+      throw conflict(
+        'ENTITY_ERROR.RELATIONSHIP.INVALID',
+        'The provided entity includes a relationship with an invalid value',
+        `app with id '${appId}' cannot be found`,
+        '/data/relationships/app',
+      )
+    }
+    const siblings = [...this.appStoreVersions.values()].filter(
+      (v) => v.appId === appId && v.platform === platform,
+    )
+    const errors: ApiConflict[] = []
+    if (siblings.some((v) => !RELEASED.includes(v.state))) {
+      errors.push({
+        code: 'ENTITY_ERROR.RELATIONSHIP.INVALID',
+        title: 'The provided entity includes a relationship with an invalid value',
+        detail: 'You cannot create a new version of the App in the current state.',
+        pointer: '/data/relationships/app',
+      })
+    }
+    if (siblings.some((v) => v.versionString === versionString)) errors.push(duplicateVersion())
+    if (errors.length > 0) throw new ApiError(409, errors)
+    return this.addVersion(app, platform, versionString, 'PREPARE_FOR_SUBMISSION', null, this.now())
+  }
+
+  assertVersionEditable(v: AppStoreVersion): void {
+    if (EDITABLE.includes(v.state)) return
+    throw conflict(
+      'ENTITY_ERROR.STATE_NOT_ALLOWED',
+      'The request cannot be fulfilled because of the state of the resource.',
+      `appStoreVersions with id '${v.id}' cannot be edited while it is ${v.state}.`,
+    )
+  }
+
+  renameVersion(v: AppStoreVersion, versionString: string): void {
+    if (v.versionString === versionString) return
+    const taken = [...this.appStoreVersions.values()].some(
+      (o) =>
+        o.id !== v.id &&
+        o.appId === v.appId &&
+        o.platform === v.platform &&
+        o.versionString === versionString,
+    )
+    if (taken) throw new ApiError(409, [duplicateVersion()])
+    v.versionString = versionString
+  }
+
+  attachBuild(v: AppStoreVersion, buildId: string | null): void {
+    this.assertVersionEditable(v)
+    if (buildId === null) {
+      v.buildId = null
+      return
+    }
+    const build = this.builds.get(buildId)
+    const train = build ? this.preReleaseVersions.get(build.preReleaseVersionId) : undefined
+    const invalid = (detail: string): never => {
+      throw conflict(
+        'ENTITY_ERROR.RELATIONSHIP.INVALID',
+        'The provided entity includes a relationship with an invalid value',
+        detail,
+        '/data/relationships/build',
+      )
+    }
+    if (!build || !train || build.appId !== v.appId || train.platform !== v.platform)
+      return invalid(`builds with id '${buildId}' cannot be found for this app and platform.`)
+    if (build.processingState !== 'VALID' || build.expired)
+      return invalid(
+        `The build '${build.version}' is not valid (processingState ${build.processingState}${build.expired ? ', expired' : ''}) and cannot be attached.`,
+      )
+    if (train.version !== v.versionString)
+      return invalid(
+        `The build's version ${train.version} does not match the version string ${v.versionString}.`,
+      )
+    v.buildId = build.id
+  }
+}
+
+type ApiConflict = { code: string; title: string; detail: string; pointer?: string }
+
+function duplicateVersion(): ApiConflict {
+  return {
+    code: 'ENTITY_ERROR.ATTRIBUTE.INVALID.DUPLICATE',
+    title: 'The provided entity includes an attribute with a value that has already been used',
+    detail: 'The version number has been previously used.',
+    pointer: '/data/attributes/versionString',
+  }
+}
