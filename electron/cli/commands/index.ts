@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import { registerConfigCommand } from './config'
 import { registerInspectCommand } from './inspect'
 import { registerKeysCommand } from './keys'
+import { registerWebCommand } from './web'
 
 /**
  * Each command lives in its own module and exports `register<Name>Command(program)`; they are added here.
@@ -10,4 +11,5 @@ export function registerCommands(program: Command): void {
   registerConfigCommand(program)
   registerInspectCommand(program)
   registerKeysCommand(program)
+  registerWebCommand(program)
 }
