@@ -221,7 +221,13 @@ async function readBounded(
   } catch (error) {
     stream.destroy()
     if (error instanceof AscentError) throw error
-    throw badBuild(describeZipError(error), error)
+    if (error instanceof Error && /too many bytes in the stream/.test(error.message)) {
+      throw badBuild(
+        `${entry.name} inflates to more than the ${entry.uncompressedSize} bytes it declares (a zip bomb?)`,
+        error,
+      )
+    }
+    throw badBuild(`${entry.name}: ${describeZipError(error)}`, error)
   }
   return Buffer.concat(chunks, total)
 }
