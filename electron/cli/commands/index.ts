@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import { registerConfigCommand } from './config'
 import { registerInspectCommand } from './inspect'
 import { registerKeysCommand } from './keys'
+import { registerSandboxCommand } from './sandbox'
 import { registerWebCommand } from './web'
 
 /**
@@ -11,5 +12,6 @@ export function registerCommands(program: Command): void {
   registerConfigCommand(program)
   registerInspectCommand(program)
   registerKeysCommand(program)
+  registerSandboxCommand(program)
   registerWebCommand(program)
 }

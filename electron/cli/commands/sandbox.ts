@@ -1,0 +1,67 @@
+import type { Command } from 'commander'
+import { AscentError } from '../../../shared/errors'
+import { loadSeed, startSandbox } from '../../sandbox'
+import { ExitCode, printJson, runCommand } from '../cli-output'
+
+function number(flag: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new AscentError('BAD_INPUT', `${flag} must be a number from ${min} to ${max}, got '${value}'`)
+  return n
+}
+
+/** `ascent sandbox`: a local App Store Connect; prints ONE JSON line `{ url, keyId, issuerId, privateKeyPath }`. */
+export function registerSandboxCommand(program: Command): void {
+  program
+    .command('sandbox')
+    .description('Start a local App Store Connect (for demos, development and tests)')
+    .option('--port <n>', 'port to listen on (default: any free port)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--seed <file>', 'seed JSON file (apps, beta groups, versions, builds)')
+    .option('--faults <rate>', 'fraction of requests (0-1) answered with 429/500/503, resets or slow answers')
+    .option('--fault-seed <n>', 'seed of the fault RNG, for reproducible runs')
+    .option('--processing-ms <ms>', 'how long build processing takes')
+    .option('--review-ms <ms>', 'how long each App Store review step takes')
+    .option('--beta-review-ms <ms>', 'how long each beta review step takes')
+    .option('--part-size <bytes>', 'size of Build Upload API parts')
+    .action(async (opts: Record<string, string | undefined>) => {
+      await runCommand(async () => {
+        // loadSeed's message already names the file.
+        const seed = opts.seed ? await loadSeed(opts.seed) : undefined
+        const rate = number('--faults', opts.faults, 0, 1)
+        const faultSeed = number('--fault-seed', opts.faultSeed, 0, 2 ** 32)
+        const port = number('--port', opts.port, 0, 65535)
+        const processingMs = number('--processing-ms', opts.processingMs, 0, 3_600_000)
+        const reviewMs = number('--review-ms', opts.reviewMs, 0, 3_600_000)
+        const betaReviewMs = number('--beta-review-ms', opts.betaReviewMs, 0, 3_600_000)
+        const partSize = number('--part-size', opts.partSize, 1024, 2 ** 31)
+        const sandbox = await startSandbox({
+          ...(seed ? { seed } : {}),
+          ...(port !== undefined ? { port } : {}),
+          ...(opts.host ? { host: opts.host } : {}),
+          ...(rate !== undefined
+            ? { faults: { rate, ...(faultSeed !== undefined ? { seed: faultSeed } : {}) } }
+            : {}),
+          ...(processingMs !== undefined ? { processingMs } : {}),
+          ...(reviewMs !== undefined ? { reviewMs } : {}),
+          ...(betaReviewMs !== undefined ? { betaReviewMs } : {}),
+          ...(partSize !== undefined ? { partSize } : {}),
+        })
+        printJson({
+          url: sandbox.url,
+          keyId: sandbox.keyId,
+          issuerId: sandbox.issuerId,
+          privateKeyPath: sandbox.privateKeyPath,
+        })
+        // Runs until a signal; close() removes the temporary key and upload files.
+        await new Promise<void>((resolve) => {
+          const stop = (): void => resolve()
+          process.once('SIGINT', stop)
+          process.once('SIGTERM', stop)
+        })
+        await sandbox.close()
+        return ExitCode.ok
+      })
+    })
+}
