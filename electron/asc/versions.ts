@@ -1,0 +1,309 @@
+import { z } from 'zod'
+import { applied, notApplied, type AscClient } from './client'
+import { BuildResource, toBuild, type Build } from './builds'
+import {
+  AppVersionStateSchema,
+  optBool,
+  optString,
+  PlatformSchema,
+  RELEASE_TYPES,
+  ReleaseTypeSchema,
+  type AppVersionState,
+  type Platform,
+  type ReleaseType,
+} from './enums'
+import {
+  findIncluded,
+  linkTo,
+  optionalDocument,
+  resource,
+  singleDocument,
+  ToOne,
+  type IncludedItem,
+} from './json-api'
+import {
+  PHASED_RELEASE_FIELDS,
+  PhasedReleaseResource,
+  toPhasedRelease,
+  type PhasedRelease,
+} from './phased-releases'
+
+export interface AppStoreVersion {
+  readonly id: string
+  readonly platform: Platform | 'UNKNOWN' | null
+  readonly versionString: string
+  readonly state: AppVersionState | null
+  readonly releaseType: ReleaseType | null
+  readonly earliestReleaseDate: string | null
+  readonly copyright: string | null
+  readonly downloadable: boolean | null
+  readonly createdDate: string | null
+  /** The attached build; null when none is attached. `undefined` when the answer did not say (not included). */
+  readonly build: Build | null | undefined
+  /** The phased release; null when off. `undefined` when the answer did not say. */
+  readonly phasedRelease: PhasedRelease | null | undefined
+}
+
+export type ReleaseTypeInput = (typeof RELEASE_TYPES)[number]
+
+const AppStoreVersionResource = resource(
+  'appStoreVersions',
+  {
+    platform: PlatformSchema,
+    versionString: z.string(),
+    appVersionState: AppVersionStateSchema,
+    releaseType: ReleaseTypeSchema,
+    earliestReleaseDate: optString,
+    copyright: optString,
+    downloadable: optBool,
+    createdDate: optString,
+  },
+  { build: ToOne, appStoreVersionPhasedRelease: ToOne },
+)
+
+/** Version, its build and its phased release in one answer. */
+const VERSION_QUERY = {
+  include: ['build', 'appStoreVersionPhasedRelease'],
+  'fields[appStoreVersions]': [
+    'platform',
+    'versionString',
+    'appVersionState',
+    'releaseType',
+    'earliestReleaseDate',
+    'copyright',
+    'downloadable',
+    'createdDate',
+    'build',
+    'appStoreVersionPhasedRelease',
+  ],
+  'fields[builds]': ['version', 'uploadedDate', 'expired', 'processingState', 'usesNonExemptEncryption'],
+  'fields[appStoreVersionPhasedReleases]': PHASED_RELEASE_FIELDS,
+} as const
+
+function related<T>(
+  link: { data?: { type: string; id: string } | null } | undefined,
+  resolve: (l: { type: string; id: string }) => T | null,
+): T | null | undefined {
+  if (link === undefined || link.data === undefined) return undefined
+  if (link.data === null) return null
+  return resolve(link.data) ?? undefined
+}
+
+function toVersion(
+  r: z.infer<typeof AppStoreVersionResource>,
+  included: readonly IncludedItem[],
+): AppStoreVersion {
+  const a = r.attributes
+  return {
+    id: r.id,
+    platform: a.platform,
+    versionString: a.versionString,
+    state: a.appVersionState,
+    releaseType: a.releaseType,
+    earliestReleaseDate: a.earliestReleaseDate,
+    copyright: a.copyright,
+    downloadable: a.downloadable,
+    createdDate: a.createdDate,
+    build: related(r.relationships.build, (l) => {
+      const b = findIncluded(included, l, BuildResource)
+      return b ? toBuild(b, included) : null
+    }),
+    phasedRelease: related(r.relationships.appStoreVersionPhasedRelease, (l) => {
+      const p = findIncluded(included, l, PhasedReleaseResource)
+      return p ? toPhasedRelease(p) : null
+    }),
+  }
+}
+
+const Single = singleDocument(AppStoreVersionResource).transform((d) => toVersion(d.data, d.included))
+
+export interface VersionFilter {
+  readonly platform?: Platform
+  readonly versionString?: string
+  readonly states?: readonly AppVersionState[]
+  readonly signal?: AbortSignal
+}
+
+/** An app's App Store versions with their build and phased release included: one call per 200 versions. */
+export async function listAppStoreVersions(
+  client: AscClient,
+  appId: string,
+  filter: VersionFilter = {},
+): Promise<readonly AppStoreVersion[]> {
+  const page = await client.getAll(`/v1/apps/${encodeURIComponent(appId)}/appStoreVersions`, {
+    query: {
+      'filter[platform]': filter.platform,
+      'filter[versionString]': filter.versionString,
+      'filter[appVersionState]': filter.states,
+      ...VERSION_QUERY,
+    },
+    item: AppStoreVersionResource,
+    signal: filter.signal,
+  })
+  return page.data.map((r) => toVersion(r, page.included))
+}
+
+export async function getAppStoreVersion(
+  client: AscClient,
+  versionId: string,
+  options: { readonly signal?: AbortSignal } = {},
+): Promise<AppStoreVersion> {
+  return client.request('GET', `/v1/appStoreVersions/${encodeURIComponent(versionId)}`, {
+    query: VERSION_QUERY,
+    schema: Single,
+    signal: options.signal,
+  })
+}
+
+export interface VersionAttributes {
+  readonly copyright?: string | null
+  readonly releaseType?: ReleaseTypeInput
+  /** ISO 8601 on the hour ("App Store Connect rejects minutes"); null clears it. Only with SCHEDULED. */
+  readonly earliestReleaseDate?: string | null
+  readonly downloadable?: boolean
+}
+
+function attributeBody(
+  input: VersionAttributes & { readonly versionString?: string },
+): Record<string, string | boolean | null> {
+  const out: Record<string, string | boolean | null> = {}
+  if (input.versionString !== undefined) out.versionString = input.versionString
+  if (input.copyright !== undefined) out.copyright = input.copyright
+  if (input.releaseType !== undefined) out.releaseType = input.releaseType
+  if (input.earliestReleaseDate !== undefined) out.earliestReleaseDate = input.earliestReleaseDate
+  if (input.downloadable !== undefined) out.downloadable = input.downloadable
+  return out
+}
+
+function sameInstant(a: string | null, b: string | null | undefined): boolean {
+  if (b === undefined) return true
+  if (a === null || b === null) return a === b
+  return Date.parse(a) === Date.parse(b)
+}
+
+function matches(
+  version: AppStoreVersion,
+  input: VersionAttributes & { readonly versionString?: string; readonly buildId?: string },
+): boolean {
+  return (
+    (input.versionString === undefined || version.versionString === input.versionString) &&
+    (input.copyright === undefined || version.copyright === input.copyright) &&
+    (input.releaseType === undefined || version.releaseType === input.releaseType) &&
+    (input.downloadable === undefined || version.downloadable === input.downloadable) &&
+    sameInstant(version.earliestReleaseDate, input.earliestReleaseDate) &&
+    (input.buildId === undefined || version.build?.id === input.buildId)
+  )
+}
+
+/**
+ * Creates a version with its settings and (optionally) its build in ONE call. After an ambiguous
+ * failure the app's versions with that platform and versionString are read back.
+ * Apple's rules come back as 409 (another version open, versionString used before).
+ */
+export async function createAppStoreVersion(
+  client: AscClient,
+  input: VersionAttributes & {
+    readonly appId: string
+    readonly platform: Platform
+    readonly versionString: string
+    readonly buildId?: string
+  },
+  options: { readonly signal?: AbortSignal } = {},
+): Promise<AppStoreVersion> {
+  // `downloadable` is not accepted on create (AppStoreVersionCreateRequest), only on update.
+  const { downloadable: _notOnCreate, ...settings } = input
+  const attributes = {
+    ...attributeBody(settings),
+    platform: input.platform,
+    versionString: input.versionString,
+  }
+  return client.mutate({
+    method: 'POST',
+    path: '/v1/appStoreVersions',
+    body: {
+      data: {
+        type: 'appStoreVersions',
+        attributes,
+        relationships: {
+          app: linkTo('apps', input.appId),
+          ...(input.buildId === undefined ? {} : { build: linkTo('builds', input.buildId) }),
+        },
+      },
+    },
+    schema: Single,
+    signal: options.signal,
+    alreadyApplied: async (signal) => {
+      const [found] = await listAppStoreVersions(client, input.appId, {
+        platform: input.platform,
+        versionString: input.versionString,
+        signal,
+      })
+      return found ? applied(found) : notApplied
+    },
+  })
+}
+
+/**
+ * Changes a version's settings, its versionString (to reuse an open version for a new release) and
+ * its build in ONE PATCH. Only the given fields are sent.
+ */
+export async function updateAppStoreVersion(
+  client: AscClient,
+  input: VersionAttributes & {
+    readonly id: string
+    readonly versionString?: string
+    readonly buildId?: string
+  },
+  options: { readonly signal?: AbortSignal } = {},
+): Promise<AppStoreVersion> {
+  return client.mutate({
+    method: 'PATCH',
+    path: `/v1/appStoreVersions/${encodeURIComponent(input.id)}`,
+    body: {
+      data: {
+        type: 'appStoreVersions',
+        id: input.id,
+        attributes: attributeBody(input),
+        ...(input.buildId === undefined ? {} : { relationships: { build: linkTo('builds', input.buildId) } }),
+      },
+    },
+    schema: Single,
+    signal: options.signal,
+    alreadyApplied: async (signal) => {
+      const version = await getAppStoreVersion(client, input.id, { signal })
+      return matches(version, input) ? applied(version) : notApplied
+    },
+  })
+}
+
+/** The build attached to a version, or null. One call. */
+export async function getVersionBuild(
+  client: AscClient,
+  versionId: string,
+  options: { readonly signal?: AbortSignal } = {},
+): Promise<Build | null> {
+  const doc = await client.request('GET', `/v1/appStoreVersions/${encodeURIComponent(versionId)}/build`, {
+    schema: optionalDocument(BuildResource),
+    signal: options.signal,
+  })
+  return doc.data ? toBuild(doc.data, doc.included) : null
+}
+
+/** PATCH /v1/appStoreVersions/{id}/relationships/build (204), checked by reading the version's build back. */
+export async function attachBuildToVersion(
+  client: AscClient,
+  input: { readonly versionId: string; readonly buildId: string },
+  options: { readonly signal?: AbortSignal } = {},
+): Promise<void> {
+  await client.mutate({
+    method: 'PATCH',
+    path: `/v1/appStoreVersions/${encodeURIComponent(input.versionId)}/relationships/build`,
+    body: linkTo('builds', input.buildId),
+    schema: z.undefined(),
+    signal: options.signal,
+    alreadyApplied: async (signal) =>
+      (await getVersionBuild(client, input.versionId, { signal }))?.id === input.buildId
+        ? applied(undefined)
+        : notApplied,
+  })
+}
