@@ -23,12 +23,16 @@ export interface KeytarStoreOptions {
 // The probe item written and deleted by status(): a locked Secret Service collection answers reads with
 // "nothing found" instead of an error, so only a write tells whether keys can be stored.
 const PROBE_ACCOUNT = 'ascent-keychain-probe'
+const STATUS_CACHE_MS = 30_000
 
 export function createKeytarStore(options: KeytarStoreOptions = {}): KeyStore {
   const service = options.service ?? KEYCHAIN_SERVICE
   const platform = options.platform ?? process.platform
   const load = options.load ?? loadKeytar
   let loaded: Promise<KeytarModule> | undefined
+  // status() is asked on every connection lookup; a keychain that just worked is not probed again for a while.
+  // Any failure forgets that, so a keychain locked meanwhile is reported at once.
+  let availableUntil = 0
 
   async function keytar(): Promise<KeytarModule> {
     loaded ??= load()
@@ -36,6 +40,7 @@ export function createKeytarStore(options: KeytarStoreOptions = {}): KeyStore {
       return await loaded
     } catch (error) {
       loaded = undefined
+      availableUntil = 0
       throw keychainUnavailable(error, platform)
     }
   }
@@ -45,6 +50,7 @@ export function createKeytarStore(options: KeytarStoreOptions = {}): KeyStore {
     try {
       return await body(module)
     } catch (error) {
+      availableUntil = 0
       throw keychainUnavailable(error, platform)
     }
   }
@@ -54,11 +60,13 @@ export function createKeytarStore(options: KeytarStoreOptions = {}): KeyStore {
     setSecret: (keyId, pem) => call((k) => k.setPassword(service, keyId, pem)),
     deleteSecret: (keyId) => call((k) => k.deletePassword(service, keyId)),
     async status(): Promise<KeychainStatus> {
+      if (Date.now() < availableUntil) return { available: true, message: null }
       try {
         await call(async (k) => {
           await k.setPassword(service, PROBE_ACCOUNT, 'probe')
           await k.deletePassword(service, PROBE_ACCOUNT)
         })
+        availableUntil = Date.now() + STATUS_CACHE_MS
         return { available: true, message: null }
       } catch (error) {
         return { available: false, message: error instanceof Error ? error.message : String(error) }

@@ -53,3 +53,32 @@ describe('keytar store failures', () => {
     expect(writes).toEqual(['KEY', 'ascent-keychain-probe'])
   })
 })
+
+describe('keytar store status', () => {
+  it('probes a working keychain once, and again after any failure', async () => {
+    const probes: string[] = []
+    let locked = false
+    const store = createKeytarStore({
+      platform: 'linux',
+      load: () =>
+        Promise.resolve({
+          getPassword: () => Promise.resolve(null),
+          setPassword: (_s: string, account: string) => {
+            probes.push(account)
+            return locked
+              ? Promise.reject(new Error('Cannot create an item in a locked collection'))
+              : Promise.resolve()
+          },
+          deletePassword: () => Promise.resolve(true),
+          findCredentials: () => Promise.resolve([]),
+        }),
+    })
+    expect(await store.status()).toEqual({ available: true, message: null })
+    expect(await store.status()).toEqual({ available: true, message: null })
+    expect(probes).toEqual(['ascent-keychain-probe'])
+    locked = true
+    await expect(store.setSecret('KEY', 'pem')).rejects.toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE' })
+    expect(await store.status()).toMatchObject({ available: false, message: expect.stringMatching(/locked/) })
+    expect(probes).toEqual(['ascent-keychain-probe', 'KEY', 'ascent-keychain-probe'])
+  })
+})
