@@ -1,0 +1,248 @@
+import { describe, expect, it } from 'vitest'
+import type { PublishEvent } from '../../../shared/publish-events'
+import type { RunRecord } from '../../../shared/ipc'
+import {
+  applyEvent,
+  emptyRun,
+  LOG_LIMIT,
+  newRunView,
+  runResumed,
+  runStateWithEvent,
+  runViewFromRecord,
+  type RunView,
+} from '../../../renderer/src/stores/run-store'
+
+const at = '2031-01-01T10:00:00.000Z'
+const fresh = (): RunView =>
+  newRunView('run-1', 'Demo 1.0 (1)', at, [
+    { step: 'preflight', title: 'Preflight', actions: ['Check the build'], skipped: false },
+    { step: 'app-store', title: 'App Store', actions: [], skipped: true },
+  ])
+
+function step(run: RunView, id: string) {
+  const found = run.steps.find((s) => s.step === id)
+  if (!found) throw new Error(`no step ${id}`)
+  return found
+}
+
+describe('applyEvent', () => {
+  it('starts with every step pending except those the plan skips', () => {
+    const run = fresh()
+    expect(run.steps.map((s) => s.step)).toEqual([
+      'preflight',
+      'upload',
+      'processing',
+      'testflight',
+      'app-store',
+      'review',
+    ])
+    expect(step(run, 'preflight')).toMatchObject({ status: 'pending', detail: 'Check the build' })
+    expect(step(run, 'app-store').status).toBe('skipped')
+  })
+
+  it('follows a step from start through progress to finish', () => {
+    let run = fresh()
+    run = applyEvent(run, { type: 'step-started', runId: 'run-1', at, step: 'upload', title: 'Upload' })
+    expect(step(run, 'upload').status).toBe('running')
+    run = applyEvent(run, {
+      type: 'step-progress',
+      runId: 'run-1',
+      at,
+      step: 'upload',
+      bytesDone: 50,
+      bytesTotal: 200,
+      bytesPerSecond: 25,
+      etaSeconds: 6,
+    })
+    expect(step(run, 'upload').progress).toEqual({
+      bytesDone: 50,
+      bytesTotal: 200,
+      bytesPerSecond: 25,
+      etaSeconds: 6,
+    })
+    run = applyEvent(run, {
+      type: 'step-progress',
+      runId: 'run-1',
+      at,
+      step: 'processing',
+      state: 'PROCESSING',
+    })
+    expect(step(run, 'processing')).toMatchObject({ status: 'running', state: 'PROCESSING' })
+    run = applyEvent(run, {
+      type: 'step-finished',
+      runId: 'run-1',
+      at: '2031-01-01T10:00:05.000Z',
+      step: 'upload',
+      summary: 'Uploaded 200 B',
+    })
+    expect(step(run, 'upload')).toMatchObject({
+      status: 'done',
+      summary: 'Uploaded 200 B',
+      finishedAt: '2031-01-01T10:00:05.000Z',
+    })
+    expect(step(run, 'upload').progress?.bytesDone).toBe(200)
+  })
+
+  it('keeps the last rate when a progress event carries only bytes', () => {
+    let run = applyEvent(fresh(), {
+      type: 'step-progress',
+      runId: 'run-1',
+      at,
+      step: 'upload',
+      bytesDone: 1,
+      bytesTotal: 10,
+      bytesPerSecond: 7,
+    })
+    run = applyEvent(run, {
+      type: 'step-progress',
+      runId: 'run-1',
+      at,
+      step: 'upload',
+      bytesDone: 2,
+      bytesTotal: 10,
+    })
+    expect(step(run, 'upload').progress).toMatchObject({ bytesDone: 2, bytesPerSecond: 7, etaSeconds: null })
+  })
+
+  it('ignores events of another run and returns the same object', () => {
+    const run = fresh()
+    const next = applyEvent(run, {
+      type: 'step-started',
+      runId: 'other',
+      at,
+      step: 'upload',
+      title: 'Upload',
+    })
+    expect(next).toBe(run)
+  })
+
+  it('does not mutate the run it is given', () => {
+    const run = fresh()
+    const before = JSON.stringify(run)
+    applyEvent(run, { type: 'log', runId: 'run-1', at, level: 'info', message: 'hello' })
+    applyEvent(run, { type: 'step-started', runId: 'run-1', at, step: 'upload', title: 'Upload' })
+    expect(JSON.stringify(run)).toBe(before)
+  })
+
+  it('records a failure with Apple’s words in the step and the log', () => {
+    const run = applyEvent(fresh(), {
+      type: 'step-failed',
+      runId: 'run-1',
+      at,
+      step: 'testflight',
+      error: { code: 'ASC_ERROR', message: 'Beta review refused', detail: 'ENTITY_ERROR.ATTRIBUTE.INVALID' },
+    })
+    expect(step(run, 'testflight')).toMatchObject({
+      status: 'failed',
+      error: { message: 'Beta review refused' },
+    })
+    expect(run.log.at(-1)).toMatchObject({ level: 'error', message: 'TestFlight: Beta review refused' })
+  })
+
+  it('ends the run with outcome, links and resumability', () => {
+    let run = applyEvent(fresh(), {
+      type: 'step-started',
+      runId: 'run-1',
+      at,
+      step: 'upload',
+      title: 'Upload',
+    })
+    const finished: PublishEvent = {
+      type: 'run-finished',
+      runId: 'run-1',
+      at,
+      outcome: 'canceled',
+      message: 'Canceled during upload.',
+      links: [{ label: 'App Store Connect', url: 'https://appstoreconnect.apple.com' }],
+    }
+    run = applyEvent(run, finished)
+    expect(run).toMatchObject({ outcome: 'canceled', resumable: true, message: 'Canceled during upload.' })
+    expect(step(run, 'upload').status).toBe('failed')
+    const published = applyEvent(fresh(), { ...finished, outcome: 'published', message: 'Published.' })
+    expect(published.resumable).toBe(false)
+  })
+
+  it('keeps only the newest log lines', () => {
+    let run = fresh()
+    for (let i = 0; i < LOG_LIMIT + 5; i++)
+      run = applyEvent(run, { type: 'log', runId: 'run-1', at, level: 'info', message: `line ${i}` })
+    expect(run.log).toHaveLength(LOG_LIMIT)
+    expect(run.log[0]?.message).toBe('line 5')
+    expect(run.log.at(-1)?.message).toBe(`line ${LOG_LIMIT + 4}`)
+  })
+})
+
+describe('runResumed', () => {
+  it('keeps finished steps and resets the rest', () => {
+    let run = applyEvent(fresh(), {
+      type: 'step-finished',
+      runId: 'run-1',
+      at,
+      step: 'preflight',
+      summary: 'ok',
+    })
+    run = applyEvent(run, {
+      type: 'step-failed',
+      runId: 'run-1',
+      at,
+      step: 'upload',
+      error: { code: 'NETWORK', message: 'dropped' },
+    })
+    run = applyEvent(run, {
+      type: 'run-finished',
+      runId: 'run-1',
+      at,
+      outcome: 'failed',
+      message: 'Upload failed',
+      links: [],
+    })
+    const resumed = runResumed(run, 'run-2')
+    expect(resumed).toMatchObject({ runId: 'run-2', outcome: null, resumable: false })
+    expect(step(resumed, 'preflight').status).toBe('done')
+    expect(step(resumed, 'upload')).toMatchObject({ status: 'pending', error: null })
+  })
+})
+
+describe('runViewFromRecord', () => {
+  it('builds the timeline of a past run', () => {
+    const record: RunRecord = {
+      runId: 'r9',
+      fileName: 'Demo.ipa',
+      bundleId: 'com.example.demo',
+      version: '2.4.0',
+      buildNumber: '42',
+      platform: 'IOS',
+      startedAt: at,
+      finishedAt: '2031-01-01T10:01:00.000Z',
+      outcome: 'failed',
+      message: 'Processing failed',
+      steps: [
+        { step: 'upload', status: 'done', summary: 'Uploaded', startedAt: at, finishedAt: at, error: null },
+      ],
+      links: [],
+      resumable: true,
+    }
+    const view = runViewFromRecord(record)
+    expect(view.title).toBe('Demo.ipa 2.4.0 (42)')
+    expect(step(view, 'upload').status).toBe('done')
+    expect(step(view, 'review').status).toBe('pending')
+    expect(view.resumable).toBe(true)
+  })
+})
+
+describe('runStateWithEvent', () => {
+  it('leaves the state alone without a current run and clears busy at the end', () => {
+    const event: PublishEvent = {
+      type: 'run-finished',
+      runId: 'run-1',
+      at,
+      outcome: 'published',
+      message: 'Published.',
+      links: [],
+    }
+    expect(runStateWithEvent(emptyRun, event)).toBe(emptyRun)
+    const next = runStateWithEvent({ current: fresh(), busy: 'canceling', error: null }, event)
+    expect(next.busy).toBeNull()
+    expect(next.current?.outcome).toBe('published')
+  })
+})
