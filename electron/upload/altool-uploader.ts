@@ -26,6 +26,8 @@ export interface AltoolUploaderOptions {
   readonly env?: NodeJS.ProcessEnv
   /** Stop altool when it printed nothing for this long. */
   readonly watchdogMs?: number
+  /** After a cancel or the watchdog: SIGTERM, then SIGKILL after this long. */
+  readonly killGraceMs?: number
   /** Runs in total for a failure altool or Apple calls temporary. */
   readonly attempts?: number
   readonly retryWaitMs?: number
@@ -103,7 +105,12 @@ export function createAltoolUploader(options: AltoolUploaderOptions): Uploader {
     const { keyId, issuerId } = options.credentials
     if (!/^[A-Z0-9]{6,20}$/i.test(keyId))
       throw new AscentError('BAD_KEY', `"${keyId}" is not an App Store Connect key id`)
-    const meter = createProgressMeter({ bytesTotal: build.sizeBytes, onProgress: uploadOptions.onProgress })
+    // altool's progress lines are already coarse (a few per part): every one is passed on.
+    const meter = createProgressMeter({
+      bytesTotal: build.sizeBytes,
+      onProgress: uploadOptions.onProgress,
+      intervalMs: 0,
+    })
     meter.flush('preparing')
 
     const keyDir = mkdtempSync(path.join(options.tempDir ?? os.tmpdir(), 'ascent-altool-'))
@@ -125,6 +132,7 @@ export function createAltoolUploader(options: AltoolUploaderOptions): Uploader {
           expectedExitCodes: 'any',
           signal,
           watchdogMs,
+          killGraceMs: options.killGraceMs,
           secrets: [pem.trim()],
           onLine: (line) => {
             options.onLine?.(line)
