@@ -175,11 +175,13 @@ export function createKeyService(options: KeyServiceOptions): KeyService {
 
   async function check(keyId: string): Promise<KeyTestResult> {
     const key = await find(keyId)
-    const tokens = await tokenSourceFor(keyId)
     let error: AscentError | null = null
     try {
+      const tokens = await tokenSourceFor(keyId)
       await probeKey({ keyId, issuerId: key.issuerId, apiUrl, tokens, fetch: fetchImpl, now })
     } catch (caught) {
+      // An unreachable keychain is the app's state, not this key's (the window shows a banner): not recorded.
+      if (caught instanceof AscentError && caught.code === 'KEYCHAIN_UNAVAILABLE') throw caught
       error =
         caught instanceof AscentError ? caught : new AscentError('INTERNAL', toErrorShape(caught).message)
     }

@@ -353,5 +353,9 @@ describe('key service against the real Secret Service', () => {
     const error = await caught(service.tokenSourceFor(key.keyId))
     expect(error.code).toBe('BAD_KEY')
     expect(error.message).toMatch(/add the key again/)
+    // A test records it, so the window shows it next to the key.
+    const tested = await service.check(key.keyId)
+    expect(tested.error?.code).toBe('BAD_KEY')
+    expect(tested.metadata.lastError).toMatch(/no private key/)
   })
 })
