@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
@@ -16,7 +16,7 @@ import {
   contentSecurityPolicy,
   contentTypeFor,
   injectScript,
-  resolveStaticPath,
+  readRendererFile,
   SECURITY_HEADERS,
 } from './static-files'
 
@@ -173,25 +173,10 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
       send(res, 200, contentTypeFor('bridge.js'), script, cookie)
       return
     }
-    const file = resolveStaticPath(options.rendererDir, pathname)
-    if (file === null) {
-      send(res, 404, 'text/plain; charset=utf-8', 'not found')
-      return
-    }
-    let body: Buffer
-    try {
-      if (!(await stat(file)).isFile()) throw new Error('not a file')
-      body = await readFile(file)
-    } catch {
-      const hint =
-        pathname === '/' || pathname === '/index.html'
-          ? ` (is the renderer built? run npm run build; looked in ${options.rendererDir})`
-          : ''
-      send(res, 404, 'text/plain; charset=utf-8', `not found${hint}`)
-      return
-    }
-    if (file.endsWith('.html')) body = Buffer.from(injectScript(body.toString('utf8'), BRIDGE_SCRIPT_PATH))
-    send(res, 200, contentTypeFor(file), body, cookie)
+    const answer = await readRendererFile(options.rendererDir, pathname, {
+      inject: (html) => injectScript(html, BRIDGE_SCRIPT_PATH),
+    })
+    send(res, answer.status, answer.contentType, answer.body, answer.status === 200 ? cookie : {})
   }
 
   async function receiveFile(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {

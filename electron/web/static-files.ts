@@ -1,3 +1,4 @@
+import { readFile, stat } from 'node:fs/promises'
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path'
 
 /** Content types of what electron-vite puts in out/renderer (and nothing else is served). */
@@ -90,4 +91,42 @@ export function injectScript(html: string, src: string): string {
   const head = /<head(\s[^>]*)?>/i.exec(html)
   if (head) return html.slice(0, head.index + head[0].length) + tag + html.slice(head.index + head[0].length)
   return tag + html
+}
+
+export interface StaticAnswer {
+  readonly status: 200 | 404
+  readonly contentType: string
+  readonly body: Buffer
+}
+
+/**
+ * One renderer file for a URL path (the bridge and Electron's app:// protocol both serve through this);
+ * HTML gets `inject` applied (the bridge adds its shim).
+ */
+export async function readRendererFile(
+  rendererDir: string,
+  urlPath: string,
+  options: { readonly inject?: (html: string) => string } = {},
+): Promise<StaticAnswer> {
+  const notFound = (why: string): StaticAnswer => ({
+    status: 404,
+    contentType: 'text/plain; charset=utf-8',
+    body: Buffer.from(why),
+  })
+  const file = resolveStaticPath(rendererDir, urlPath)
+  if (file === null) return notFound('not found')
+  let body: Buffer
+  try {
+    if (!(await stat(file)).isFile()) return notFound('not found')
+    body = await readFile(file)
+  } catch {
+    const isIndex = urlPath === '/' || urlPath === '/index.html'
+    return notFound(
+      isIndex
+        ? `not found: is the renderer built? Run npm run build (looked in ${rendererDir})`
+        : 'not found',
+    )
+  }
+  if (file.endsWith('.html') && options.inject) body = Buffer.from(options.inject(body.toString('utf8')))
+  return { status: 200, contentType: contentTypeFor(file), body }
 }
