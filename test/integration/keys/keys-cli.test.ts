@@ -14,6 +14,7 @@ import {
   bundle,
   ensureArtifactsDir,
   requireKeychain,
+  run,
   runNode,
   tempDir,
   type RunResult,
@@ -200,21 +201,50 @@ describe('ascent keys', () => {
         const store = createKeytarStore()
         store.status().then(async (status) => {
           const error = await store.setSecret('${key.keyId}', 'x').then(() => null, (e) => toErrorShape(e))
-          process.stdout.write(JSON.stringify({ status, error }))
+          process.stdout.write('\\nRESULT ' + JSON.stringify({ status, error }) + '\\n')
         })`,
     })
+    // No display either way, so gnome-keyring cannot pop up an unlock prompt and wait for a person.
+    const headless = { DISPLAY: undefined, WAYLAND_DISPLAY: undefined }
+    const situations = [
+      {
+        what: 'a bus address where nothing listens',
+        command: process.execPath,
+        args: [probe],
+        env: NO_BUS,
+        says: /no OS keychain is reachable/,
+      },
+      {
+        what: 'no session bus at all',
+        command: process.execPath,
+        args: [probe],
+        env: { ...headless, DBUS_SESSION_BUS_ADDRESS: undefined },
+        says: /no OS keychain is reachable/,
+      },
+      {
+        // A fresh session bus: D-Bus starts gnome-keyring, whose login keyring is locked and cannot be unlocked.
+        what: 'a locked keyring',
+        command: 'dbus-run-session',
+        args: ['--', process.execPath, probe],
+        env: headless,
+        says: /locked/,
+      },
+    ]
     try {
-      const result = await runNode(probe, [], { env: NO_BUS })
-      const { status, error } = z
-        .object({
-          status: z.object({ available: z.boolean(), message: z.string().nullable() }),
-          error: AscentErrorShape,
-        })
-        .parse(JSON.parse(result.stdout))
-      expect(status.available).toBe(false)
-      expect(error.code).toBe('KEYCHAIN_UNAVAILABLE')
-      expect(error.message).toMatch(/gnome-keyring/)
-      expect(error.message).toMatch(/dbus-run-session/)
+      for (const situation of situations) {
+        const result = await run(situation.command, situation.args, { env: situation.env })
+        const { status, error } = z
+          .object({
+            status: z.object({ available: z.boolean(), message: z.string().nullable() }),
+            error: AscentErrorShape,
+          })
+          .parse(JSON.parse(/^RESULT (.*)$/m.exec(result.stdout)?.[1] ?? result.stdout))
+        expect(status.available, situation.what).toBe(false)
+        expect(error.code, situation.what).toBe('KEYCHAIN_UNAVAILABLE')
+        expect(error.message, situation.what).toMatch(situation.says)
+        expect(error.message, situation.what).toMatch(/gnome-keyring/)
+        expect(error.message, situation.what).toMatch(/dbus-run-session/)
+      }
     } finally {
       await fs.rm(path.dirname(probe), { recursive: true, force: true })
     }

@@ -60,11 +60,22 @@ export function runNode(
   args: readonly string[],
   options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {},
 ): Promise<RunResult> {
+  return run(process.execPath, [script, ...args], options)
+}
+
+/** Runs a program; `env` entries set to undefined are removed from the inherited environment. */
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {},
+): Promise<RunResult> {
+  const env: NodeJS.ProcessEnv = { ...process.env }
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[name]
+    else env[name] = value
+  }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], {
-      env: { ...process.env, ...options.env },
-      cwd: options.cwd ?? ROOT,
-    })
+    const child = spawn(command, args, { env, cwd: options.cwd ?? ROOT })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
