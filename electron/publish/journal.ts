@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto'
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { z } from 'zod'
+import { BuildSummary } from '../../shared/build-summary'
+import { PublishOptions, StepRecord } from '../../shared/ipc'
+import { Link, RunOutcome, STEP_ORDER } from '../../shared/publish-events'
+import { ReleaseSettings } from '../../shared/release-settings'
+
+/**
+ * A run's journal: everything needed to resume it in another process after a crash or kill -9.
+ * Written atomically (temp file + rename) after every sub-step, before the next one starts, so the
+ * file on disk is always a consistent "done up to here".
+ */
+
+/** Sub-steps in execution order; each belongs to one of the six StepIds. */
+export const SubstepId = z.enum([
+  'upload',
+  'processing',
+  'export-compliance',
+  'what-to-test',
+  'expire-previous',
+  'beta-groups',
+  'beta-review',
+  'cancel-previous',
+  'version',
+  'phased-release',
+  'review-submission',
+  'review-item',
+  'review-submit',
+])
+export type SubstepId = z.infer<typeof SubstepId>
+
+export const SubstepRecord = z.object({
+  /** started: it may have acted (check before acting again); done/skipped: never run again. */
+  status: z.enum(['started', 'done', 'skipped']),
+  at: z.string(),
+  note: z.string().nullable(),
+})
+export type SubstepRecord = z.infer<typeof SubstepRecord>
+
+/** Ids learned on the way (what the next sub-step, a resume, the history and links need). */
+export const RunIds = z.object({
+  appId: z.string().optional(),
+  appName: z.string().optional(),
+  primaryLocale: z.string().optional(),
+  buildUploadId: z.string().optional(),
+  deliveryId: z.string().optional(),
+  buildId: z.string().optional(),
+  buildState: z.string().optional(),
+  betaLocalizationId: z.string().optional(),
+  expiredBuildIds: z.array(z.string()).optional(),
+  groupIds: z.array(z.string()).optional(),
+  betaReviewSubmissionId: z.string().optional(),
+  canceledSubmissionIds: z.array(z.string()).optional(),
+  versionId: z.string().optional(),
+  /** The version was created by this run (so it cannot have a phased release we did not make). */
+  versionCreated: z.boolean().optional(),
+  phasedReleaseId: z.string().optional(),
+  reviewSubmissionId: z.string().optional(),
+  reviewItemId: z.string().optional(),
+})
+export type RunIds = z.infer<typeof RunIds>
+
+export const FileIdentity = z.object({
+  path: z.string(),
+  name: z.string(),
+  sizeBytes: z.number(),
+  mtimeMs: z.number(),
+})
+export type FileIdentity = z.infer<typeof FileIdentity>
+
+export const RunJournal = z.object({
+  schema: z.literal(1),
+  runId: z.string(),
+  /** Same file (path, size, mtime) + same settings = same key: running it again resumes this run. */
+  runKey: z.string(),
+  file: FileIdentity,
+  settings: ReleaseSettings,
+  options: PublishOptions,
+  build: BuildSummary,
+  /** The process running it, to tell "running elsewhere" from "interrupted". */
+  pid: z.number().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  outcome: RunOutcome.nullable(),
+  message: z.string().nullable(),
+  steps: z.array(StepRecord),
+  substeps: z.partialRecord(SubstepId, SubstepRecord),
+  ids: RunIds,
+  links: z.array(Link),
+  /** API requests this run sent, over all its attempts (resumes add up). */
+  requests: z.number().int().nonnegative().default(0),
+})
+export type RunJournal = z.infer<typeof RunJournal>
+
+export const JOURNAL_FILE = 'journal.json'
+
+export function runsDir(dataDir: string): string {
+  return join(dataDir, 'runs')
+}
+
+export function runDir(dataDir: string, runId: string): string {
+  if (!/^[A-Za-z0-9-]+$/.test(runId)) throw new Error(`not a run id: ${runId}`)
+  return join(runsDir(dataDir), runId)
+}
+
+/** Sortable and unique: 20260101T120000Z-1a2b3c. */
+export function newRunId(nowMs: number): string {
+  const stamp = new Date(nowMs)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
+  return `${stamp}-${randomBytes(3).toString('hex')}`
+}
+
+export function emptySteps(): StepRecord[] {
+  return STEP_ORDER.map((step) => ({
+    step,
+    status: 'pending' as const,
+    summary: null,
+    startedAt: null,
+    finishedAt: null,
+    error: null,
+  }))
+}
+
+export async function writeJournal(dataDir: string, journal: RunJournal): Promise<void> {
+  const dir = runDir(dataDir, journal.runId)
+  await mkdir(dir, { recursive: true })
+  const target = join(dir, JOURNAL_FILE)
+  const temp = join(dir, `.${JOURNAL_FILE}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+  await writeFile(temp, JSON.stringify(journal, null, 2) + '\n', 'utf8')
+  // rename is atomic on one filesystem: a reader (or a resume after kill -9) sees the old or the new file, never half.
+  await rename(temp, target)
+}
+
+export async function readJournal(dataDir: string, runId: string): Promise<RunJournal | null> {
+  let text: string
+  try {
+    text = await readFile(join(runDir(dataDir, runId), JOURNAL_FILE), 'utf8')
+  } catch {
+    return null
+  }
+  try {
+    const parsed = RunJournal.safeParse(JSON.parse(text))
+    return parsed.success ? parsed.data : null
+  } catch {
+    return null
+  }
+}
+
+/** Every readable journal, newest first. Unreadable ones (another version's, a damaged file) are left out. */
+export async function readAllJournals(dataDir: string): Promise<RunJournal[]> {
+  let names: string[]
+  try {
+    names = await readdir(runsDir(dataDir))
+  } catch {
+    return []
+  }
+  const journals = await Promise.all(
+    names.filter((n) => /^[A-Za-z0-9-]+$/.test(n)).map((n) => readJournal(dataDir, n)),
+  )
+  return journals
+    .filter((j): j is RunJournal => j !== null)
+    .sort((a, b) =>
+      a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : a.runId < b.runId ? 1 : -1,
+    )
+}

@@ -1,0 +1,191 @@
+import type { BuildSummary, Problem } from '../../shared/build-summary'
+import type { AppInfo, PlanStep, PublishOptions, PublishPlan } from '../../shared/ipc'
+import { parseReleaseDate, formatUtc } from '../../shared/release-date'
+import type { ReleaseSettings } from '../../shared/release-settings'
+import type { SubstepId, SubstepRecord } from './journal'
+import { ASC_WEB } from './links'
+import { wantsBetaReview, type LiveState } from './preflight'
+
+export interface PlanInput {
+  readonly build: BuildSummary
+  readonly settings: ReleaseSettings
+  readonly options: PublishOptions
+  readonly live: LiveState
+  readonly problems: readonly Problem[]
+  readonly resumesRunId: string | null
+  readonly substeps?: Partial<Record<SubstepId, SubstepRecord>>
+  /** The upload method the uploader factory will use for `auto` here. */
+  readonly autoMethod?: 'api' | 'altool'
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  const units = ['KB', 'MB', 'GB']
+  let value = bytes / 1024
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return `${value.toFixed(value >= 100 ? 0 : 1)} ${units[unit]}`
+}
+
+export function formatDuration(ms: number): string {
+  if (ms % 3_600_000 === 0 && ms >= 3_600_000) return `${ms / 3_600_000} h`
+  if (ms % 60_000 === 0 && ms >= 60_000) return `${ms / 60_000} min`
+  return `${Math.round(ms / 1000)} s`
+}
+
+const releaseTypeText = {
+  MANUAL: 'manually',
+  AFTER_APPROVAL: 'automatically after approval',
+  SCHEDULED: 'scheduled',
+}
+
+/** The plan as a person reads it: one sentence per action, against what App Store Connect holds now. */
+export function buildPlan(input: PlanInput): PublishPlan {
+  const { build, settings, options, live, substeps } = input
+  const done = (id: SubstepId): boolean =>
+    substeps?.[id]?.status === 'done' || substeps?.[id]?.status === 'skipped'
+  const waits = options.processingTimeoutMs > 0
+  const steps: PlanStep[] = []
+  const errors = input.problems.filter((p) => p.severity === 'error')
+
+  steps.push({
+    step: 'preflight',
+    title: 'Preflight',
+    actions:
+      errors.length > 0
+        ? errors.map((p) => p.message)
+        : [
+            live.app
+              ? `App record ${live.app.name} (${live.app.id}) for ${build.bundleId} (${build.platform})`
+              : `Look up ${build.bundleId}`,
+            `Build ${build.version} (${build.buildNumber}) is ${live.existingBuild ? 'already uploaded by this run' : 'not in App Store Connect yet'}`,
+          ],
+    skipped: false,
+  })
+
+  const method = options.uploadMethod === 'auto' ? (input.autoMethod ?? 'api') : options.uploadMethod
+  const methodText = method === 'altool' ? 'xcrun altool' : 'the App Store Connect Build Upload API'
+  steps.push({
+    step: 'upload',
+    title: 'Upload',
+    actions: done('upload')
+      ? ['Already uploaded by this run']
+      : [
+          `Upload ${build.file.split(/[\\/]/).pop() ?? build.file} (${formatBytes(build.sizeBytes)}) with ${methodText}`,
+        ],
+    skipped: false,
+  })
+
+  steps.push({
+    step: 'processing',
+    title: 'Processing',
+    actions: waits
+      ? [
+          `Wait until App Store Connect has processed the build (up to ${formatDuration(options.processingTimeoutMs)})`,
+        ]
+      : [
+          'Do not wait for processing (timeout 0): steps that need a processed build (groups, beta review, App Store, review) are skipped unless it is already processed',
+        ],
+    skipped: false,
+  })
+
+  const tf: string[] = []
+  const compliance = live.exportCompliance
+  tf.push(
+    `Export compliance: uses non-exempt encryption = ${compliance.value ? 'Yes' : 'No'} (${compliance.source === 'Info.plist' ? 'from Info.plist' : 'from the settings; Info.plist has no ITSAppUsesNonExemptEncryption'})`,
+  )
+  if (settings.whatToTest !== null) {
+    tf.push(`What to Test (${live.app?.primaryLocale ?? 'en-US'}): “${truncate(settings.whatToTest, 80)}”`)
+  }
+  if (settings.expireBuildSubmittedForReview && settings.submitToTestflight) {
+    tf.push(
+      live.toExpire.length > 0
+        ? `Expire ${live.toExpire.map((b) => `build ${b.buildNumber}`).join(', ')} (in beta review) to make room for this one`
+        : 'Expire the build in beta review, if any (none now)',
+    )
+  }
+  if (live.groups.length > 0) {
+    tf.push(
+      `Add to ${live.groups.map((g) => `${g.name} (${g.isInternal ? 'internal' : 'external'})`).join(', ')}`,
+    )
+  } else if (settings.betaGroups.length > 0) {
+    tf.push(`Add to ${settings.betaGroups.join(', ')}`)
+  }
+  if (wantsBetaReview(settings, live.groups)) tf.push('Submit for TestFlight beta review (once processed)')
+  steps.push({ step: 'testflight', title: 'TestFlight', actions: tf, skipped: false })
+
+  const as: string[] = []
+  const plan = live.versionPlan
+  if (settings.submitToAppStore) {
+    for (const s of live.toCancel) {
+      as.push(
+        `Cancel review submission ${s.id} (${s.state}) and wait until App Store Connect has canceled it`,
+      )
+    }
+    if (plan?.kind === 'create') as.push(`Create version ${build.version} (${build.platform})`)
+    if (plan?.kind === 'update') {
+      as.push(
+        plan.rename
+          ? `Rename open version ${plan.version.versionString} (${plan.version.state}) to ${build.version}`
+          : `Update version ${plan.version.versionString} (${plan.version.state}${plan.afterCancel ? ', editable once canceled' : ''})`,
+      )
+    }
+    if (plan?.kind === 'done') as.push(`Version ${build.version} is already set up by this run`)
+    as.push(releaseText(settings))
+    if (settings.copyright !== null) as.push(`Copyright: ${settings.copyright}`)
+    as.push(`Attach build ${build.buildNumber}`)
+    as.push(
+      settings.phasedRelease === null
+        ? 'Phased release: keep as it is'
+        : settings.phasedRelease
+          ? 'Phased release: on (7-day rollout, starts on release)'
+          : 'Phased release: off (everyone at once)',
+    )
+  }
+  steps.push({ step: 'app-store', title: 'App Store', actions: as, skipped: !settings.submitToAppStore })
+  steps.push({
+    step: 'review',
+    title: 'App Store review',
+    actions: settings.submitToAppStore
+      ? [
+          `Add version ${build.version} to a review submission (reusing an empty open one) and submit it for review`,
+        ]
+      : [],
+    skipped: !settings.submitToAppStore,
+  })
+
+  const app: AppInfo | null = live.app
+    ? {
+        id: live.app.id,
+        name: live.app.name,
+        bundleId: live.app.bundleId,
+        platforms: [build.platform],
+        currentVersion: currentVersion(live),
+        suggestedCopyright: currentVersion(live)?.copyright ?? null,
+        link: `${ASC_WEB}/apps/${live.app.id}`,
+      }
+    : null
+
+  return { build, app, steps, problems: [...input.problems], resumesRunId: input.resumesRunId }
+}
+
+function currentVersion(live: LiveState): AppInfo['currentVersion'] {
+  const v = live.versionPlan?.kind === 'update' ? live.versionPlan.version : live.versions[0]
+  return v ? { id: v.id, versionString: v.versionString, state: v.state, copyright: v.copyright } : null
+}
+
+function releaseText(settings: ReleaseSettings): string {
+  if (settings.releaseType === 'SCHEDULED' && settings.earliestReleaseDate) {
+    const parsed = parseReleaseDate(settings.earliestReleaseDate)
+    return `Release: scheduled, not before ${settings.earliestReleaseDate}${parsed.ok ? ` (${formatUtc(parsed.epochMs)})` : ''}`
+  }
+  return `Release: ${releaseTypeText[settings.releaseType]}`
+}
+
+function truncate(text: string, max: number): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim()
+  return oneLine.length > max ? oneLine.slice(0, max - 1) + '…' : oneLine
+}

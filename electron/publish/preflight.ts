@@ -1,0 +1,441 @@
+import type { BuildSummary, Problem } from '../../shared/build-summary'
+import { parseReleaseDate } from '../../shared/release-date'
+import { suggest, type ReleaseSettings } from '../../shared/release-settings'
+import { AscApiError } from '../asc/api-error'
+import type {
+  AppRecord,
+  AscGateway,
+  BetaGroupRecord,
+  BuildRecord,
+  ReviewSubmissionRecord,
+  VersionRecord,
+} from './asc-gateway'
+import type { RunIds, SubstepId, SubstepRecord } from './journal'
+import { testflightInfoUrl } from './links'
+
+/**
+ * States in which Apple lets a version's attributes and build be changed: fastlane's list minus
+ * WAITING_FOR_REVIEW (Codemagic treats that one as editable and its PATCH then fails: it must be
+ * canceled first), plus READY_FOR_REVIEW (in a draft submission, not yet sent).
+ */
+export const EDITABLE_STATES: ReadonlySet<string> = new Set([
+  'PREPARE_FOR_SUBMISSION',
+  'DEVELOPER_REJECTED',
+  'REJECTED',
+  'METADATA_REJECTED',
+  'INVALID_BINARY',
+  'READY_FOR_REVIEW',
+  'WAITING_FOR_EXPORT_COMPLIANCE',
+])
+/** In review through a review submission that cancel_previous_submissions can withdraw. */
+export const CANCELABLE_STATES: ReadonlySet<string> = new Set(['WAITING_FOR_REVIEW', 'IN_REVIEW'])
+/** Versions that are open but can be neither edited nor withdrawn by Ascent. */
+const LOCKED_STATES: ReadonlySet<string> = new Set([
+  'PENDING_APPLE_RELEASE',
+  'PENDING_DEVELOPER_RELEASE',
+  'PROCESSING_FOR_DISTRIBUTION',
+  'ACCEPTED',
+])
+/** Submissions that hold a version in review (Apple allows one open submission per app and platform). */
+export const IN_PROGRESS_SUBMISSION_STATES = ['WAITING_FOR_REVIEW', 'IN_REVIEW', 'UNRESOLVED_ISSUES'] as const
+
+export type VersionPlan =
+  | { readonly kind: 'create' }
+  | {
+      readonly kind: 'update'
+      readonly version: VersionRecord
+      readonly rename: boolean
+      readonly afterCancel: boolean
+    }
+  | { readonly kind: 'done'; readonly versionId: string }
+
+/** What preflight learned from App Store Connect; the plan and the first steps use it instead of asking again. */
+export interface LiveState {
+  readonly app: AppRecord | null
+  readonly allGroups: readonly BetaGroupRecord[]
+  /** The requested groups that exist, in the order given. */
+  readonly groups: readonly BetaGroupRecord[]
+  /** A build with this version + build number + platform already in App Store Connect. */
+  readonly existingBuild: BuildRecord | null
+  readonly versions: readonly VersionRecord[]
+  /** Open submissions (READY_FOR_REVIEW and in progress) of this app and platform. */
+  readonly submissions: readonly ReviewSubmissionRecord[]
+  /** In-progress submissions cancel_previous_submissions will withdraw (never this run's own). */
+  readonly toCancel: readonly ReviewSubmissionRecord[]
+  readonly versionPlan: VersionPlan | null
+  /** Builds in beta review that expire_build_submitted_for_review will expire (never this run's own). */
+  readonly toExpire: readonly BuildRecord[]
+  /** App Store Connect's clock when preflight ran. */
+  readonly serverNow: number | null
+  /** The answer sent for export compliance and where it comes from. */
+  readonly exportCompliance: { readonly value: boolean; readonly source: 'Info.plist' | 'settings' }
+}
+
+export interface PreflightInput {
+  readonly build: BuildSummary
+  readonly settings: ReleaseSettings
+  readonly gateway: AscGateway
+  /** Sub-steps a previous attempt of this run already finished (or started): their checks are skipped or relaxed. */
+  readonly substeps?: Partial<Record<SubstepId, SubstepRecord>>
+  readonly ids?: RunIds
+  /** Local clock, only when App Store Connect sent no Date header. */
+  readonly localNow: () => number
+}
+
+export interface PreflightResult {
+  readonly problems: readonly Problem[]
+  readonly live: LiveState
+}
+
+function error(code: string, message: string): Problem {
+  return { severity: 'error', code, message }
+}
+function warning(code: string, message: string): Problem {
+  return { severity: 'warning', code, message }
+}
+
+/** Apple's limit for "What to Test" (fastlane truncates at 4000 bytes; we refuse instead of cutting silently). */
+export const WHAT_TO_TEST_MAX_BYTES = 4000
+
+export function wantsTestflight(settings: ReleaseSettings): boolean {
+  return settings.submitToTestflight || settings.betaGroups.length > 0 || settings.whatToTest !== null
+}
+
+/** Beta review is needed when asked for, and for external groups (external testers get a build only after it). */
+export function wantsBetaReview(settings: ReleaseSettings, groups: readonly BetaGroupRecord[]): boolean {
+  return settings.submitToTestflight || groups.some((g) => !g.isInternal)
+}
+
+/**
+ * Every check before anything is sent. Reads only; a 403 on a read means the key's role cannot do this.
+ * Each problem names the fix.
+ */
+export async function runPreflight(input: PreflightInput): Promise<PreflightResult> {
+  const { build, settings, gateway } = input
+  const done = (id: SubstepId): boolean => {
+    const s = input.substeps?.[id]?.status
+    return s === 'done' || s === 'skipped'
+  }
+  const started = (id: SubstepId): boolean => input.substeps?.[id] !== undefined
+  const problems: Problem[] = [...build.problems]
+  const exportCompliance =
+    typeof build.usesNonExemptEncryption === 'boolean'
+      ? { value: build.usesNonExemptEncryption, source: 'Info.plist' as const }
+      : { value: settings.usesNonExemptEncryption, source: 'settings' as const }
+  const empty: LiveState = {
+    app: null,
+    allGroups: [],
+    groups: [],
+    existingBuild: null,
+    versions: [],
+    submissions: [],
+    toCancel: [],
+    versionPlan: null,
+    toExpire: [],
+    serverNow: null,
+    exportCompliance,
+  }
+
+  // Settings rules that need no network.
+  if (settings.expireBuildSubmittedForReview && !settings.submitToTestflight) {
+    problems.push(
+      error(
+        'EXPIRE_NEEDS_TESTFLIGHT',
+        'expire_build_submitted_for_review only applies with submit_to_testflight: true (it withdraws the build in beta review to make room for this one)',
+      ),
+    )
+  }
+  if (
+    settings.whatToTest !== null &&
+    Buffer.byteLength(settings.whatToTest, 'utf8') > WHAT_TO_TEST_MAX_BYTES
+  ) {
+    problems.push(
+      error(
+        'WHAT_TO_TEST_TOO_LONG',
+        `what to test is ${Buffer.byteLength(settings.whatToTest, 'utf8')} bytes; App Store Connect accepts ${WHAT_TO_TEST_MAX_BYTES}: shorten it`,
+      ),
+    )
+  }
+
+  let app: AppRecord | null
+  try {
+    app = await gateway.findApp(build.bundleId)
+  } catch (e) {
+    return { problems: [...problems, ...readFailure(e, 'find the app')], live: empty }
+  }
+  if (app === null) {
+    problems.push(
+      error(
+        'APP_NOT_FOUND',
+        `no app with bundle id ${build.bundleId} in App Store Connect: create the app record (Apps → + → New App) with exactly this bundle id, or check the key's team`,
+      ),
+    )
+    return { problems, live: empty }
+  }
+
+  const needsGroups = settings.betaGroups.length > 0 && !done('beta-groups')
+  const needsVersions = settings.submitToAppStore && !done('version')
+  const needsSubmissions = settings.submitToAppStore && !done('review-submit')
+  const needsExpire =
+    settings.expireBuildSubmittedForReview && settings.submitToTestflight && !done('expire-previous')
+  const appId = app.id
+  let reads: [BetaGroupRecord[], BuildRecord[], VersionRecord[], ReviewSubmissionRecord[], BuildRecord[]]
+  try {
+    // Independent reads, in parallel: preflight is what a person waits for before anything happens.
+    reads = await Promise.all([
+      needsGroups ? gateway.listBetaGroups(appId) : Promise.resolve([]),
+      gateway.findBuilds(appId, build.version, build.buildNumber, build.platform),
+      needsVersions ? gateway.listVersions(appId, build.platform) : Promise.resolve([]),
+      needsSubmissions
+        ? gateway.listReviewSubmissions(appId, build.platform, [
+            'READY_FOR_REVIEW',
+            ...IN_PROGRESS_SUBMISSION_STATES,
+          ])
+        : Promise.resolve([]),
+      needsExpire ? gateway.buildsInBetaReview(appId, build.platform) : Promise.resolve([]),
+    ])
+  } catch (e) {
+    return { problems: [...problems, ...readFailure(e, 'read the app')], live: { ...empty, app } }
+  }
+  const [allGroups, builds, versions, submissions, inBetaReview] = reads
+
+  // Build number: unused, unless this run uploaded it (a resumed run finds its own build).
+  const existingBuild = builds[0] ?? null
+  const ours =
+    started('upload') || (input.ids?.buildId !== undefined && input.ids.buildId === existingBuild?.id)
+  if (existingBuild !== null && !ours) {
+    problems.push(
+      error(
+        'BUILD_NUMBER_USED',
+        `build ${build.buildNumber} of version ${build.version} (${build.platform}) is already in App Store Connect (${existingBuild.processingState.toLowerCase()}): raise CFBundleVersion and export the build again`,
+      ),
+    )
+  }
+
+  // Beta groups: exact names; a case-insensitive near miss is suggested.
+  const groups: BetaGroupRecord[] = []
+  if (needsGroups) {
+    for (const name of settings.betaGroups) {
+      const exact = allGroups.find((g) => g.name === name)
+      if (exact) {
+        groups.push(exact)
+        continue
+      }
+      const names = allGroups.map((g) => g.name)
+      const hint = names.find((n) => n.toLowerCase() === name.toLowerCase()) ?? suggest(name, names)
+      problems.push(
+        error(
+          'BETA_GROUP_NOT_FOUND',
+          `beta group "${name}" does not exist for ${app.name}${hint ? `: did you mean "${hint}"?` : names.length > 0 ? ` (groups: ${names.join(', ')})` : ': create it in TestFlight first'}`,
+        ),
+      )
+    }
+    const external = groups.filter((g) => !g.isInternal)
+    if (external.length > 0 && !settings.submitToTestflight) {
+      problems.push(
+        error(
+          'EXTERNAL_GROUP_NEEDS_REVIEW',
+          `${external.map((g) => `"${g.name}"`).join(', ')} ${external.length === 1 ? 'is an external group' : 'are external groups'}: external testers get a build only after beta review; set submit_to_testflight: true (or pick internal groups only)`,
+        ),
+      )
+    }
+  }
+
+  // TestFlight beta app information must be complete before a beta review submission (Codemagic finds out after the upload).
+  if (wantsBetaReview(settings, groups) && !done('beta-review')) {
+    try {
+      const info = await gateway.betaAppInfo(appId)
+      const missing = [
+        ...(info.feedbackEmail === null ? ['a feedback email'] : []),
+        ...(info.contactComplete ? [] : ['a review contact (name, phone, email)']),
+      ]
+      if (missing.length > 0) {
+        problems.push(
+          error(
+            'BETA_APP_INFO_INCOMPLETE',
+            `TestFlight test information of ${app.name} lacks ${missing.join(' and ')}: beta review refuses builds without it; fill it in at ${testflightInfoUrl(appId)}`,
+          ),
+        )
+      }
+    } catch (e) {
+      problems.push(...readFailure(e, 'read the TestFlight test information'))
+    }
+  }
+
+  const serverNow = gateway.serverTime()
+  if (serverNow === null) {
+    problems.push(
+      warning(
+        'NO_SERVER_CLOCK',
+        "App Store Connect sent no Date header; the release date was checked against this computer's clock",
+      ),
+    )
+  }
+  const clock = serverNow ?? input.localNow()
+
+  // Release date rules, against App Store Connect's clock.
+  if (settings.submitToAppStore && !done('version')) problems.push(...dateProblems(settings, clock))
+
+  // The version: an editable one exists, or one can be created, or why not.
+  let versionPlan: VersionPlan | null = null
+  let toCancel: ReviewSubmissionRecord[] = []
+  if (settings.submitToAppStore) {
+    const ownSubmission = input.ids?.reviewSubmissionId
+    toCancel =
+      settings.cancelPreviousSubmissions && !done('cancel-previous')
+        ? submissions.filter(
+            (s) =>
+              (IN_PROGRESS_SUBMISSION_STATES as readonly string[]).includes(s.state) &&
+              s.id !== ownSubmission,
+          )
+        : []
+    if (done('version') && input.ids?.versionId) {
+      versionPlan = { kind: 'done', versionId: input.ids.versionId }
+    } else {
+      const decided = planVersion(
+        build.version,
+        versions,
+        settings.cancelPreviousSubmissions || done('cancel-previous'),
+        input.ids?.versionId,
+      )
+      if ('problem' in decided) problems.push(decided.problem)
+      else versionPlan = decided.plan
+    }
+  }
+
+  return {
+    problems,
+    live: {
+      app,
+      allGroups,
+      groups,
+      existingBuild,
+      versions,
+      submissions,
+      toCancel,
+      versionPlan,
+      toExpire: inBetaReview.filter((b) => b.id !== input.ids?.buildId && b.id !== existingBuild?.id),
+      serverNow,
+      exportCompliance,
+    },
+  }
+}
+
+export function dateProblems(settings: ReleaseSettings, serverNow: number): Problem[] {
+  const problems: Problem[] = []
+  if (settings.releaseType === 'SCHEDULED' && settings.earliestReleaseDate === null) {
+    problems.push(
+      error(
+        'RELEASE_DATE_MISSING',
+        'release type SCHEDULED needs an earliest release date: set earliest_release_date, e.g. 2031-12-01T14:00:00+02:00',
+      ),
+    )
+  }
+  if (settings.earliestReleaseDate !== null) {
+    const parsed = parseReleaseDate(settings.earliestReleaseDate)
+    if (!parsed.ok) {
+      problems.push(
+        error(
+          'RELEASE_DATE_INVALID',
+          `earliest release date ${settings.earliestReleaseDate} ${parsed.reason}`,
+        ),
+      )
+    } else {
+      if (settings.releaseType !== 'SCHEDULED') {
+        problems.push(
+          error(
+            'RELEASE_DATE_WITHOUT_SCHEDULED',
+            `earliest release date is set but release type is ${settings.releaseType}: set release_type: SCHEDULED or remove the date`,
+          ),
+        )
+      }
+      if (parsed.epochMs <= serverNow) {
+        problems.push(
+          error(
+            'RELEASE_DATE_PAST',
+            `earliest release date ${parsed.iso} is in the past by App Store Connect's clock (${new Date(serverNow).toISOString()}): choose a later hour`,
+          ),
+        )
+      }
+    }
+  }
+  return problems
+}
+
+/**
+ * Which version gets this build. Apple allows one open (unreleased) version per platform: a matching
+ * editable one is updated; another editable one is renamed; none is created. A version in review can
+ * be withdrawn only with cancel_previous_submissions.
+ */
+export function planVersion(
+  versionString: string,
+  versions: readonly VersionRecord[],
+  canCancel: boolean,
+  ownVersionId?: string,
+): { plan: VersionPlan } | { problem: Problem } {
+  const same = versions.find((v) => v.versionString === versionString)
+  if (same && EDITABLE_STATES.has(same.state)) {
+    return { plan: { kind: 'update', version: same, rename: false, afterCancel: false } }
+  }
+  if (same && CANCELABLE_STATES.has(same.state)) {
+    if (canCancel || same.id === ownVersionId)
+      return { plan: { kind: 'update', version: same, rename: false, afterCancel: true } }
+    return {
+      problem: error(
+        'VERSION_IN_REVIEW',
+        `version ${same.versionString} is ${same.state}: set cancel_previous_submissions: true to withdraw it from review first, or wait for the review to finish`,
+      ),
+    }
+  }
+  if (same && LOCKED_STATES.has(same.state)) {
+    return {
+      problem: error(
+        'VERSION_LOCKED',
+        `version ${same.versionString} is ${same.state} and cannot take another build: release it (or reject it) in App Store Connect, or raise CFBundleShortVersionString`,
+      ),
+    }
+  }
+  if (same) {
+    return {
+      problem: error(
+        'VERSION_RELEASED',
+        `version ${same.versionString} is already ${same.state}: raise CFBundleShortVersionString for a new version`,
+      ),
+    }
+  }
+  const open = versions.filter((v) => EDITABLE_STATES.has(v.state))
+  const openOne = open[0]
+  if (openOne) return { plan: { kind: 'update', version: openOne, rename: true, afterCancel: false } }
+  const inReview = versions.find((v) => CANCELABLE_STATES.has(v.state))
+  if (inReview) {
+    if (canCancel) return { plan: { kind: 'update', version: inReview, rename: true, afterCancel: true } }
+    return {
+      problem: error(
+        'VERSION_IN_REVIEW',
+        `version ${inReview.versionString} is ${inReview.state}, and Apple allows one open version: set cancel_previous_submissions: true to withdraw it, or wait for its review`,
+      ),
+    }
+  }
+  const locked = versions.find((v) => LOCKED_STATES.has(v.state))
+  if (locked) {
+    return {
+      problem: error(
+        'VERSION_LOCKED',
+        `version ${locked.versionString} is ${locked.state}, and Apple allows one open version: release it first, then publish ${versionString}`,
+      ),
+    }
+  }
+  return { plan: { kind: 'create' } }
+}
+
+function readFailure(e: unknown, what: string): Problem[] {
+  if (e instanceof AscApiError && e.status === 403) {
+    return [
+      error(
+        'KEY_ROLE',
+        `the API key may not ${what} (403): publishing needs the App Manager or Admin role; change it in Users and Access → Integrations`,
+      ),
+    ]
+  }
+  throw e
+}

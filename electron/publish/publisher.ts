@@ -1,0 +1,442 @@
+import { createHash } from 'node:crypto'
+import { stat } from 'node:fs/promises'
+import { basename, resolve } from 'node:path'
+import type { BuildSummary } from '../../shared/build-summary'
+import { AscentError, redactSecrets, toErrorShape } from '../../shared/errors'
+import type { PublishPlan, RunRecord, Unsubscribe } from '../../shared/ipc'
+import type { PublishEvent, RunOutcome } from '../../shared/publish-events'
+import type { ReleaseSettings } from '../../shared/release-settings'
+import { sleepWithSignal } from '../asc/retry'
+import { createAscGateway } from './asc-gateway'
+import { createPublishConnection } from './connection'
+import {
+  emptySteps,
+  newRunId,
+  readAllJournals,
+  readJournal,
+  writeJournal,
+  type FileIdentity,
+  type RunJournal,
+  type SubstepId,
+} from './journal'
+import { runLinks } from './links'
+import { buildPlan } from './plan'
+import { runPreflight, wantsTestflight } from './preflight'
+import { RunContext, type ResolvedDeps } from './run-context'
+import { appStoreStep, processingStep, reviewStep, testflightStep, uploadStep } from './steps'
+import type { Publisher, PublisherDeps, PublishJob, RunCredentials } from './types'
+
+const SUCCESS: ReadonlySet<RunOutcome> = new Set([
+  'published',
+  'submitted-for-review',
+  'testflight',
+  'uploaded',
+])
+
+/** The sub-steps a run with these settings must finish before it counts as complete. */
+export function requiredSubsteps(settings: ReleaseSettings): SubstepId[] {
+  const ids: SubstepId[] = ['upload', 'processing', 'export-compliance']
+  if (settings.whatToTest !== null) ids.push('what-to-test')
+  if (settings.expireBuildSubmittedForReview && settings.submitToTestflight) ids.push('expire-previous')
+  if (settings.betaGroups.length > 0) ids.push('beta-groups')
+  if (settings.submitToTestflight) ids.push('beta-review')
+  if (settings.submitToAppStore) {
+    if (settings.cancelPreviousSubmissions) ids.push('cancel-previous')
+    ids.push('version', 'review-submission', 'review-item', 'review-submit')
+    if (settings.phasedRelease !== null) ids.push('phased-release')
+  }
+  return ids
+}
+
+/** Finished = ended well and nothing left for later. A failed, canceled, interrupted or "uploaded, not waited" run is not. */
+export function isFinished(journal: RunJournal): boolean {
+  if (journal.outcome === null || !SUCCESS.has(journal.outcome)) return false
+  return requiredSubsteps(journal.settings).every((id) => {
+    const s = journal.substeps[id]?.status
+    return s === 'done' || s === 'skipped'
+  })
+}
+
+function pidAlive(pid: number | null): boolean {
+  if (pid === null) return false
+  if (pid === process.pid) return true
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** Same file (path, size, mtime) + same settings: a second run of it resumes the first instead. */
+export function runKeyOf(file: FileIdentity, settings: ReleaseSettings): string {
+  const canonical = JSON.stringify({
+    path: file.path,
+    size: file.sizeBytes,
+    mtimeMs: file.mtimeMs,
+    settings: Object.fromEntries(Object.entries(settings).sort(([a], [b]) => a.localeCompare(b))),
+  })
+  return createHash('sha256').update(canonical).digest('hex')
+}
+
+async function identify(path: string): Promise<FileIdentity> {
+  const absolute = resolve(path)
+  try {
+    const info = await stat(absolute)
+    if (!info.isFile())
+      throw new AscentError('BAD_BUILD', `${absolute} is not a file: choose an .ipa or .pkg`)
+    return { path: absolute, name: basename(absolute), sizeBytes: info.size, mtimeMs: info.mtimeMs }
+  } catch (error) {
+    if (error instanceof AscentError) throw error
+    throw new AscentError('BAD_BUILD', `${absolute}: no such file`, { cause: error })
+  }
+}
+
+function outcomeOf(
+  journal: RunJournal,
+  deferred: readonly string[],
+): { outcome: RunOutcome; message: string } {
+  const { settings, build } = journal
+  const label = `${build.bundleId} ${build.version} (${build.buildNumber})`
+  if (deferred.length > 0) {
+    return {
+      outcome: 'uploaded',
+      message: `Uploaded ${label}; not waited for processing, so ${deferred.length} step(s) wait for a later run: publish the same build again (it resumes) once App Store Connect has processed it`,
+    }
+  }
+  const groups = journal.ids.groupIds?.length ?? 0
+  const tf = wantsTestflight(settings)
+  const beta = journal.substeps['beta-review']?.status === 'done'
+  if (settings.submitToAppStore) {
+    return tf
+      ? {
+          outcome: 'published',
+          message: `Published ${label}: TestFlight${groups > 0 ? ` (${groups} group${groups === 1 ? '' : 's'})` : ''}${beta ? ', beta review' : ''} and App Store review`,
+        }
+      : { outcome: 'submitted-for-review', message: `Submitted ${label} for App Store review` }
+  }
+  if (tf) {
+    return {
+      outcome: 'testflight',
+      message: `${label} is in TestFlight${groups > 0 ? `: ${groups} group${groups === 1 ? '' : 's'}` : ''}${beta ? ', submitted for beta review' : ''}`,
+    }
+  }
+  return { outcome: 'uploaded', message: `Uploaded ${label}` }
+}
+
+function doneSummary(journal: RunJournal): string {
+  const notes = Object.values(journal.substeps)
+    .filter((s) => s?.status === 'done' && s.note)
+    .map((s) => s!.note!)
+  return notes.length > 0 ? notes.join('; ') : 'nothing was sent yet'
+}
+
+export function createPublisher(deps: PublisherDeps): Publisher {
+  const resolved: ResolvedDeps = {
+    dataDir: deps.dataDir,
+    now: deps.now ?? Date.now,
+    sleep: deps.sleep ?? sleepWithSignal,
+    pollIntervals: deps.pollIntervals ?? { initialMs: 5_000, maxMs: 30_000 },
+    cancelTimeoutMs: deps.cancelTimeoutMs ?? 10 * 60_000,
+    uploaderFactory: deps.uploaderFactory,
+  }
+  const listeners = new Set<(event: PublishEvent) => void>()
+  const active = new Map<string, { controller: AbortController; finished: Promise<RunRecord> }>()
+
+  function emit(event: PublishEvent): void {
+    // Nothing secret is meant to be here; this is the last line of defence for a message quoting a request.
+    const safe = JSON.parse(redactSecrets(JSON.stringify(event))) as PublishEvent
+    for (const listener of [...listeners]) {
+      try {
+        listener(safe)
+      } catch {
+        // One broken listener must not stop the run or the others.
+      }
+    }
+  }
+
+  function connect(credentials: RunCredentials) {
+    const connection = createPublishConnection({
+      baseUrl: credentials.apiUrl,
+      tokens: credentials.tokens,
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      now: resolved.now,
+      ...(deps.client ?? {}),
+    })
+    return { connection, gateway: createAscGateway(connection) }
+  }
+
+  async function toRecord(journal: RunJournal): Promise<RunRecord> {
+    const running = active.has(journal.runId)
+    let outcome = journal.outcome
+    if (outcome === null && !running && !pidAlive(journal.pid)) outcome = 'interrupted'
+    const fileOk = await identify(journal.file.path).then(
+      (now) => now.sizeBytes === journal.file.sizeBytes && now.mtimeMs === journal.file.mtimeMs,
+      () => false,
+    )
+    return {
+      runId: journal.runId,
+      fileName: journal.file.name,
+      bundleId: journal.build.bundleId,
+      version: journal.build.version,
+      buildNumber: journal.build.buildNumber,
+      platform: journal.build.platform,
+      startedAt: journal.startedAt,
+      finishedAt: journal.finishedAt,
+      outcome,
+      message:
+        journal.message ??
+        (outcome === 'interrupted' ? `Interrupted. Done so far: ${doneSummary(journal)}` : null),
+      steps: journal.steps,
+      links: journal.links,
+      resumable:
+        !running && outcome !== null && !isFinished(journal) && fileOk && !pidAliveElsewhere(journal),
+    }
+  }
+
+  function pidAliveElsewhere(journal: RunJournal): boolean {
+    return (
+      journal.outcome === null && journal.pid !== null && journal.pid !== process.pid && pidAlive(journal.pid)
+    )
+  }
+
+  async function execute(journal: RunJournal): Promise<RunRecord> {
+    const controller = new AbortController()
+    let settle: (record: RunRecord) => void = () => undefined
+    const finished = new Promise<RunRecord>((r) => (settle = r))
+    active.set(journal.runId, { controller, finished })
+
+    // A fresh attempt: steps not finished start over (their sub-steps keep what was done).
+    journal.steps = journal.steps.map((s) =>
+      s.status === 'done' || s.status === 'skipped'
+        ? s
+        : { ...s, status: 'pending', error: null, summary: null },
+    )
+    journal.steps = journal.steps.map((s) => (s.step === 'preflight' ? { ...s, status: 'pending' } : s))
+    journal.pid = process.pid
+    journal.outcome = null
+    journal.finishedAt = null
+    journal.message = null
+    await writeJournal(resolved.dataDir, journal)
+
+    const ctx = new RunContext(journal, resolved, controller.signal, emit)
+    const run = async (): Promise<void> => {
+      let outcome: RunOutcome
+      let message: string
+      try {
+        await ctx.step('preflight', 'Preflight', async () => {
+          const credentials = await deps.credentials(journal.settings)
+          const { connection, gateway } = connect(credentials)
+          ctx.credentials = credentials
+          ctx.connection = connection
+          ctx.gateway = gateway
+          const result = await runPreflight({
+            build: journal.build,
+            settings: journal.settings,
+            gateway,
+            substeps: journal.substeps,
+            ids: journal.ids,
+            localNow: resolved.now,
+          })
+          ctx.live = result.live
+          for (const p of result.problems.filter((p) => p.severity === 'warning')) ctx.log('warn', p.message)
+          const errors = result.problems.filter((p) => p.severity === 'error')
+          if (errors.length > 0) {
+            throw new AscentError(
+              'PREFLIGHT_FAILED',
+              errors.length === 1
+                ? errors[0]!.message
+                : `${errors.length} problems: ${errors.map((p) => p.message).join('; ')}`,
+              { detail: errors.map((p) => `${p.code}: ${p.message}`).join('\n') },
+            )
+          }
+          const app = result.live.app!
+          journal.ids.appId = app.id
+          journal.ids.appName = app.name
+          journal.ids.primaryLocale = app.primaryLocale
+          journal.links = runLinks(journal.ids, journal.build.platform)
+          return {
+            summary: `ready: ${app.name} (${app.id}), build ${journal.build.version} (${journal.build.buildNumber})`,
+          }
+        })
+        // Preflight runs on every attempt (state may have changed); its step record must not make a resume skip it.
+        await uploadStep(ctx)
+        await processingStep(ctx)
+        await testflightStep(ctx)
+        await appStoreStep(ctx)
+        await reviewStep(ctx)
+        ;({ outcome, message } = outcomeOf(journal, ctx.deferred))
+      } catch (error) {
+        const shape = toErrorShape(error)
+        if (shape.code === 'CANCELED' || controller.signal.aborted) {
+          outcome = 'canceled'
+          message = `Canceled at a safe point. Done: ${doneSummary(journal)}. Publish the same build again to continue.`
+        } else {
+          outcome = 'failed'
+          message = shape.message
+        }
+      }
+      journal.outcome = outcome
+      journal.message = message
+      journal.finishedAt = ctx.at()
+      journal.requests += ctx.connection?.requestCount() ?? 0
+      journal.links = runLinks(journal.ids, journal.build.platform)
+      // The preflight record is re-run on every attempt; keep what it said for the history.
+      await writeJournal(resolved.dataDir, journal)
+      active.delete(journal.runId)
+      emit({
+        type: 'run-finished',
+        runId: journal.runId,
+        at: ctx.at(),
+        outcome,
+        message,
+        links: journal.links,
+      })
+    }
+    void run()
+      .catch(async (error: unknown) => {
+        // Only a journal write can land here (disk full): say so rather than hang the waiter.
+        journal.outcome = 'failed'
+        journal.message = `could not write the run journal: ${toErrorShape(error).message}`
+        active.delete(journal.runId)
+        emit({
+          type: 'run-finished',
+          runId: journal.runId,
+          at: ctx.at(),
+          outcome: 'failed',
+          message: journal.message,
+          links: [],
+        })
+      })
+      .then(async () => settle(await toRecord(journal)))
+    return finished
+  }
+
+  async function startNew(job: PublishJob, file: FileIdentity, runKey: string): Promise<string> {
+    const build: BuildSummary = await deps.inspect(file.path)
+    const journal: RunJournal = {
+      schema: 1,
+      runId: newRunId(resolved.now()),
+      runKey,
+      file,
+      settings: job.settings,
+      options: job.options,
+      build,
+      pid: process.pid,
+      startedAt: new Date(resolved.now()).toISOString(),
+      finishedAt: null,
+      outcome: null,
+      message: null,
+      steps: emptySteps(),
+      substeps: {},
+      ids: {},
+      links: [],
+      requests: 0,
+    }
+    await writeJournal(resolved.dataDir, journal)
+    void execute(journal)
+    return journal.runId
+  }
+
+  async function resumeJournal(journal: RunJournal, options?: PublishJob['options']): Promise<string> {
+    if (active.has(journal.runId)) return journal.runId
+    if (pidAliveElsewhere(journal)) {
+      throw new AscentError(
+        'BAD_INPUT',
+        `run ${journal.runId} is running in another Ascent process (pid ${journal.pid}); wait for it or stop it first`,
+      )
+    }
+    const now = await identify(journal.file.path)
+    if (now.sizeBytes !== journal.file.sizeBytes || now.mtimeMs !== journal.file.mtimeMs) {
+      throw new AscentError(
+        'BAD_INPUT',
+        `${journal.file.path} changed since run ${journal.runId} started; publish it as a new run (with a new build number)`,
+      )
+    }
+    // Options (processing timeout, upload method) may change between attempts; the settings may not.
+    if (options) journal.options = options
+    void execute(journal)
+    return journal.runId
+  }
+
+  async function findUnfinished(runKey: string): Promise<RunJournal | null> {
+    const journals = await readAllJournals(resolved.dataDir)
+    return journals.find((j) => j.runKey === runKey && !isFinished(j)) ?? null
+  }
+
+  return {
+    async plan(job) {
+      const file = await identify(job.filePath)
+      const runKey = runKeyOf(file, job.settings)
+      const previous = await findUnfinished(runKey)
+      const build = await deps.inspect(file.path)
+      const credentials = await deps.credentials(job.settings)
+      const { gateway } = connect(credentials)
+      const result = await runPreflight({
+        build,
+        settings: job.settings,
+        gateway,
+        ...(previous ? { substeps: previous.substeps, ids: previous.ids } : {}),
+        localNow: resolved.now,
+      })
+      const plan: PublishPlan = buildPlan({
+        build,
+        settings: job.settings,
+        options: job.options,
+        live: result.live,
+        problems: result.problems,
+        resumesRunId: previous?.runId ?? null,
+        ...(previous ? { substeps: previous.substeps } : {}),
+      })
+      return plan
+    },
+    async start(job) {
+      const file = await identify(job.filePath)
+      const runKey = runKeyOf(file, job.settings)
+      const previous = await findUnfinished(runKey)
+      if (previous) return { runId: await resumeJournal(previous, job.options) }
+      return { runId: await startNew(job, file, runKey) }
+    },
+    async resume(runId) {
+      const journal = await readJournal(resolved.dataDir, runId)
+      if (!journal) throw new AscentError('NOT_FOUND', `no run ${runId}; \`ascent runs\` lists the runs`)
+      if (isFinished(journal)) {
+        throw new AscentError(
+          'BAD_INPUT',
+          `run ${runId} already finished (${journal.outcome}); nothing to resume`,
+        )
+      }
+      return { runId: await resumeJournal(journal) }
+    },
+    async cancel(runId) {
+      const run = active.get(runId)
+      if (!run) {
+        const journal = await readJournal(resolved.dataDir, runId)
+        if (!journal) throw new AscentError('NOT_FOUND', `no run ${runId}`)
+        return // not running here: nothing to stop
+      }
+      run.controller.abort()
+    },
+    async listRuns() {
+      return Promise.all((await readAllJournals(resolved.dataDir)).map(toRecord))
+    },
+    async getRun(runId) {
+      const journal = await readJournal(resolved.dataDir, runId)
+      if (!journal) throw new AscentError('NOT_FOUND', `no run ${runId}; \`ascent runs\` lists the runs`)
+      return toRecord(journal)
+    },
+    async wait(runId) {
+      const run = active.get(runId)
+      if (run) return run.finished
+      const journal = await readJournal(resolved.dataDir, runId)
+      if (!journal) throw new AscentError('NOT_FOUND', `no run ${runId}`)
+      return toRecord(journal)
+    },
+    onEvent(listener): Unsubscribe {
+      listeners.add(listener)
+      return () => {
+        listeners.delete(listener)
+      }
+    },
+  }
+}
