@@ -4,8 +4,9 @@ import yauzl from 'yauzl'
 import { AscentError } from '../../shared/errors'
 import { badBuild, throwIfAborted } from './bad-build'
 
-/** Central-directory reads are small and sequential: one 256 KiB window turns thousands of reads into a few. */
+/** Central-directory reads are small and sequential: a window growing to 256 KiB turns thousands of reads into a few. */
 const WINDOW_BYTES = 256 * 1024
+const FIRST_READ_BYTES = 8 * 1024
 
 /**
  * A yauzl reader over an open descriptor with a read-ahead window. yauzl's own fd reader issues two
@@ -56,11 +57,10 @@ class WindowedFileReader extends yauzl.RandomAccessReader {
       setImmediate(() => callback(null, length))
       return
     }
-    if (length > WINDOW_BYTES) {
-      read(this.fd, buffer, offset, length, position, (err, bytesRead) => callback(err, bytesRead))
-      return
-    }
-    const wanted = Math.max(0, Math.min(WINDOW_BYTES, this.fileSize - position))
+    // Sequential reads (the central directory) grow the window; a lone read (a local header) stays small.
+    const sequential = this.window.length > 0 && position >= this.windowStart && position <= windowEnd
+    const chunk = sequential ? Math.min(WINDOW_BYTES, this.window.length * 2) : FIRST_READ_BYTES
+    const wanted = Math.max(0, Math.min(Math.max(chunk, length), this.fileSize - position))
     const next = Buffer.allocUnsafe(wanted)
     read(this.fd, next, 0, wanted, position, (err, bytesRead) => {
       if (err) return callback(err)

@@ -81,6 +81,16 @@ describe('parseProvisioningProfile (real CMS from openssl)', () => {
     expect(profile).toMatchObject({ type: 'development', appIdPattern: 'com.example.*', teamName: 'Ünïcode' })
   })
 
+  test('indefinite-length BER with a constructed (chunked) eContent reads the same', async () => {
+    const der = await makeProfile(DEMO_BUNDLE_ID, { ber: true, teamName: 'Ünïcode' })
+    expect(der.subarray(0, 2).toString('hex')).toBe('3080') // SEQUENCE, indefinite length
+    expect(parseProvisioningProfile(der, 'p')).toMatchObject({
+      type: 'app-store',
+      teamName: 'Ünïcode',
+      appIdPattern: DEMO_BUNDLE_ID,
+    })
+  })
+
   test('a signer that does not name Apple is reported, not rejected', async () => {
     const profile = parseProvisioningProfile(await makeProfile(DEMO_BUNDLE_ID, { signer: 'other' }), 'p')
     expect(profile.signer).toMatchObject({ namesApple: false })
