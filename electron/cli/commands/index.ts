@@ -4,6 +4,9 @@ import { registerInspectCommand } from './inspect'
 import { registerKeysCommand } from './keys'
 import { registerSandboxCommand } from './sandbox'
 import { registerWebCommand } from './web'
+import { registerPublishCommand } from './publish'
+import { registerRunsCommand } from './runs'
+import { registerGroupsCommand } from './groups'
 
 /**
  * Each command lives in its own module and exports `register<Name>Command(program)`; they are added here.
@@ -14,4 +17,7 @@ export function registerCommands(program: Command): void {
   registerKeysCommand(program)
   registerSandboxCommand(program)
   registerWebCommand(program)
+  registerPublishCommand(program)
+  registerRunsCommand(program)
+  registerGroupsCommand(program)
 }

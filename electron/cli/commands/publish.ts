@@ -1,0 +1,289 @@
+import { stat } from 'node:fs/promises'
+import { basename, resolve } from 'node:path'
+import type { Command } from 'commander'
+import { AscentError, toErrorShape } from '../../../shared/errors'
+import type { PublishOptions, PublishPlan, RunRecord } from '../../../shared/ipc'
+import type { PublishEvent } from '../../../shared/publish-events'
+import { parseReleaseSettings, type ReleaseSettings } from '../../../shared/release-settings'
+import { APPLE_API_URL } from '../../asc/client'
+import { readReleaseConfig } from '../../config/codemagic-file'
+import { inspectBuild } from '../../ipa'
+import { configDir } from '../../keys/config-dir'
+import { resolveCredentials } from '../../keys/credentials'
+import { createKeyService } from '../../keys/key-service'
+import { createKeytarStore } from '../../keys/keytar-store'
+import { defaultUploaderFactory } from '../../publish/default-uploader'
+import { formatBytes } from '../../publish/plan'
+import { createPublisher } from '../../publish/publisher'
+import type { PublishJob, RunCredentials } from '../../publish/types'
+import { dataDir } from '../../services/data-dir'
+import { ExitCode, exitCodeFor, printJson, runCommand } from '../cli-output'
+
+interface PublishFlags {
+  config?: string
+  workflow?: string
+  testflight?: boolean
+  betaGroup?: string[]
+  expirePrevious?: boolean
+  whatToTest?: string
+  appStore?: boolean
+  releaseType?: string
+  earliestReleaseDate?: string
+  copyright?: string
+  phasedRelease?: boolean
+  cancelPreviousSubmissions?: boolean
+  usesNonExemptEncryption?: boolean
+  plan?: boolean
+  json?: boolean
+  key?: string
+  apiUrl?: string
+  uploadMethod?: string
+  processingTimeout?: string
+}
+
+/** What `--key`, `--api-url` and the APP_STORE_CONNECT_* variables resolve to (DESIGN.md "Credentials"). */
+export function cliCredentials(
+  options: { key?: string; apiUrl?: string },
+  integrationName: string | null = null,
+): () => Promise<RunCredentials> {
+  return async () => {
+    const credentials = await resolveCredentials({
+      env: process.env,
+      keyService: createKeyService({ store: createKeytarStore(), configDir: configDir() }),
+      ...(options.key ? { keyId: options.key } : {}),
+      integrationName,
+    })
+    return {
+      apiUrl: options.apiUrl ?? process.env.ASCENT_API_URL ?? APPLE_API_URL,
+      tokens: credentials.tokens,
+    }
+  }
+}
+
+const SETTING_FLAGS: readonly (keyof PublishFlags)[] = [
+  'testflight',
+  'betaGroup',
+  'expirePrevious',
+  'whatToTest',
+  'appStore',
+  'releaseType',
+  'earliestReleaseDate',
+  'copyright',
+  'phasedRelease',
+  'cancelPreviousSubmissions',
+  'usesNonExemptEncryption',
+]
+
+// "Not in the past" is checked by preflight against App Store Connect's clock, not this computer's.
+const NO_CLOCK = { now: () => 0 }
+
+async function settingsFrom(flags: PublishFlags): Promise<ReleaseSettings> {
+  const given = SETTING_FLAGS.filter((k) => flags[k] !== undefined)
+  if (flags.config) {
+    if (given.length > 0) {
+      throw new AscentError(
+        'BAD_INPUT',
+        `use either --config or setting flags (found ${given.map(flagName).join(', ')})`,
+      )
+    }
+    const imported = await readReleaseConfig(flags.config, {
+      workflow: flags.workflow ?? null,
+      ...NO_CLOCK,
+    }).catch((error: unknown) => {
+      throw new AscentError('BAD_CONFIG', `${flags.config}: ${toErrorShape(error).message}`)
+    })
+    const first = imported.issues[0]
+    if (first || !imported.settings) {
+      throw new AscentError(
+        'BAD_CONFIG',
+        `${flags.config}: ${first ? `${first.path}: ${first.message}` : 'no publishing.app_store_connect section'}`,
+      )
+    }
+    return imported.settings
+  }
+  if (flags.workflow) throw new AscentError('BAD_INPUT', '--workflow needs --config')
+  const raw: Record<string, unknown> = {}
+  if (flags.testflight) raw.submit_to_testflight = true
+  if (flags.betaGroup?.length) raw.beta_groups = flags.betaGroup
+  if (flags.expirePrevious) raw.expire_build_submitted_for_review = true
+  if (flags.whatToTest !== undefined) raw.what_to_test = flags.whatToTest
+  if (flags.appStore) raw.submit_to_app_store = true
+  if (flags.releaseType !== undefined) raw.release_type = flags.releaseType.toUpperCase()
+  if (flags.earliestReleaseDate !== undefined) raw.earliest_release_date = flags.earliestReleaseDate
+  if (flags.copyright !== undefined) raw.copyright = flags.copyright
+  if (flags.phasedRelease !== undefined) raw.phased_release = flags.phasedRelease
+  if (flags.cancelPreviousSubmissions) raw.cancel_previous_submissions = true
+  if (flags.usesNonExemptEncryption) raw.uses_non_exempt_encryption = true
+  const parsed = parseReleaseSettings(raw, { basePath: 'flags', ...NO_CLOCK })
+  if (!parsed.ok) {
+    const issue = parsed.issues[0]!
+    throw new AscentError(
+      'BAD_INPUT',
+      `--${issue.path.replace(/^flags\./, '').replace(/_/g, '-')}: ${issue.message}`,
+    )
+  }
+  return parsed.settings
+}
+
+function flagName(key: keyof PublishFlags): string {
+  return '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())
+}
+
+function optionsFrom(flags: PublishFlags): PublishOptions {
+  const method = flags.uploadMethod ?? 'auto'
+  if (method !== 'auto' && method !== 'api' && method !== 'altool') {
+    throw new AscentError('BAD_INPUT', `--upload-method must be auto, api or altool, not "${method}"`)
+  }
+  let processingTimeoutMs = 30 * 60_000
+  if (flags.processingTimeout !== undefined) {
+    const seconds = Number(flags.processingTimeout)
+    if (!Number.isFinite(seconds) || seconds < 0 || !Number.isInteger(seconds)) {
+      throw new AscentError(
+        'BAD_INPUT',
+        `--processing-timeout must be whole seconds (0 = do not wait), not "${flags.processingTimeout}"`,
+      )
+    }
+    processingTimeoutMs = seconds * 1000
+  }
+  return { uploadMethod: method, processingTimeoutMs }
+}
+
+function printPlan(plan: PublishPlan): void {
+  const out = (line: string): boolean => process.stdout.write(line + '\n')
+  out(`${plan.build.bundleId} ${plan.build.version} (${plan.build.buildNumber}) ${plan.build.platform}`)
+  if (plan.resumesRunId) out(`resumes run ${plan.resumesRunId}`)
+  for (const step of plan.steps) {
+    if (step.skipped || step.actions.length === 0) continue
+    out(`${step.title}:`)
+    for (const action of step.actions) out(`  - ${action}`)
+  }
+  for (const p of plan.problems) out(`${p.severity}: ${p.message} [${p.code}]`)
+}
+
+/** Human output: one line per step change, upload progress every 10 %. */
+function humanPrinter(): (event: PublishEvent) => void {
+  let lastTenth = -1
+  return (event) => {
+    const out = (line: string): boolean => process.stdout.write(line + '\n')
+    switch (event.type) {
+      case 'step-started':
+        out(`… ${event.title}`)
+        break
+      case 'step-progress':
+        if (event.bytesTotal && event.bytesDone !== undefined) {
+          const tenth = Math.floor((event.bytesDone / event.bytesTotal) * 10)
+          if (tenth !== lastTenth) {
+            lastTenth = tenth
+            out(`  ${formatBytes(event.bytesDone)} of ${formatBytes(event.bytesTotal)} (${tenth * 10} %)`)
+          }
+        } else if (event.message) out(`  ${event.message}`)
+        break
+      case 'step-finished':
+        out(`${event.skipped ? '–' : '✓'} ${event.step}: ${event.summary}`)
+        break
+      case 'step-failed':
+        out(`✗ ${event.step}: ${event.error.message}`)
+        break
+      case 'log':
+        out(`${event.level}: ${event.message}`)
+        break
+      case 'run-finished':
+        out(event.message)
+        for (const link of event.links) out(`  ${link.label}: ${link.url}`)
+        break
+    }
+  }
+}
+
+export function exitCodeForRun(run: RunRecord): number {
+  if (run.outcome === 'canceled' || run.outcome === 'interrupted') return ExitCode.canceled
+  if (run.outcome === 'failed' || run.outcome === null) {
+    const failed = run.steps.find((s) => s.status === 'failed')
+    return failed?.error
+      ? exitCodeFor(new AscentError(failed.error.code, failed.error.message))
+      : ExitCode.failure
+  }
+  return ExitCode.ok
+}
+
+export function registerPublishCommand(program: Command): void {
+  program
+    .command('publish')
+    .description(
+      'Upload a build and publish it to TestFlight and/or App Store review (resumes an interrupted run of the same build)',
+    )
+    .argument('<file>', 'the .ipa or .pkg')
+    .option('--config <file>', 'read the settings from publishing.app_store_connect of a codemagic.yaml')
+    .option('--workflow <name>', 'the codemagic.yaml workflow, when several publish')
+    .option('--testflight', 'submit to TestFlight beta review')
+    .option(
+      '--beta-group <name>',
+      'add the build to this beta group (repeatable)',
+      (v: string, all: string[] = []) => [...all, v],
+    )
+    .option('--expire-previous', 'expire the build in beta review to make room for this one')
+    .option('--what-to-test <text>', 'TestFlight "What to Test" notes')
+    .option('--app-store', 'submit the version for App Store review')
+    .option('--release-type <type>', 'MANUAL, AFTER_APPROVAL or SCHEDULED')
+    .option(
+      '--earliest-release-date <date>',
+      'with SCHEDULED: ISO 8601 on the hour with time zone, e.g. 2031-12-01T14:00:00+02:00',
+    )
+    .option('--copyright <text>', 'the version copyright')
+    .option('--phased-release', 'release over 7 days')
+    .option('--no-phased-release', 'release to everyone at once (default: keep the version’s setting)')
+    .option('--cancel-previous-submissions', 'withdraw the submission in review first')
+    .option('--uses-non-exempt-encryption', 'export compliance answer when Info.plist has none (default: no)')
+    .option('--plan', 'print the plan against live state and stop (nothing is sent)')
+    .option('--json', 'print NDJSON publish events (with --plan: the plan object)')
+    .option('--key <key-id>', 'the stored API key to use')
+    .option('--api-url <url>', 'App Store Connect base URL (default ASCENT_API_URL, else Apple)')
+    .option('--upload-method <method>', 'auto, api or altool', 'auto')
+    .option('--processing-timeout <seconds>', 'how long to wait for processing; 0 = do not wait', '1800')
+    .action((file: string, flags: PublishFlags) =>
+      runCommand(
+        async () => {
+          const settings = await settingsFrom(flags)
+          const options = optionsFrom(flags)
+          const path = resolve(file)
+          const info = await stat(path).catch(() => {
+            throw new AscentError('BAD_BUILD', 'no such file')
+          })
+          const publisher = createPublisher({
+            dataDir: dataDir(),
+            credentials: cliCredentials(
+              flags,
+              settings.auth === 'integration' ? settings.integrationName : null,
+            ),
+            uploaderFactory: defaultUploaderFactory(),
+            inspect: (p) => inspectBuild(p),
+          })
+          const job: PublishJob = {
+            file: { id: path, name: basename(path), path, sizeBytes: info.size },
+            filePath: path,
+            settings,
+            options,
+          }
+          if (flags.plan) {
+            const plan = await publisher.plan(job)
+            if (flags.json) printJson(plan)
+            else printPlan(plan)
+            return plan.problems.some((p) => p.severity === 'error') ? ExitCode.refused : ExitCode.ok
+          }
+          publisher.onEvent(flags.json ? (event) => printJson(event) : humanPrinter())
+          const { runId } = await publisher.start(job)
+          let interrupts = 0
+          const onSignal = (): void => {
+            // First Ctrl-C: stop at the next safe point (the run says what was done); second: leave now, resumable.
+            if (++interrupts > 1) process.exit(ExitCode.canceled)
+            void publisher.cancel(runId)
+          }
+          process.on('SIGINT', onSignal)
+          process.on('SIGTERM', onSignal)
+          const run = await publisher.wait(runId)
+          return exitCodeForRun(run)
+        },
+        () => file,
+      ),
+    )
+}
