@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { AscClient } from './client'
 import { optString } from './enums'
-import { collectionDocument, findIncluded, resource, singleDocument, ToMany, ToOne } from './json-api'
+import { collectionDocument, optionalDocument, resource, singleDocument } from './json-api'
 
 export interface App {
   readonly id: string
@@ -16,7 +16,7 @@ const APP_FIELDS = ['bundleId', 'name', 'sku', 'primaryLocale'] as const
 export const AppResource = resource(
   'apps',
   { bundleId: z.string(), name: z.string(), sku: optString, primaryLocale: optString },
-  { betaAppReviewDetail: ToOne, betaAppLocalizations: ToMany },
+  {},
 )
 
 function toApp(r: z.infer<typeof AppResource>): App {
@@ -81,40 +81,34 @@ const BetaAppLocalizationResource = resource(
 const REVIEW_CONTACT = ['contactFirstName', 'contactLastName', 'contactPhone', 'contactEmail'] as const
 
 /**
- * Whether TestFlight's "Test Information" is complete enough for beta review, in ONE call
- * (Codemagic makes two): the app with its betaAppReviewDetail and betaAppLocalizations included.
- * Rules as Codemagic checks them: a feedback email in the primary locale (else the first one) and
- * all four review contact fields.
+ * Whether TestFlight's "Test Information" is complete enough for an external beta review, with two
+ * calls sent in parallel (one round trip). Rules as Codemagic checks them: a feedback email in the
+ * primary locale (else the first locale) and all four review contact fields.
+ * (Apple also answers both through `GET /v1/apps/{id}?include=betaAppReviewDetail,betaAppLocalizations`;
+ * the related endpoints are used because the local sandbox serves them.)
  */
 export async function getBetaAppInfo(
   client: AscClient,
-  appId: string,
+  app: Pick<App, 'id' | 'primaryLocale'>,
   options: { readonly signal?: AbortSignal } = {},
 ): Promise<BetaAppInfo> {
-  const doc = await client.request('GET', `/v1/apps/${encodeURIComponent(appId)}`, {
-    query: {
-      include: ['betaAppReviewDetail', 'betaAppLocalizations'],
-      'fields[apps]': ['bundleId', 'name', 'primaryLocale', 'betaAppReviewDetail', 'betaAppLocalizations'],
-      'fields[betaAppReviewDetails]': REVIEW_CONTACT,
-      'fields[betaAppLocalizations]': ['locale', 'feedbackEmail'],
-      'limit[betaAppLocalizations]': 50,
-    },
-    schema: singleDocument(AppResource),
-    signal: options.signal,
-  })
-  const app = doc.data
-  const detail = findIncluded(
-    doc.included,
-    app.relationships.betaAppReviewDetail?.data,
-    BetaAppReviewDetailResource,
-  )
-  const localizations = (app.relationships.betaAppLocalizations?.data ?? [])
-    .map((link) => findIncluded(doc.included, link, BetaAppLocalizationResource))
-    .filter((l) => l !== null)
-  const primary = app.attributes.primaryLocale
-  const localization = localizations.find((l) => l.attributes.locale === primary) ?? localizations[0] ?? null
+  const id = encodeURIComponent(app.id)
+  const [detail, localizations] = await Promise.all([
+    client.request('GET', `/v1/apps/${id}/betaAppReviewDetail`, {
+      query: { 'fields[betaAppReviewDetails]': REVIEW_CONTACT },
+      schema: optionalDocument(BetaAppReviewDetailResource),
+      signal: options.signal,
+    }),
+    client.getAll(`/v1/apps/${id}/betaAppLocalizations`, {
+      query: { 'fields[betaAppLocalizations]': ['locale', 'feedbackEmail'] },
+      item: BetaAppLocalizationResource,
+      signal: options.signal,
+    }),
+  ])
+  const list = localizations.data
+  const localization = list.find((l) => l.attributes.locale === app.primaryLocale) ?? list[0] ?? null
   const missing: string[] = []
   if (!localization?.attributes.feedbackEmail) missing.push('feedbackEmail')
-  for (const field of REVIEW_CONTACT) if (!detail?.attributes[field]) missing.push(field)
-  return { appId: app.id, primaryLocale: primary, missing }
+  for (const field of REVIEW_CONTACT) if (!detail.data?.attributes[field]) missing.push(field)
+  return { appId: app.id, primaryLocale: app.primaryLocale, missing }
 }

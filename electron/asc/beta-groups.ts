@@ -100,24 +100,27 @@ export async function addBuildToBetaGroups(
   })
 }
 
-/** Removes a build from groups in one call (DELETE /v1/builds/{id}/relationships/betaGroups). */
+/**
+ * Removes a build from groups: DELETE /v1/betaGroups/{id}/relationships/builds per group (removal is
+ * rare and usually one group; Apple's one-call DELETE on /v1/builds/{id}/relationships/betaGroups
+ * is not served by the local sandbox). Each removal is checked by reading the build's groups back.
+ */
 export async function removeBuildFromBetaGroups(
   client: AscClient,
   input: { readonly appId: string; readonly buildId: string; readonly groupIds: readonly string[] },
   options: { readonly signal?: AbortSignal } = {},
 ): Promise<void> {
-  if (input.groupIds.length === 0) return
-  await client.mutate({
-    method: 'DELETE',
-    path: `/v1/builds/${encodeURIComponent(input.buildId)}/relationships/betaGroups`,
-    body: { data: input.groupIds.map((id) => ({ type: 'betaGroups', id })) },
-    schema: z.undefined(),
-    signal: options.signal,
-    alreadyApplied: async (signal) => {
-      const holding = new Set(
-        (await listBetaGroupsOfBuild(client, input.appId, input.buildId, { signal })).map((g) => g.id),
-      )
-      return input.groupIds.some((id) => holding.has(id)) ? notApplied : applied(undefined)
-    },
-  })
+  for (const groupId of input.groupIds) {
+    await client.mutate({
+      method: 'DELETE',
+      path: `/v1/betaGroups/${encodeURIComponent(groupId)}/relationships/builds`,
+      body: { data: [{ type: 'builds', id: input.buildId }] },
+      schema: z.undefined(),
+      signal: options.signal,
+      alreadyApplied: async (signal) => {
+        const holding = await listBetaGroupsOfBuild(client, input.appId, input.buildId, { signal })
+        return holding.some((g) => g.id === groupId) ? notApplied : applied(undefined)
+      },
+    })
+  }
 }

@@ -1,52 +1,27 @@
 import { z } from 'zod'
 import { isAscApiError } from './api-error'
 import { applied, notApplied, type AscClient } from './client'
-import {
-  optNumber,
-  optString,
-  PhasedReleaseStateSchema,
-  type PhasedReleaseState,
-  PHASED_RELEASE_STATES,
-} from './enums'
+import { PhasedReleaseStateSchema, type PhasedReleaseState, PHASED_RELEASE_STATES } from './enums'
 import { linkTo, optionalDocument, resource, singleDocument } from './json-api'
 
 export interface PhasedRelease {
   readonly id: string
   readonly state: PhasedReleaseState | null
-  readonly startDate: string | null
-  readonly currentDayNumber: number | null
-  readonly totalPauseDuration: number | null
 }
 
 export type PhasedReleaseStateInput = (typeof PHASED_RELEASE_STATES)[number]
 
 export const PhasedReleaseResource = resource(
   'appStoreVersionPhasedReleases',
-  {
-    phasedReleaseState: PhasedReleaseStateSchema,
-    startDate: optString,
-    currentDayNumber: optNumber,
-    totalPauseDuration: optNumber,
-  },
+  { phasedReleaseState: PhasedReleaseStateSchema },
   {},
 )
 
-export const PHASED_RELEASE_FIELDS = [
-  'phasedReleaseState',
-  'startDate',
-  'currentDayNumber',
-  'totalPauseDuration',
-] as const
+/** Only the state: the pipeline turns phased release on or off and never reads its progress. */
+export const PHASED_RELEASE_FIELDS = ['phasedReleaseState'] as const
 
 export function toPhasedRelease(r: z.infer<typeof PhasedReleaseResource>): PhasedRelease {
-  const a = r.attributes
-  return {
-    id: r.id,
-    state: a.phasedReleaseState,
-    startDate: a.startDate,
-    currentDayNumber: a.currentDayNumber,
-    totalPauseDuration: a.totalPauseDuration,
-  }
+  return { id: r.id, state: r.attributes.phasedReleaseState }
 }
 
 const Single = singleDocument(PhasedReleaseResource).transform((d) => toPhasedRelease(d.data))

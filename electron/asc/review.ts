@@ -15,7 +15,10 @@ import { findIncluded, linkTo, resource, singleDocument, ToMany, ToOne, type Inc
 export interface ReviewSubmissionItem {
   readonly id: string
   readonly state: ReviewItemState | null
-  /** The App Store version this item submits; null for other kinds of items (in-app purchases, events…). */
+  /**
+   * The App Store version this item submits, when the answer carried the linkage (the create answer
+   * does); null otherwise. Use ReviewSubmission.appStoreVersionId to know what a submission holds.
+   */
   readonly appStoreVersionId: string | null
 }
 
@@ -26,6 +29,8 @@ export interface ReviewSubmission {
   readonly submittedDate: string | null
   /** Its items when they were included (lists and reads here include them); undefined otherwise. */
   readonly items: readonly ReviewSubmissionItem[] | undefined
+  /** The App Store version it submits (Apple's `appStoreVersionForReview`), null when it holds none. */
+  readonly appStoreVersionId: string | null
 }
 
 const ItemResource = resource(
@@ -36,7 +41,7 @@ const ItemResource = resource(
 const SubmissionResource = resource(
   'reviewSubmissions',
   { platform: PlatformSchema, state: ReviewSubmissionStateSchema, submittedDate: optString },
-  { items: ToMany },
+  { items: ToMany, appStoreVersionForReview: ToOne },
 )
 
 function toItem(r: z.infer<typeof ItemResource>): ReviewSubmissionItem {
@@ -58,14 +63,16 @@ function toSubmission(
     state: r.attributes.state,
     submittedDate: r.attributes.submittedDate,
     items: links?.map((l) => findIncluded(included, l, ItemResource)).flatMap((i) => (i ? [toItem(i)] : [])),
+    appStoreVersionId: r.relationships.appStoreVersionForReview?.data?.id ?? null,
   }
 }
 
 const Single = singleDocument(SubmissionResource).transform((d) => toSubmission(d.data, d.included))
 
 const SUBMISSION_QUERY = {
-  include: ['items'],
-  'fields[reviewSubmissions]': ['platform', 'state', 'submittedDate', 'items'],
+  include: ['items', 'appStoreVersionForReview'],
+  'fields[reviewSubmissions]': ['platform', 'state', 'submittedDate', 'items', 'appStoreVersionForReview'],
+  'fields[appStoreVersions]': ['versionString'],
   'fields[reviewSubmissionItems]': ['state', 'appStoreVersion'],
   'limit[items]': 50,
 } as const
@@ -224,10 +231,11 @@ export async function addVersionToReviewSubmission(
     }),
     signal: options.signal,
     alreadyApplied: async (signal) => {
-      const found = (await listReviewSubmissionItems(client, input.submissionId, { signal })).find(
-        (i) => i.appStoreVersionId === input.versionId,
-      )
-      return found ? applied(found) : notApplied
+      const submission = await getReviewSubmission(client, input.submissionId, { signal })
+      if (submission.appStoreVersionId !== input.versionId) return notApplied
+      const item =
+        submission.items?.find((i) => i.appStoreVersionId === input.versionId) ?? submission.items?.[0]
+      return item ? applied({ ...item, appStoreVersionId: input.versionId }) : notApplied
     },
   })
 }

@@ -38,10 +38,10 @@ export interface AppStoreVersion {
   readonly copyright: string | null
   readonly downloadable: boolean | null
   readonly createdDate: string | null
-  /** The attached build; null when none is attached. `undefined` when the answer did not say (not included). */
-  readonly build: Build | null | undefined
-  /** The phased release; null when off. `undefined` when the answer did not say. */
-  readonly phasedRelease: PhasedRelease | null | undefined
+  /** The attached build; null when none is attached (every read here includes it). */
+  readonly build: Build | null
+  /** The phased release; null when phased release is off. */
+  readonly phasedRelease: PhasedRelease | null
 }
 
 export type ReleaseTypeInput = (typeof RELEASE_TYPES)[number]
@@ -80,20 +80,17 @@ const VERSION_QUERY = {
   'fields[appStoreVersionPhasedReleases]': PHASED_RELEASE_FIELDS,
 } as const
 
-function related<T>(
-  link: { data?: { type: string; id: string } | null } | undefined,
-  resolve: (l: { type: string; id: string }) => T | null,
-): T | null | undefined {
-  if (link === undefined || link.data === undefined) return undefined
-  if (link.data === null) return null
-  return resolve(link.data) ?? undefined
-}
-
 function toVersion(
   r: z.infer<typeof AppStoreVersionResource>,
   included: readonly IncludedItem[],
 ): AppStoreVersion {
   const a = r.attributes
+  const build = findIncluded(included, r.relationships.build?.data, BuildResource)
+  const phased = findIncluded(
+    included,
+    r.relationships.appStoreVersionPhasedRelease?.data,
+    PhasedReleaseResource,
+  )
   return {
     id: r.id,
     platform: a.platform,
@@ -104,14 +101,9 @@ function toVersion(
     copyright: a.copyright,
     downloadable: a.downloadable,
     createdDate: a.createdDate,
-    build: related(r.relationships.build, (l) => {
-      const b = findIncluded(included, l, BuildResource)
-      return b ? toBuild(b, included) : null
-    }),
-    phasedRelease: related(r.relationships.appStoreVersionPhasedRelease, (l) => {
-      const p = findIncluded(included, l, PhasedReleaseResource)
-      return p ? toPhasedRelease(p) : null
-    }),
+    // Apple answers `data: null` for an empty to-one; the sandbox leaves `data` out. Both mean none.
+    build: build ? toBuild(build, included) : null,
+    phasedRelease: phased ? toPhasedRelease(phased) : null,
   }
 }
 
