@@ -1,5 +1,7 @@
-// Runs one Build Upload API upload in its own process so a test can SIGKILL it mid-way (bundled by the test
-// with esbuild). Input: ASCENT_UPLOAD_CHILD (JSON). Output lines: `part <offset> <length>` after each journaled part.
+// Runs one Build Upload API upload in its own process, bundled with esbuild: the kill -9 test SIGKILLs it mid-way,
+// and scripts/bench-upload.mjs measures its time and peak RSS alone. Input: ASCENT_UPLOAD_CHILD (JSON).
+// Output lines: `part <offset> <length>` after each journaled part (unless quiet), then
+// `done {result, ms, sendMs, commitMs, maxRssBytes}`.
 import { createAscClient } from '../../../electron/asc/client'
 import { parsePrivateKey } from '../../../electron/asc/private-key'
 import { createTokenSource } from '../../../electron/asc/token'
@@ -10,9 +12,12 @@ interface ChildInput {
   readonly keyId: string
   readonly issuerId: string
   readonly pem: string
-  readonly journalDir: string
+  readonly journalDir?: string
   readonly build: UploadBuild
   readonly concurrency: number
+  readonly checksum?: 'worker' | 'inline' | 'none'
+  readonly readChunkBytes?: number
+  readonly quiet?: boolean
 }
 
 async function main(): Promise<void> {
@@ -29,11 +34,31 @@ async function main(): Promise<void> {
     api: createAscBuildUploadApi(client),
     journalDir: input.journalDir,
     concurrency: input.concurrency,
+    checksum: input.checksum,
+    readChunkBytes: input.readChunkBytes,
     pollIntervalMs: 20,
-    onPartDone: (part) => process.stdout.write(`part ${part.offset} ${part.length}\n`),
+    onPartDone: (part) => {
+      if (!input.quiet) process.stdout.write(`part ${part.offset} ${part.length}\n`)
+    },
   })
-  const result = await uploader.upload(input.build)
-  process.stdout.write(`done ${JSON.stringify(result)}\n`)
+  const started = performance.now()
+  let committing = started
+  let verifying = started
+  const result = await uploader.upload(input.build, {
+    onProgress: (p) => {
+      if (p.phase === 'committing' && committing === started) committing = performance.now()
+      if (p.phase === 'verifying' && verifying === started) verifying = performance.now()
+    },
+  })
+  const ended = performance.now()
+  const timing = {
+    result,
+    ms: Math.round(ended - started),
+    sendMs: Math.round(committing - started),
+    commitMs: Math.round(verifying - committing),
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+  }
+  process.stdout.write(`done ${JSON.stringify(timing)}\n`)
 }
 
 main().catch((error: unknown) => {
