@@ -54,7 +54,7 @@ class WindowedFileReader extends yauzl.RandomAccessReader {
     const windowEnd = this.windowStart + this.window.length
     if (position >= this.windowStart && position + length <= windowEnd) {
       this.window.copy(buffer, offset, position - this.windowStart, position - this.windowStart + length)
-      setImmediate(() => callback(null, length))
+      queueMicrotask(() => callback(null, length))
       return
     }
     // Sequential reads (the central directory) grow the window; a lone read (a local header) stays small.
@@ -119,14 +119,10 @@ export function describeZipError(error: unknown): string {
 }
 
 /** Belt and braces on top of yauzl's own check: no absolute paths, no `..`, no backslashes, no NUL. */
+const UNSAFE_NAME = /(^|\/)\.\.(\/|$)|\\|^\/|^[A-Za-z]:|\0/
+
 export function isUnsafeEntryName(name: string): boolean {
-  return (
-    name.startsWith('/') ||
-    /^[A-Za-z]:/.test(name) ||
-    name.includes('\\') ||
-    name.includes('\0') ||
-    name.split('/').includes('..')
-  )
+  return UNSAFE_NAME.test(name)
 }
 
 function openFromFd(fd: number, size: number): Promise<yauzl.ZipFile> {
