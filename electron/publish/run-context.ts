@@ -140,10 +140,13 @@ export class RunContext {
     })
     await this.save()
     this.emit({ type: 'step-started', runId: this.journal.runId, at: this.at(), step, title })
+    const deferredBefore = this.deferred.length
     try {
       const result = await body()
+      // Left for a later run (processing not awaited): journaled as pending so a resume runs it again.
+      const deferred = this.deferred.length > deferredBefore
       this.setStep(step, {
-        status: result.skipped ? 'skipped' : 'done',
+        status: deferred ? 'pending' : result.skipped ? 'skipped' : 'done',
         summary: result.summary,
         finishedAt: this.at(),
       })
@@ -154,7 +157,7 @@ export class RunContext {
         at: this.at(),
         step,
         summary: result.summary,
-        ...(result.skipped ? { skipped: true } : {}),
+        ...(result.skipped || deferred ? { skipped: true } : {}),
       })
     } catch (error) {
       const shape = toErrorShape(error)

@@ -462,6 +462,7 @@ export async function reviewStep(ctx: RunContext): Promise<void> {
   await ctx.step('review', 'App Store review', async () => {
     if (!settings.submitToAppStore) return { summary: 'not requested', skipped: true }
     if (!ctx.substepDone('version') || !ctx.ids.versionId) {
+      ctx.deferred.push(`review submission: ${NOT_PROCESSED}`)
       return { summary: `review submission ${NOT_PROCESSED}`, skipped: true }
     }
     const appId = ctx.ids.appId!

@@ -7,7 +7,7 @@ import { defaultReleaseSettings, type ReleaseSettings } from '../../../shared/re
 import { parsePrivateKey } from '../../../electron/asc/private-key'
 import { createTokenSource } from '../../../electron/asc/token'
 import { inspectBuild } from '../../../electron/ipa'
-import type { SandboxOptions } from '../../../electron/sandbox'
+import { defaultSeed, type SandboxOptions } from '../../../electron/sandbox'
 import { createPublisher } from '../../../electron/publish/publisher'
 import { defaultUploaderFactory } from '../../../electron/publish/default-uploader'
 import type { Publisher, PublisherDeps, PublishJob } from '../../../electron/publish/types'
@@ -37,14 +37,18 @@ export const fastOptions: PublishOptions = { uploadMethod: 'api', processingTime
 
 /** A sandbox with tiny timers, a temp data dir and a publisher wired to both, as the app wires them. */
 export async function publishHarness(
-  sandboxOptions: SandboxOptions = {},
+  sandboxOptions: SandboxOptions & { readonly clockOffsetMs?: number } = {},
   overrides: Partial<PublisherDeps> = {},
 ): Promise<PublishHarness> {
+  // App Store Connect's clock may differ from ours: the sandbox and the tokens it accepts share the offset.
+  const offset = sandboxOptions.clockOffsetMs ?? 0
+  const serverNow = (): number => Date.now() + offset
   const sandbox = await startTestSandbox({
     processingMs: 30,
     betaReviewMs: 5_000,
     reviewMs: 5_000,
     ...sandboxOptions,
+    ...(offset !== 0 ? { now: serverNow } : {}),
   })
   const dir = await mkdtemp(join(tmpdir(), 'ascent-publish-'))
   const dataDir = join(dir, 'data')
@@ -52,6 +56,7 @@ export async function publishHarness(
     keyId: sandbox.keyId,
     issuerId: sandbox.issuerId,
     privateKey: parsePrivateKey(sandbox.privateKeyPem),
+    now: serverNow,
   })
   const publisher = createPublisher({
     dataDir,
@@ -96,4 +101,12 @@ export async function publishHarness(
 
 export function buildOf(state: SandboxStateView, buildNumber: string) {
   return state.builds.filter((b) => b.buildNumber === buildNumber)
+}
+
+type SeedApp = NonNullable<SandboxOptions['seed']>['apps'][number]
+
+/** The demo app (com.example.ascent.demo, groups Core Team/QA internal, Public Beta/Friends & Family external) with changes. */
+export function demoSeed(changes: Partial<SeedApp> = {}): NonNullable<SandboxOptions['seed']> {
+  const app = defaultSeed.apps[0]!
+  return { apps: [{ ...app, ...changes }] }
 }
