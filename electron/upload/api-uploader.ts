@@ -229,7 +229,8 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
     // 4. Wait until Apple accepted (COMPLETE) or refused (FAILED, with its codes) the file.
     meter.flush('verifying')
     const deadline = now() + pollTimeoutMs
-    for (;;) {
+    // Apple often accepts a file within seconds: ask soon, then back off to the configured interval.
+    for (let poll = 0; ; poll++) {
       const record = await api.readBuildUpload(buildUploadId, signal)
       if (record === null) {
         throw new AscentError(
@@ -245,7 +246,7 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
           `App Store Connect did not finish checking build upload ${buildUploadId} within ${Math.round(pollTimeoutMs / 60_000)} min (state ${record.state}); run again later to keep waiting`,
         )
       }
-      await sleep(pollIntervalMs, signal)
+      await sleep(Math.min(pollIntervalMs, 500 * 2 ** poll), signal)
     }
   }
 

@@ -7,6 +7,7 @@ import { registerWebCommand } from './web'
 import { registerPublishCommand } from './publish'
 import { registerRunsCommand } from './runs'
 import { registerGroupsCommand } from './groups'
+import { registerUploadCommand } from './upload'
 
 /**
  * Each command lives in its own module and exports `register<Name>Command(program)`; they are added here.
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerPublishCommand(program)
   registerRunsCommand(program)
   registerGroupsCommand(program)
+  registerUploadCommand(program)
 }

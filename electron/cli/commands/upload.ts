@@ -1,0 +1,226 @@
+import { createHash, randomUUID } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import type { Command } from 'commander'
+import { z } from 'zod'
+import { AscentError, toErrorShape } from '../../../shared/errors'
+import type { PublishEvent } from '../../../shared/publish-events'
+import { APPLE_API_URL, createAscClient, type AscClient } from '../../asc/client'
+import { inspectBuild } from '../../ipa'
+import { configDir } from '../../keys/config-dir'
+import { ENV_PRIVATE_KEY, resolveCredentials, type Credentials } from '../../keys/credentials'
+import { createKeyService } from '../../keys/key-service'
+import { createKeytarStore } from '../../keys/keytar-store'
+import { createAscBuildUploadApi, createUploader, type UploadMethod, type UploadProgress } from '../../upload'
+import { ExitCode, printJson, runCommand } from '../cli-output'
+
+interface UploadCommandOptions {
+  method: string
+  json?: boolean
+  key?: string
+  apiUrl?: string
+  concurrency?: string
+  journalDir?: string
+}
+
+/** A PublishEvent without its run id and time (Omit distributed over the union). */
+type EventBody = PublishEvent extends infer E
+  ? E extends PublishEvent
+    ? Omit<E, 'runId' | 'at'>
+    : never
+  : never
+
+const METHODS: readonly UploadMethod[] = ['auto', 'api', 'altool']
+const AppList = z.object({ data: z.array(z.object({ id: z.string() })) })
+
+export function registerUploadCommand(program: Command): void {
+  program
+    .command('upload')
+    .description('Upload a build (.ipa or .pkg) to App Store Connect, and nothing else')
+    .argument('<file>', 'the .ipa or .pkg')
+    .option(
+      '--method <method>',
+      'auto (altool on a Mac with Xcode, else the Build Upload API), api or altool',
+      'auto',
+    )
+    .option('--json', 'print NDJSON progress events (the shape of `ascent publish --json`)')
+    .option('--key <keyId>', 'which stored key to use (when the APP_STORE_CONNECT_* variables are not set)')
+    .option('--api-url <url>', 'App Store Connect base URL (default: ASCENT_API_URL, else Apple)')
+    .option('--concurrency <n>', 'parts in flight for the Build Upload API', '4')
+    .option(
+      '--journal-dir <dir>',
+      'where the resume journal lives (default: a directory per file under the temp dir)',
+    )
+    .action((file: string, options: UploadCommandOptions) =>
+      runCommand(
+        () => uploadCommand(file, options),
+        () => file,
+      ),
+    )
+}
+
+async function uploadCommand(file: string, options: UploadCommandOptions): Promise<number> {
+  const method = options.method as UploadMethod
+  if (!METHODS.includes(method)) {
+    throw new AscentError('BAD_INPUT', `--method must be auto, api or altool, not "${options.method}"`)
+  }
+  const concurrency = Number(options.concurrency ?? 4)
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) {
+    throw new AscentError(
+      'BAD_INPUT',
+      `--concurrency must be a whole number from 1 to 32, not "${options.concurrency}"`,
+    )
+  }
+  const summary = await inspectBuild(file)
+  const apiUrl = options.apiUrl ?? process.env.ASCENT_API_URL ?? APPLE_API_URL
+  const credentials = await resolveCredentials({
+    env: process.env,
+    keyService: createKeyService({ store: createKeytarStore(), configDir: configDir(), apiUrl }),
+    keyId: options.key,
+  })
+  const client = createAscClient({ baseUrl: apiUrl, tokens: credentials.tokens })
+  const appId = await findAppId(client, summary.bundleId)
+  const journalDir = options.journalDir ?? defaultJournalDir(summary.file)
+
+  // altool talks to Apple only; pointed at another App Store Connect (the sandbox), auto means the API.
+  const effective: UploadMethod = method === 'auto' && apiUrl !== APPLE_API_URL ? 'api' : method
+  const uploader = await createUploader({
+    method: effective,
+    api: { api: createAscBuildUploadApi(client), journalDir, concurrency },
+    altool: {
+      credentials: {
+        keyId: credentials.keyId,
+        issuerId: credentials.issuerId,
+        privateKeyPem: () => privateKeyPem(credentials),
+      },
+    },
+  })
+
+  const runId = `upload-${randomUUID()}`
+  const emit = (event: EventBody): void => {
+    if (options.json) printJson({ ...event, runId, at: new Date().toISOString() })
+  }
+  const controller = new AbortController()
+  const onSignal = (): void => controller.abort()
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  const human = options.json ? null : createHumanProgress()
+  emit({
+    type: 'step-started',
+    step: 'upload',
+    title: `Upload ${path.basename(summary.file)} (${uploader.method === 'api' ? 'Build Upload API' : 'xcrun altool'})`,
+  })
+  try {
+    const result = await uploader.upload(
+      { ...summary, appId },
+      {
+        signal: controller.signal,
+        onProgress: (p) => {
+          emit({
+            type: 'step-progress',
+            step: 'upload',
+            bytesDone: p.bytesDone,
+            bytesTotal: p.bytesTotal,
+            bytesPerSecond: p.bytesPerSecond,
+            etaSeconds: p.etaSeconds,
+            message: p.phase,
+          })
+          human?.update(p)
+        },
+      },
+    )
+    human?.done()
+    const id =
+      result.method === 'api'
+        ? `build upload ${result.buildUploadId}`
+        : `delivery ${result.deliveryId || '(no id)'}`
+    const summaryText = `uploaded ${summary.bundleId} ${summary.version} (${summary.buildNumber}) with ${result.method}: ${id}`
+    emit({ type: 'step-finished', step: 'upload', summary: summaryText })
+    emit({ type: 'run-finished', outcome: 'uploaded', message: summaryText, links: [] })
+    if (!options.json) process.stdout.write(summaryText + '\n')
+    return ExitCode.ok
+  } catch (error) {
+    human?.done()
+    const shape = toErrorShape(error)
+    emit({ type: 'step-failed', step: 'upload', error: shape })
+    emit({
+      type: 'run-finished',
+      outcome: shape.code === 'CANCELED' ? 'canceled' : 'failed',
+      message: shape.message,
+      links: [],
+    })
+    throw error
+  } finally {
+    process.removeListener('SIGINT', onSignal)
+    process.removeListener('SIGTERM', onSignal)
+  }
+}
+
+async function findAppId(client: AscClient, bundleId: string): Promise<string> {
+  const apps = await client.request('GET', '/v1/apps', {
+    query: { 'filter[bundleId]': bundleId },
+    schema: AppList,
+  })
+  const id = apps.data[0]?.id
+  if (!id) {
+    throw new AscentError(
+      'NOT_FOUND',
+      `App Store Connect has no app with bundle id ${bundleId}; create the app record (My Apps → +) before uploading`,
+    )
+  }
+  return id
+}
+
+/** One journal directory per file path, so `ascent upload` run again after Ctrl-C or a crash resumes. */
+function defaultJournalDir(file: string): string {
+  const id = createHash('sha256').update(path.resolve(file)).digest('hex').slice(0, 16)
+  return path.join(os.tmpdir(), 'ascent-uploads', id)
+}
+
+/** The .p8 text altool needs, read only when altool is about to run. */
+async function privateKeyPem(credentials: Credentials): Promise<string> {
+  if (credentials.kind === 'stored') {
+    const pem = await createKeytarStore().getSecret(credentials.keyId)
+    if (pem === null)
+      throw new AscentError('BAD_KEY', `the keychain has no private key for ${credentials.keyId}`)
+    return pem
+  }
+  const raw = (process.env[ENV_PRIVATE_KEY] ?? '').trim()
+  let text = raw
+  if (raw.startsWith('@file:')) text = await readFile(path.resolve(raw.slice(6).trim()), 'utf8')
+  else if (raw.startsWith('@env:')) text = process.env[raw.slice(5).trim()] ?? ''
+  // CI variables often carry literal \n; altool reads the file as PEM.
+  return text.replace(/\\n/g, '\n').replace(/\r\n?/g, '\n').trim() + '\n'
+}
+
+function createHumanProgress(): { update(p: UploadProgress): void; done(): void } {
+  const tty = process.stderr.isTTY
+  let lastPercent = -10
+  let lastPhase = ''
+  let drawn = false
+  const mb = (bytes: number): string => (bytes / 1e6).toFixed(1)
+  return {
+    update(p) {
+      const percent = p.bytesTotal > 0 ? Math.floor((p.bytesDone * 100) / p.bytesTotal) : 0
+      const line =
+        p.phase === 'sending' || p.phase === 'preparing'
+          ? `uploading: ${percent}% (${mb(p.bytesDone)} of ${mb(p.bytesTotal)} MB, ${mb(p.bytesPerSecond)} MB/s${p.etaSeconds === null ? '' : `, ${p.etaSeconds} s left`})`
+          : p.phase === 'committing'
+            ? 'uploading: committing the file'
+            : 'uploading: waiting for App Store Connect to accept the file'
+      if (tty) {
+        process.stderr.write(`\r\x1b[2K${line}`)
+        drawn = true
+      } else if (percent >= lastPercent + 10 || p.phase !== lastPhase) {
+        process.stderr.write(line + '\n')
+        lastPercent = percent
+      }
+      lastPhase = p.phase
+    },
+    done() {
+      if (drawn) process.stderr.write('\n')
+      drawn = false
+    },
+  }
+}
