@@ -127,10 +127,11 @@ export function buildPlan(input: PlanInput): PublishPlan {
     }
     if (plan?.kind === 'create') as.push(`Create version ${build.version} (${build.platform})`)
     if (plan?.kind === 'update') {
+      const canceled = plan.afterCancel ? ', editable once canceled' : ''
       as.push(
         plan.rename
-          ? `Rename open version ${plan.version.versionString} (${plan.version.state}) to ${build.version}`
-          : `Update version ${plan.version.versionString} (${plan.version.state}${plan.afterCancel ? ', editable once canceled' : ''})`,
+          ? `Rename open version ${plan.version.versionString} (${plan.version.state}${canceled}) to ${build.version}`
+          : `Update version ${plan.version.versionString} (${plan.version.state}${canceled})`,
       )
     }
     if (plan?.kind === 'done') as.push(`Version ${build.version} is already set up by this run`)
