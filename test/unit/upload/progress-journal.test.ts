@@ -1,0 +1,78 @@
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createJournalStore, JOURNAL_FILE_NAME, type UploadJournal } from '../../../electron/upload/journal'
+import { createProgressMeter } from '../../../electron/upload/progress'
+import type { UploadProgress } from '../../../electron/upload/types'
+
+let dir: string
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'ascent-upload-unit-'))
+})
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('progress meter', () => {
+  it('computes rate and ETA over a window and throttles events', () => {
+    let t = 0
+    const events: UploadProgress[] = []
+    const meter = createProgressMeter({
+      bytesTotal: 1000,
+      onProgress: (p) => events.push(p),
+      now: () => t,
+      intervalMs: 100,
+    })
+    meter.update(0, 'sending')
+    t = 50
+    meter.update(50) // throttled
+    t = 1000
+    meter.update(100)
+    expect(events).toHaveLength(2)
+    expect(events[1]).toMatchObject({ bytesDone: 100, bytesPerSecond: 100, etaSeconds: 9, phase: 'sending' })
+    t = 1010
+    meter.flush('committing')
+    expect(events.at(-1)?.phase).toBe('committing')
+  })
+
+  it('reports an unknown ETA before any rate and 0 when done', () => {
+    const meter = createProgressMeter({ bytesTotal: 10, now: () => 0 })
+    expect(meter.snapshot().etaSeconds).toBeNull()
+    meter.update(10)
+    expect(meter.snapshot().etaSeconds).toBe(0)
+  })
+})
+
+const journal: UploadJournal = {
+  version: 1,
+  file: { path: '/tmp/a.ipa', size: 10, mtimeMs: 1 },
+  bundleId: 'com.example',
+  buildVersion: '1.0',
+  buildNumber: '1',
+  buildUploadId: 'u1',
+  buildUploadFileId: 'f1',
+  doneParts: [{ offset: 0, length: 5 }],
+  committed: false,
+}
+
+describe('upload journal', () => {
+  it('writes atomically (no temp file left) and reads back', async () => {
+    const store = createJournalStore(path.join(dir, 'run'))
+    await Promise.all([
+      store.write(journal),
+      store.write({ ...journal, doneParts: [...journal.doneParts, { offset: 5, length: 5 }] }),
+    ])
+    expect(await readdir(path.join(dir, 'run'))).toEqual([JOURNAL_FILE_NAME])
+    expect((await store.read())?.doneParts).toHaveLength(2)
+  })
+
+  it('ignores a missing, damaged or foreign journal (the upload then starts over)', async () => {
+    const store = createJournalStore(dir)
+    expect(await store.read()).toBeNull()
+    await writeFile(path.join(dir, JOURNAL_FILE_NAME), '{"version":1,"file":')
+    expect(await store.read()).toBeNull()
+    await writeFile(path.join(dir, JOURNAL_FILE_NAME), JSON.stringify({ ...journal, version: 2 }))
+    expect(await store.read()).toBeNull()
+  })
+})
