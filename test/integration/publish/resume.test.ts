@@ -1,0 +1,206 @@
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PublishEvent } from '../../../shared/publish-events'
+import { makeIpa } from '../../fixtures/build-factory'
+import { CLI, runCli } from '../../support/cli'
+import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
+import { publishHarness } from './publish-support'
+
+/**
+ * kill -9 of `ascent publish --json` at every step boundary (and inside steps), then the same command again:
+ * it resumes the same run, and App Store Connect ends up with exactly one build, one beta review submission
+ * and one review submission.
+ */
+
+const ARGS = [
+  '--testflight',
+  '--beta-group',
+  'Public Beta',
+  '--what-to-test',
+  'Resume test',
+  '--app-store',
+  '--phased-release',
+  '--json',
+  '--upload-method',
+  'api',
+  '--processing-timeout',
+  '60',
+]
+
+type Kill = { readonly name: string; readonly when: (e: PublishEvent) => boolean }
+const KILLS: readonly Kill[] = [
+  ...(['preflight', 'upload', 'processing', 'testflight', 'app-store'] as const).map((step) => ({
+    name: `after step ${step}`,
+    when: (e: PublishEvent) => e.type === 'step-finished' && e.step === step,
+  })),
+  ...[
+    'sending',
+    'export compliance answered',
+    'submitted for beta review',
+    'created version',
+    'created review submission',
+    'added version',
+  ].map((text) => ({
+    name: `at "${text}"`,
+    when: (e: PublishEvent) => e.type === 'step-progress' && (e.message ?? '').startsWith(text),
+  })),
+]
+
+let dir: string
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ascent-resume-'))
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+function cliEnv(sandbox: TestSandbox, dataDir: string): NodeJS.ProcessEnv {
+  return {
+    ASCENT_API_URL: sandbox.url,
+    APP_STORE_CONNECT_KEY_IDENTIFIER: sandbox.keyId,
+    APP_STORE_CONNECT_ISSUER_ID: sandbox.issuerId,
+    APP_STORE_CONNECT_PRIVATE_KEY: `@file:${sandbox.privateKeyPath}`,
+    ASCENT_DATA_DIR: dataDir,
+  }
+}
+
+/** Runs the CLI and SIGKILLs it the moment `kill.when` matches an event; resolves with the events it printed. */
+function runAndKill(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  kill: Kill,
+): Promise<{ events: PublishEvent[]; killed: boolean }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const events: PublishEvent[] = []
+    let killed = false
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const event = PublishEvent.parse(JSON.parse(line))
+      events.push(event)
+      if (!killed && kill.when(event)) {
+        killed = true
+        child.kill('SIGKILL')
+      }
+    })
+    child.on('error', reject)
+    child.on('close', () => resolve({ events, killed }))
+  })
+}
+
+function events(stdout: string): PublishEvent[] {
+  return stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => PublishEvent.parse(JSON.parse(l)))
+}
+
+describe('kill -9 and resume (CLI child process)', () => {
+  for (const kill of KILLS) {
+    it(`killed ${kill.name}, the same command again finishes the same run once`, async () => {
+      const sandbox = await startTestSandbox({ processingMs: 40, betaReviewMs: 60_000, reviewMs: 60_000 })
+      try {
+        const caseDir = await mkdtemp(join(dir, 'case-'))
+        const file = await makeIpa({}, caseDir)
+        const env = cliEnv(sandbox, join(caseDir, 'data'))
+        const first = await runAndKill(['publish', file, ...ARGS], env, kill)
+        expect(first.killed).toBe(true)
+        const runId = first.events[0]?.runId
+
+        if (kill.name.includes('upload') || kill.name.includes('review submission')) {
+          // History sees the dead run as interrupted and resumable (checked on a few cases: each CLI start costs a second).
+          const history = await runCli(['runs', '--json'], { env })
+          const [record] = JSON.parse(history.stdout) as {
+            runId: string
+            outcome: string
+            resumable: boolean
+          }[]
+          expect(record).toMatchObject({ runId, outcome: 'interrupted', resumable: true })
+        }
+
+        const second = await runCli(['publish', file, ...ARGS], { env })
+        expect(second.stderr).toBe('')
+        expect(second.code).toBe(0)
+        const finished = events(second.stdout).find((e) => e.type === 'run-finished')
+        expect(finished).toMatchObject({ runId, outcome: 'published' })
+
+        const state = sandbox.state()
+        expect(state.buildUploads).toHaveLength(1)
+        expect(state.builds.filter((b) => b.buildNumber === '100')).toHaveLength(1)
+        const build = state.builds.find((b) => b.buildNumber === '100')!
+        expect(build.groups).toEqual(['Public Beta'])
+        expect(build.whatsNew).toEqual({ 'en-US': 'Resume test' })
+        expect(state.builds.filter((b) => b.betaReviewState !== null)).toHaveLength(1)
+        expect(state.versions.filter((v) => v.versionString === '1.1.0')).toHaveLength(1)
+        expect(state.phasedReleases).toHaveLength(1)
+        expect(state.reviewSubmissions).toHaveLength(1)
+        expect(state.reviewSubmissions[0]).toMatchObject({ state: 'WAITING_FOR_REVIEW' })
+        expect(state.reviewSubmissions[0]?.items).toHaveLength(1)
+      } finally {
+        await sandbox.close()
+      }
+    })
+  }
+})
+
+describe('cancel and history (in process)', () => {
+  it('cancel stops at a safe point, says what was done, and publishing again resumes', async () => {
+    const h = await publishHarness({ processingMs: 40 })
+    try {
+      const file = await h.ipa()
+      const settings = { submitToTestflight: true, betaGroups: ['QA'], submitToAppStore: true } as const
+      let canceledAt: string | null = null
+      const off = h.publisher.onEvent((e) => {
+        if (canceledAt === null && e.type === 'step-finished' && e.step === 'processing') {
+          canceledAt = e.runId
+          void h.publisher.cancel(e.runId)
+        }
+      })
+      const { runId } = await h.publisher.start(h.job(file, settings))
+      const canceled = await h.publisher.wait(runId)
+      off()
+      expect(canceled.outcome).toBe('canceled')
+      expect(canceled.message).toMatch(/^Canceled at a safe point\. Done: uploaded .*processed \(VALID\)/)
+      expect(canceled.resumable).toBe(true)
+      expect(h.sandbox.state().reviewSubmissions).toHaveLength(0)
+
+      const again = await h.publisher.start(h.job(file, settings))
+      expect(again.runId).toBe(runId)
+      const done = await h.publisher.wait(runId)
+      expect(done.outcome).toBe('published')
+      expect(h.sandbox.state().buildUploads).toHaveLength(1)
+
+      const runs = await h.publisher.listRuns()
+      expect(runs).toHaveLength(1)
+      expect(runs[0]).toMatchObject({ runId, outcome: 'published', resumable: false })
+      expect(runs[0]?.links.map((l) => l.url)).toContain(
+        `https://appstoreconnect.apple.com/apps/${h.sandbox.state().apps[0]!.id}/testflight/ios`,
+      )
+      // No key material in any event.
+      const all = JSON.stringify(h.events)
+      expect(all).not.toMatch(/BEGIN PRIVATE KEY|eyJ[\w-]{5,}\.eyJ/)
+    } finally {
+      await h.close()
+    }
+  })
+
+  it('a second start of the same build and settings while it runs returns the same run', async () => {
+    const h = await publishHarness({ processingMs: 200 })
+    try {
+      const file = await h.ipa()
+      const a = await h.publisher.start(h.job(file, { betaGroups: ['QA'] }))
+      const b = await h.publisher.start(h.job(file, { betaGroups: ['QA'] }))
+      expect(b.runId).toBe(a.runId)
+      expect((await h.publisher.wait(a.runId)).outcome).toBe('testflight')
+      expect(h.sandbox.state().buildUploads).toHaveLength(1)
+    } finally {
+      await h.close()
+    }
+  })
+})
