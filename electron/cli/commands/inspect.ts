@@ -1,6 +1,5 @@
 import type { Command } from 'commander'
 import type { BuildSummary } from '../../../shared/build-summary'
-import { inspectBuild } from '../../ipa'
 import { printJson, runCommand } from '../cli-output'
 
 function formatBytes(bytes: number): string {
@@ -67,6 +66,8 @@ export function registerInspectCommand(program: Command): void {
     .action((file: string, options: { json?: boolean }) =>
       runCommand(
         async () => {
+          // Loaded on use: other commands do not pay for the zip, plist and ASN.1 readers at start-up.
+          const { inspectBuild } = await import('../../ipa')
           const summary = await inspectBuild(file)
           if (options.json) printJson(summary)
           else process.stdout.write(formatBuildSummary(summary))
