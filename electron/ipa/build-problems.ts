@@ -24,7 +24,7 @@ export function versionProblems(version: string | undefined, buildNumber: string
     problems.push(
       error(
         'VERSION_MISSING',
-        'Info.plist has no CFBundleShortVersionString: set the version (e.g. 1.0.0) in Xcode and rebuild',
+        'the build has no version (CFBundleShortVersionString): set it (e.g. 1.0.0) in Xcode and rebuild',
       ),
     )
   } else if (!APPLE_VERSION.test(version)) {
@@ -39,7 +39,7 @@ export function versionProblems(version: string | undefined, buildNumber: string
     problems.push(
       error(
         'BUILD_NUMBER_MISSING',
-        'Info.plist has no CFBundleVersion: set the build number (e.g. 100) in Xcode and rebuild',
+        'the build has no build number (CFBundleVersion): set it (e.g. 100) in Xcode and rebuild',
       ),
     )
   } else if (!APPLE_VERSION.test(buildNumber)) {
