@@ -3,7 +3,7 @@
 // Ascent's peak RSS. Ascent runs in its own process (the esbuild bundle of test/integration/upload/upload-child.ts)
 // so its RSS is its own. Targets (issue 6): ratio >= 0.9, peak RSS <= 200 MiB, both independent of file size.
 // Options: BENCH_UPLOAD_SIZES=512,128 (MiB)  BENCH_UPLOAD_CONCURRENCY=4  BENCH_UPLOAD_CHECKSUM=worker|inline|none
-//          BENCH_UPLOAD_PART_MIB=16  BENCH_UPLOAD_RUNS=3 (best of)
+//          BENCH_UPLOAD_PART_MIB=16  BENCH_UPLOAD_RUNS=3 (best of)  BENCH_UPLOAD_READ_KIB=1024 (disk read size)
 import { spawn, spawnSync } from 'node:child_process'
 import { createPrivateKey, randomBytes, sign } from 'node:crypto'
 import { open, mkdtemp, readFile, rm, stat } from 'node:fs/promises'
@@ -17,6 +17,9 @@ const concurrency = Number(process.env.BENCH_UPLOAD_CONCURRENCY ?? 4)
 const checksum = process.env.BENCH_UPLOAD_CHECKSUM ?? 'worker'
 const partMiB = Number(process.env.BENCH_UPLOAD_PART_MIB ?? 16)
 const runs = Number(process.env.BENCH_UPLOAD_RUNS ?? 3)
+const readChunkBytes = process.env.BENCH_UPLOAD_READ_KIB
+  ? Number(process.env.BENCH_UPLOAD_READ_KIB) * 1024
+  : undefined
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'ascent-bench-upload-'))
 let sandbox = null
@@ -217,6 +220,7 @@ function ascentUpload(child, sb, appId, file, bytes, buildNumber) {
     },
     concurrency,
     checksum,
+    readChunkBytes,
     quiet: true,
   }
   return new Promise((resolve, reject) => {
