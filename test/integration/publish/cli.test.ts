@@ -1,0 +1,192 @@
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PublishEvent } from '../../../shared/publish-events'
+import { makeIpa } from '../../fixtures/build-factory'
+import { CLI, runCli } from '../../support/cli'
+import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
+
+/** `ascent publish`, `ascent groups`, `ascent runs`: exit codes, one-line errors, NDJSON. */
+
+let sandbox: TestSandbox
+let dir: string
+let file: string
+let env: NodeJS.ProcessEnv
+
+beforeAll(async () => {
+  sandbox = await startTestSandbox({ processingMs: 40, betaReviewMs: 60_000, reviewMs: 60_000 })
+  dir = await mkdtemp(join(tmpdir(), 'ascent-publish-cli-'))
+  file = await makeIpa({}, dir)
+  env = {
+    ASCENT_API_URL: sandbox.url,
+    APP_STORE_CONNECT_KEY_IDENTIFIER: sandbox.keyId,
+    APP_STORE_CONNECT_ISSUER_ID: sandbox.issuerId,
+    APP_STORE_CONNECT_PRIVATE_KEY: `@file:${sandbox.privateKeyPath}`,
+    ASCENT_DATA_DIR: join(dir, 'data'),
+  }
+})
+afterAll(async () => {
+  await sandbox.close()
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('ascent publish: bad input exits 2 with one line', () => {
+  const cases: [string, string[], RegExp][] = [
+    [
+      'a missing file',
+      ['publish', '/nonexistent/App.ipa', '--testflight'],
+      /^ascent: \/nonexistent\/App\.ipa: /,
+    ],
+    [
+      'a bad release type',
+      ['publish', 'FILE', '--app-store', '--release-type', 'SOON'],
+      /--release-type: must be MANUAL, AFTER_APPROVAL or SCHEDULED/,
+    ],
+    [
+      'a date without SCHEDULED',
+      ['publish', 'FILE', '--app-store', '--earliest-release-date', '2031-12-01T14:00:00Z'],
+      /release_type is MANUAL/,
+    ],
+    [
+      'a date off the hour',
+      [
+        'publish',
+        'FILE',
+        '--app-store',
+        '--release-type',
+        'SCHEDULED',
+        '--earliest-release-date',
+        '2031-12-01T14:30:00Z',
+      ],
+      /not on the hour/,
+    ],
+    [
+      'a bad processing timeout',
+      ['publish', 'FILE', '--processing-timeout', 'soon'],
+      /--processing-timeout must be whole seconds/,
+    ],
+    [
+      '--config with setting flags',
+      ['publish', 'FILE', '--config', 'codemagic.yaml', '--testflight'],
+      /use either --config or setting flags/,
+    ],
+  ]
+  for (const [name, args, message] of cases) {
+    it(name, async () => {
+      const r = await runCli(
+        args.map((a) => (a === 'FILE' ? file : a)),
+        { env },
+      )
+      expect(r.code).toBe(2)
+      expect(r.stderr.trim().split('\n')).toHaveLength(1)
+      expect(r.stderr).toMatch(message)
+      expect(r.stdout).toBe('')
+    })
+  }
+})
+
+describe('ascent publish --plan', () => {
+  it('prints the plan and exits 0; a refused plan exits 3', async () => {
+    const ok = await runCli(['publish', file, '--beta-group', 'QA', '--plan', '--json'], { env })
+    expect(ok.code).toBe(0)
+    const plan = JSON.parse(ok.stdout) as { problems: unknown[]; steps: { step: string }[] }
+    expect(plan.problems).toEqual([])
+    expect(plan.steps.map((s) => s.step)).toEqual([
+      'preflight',
+      'upload',
+      'processing',
+      'testflight',
+      'app-store',
+      'review',
+    ])
+    const refused = await runCli(['publish', file, '--beta-group', 'qa', '--plan'], { env })
+    expect(refused.code).toBe(3)
+    expect(refused.stdout).toContain('did you mean "QA"?')
+    expect(Object.keys(sandbox.state().requests.byRoute).filter((r) => !r.startsWith('GET '))).toEqual([])
+  })
+
+  it('reads the settings from a codemagic.yaml workflow', async () => {
+    const yaml = join(dir, 'codemagic.yaml')
+    await writeFile(
+      yaml,
+      [
+        'workflows:',
+        '  ios-release:',
+        '    publishing:',
+        '      app_store_connect:',
+        '        submit_to_testflight: true',
+        '        beta_groups: [Public Beta]',
+        '        submit_to_app_store: true',
+        '        release_type: SCHEDULED',
+        '        earliest_release_date: 2031-12-01T14:00:00+02:00',
+        '        phased_release: false',
+        '',
+      ].join('\n'),
+    )
+    const r = await runCli(['publish', file, '--config', yaml, '--workflow', 'ios-release', '--plan'], {
+      env,
+    })
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('Add to Public Beta (external)')
+    expect(r.stdout).toContain('Release: scheduled, not before 2031-12-01T14:00:00+02:00')
+    expect(r.stdout).toContain('Phased release: off')
+  })
+})
+
+describe('ascent groups', () => {
+  it('lists the beta groups of an app as JSON', async () => {
+    const r = await runCli(['groups', 'com.example.ascent.demo', '--json'], { env })
+    expect(r.code).toBe(0)
+    const groups = JSON.parse(r.stdout) as { name: string; isInternal: boolean }[]
+    expect(groups.map((g) => [g.name, g.isInternal])).toEqual([
+      ['Core Team', true],
+      ['QA', true],
+      ['Public Beta', false],
+      ['Friends & Family', false],
+    ])
+  })
+
+  it('an unknown app exits 2 with one line', async () => {
+    const r = await runCli(['groups', 'com.example.nope'], { env })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^ascent: com\.example\.nope: no app with this bundle id/)
+  })
+})
+
+describe('ascent publish: Ctrl-C', () => {
+  it('SIGINT cancels at a safe point and exits 5; publishing again finishes with exit 0', async () => {
+    const caseDir = await mkdtemp(join(dir, 'sigint-'))
+    const build = await makeIpa({ buildNumber: '200' }, caseDir)
+    const args = ['publish', build, '--beta-group', 'QA', '--json', '--upload-method', 'api']
+    const caseEnv = { ...env, ASCENT_DATA_DIR: join(caseDir, 'data') }
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(process.execPath, [CLI, ...args], {
+        env: { ...process.env, ...caseEnv },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let sent = false
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        const e = PublishEvent.parse(JSON.parse(line))
+        if (!sent && e.type === 'step-finished' && e.step === 'upload') {
+          sent = true
+          child.kill('SIGINT')
+        }
+        if (e.type === 'run-finished') expect(e.outcome).toBe('canceled')
+      })
+      child.on('error', reject)
+      child.on('close', resolve)
+    })
+    expect(code).toBe(5)
+    const again = await runCli(args, { env: caseEnv })
+    expect(again.code).toBe(0)
+    expect(sandbox.state().buildUploads.filter((u) => u.cfBundleVersion === '200')).toHaveLength(1)
+    const runs = await runCli(['runs', '--json'], { env: caseEnv })
+    expect(JSON.parse(runs.stdout)).toEqual([
+      expect.objectContaining({ outcome: 'testflight', buildNumber: '200' }),
+    ])
+  })
+})
