@@ -305,6 +305,11 @@ export function createAscClient(options: AscClientOptions): AscClient {
       if (ambiguous && check === null) throw failureError(call, outcome, attempt, retryAfterMs)
       const delay = retryAfterMs ?? backoffDelay(attempt, policy, random)
       if (attempt >= policy.maxAttempts || now() - started + delay > policy.maxTotalMs) {
+        // Out of retries, but the last try may still have landed: report success if it did.
+        if (ambiguous && check !== null) {
+          const found = await check(call.signal)
+          if (found.applied) return found.value
+        }
         throw failureError(call, outcome, attempt, retryAfterMs)
       }
       await sleep(delay, call.signal)

@@ -243,6 +243,27 @@ describe('createAscClient: retries', () => {
     expect(server.requests.map((r) => r.method)).toEqual(['POST', 'POST'])
   })
 
+  it('asks the check once more when retries run out, and reports success if the last try landed', async () => {
+    let applied_ = false
+    const server = await serve((req) => {
+      if (req.method === 'POST') {
+        applied_ = true
+        return appleErrors(500, { code: 'INTERNAL_ERROR' })
+      }
+      return { status: 200, body: {} }
+    })
+    const h = makeHarness(server.url, { retry: { maxAttempts: 1 } })
+    const out = await h.client.mutate({
+      method: 'POST',
+      path: '/v1/reviewSubmissions',
+      body: {},
+      schema: App,
+      alreadyApplied: async () => (applied_ ? applied({ data: { id: 'late' } }) : notApplied),
+    })
+    expect(out.data.id).toBe('late')
+    expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(1)
+  })
+
   it('never resends a mutation made with request() after a 500', async () => {
     const server = await serve(() => appleErrors(500, { code: 'INTERNAL_ERROR' }))
     const h = makeHarness(server.url)
