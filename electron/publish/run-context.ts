@@ -1,7 +1,7 @@
 import type { StepRecord } from '../../shared/ipc'
 import { AscentError, toErrorShape } from '../../shared/errors'
 import type { PublishEvent, StepId } from '../../shared/publish-events'
-import type { AscGateway } from './asc-gateway'
+import type { AscGateway, BuildRecord } from './asc-gateway'
 import type { PublishConnection } from './connection'
 import { writeJournal, type RunIds, type RunJournal, type SubstepId } from './journal'
 import type { LiveState } from './preflight'
@@ -43,6 +43,8 @@ export class RunContext {
   gateway: AscGateway | null = null
   credentials: RunCredentials | null = null
   live: LiveState | null = null
+  /** The build as processing last saw it (export compliance reads it instead of asking again). */
+  lastBuild: BuildRecord | null = null
 
   constructor(
     readonly journal: RunJournal,

@@ -120,6 +120,7 @@ export async function processingStep(ctx: RunContext): Promise<void> {
               )[0] ?? null
             if (record) ctx.ids.buildId = record.id
           }
+          ctx.lastBuild = record
           const state = record?.processingState ?? 'NOT_VISIBLE_YET'
           ctx.ids.buildState = record?.processingState
           ctx.progress('processing', {
@@ -170,7 +171,8 @@ export async function testflightStep(ctx: RunContext): Promise<void> {
     const compliance = await ctx.substep('testflight', 'export-compliance', 'Export compliance', async () => {
       if (!ctx.ids.buildId) return later(`export compliance: ${NOT_PROCESSED}`)
       const answer = ctx.state.exportCompliance.value
-      const current = (await ctx.api.getBuild(ctx.ids.buildId)).usesNonExemptEncryption
+      const seen = ctx.lastBuild?.id === ctx.ids.buildId ? ctx.lastBuild : null
+      const current = (seen ?? (await ctx.api.getBuild(ctx.ids.buildId))).usesNonExemptEncryption
       if (current !== null) return done(`export compliance already answered (${current ? 'Yes' : 'No'})`)
       await ctx.api.setExportCompliance(ctx.ids.buildId, answer)
       return done(
