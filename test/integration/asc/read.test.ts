@@ -38,4 +38,19 @@ describe('asc client against the sandbox: reads', () => {
       expect(sandbox.schemaProblems()).toBe('')
     })
   })
+
+  it('reports incomplete TestFlight test information', async () => {
+    const seed = {
+      apps: [{ bundleId: 'com.example.bare', name: 'Bare', platforms: ['IOS' as const], betaAppInfo: false }],
+    }
+    await withSandbox({ seed }, async (sandbox) => {
+      const { client } = clientFor(sandbox)
+      const app = await findAppByBundleId(client, 'com.example.bare')
+      if (!app) throw new Error('seeded app missing')
+      const info = await getBetaAppInfo(client, app)
+      expect(info.missing).toContain('feedbackEmail')
+      expect(info.missing.length).toBeGreaterThan(1)
+      expect(sandbox.schemaProblems()).toBe('')
+    })
+  })
 })
