@@ -51,15 +51,19 @@ export function resolveStaticPath(rootDir: string, urlPath: string): string | nu
 /**
  * The window's Content-Security-Policy, one for Electron (app:// response headers, dev server) and the
  * web bridge: only our own scripts (no remote code, no eval), images from us or data: URLs (the build's
- * icon), connections only back to where the page came from.
- * Inline style *attributes* stay allowed because React's `style` prop sets them; inline scripts never are.
+ * icon), connections only back to where the page came from. Electron names its origin (app://ascent) for
+ * scripts rather than 'self': the same in effect, and it leaves no doubt about which host may serve code.
+ * React's `style` prop sets styles through the CSSOM, which CSP does not restrict; inline <style> and
+ * <script> elements are refused.
  */
-export function contentSecurityPolicy(options: { readonly connectSrc?: readonly string[] } = {}): string {
+export function contentSecurityPolicy(
+  options: { readonly connectSrc?: readonly string[]; readonly scriptSrc?: string } = {},
+): string {
   const connect = ["'self'", ...(options.connectSrc ?? [])].join(' ')
   return [
     "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
+    `script-src ${options.scriptSrc ?? "'self'"}`,
+    "style-src 'self'",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
     `connect-src ${connect}`,
