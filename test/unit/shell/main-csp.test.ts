@@ -33,7 +33,7 @@ describe('window security', () => {
   })
 
   it('Electronegativity finds nothing in electron/', () => {
-    const run = spawnSync(process.execPath, [join(root, 'build/audit-electron.cjs')], {
+    const run = spawnSync(process.execPath, [join(root, 'build/audit-electron.mjs')], {
       cwd: root,
       encoding: 'utf8',
       timeout: 120_000,

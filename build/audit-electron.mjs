@@ -1,13 +1,18 @@
 // `npm run audit:electron`: Electronegativity over electron/, failing on any finding.
 // Its own CLI cannot start here (it requires whatever `commander` is hoisted, and ours is v14), so this
 // calls its documented programmatic runner with the same defaults: every check, lowest severity and confidence.
-'use strict'
-const path = require('node:path')
-const run = require('@doyensec/electronegativity')
+import path from 'node:path'
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+
+const load = createRequire(import.meta.url)
+// CommonJS, with a default export function.
+const run = load('@doyensec/electronegativity')
+const here = path.dirname(fileURLToPath(import.meta.url))
 
 async function main() {
-  const input = path.resolve(__dirname, '..', process.argv[2] ?? 'electron')
-  const electronVersion = require('electron/package.json').version
+  const input = path.resolve(here, '..', process.argv[2] ?? 'electron')
+  const electronVersion = load('electron/package.json').version
   const result = await run(
     {
       input,
