@@ -2,27 +2,19 @@ import { mkdir } from 'node:fs/promises'
 import { AscentError } from '../../shared/errors'
 import { createAscClient, APPLE_API_URL, type AscClient } from '../asc/client'
 import { inspectBuild } from '../ipa'
-import { createKeyService, type KeyService } from '../keys/key-service'
+import { createKeyService } from '../keys/key-service'
 import type { KeyStore } from '../keys/key-store'
 import { createKeytarStore } from '../keys/keytar-store'
 import { createAppStoreService } from './app-store'
 import { createConfigService } from './config-service'
 import { createConnectionManager, type ActiveConnection, type SandboxHandle } from './connection'
-import { createEventHub, type EventHub } from './event-hub'
-import { createFileRegistry, type FileRegistry } from './file-registry'
-import type { AscentServices, PublisherService } from './types'
-
-/** What a publisher factory gets (electron/publish plugs in here). */
-export interface PublisherDeps {
-  readonly dataDir: string
-  readonly events: EventHub
-  readonly files: FileRegistry
-  readonly keys: KeyService
-  /** The App Store Connect client of the connection in use (env key, stored key or sandbox). */
-  readonly client: () => Promise<AscClient>
-  readonly connection: () => Promise<ActiveConnection>
-  readonly fetch: typeof fetch
-}
+import { createEventHub } from './event-hub'
+import { createFileRegistry } from './file-registry'
+import { createPublisher } from '../publish/publisher'
+import { defaultUploaderFactory } from '../publish/default-uploader'
+import type { PublisherDeps, RunCredentials } from '../publish/types'
+import { startSandbox, type SandboxOptions } from '../sandbox'
+import type { AscentServices } from './types'
 
 export interface CreateServicesOptions {
   /** Run history, journals, bridge uploads. */
@@ -40,17 +32,12 @@ export interface CreateServicesOptions {
   /** The OS keychain (keytar) by default; tests pass another KeyStore. */
   readonly keyStore?: KeyStore
   readonly fetch?: typeof fetch
-  /** The pipeline; absent until electron/publish provides one, and then its calls answer "not available yet". */
-  readonly createPublisher?: (deps: PublisherDeps) => PublisherService
-}
-
-function sandboxUnavailable(): Promise<SandboxHandle> {
-  return Promise.reject(
-    new AscentError(
-      'INTERNAL',
-      'the built-in sandbox is not available in this build; set up a key in Keys… instead.',
-    ),
-  )
+  /** The sandbox started when none is forced or no key exists; tests seed it and shorten its processing. */
+  readonly sandboxOptions?: SandboxOptions
+  /** Pipeline tuning (tests shorten polls); the uploader defaults to the Build Upload API / altool choice. */
+  readonly publisher?: Partial<
+    Pick<PublisherDeps, 'pollIntervals' | 'sleep' | 'now' | 'client' | 'cancelTimeoutMs' | 'uploaderFactory'>
+  >
 }
 
 /** The one composition of services, used by electron/main.ts and `ascent web` alike. */
@@ -74,7 +61,7 @@ export async function createServices(options: CreateServicesOptions): Promise<As
     apiUrl,
     forceSandbox: options.sandbox ?? false,
     keys: keyService,
-    startSandbox: options.startSandbox ?? sandboxUnavailable,
+    startSandbox: options.startSandbox ?? (() => startSandbox(options.sandboxOptions)),
     onSandboxStarted: options.onSandboxStarted,
   })
 
@@ -94,16 +81,31 @@ export async function createServices(options: CreateServicesOptions): Promise<As
     return clientFor.client
   }
 
-  const publisher =
-    options.createPublisher?.({
-      dataDir: options.dataDir,
-      events,
-      files,
-      keys: keyService,
-      client,
-      connection: () => connection.active(),
-      fetch: fetchImpl,
-    }) ?? null
+  const publisher = createPublisher({
+    dataDir: options.dataDir,
+    // The window publishes with the connection it shows; a workflow naming a stored key (auth: integration)
+    // uses that key instead, as the CLI does — except when env variables or the sandbox are in force.
+    async credentials(settings): Promise<RunCredentials> {
+      const active = await connection.active()
+      if (active.info.mode === 'key' && settings.auth === 'integration' && settings.integrationName) {
+        const named = (await keyService.list()).find((k) => k.name === settings.integrationName)
+        if (!named) {
+          throw new AscentError(
+            'NO_CREDENTIALS',
+            `no stored key is named "${settings.integrationName}" (integrations.app_store_connect); add it in Keys… or clear auth: integration.`,
+          )
+        }
+        if (named.keyId !== active.info.keyId)
+          return { apiUrl: active.apiUrl, tokens: await keyService.tokenSourceFor(named.keyId) }
+      }
+      return { apiUrl: active.apiUrl, tokens: active.tokens }
+    },
+    uploaderFactory: options.publisher?.uploaderFactory ?? defaultUploaderFactory(),
+    inspect: (path) => inspectBuild(path),
+    fetch: fetchImpl,
+    ...options.publisher,
+  })
+  publisher.onEvent((event) => events.emit('publish', event))
 
   return {
     files,

@@ -63,7 +63,7 @@ describe('window.ascent over the web bridge (Chromium)', () => {
         return { isError: e instanceof Error, name: err.name, code: err.code, message: err.message }
       }
     })
-    expect(error).toMatchObject({ isError: true, name: 'AscentCallError', code: 'INTERNAL' })
+    expect(error).toMatchObject({ isError: true, name: 'AscentCallError', code: 'NOT_FOUND' })
   })
 
   it('uploads a dropped File and returns a FileRef with its name', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { KeychainStatus } from '../../../shared/ipc'
 import type { KeyStore } from '../../../electron/keys/key-store'
-import type { SandboxHandle } from '../../../electron/services/connection'
+import { defaultUploaderFactory } from '../../../electron/publish/default-uploader'
 import { createServices, type CreateServicesOptions } from '../../../electron/services/create-services'
 import type { AscentServices } from '../../../electron/services/types'
 import { startWebBridge, type WebBridge } from '../../../electron/web/bridge-server'
@@ -40,31 +40,6 @@ export interface BridgeFixture {
   close(): Promise<void>
 }
 
-/** A stand-in for the in-process sandbox when a test only needs its key (getConnection does not call it). */
-export function keyOnlySandbox(dir: string): {
-  readonly start: () => Promise<SandboxHandle>
-  readonly starts: () => number
-} {
-  let starts = 0
-  return {
-    starts: () => starts,
-    async start() {
-      starts++
-      const privateKeyPath = join(dir, 'sandbox-key.p8')
-      const privateKeyPem = ecPrivateKeyPem()
-      await writeFile(privateKeyPath, privateKeyPem, { mode: 0o600 })
-      return {
-        url: 'http://127.0.0.1:9/',
-        keyId: 'SANDBOX01',
-        issuerId: 'sandbox-issuer',
-        privateKeyPem,
-        privateKeyPath,
-        close: async () => undefined,
-      }
-    },
-  }
-}
-
 export async function startBridgeFixture(
   overrides: Partial<CreateServicesOptions> = {},
 ): Promise<BridgeFixture> {
@@ -80,13 +55,22 @@ export async function startBridgeFixture(
     'document.getElementById("root").textContent = typeof window.ascent\n',
   )
   await writeFile(join(rendererDir, 'assets', 'app.css'), 'body { margin: 0 }\n')
-  const sandbox = keyOnlySandbox(dir)
+  let sandboxStarts = 0
+  // The real in-process sandbox (no key, no env: the default), with App Store Connect's waits shortened.
   const services = await createServices({
     dataDir: join(dir, 'data'),
     configDir: join(dir, 'config'),
     env: {},
     keyStore: memoryKeyStore(),
-    startSandbox: sandbox.start,
+    sandboxOptions: { processingMs: 30, betaReviewMs: 5_000, reviewMs: 5_000 },
+    onSandboxStarted: () => void sandboxStarts++,
+    publisher: {
+      pollIntervals: { initialMs: 10, maxMs: 40 },
+      client: { retry: { baseDelayMs: 5, maxDelayMs: 20 } },
+      uploaderFactory: defaultUploaderFactory({
+        api: { pollIntervalMs: 10, retryBaseMs: 5, retryMaxMs: 20 },
+      }),
+    },
     ...overrides,
   })
   const bridge = await startWebBridge({ services, rendererDir })
@@ -94,7 +78,7 @@ export async function startBridgeFixture(
     dir,
     services,
     bridge,
-    sandboxStarts: sandbox.starts,
+    sandboxStarts: () => sandboxStarts,
     async close() {
       await bridge.close()
       await services.close()
