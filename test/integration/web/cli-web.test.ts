@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { afterEach, describe, expect, it } from 'vitest'
+import { CLI } from '../../support/cli'
+import { http } from './http'
+
+let child: ChildProcess | null = null
+let dir = ''
+afterEach(async () => {
+  child?.kill('SIGTERM')
+  child = null
+  if (dir) await rm(dir, { recursive: true, force: true })
+})
+
+/** Starts `ascent web`, resolves with its first stdout line and what it said on stderr until then. */
+async function startWeb(
+  args: string[],
+): Promise<{ line: string; stderr: () => string; exited: Promise<number | null> }> {
+  dir = await mkdtemp(join(tmpdir(), 'ascent-cli-web-'))
+  const renderer = join(dir, 'renderer')
+  await mkdir(renderer)
+  await writeFile(
+    join(renderer, 'index.html'),
+    '<!doctype html><html><head><title>Ascent</title></head><body></body></html>',
+  )
+  const proc = spawn(process.execPath, [CLI, 'web', ...args], {
+    env: {
+      ...process.env,
+      ASCENT_DATA_DIR: join(dir, 'data'),
+      ASCENT_CONFIG_DIR: join(dir, 'config'),
+      ASCENT_RENDERER_DIR: renderer,
+      APP_STORE_CONNECT_ISSUER_ID: '',
+      APP_STORE_CONNECT_KEY_IDENTIFIER: '',
+      APP_STORE_CONNECT_PRIVATE_KEY: '',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  child = proc
+  let stderr = ''
+  proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)))
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: proc.stdout! }).once('line', resolve)
+    proc.once('exit', (code) => reject(new Error(`ascent web exited ${code}: ${stderr}`)))
+  })
+  return { line, stderr: () => stderr, exited }
+}
+
+describe('ascent web', () => {
+  it('prints one JSON line whose URL carries the token, says it uses the sandbox, and stops on SIGTERM', async () => {
+    const web = await startWeb(['--sandbox'])
+    const { url } = JSON.parse(web.line) as { url: string }
+    expect(Object.keys(JSON.parse(web.line) as object)).toEqual(['url'])
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{20,}$/)
+    expect(web.stderr()).toMatch(/using the built-in sandbox at http:\/\/127\.0\.0\.1:\d+.*--sandbox/)
+
+    const page = await http(url)
+    expect(page.status).toBe(200)
+    expect(page.body).toContain('<script src="/bridge.js">')
+    expect((await http(url.replace(/\?token=.*/, ''))).status).toBe(401)
+
+    const connection = await http(`${new URL(url).origin}/api/call/getConnection`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-ascent-token': new URL(url).searchParams.get('token') ?? '',
+      },
+      body: '[]',
+    })
+    expect(JSON.parse(connection.body)).toMatchObject({ ok: true, value: { mode: 'sandbox' } })
+
+    child?.kill('SIGTERM')
+    expect(await web.exited).toBe(0)
+  })
+
+  it('defaults to the sandbox without credentials and says why', async () => {
+    const web = await startWeb([])
+    expect(web.stderr()).toMatch(/using the built-in sandbox .*no App Store Connect key/)
+  })
+
+  it('refuses a bad port with one line and exit 2', async () => {
+    const proc = spawn(process.execPath, [CLI, 'web', '--port', 'eighty'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stderr = ''
+    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    const code = await new Promise<number | null>((resolve) => proc.on('exit', resolve))
+    expect(code).toBe(2)
+    expect(stderr.trim().split('\n')).toEqual(['ascent: web: --port eighty is not a port number (0-65535).'])
+  })
+})
