@@ -55,11 +55,11 @@ export interface ReviewSubmissionRecord {
   readonly id: string
   readonly state: string
   readonly platform: string
-}
-export interface ReviewItemRecord {
-  readonly id: string
-  readonly state: string
-  readonly appStoreVersionId: string | null
+  /** The version it holds (Apple's appStoreVersionForReview); null = none; undefined = not asked. */
+  readonly versionId?: string | null
+  /** Items not REMOVED; undefined = not asked. */
+  readonly activeItems?: number
+  readonly activeItemIds?: readonly string[]
 }
 export interface BetaReviewRecord {
   readonly id: string
@@ -130,16 +130,29 @@ function toVersion(r: Resource): VersionRecord {
       : {}),
   }
 }
-function toSubmission(r: Resource): ReviewSubmissionRecord {
-  return { id: r.id, state: str(r.attributes, 'state') ?? '', platform: str(r.attributes, 'platform') ?? '' }
-}
-function toItem(r: Resource): ReviewItemRecord {
-  return {
+function toSubmission(r: Resource, included?: readonly Resource[]): ReviewSubmissionRecord {
+  const base = {
     id: r.id,
     state: str(r.attributes, 'state') ?? '',
-    appStoreVersionId: related(r, 'appStoreVersion'),
+    platform: str(r.attributes, 'platform') ?? '',
+  }
+  if (!included) return base
+  const itemLinks = r.relationships?.items?.data
+  const itemIds = Array.isArray(itemLinks) ? itemLinks.map((l) => l.id) : []
+  const active = itemIds.filter((id) => {
+    const item = included.find((i) => i.type === 'reviewSubmissionItems' && i.id === id)
+    return str(item?.attributes, 'state') !== 'REMOVED'
+  })
+  return {
+    ...base,
+    versionId: related(r, 'appStoreVersionForReview'),
+    activeItems: active.length,
+    activeItemIds: active,
   }
 }
+
+/** Submissions with what they hold, in the same call (Apple and the sandbox include both). */
+const SUBMISSION_INCLUDE = { include: 'items,appStoreVersionForReview', 'limit[items]': '50' }
 
 export interface AscGateway {
   /** The server's clock, from the Date header of the last answer (null before any). */
@@ -181,7 +194,6 @@ export interface AscGateway {
     states: readonly string[],
   ): Promise<ReviewSubmissionRecord[]>
   getReviewSubmission(id: string): Promise<ReviewSubmissionRecord>
-  reviewItems(submissionId: string): Promise<ReviewItemRecord[]>
   createReviewSubmission(appId: string, platform: Platform): Promise<ReviewSubmissionRecord>
   createReviewItem(submissionId: string, versionId: string): Promise<string>
   submitReviewSubmission(id: string): Promise<ReviewSubmissionRecord>
@@ -435,19 +447,24 @@ export function createAscGateway(connection: AscConnection): AscGateway {
       await write('DELETE', `/v1/appStoreVersionPhasedReleases/${id}`, undefined, () => undefined, resend)
     },
     async listReviewSubmissions(appId, platform, states) {
-      return (
-        await list('/v1/reviewSubmissions', {
+      const page = await client.getAll('/v1/reviewSubmissions', {
+        query: {
           'filter[app]': appId,
           'filter[platform]': platform,
           'filter[state]': states.join(','),
-        })
-      ).map(toSubmission)
+          ...SUBMISSION_INCLUDE,
+        },
+        item: Resource,
+      })
+      const included = page.included.map((i) => Resource.parse(i))
+      return page.data.map((r) => toSubmission(r, included))
     },
     async getReviewSubmission(id) {
-      return toSubmission(await get(`/v1/reviewSubmissions/${id}`))
-    },
-    async reviewItems(submissionId) {
-      return (await list(`/v1/reviewSubmissions/${submissionId}/items`)).map(toItem)
+      const doc = await client.request('GET', `/v1/reviewSubmissions/${id}`, {
+        schema: z.object({ data: Resource, included: z.array(Resource).optional() }),
+        query: SUBMISSION_INCLUDE,
+      })
+      return toSubmission(doc.data, doc.included ?? [])
     },
     createReviewSubmission(appId, platform) {
       return write(
@@ -479,9 +496,11 @@ export function createAscGateway(connection: AscConnection): AscGateway {
           },
         },
         (doc) => resourceOf(doc).id,
-        async () =>
-          (await gateway.reviewItems(submissionId)).find((i) => i.appStoreVersionId === versionId)?.id ??
-          null,
+        async () => {
+          // Item listings carry no version linkage unless included; the submission says which version it holds.
+          const sub = await gateway.getReviewSubmission(submissionId)
+          return sub.versionId === versionId ? (sub.activeItemIds?.[0] ?? null) : null
+        },
       )
     },
     submitReviewSubmission(id) {

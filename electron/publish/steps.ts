@@ -453,6 +453,16 @@ export async function appStoreStep(ctx: RunContext): Promise<void> {
   })
 }
 
+/** The submission id an Apple 409 names in its detail, when it names one. */
+function mentionedSubmission(error: unknown, pattern: RegExp): string | null {
+  if (!(error instanceof AscApiError) || error.status !== 409) return null
+  for (const e of error.errors) {
+    const m = pattern.exec(e.detail)
+    if (m?.[1]) return m[1]
+  }
+  return null
+}
+
 function describeRelease(ctx: RunContext): string {
   const { settings } = ctx.journal
   if (settings.releaseType === 'SCHEDULED') return `scheduled for ${settings.earliestReleaseDate}`
@@ -470,7 +480,8 @@ export async function reviewStep(ctx: RunContext): Promise<void> {
     const appId = ctx.ids.appId!
     const versionId = ctx.ids.versionId
     let submittedAlready = false
-    let reusedOrLooked = false
+    /** The chosen submission already holds this version (reused, or found after a lost journal write). */
+    let holdsVersion = false
 
     await ctx.substep('review', 'review-submission', 'Preparing the review submission', async (resumed) => {
       const canceled = new Set(ctx.ids.canceledSubmissionIds ?? [])
@@ -485,41 +496,37 @@ export async function reviewStep(ctx: RunContext): Promise<void> {
         if (canceled.has(s.id)) continue
         const inProgress = (IN_PROGRESS_SUBMISSION_STATES as readonly string[]).includes(s.state)
         if (!inProgress && s.state !== 'READY_FOR_REVIEW') continue
-        // Reuse an open one that is empty or holds only this version; an in-progress one holding it means a
-        // previous attempt already submitted (its journal write was lost).
-        const items = (await ctx.api.reviewItems(s.id)).filter((i) => i.state !== 'REMOVED')
-        const onlyOurs = items.every((i) => i.appStoreVersionId === versionId)
-        const hasOurs = items.some((i) => i.appStoreVersionId === versionId)
-        if (inProgress && hasOurs) {
+        const ours = s.versionId === versionId && (s.activeItems ?? 0) > 0
+        if (inProgress && ours) {
+          // A previous attempt submitted it and its journal write was lost.
           ctx.ids.reviewSubmissionId = s.id
           submittedAlready = true
           return done(`already submitted (${s.state})`)
         }
-        if (!inProgress && onlyOurs) {
+        // Reuse an open one that is empty or holds only this version (Apple allows one open submission).
+        if (!inProgress && (ours || (s.activeItems ?? 0) === 0)) {
           ctx.ids.reviewSubmissionId = s.id
-          reusedOrLooked = true
+          holdsVersion = ours
           return done(`reusing open review submission ${s.id}`)
         }
       }
       try {
         const created = await ctx.api.createReviewSubmission(appId, build.platform)
         ctx.ids.reviewSubmissionId = created.id
+        holdsVersion = created.versionId === versionId && (created.activeItems ?? 0) > 0
         return done(`created review submission ${created.id}`)
       } catch (error) {
         // "There is another reviewSubmissions with id … still in progress": reuse that one when it is ours to use.
-        const other =
-          error instanceof AscApiError
-            ? /reviewSubmissions with id ([\w-]+)/.exec(error.errors.map((e) => e.detail).join(' '))
-            : null
-        if (!other?.[1]) throw error
-        const items = (await ctx.api.reviewItems(other[1])).filter((i) => i.state !== 'REMOVED')
-        if (!items.every((i) => i.appStoreVersionId === versionId)) throw error
-        ctx.ids.reviewSubmissionId = other[1]
-        reusedOrLooked = true
-        return done(`reusing review submission ${other[1]}`)
+        const other = mentionedSubmission(error, /reviewSubmissions with id ([\w-]+)/)
+        if (!other) throw error
+        const found = await ctx.api.getReviewSubmission(other)
+        const ours = found.versionId === versionId
+        if (found.state !== 'READY_FOR_REVIEW' || !(ours || (found.activeItems ?? 0) === 0)) throw error
+        ctx.ids.reviewSubmissionId = other
+        holdsVersion = ours && (found.activeItems ?? 0) > 0
+        return done(`reusing review submission ${other}`)
       }
     })
-    const submissionId = ctx.ids.reviewSubmissionId!
 
     if (submittedAlready) {
       for (const id of ['review-item', 'review-submit'] as const) {
@@ -529,12 +536,11 @@ export async function reviewStep(ctx: RunContext): Promise<void> {
     }
 
     await ctx.substep('review', 'review-item', `Adding version ${build.version}`, async (resumed) => {
-      if (resumed || reusedOrLooked) {
-        const item = (await ctx.api.reviewItems(submissionId)).find(
-          (i) => i.appStoreVersionId === versionId && i.state !== 'REMOVED',
-        )
-        if (item) {
-          ctx.ids.reviewItemId = item.id
+      const submissionId = ctx.ids.reviewSubmissionId!
+      if (holdsVersion) return done(`version ${build.version} is in the submission`)
+      if (resumed) {
+        const sub = await ctx.api.getReviewSubmission(submissionId)
+        if (sub.versionId === versionId && (sub.activeItems ?? 0) > 0) {
           return done(`version ${build.version} is in the submission`)
         }
       }
@@ -544,12 +550,30 @@ export async function reviewStep(ctx: RunContext): Promise<void> {
           ctx.ids.reviewItemId = await ctx.api.createReviewItem(submissionId, versionId)
           return done(`added version ${build.version}`)
         } catch (error) {
+          // "appStoreVersions with id … was already added to another reviewSubmission with id Y": when Y is this
+          // submission (or an open one a lost journal write forgot), the item exists: use it.
+          const holder = mentionedSubmission(
+            error,
+            /already added to another reviewSubmission with id ([\w-]+)/,
+          )
+          if (holder === submissionId) return done(`version ${build.version} is in the submission`)
+          if (holder) {
+            const found = await ctx.api.getReviewSubmission(holder)
+            if (
+              found.state === 'READY_FOR_REVIEW' &&
+              !(ctx.ids.canceledSubmissionIds ?? []).includes(holder)
+            ) {
+              ctx.ids.reviewSubmissionId = holder
+              return done(`version ${build.version} is in review submission ${holder}`)
+            }
+          }
           // Right after a cancel Apple answers STATE_ERROR.ENTITY_STATE_INVALID for a few seconds; a few tries, then its words.
           if (!(error instanceof AscApiError && error.hasCode('STATE_ERROR')) || ++attempt >= 4) throw error
           await ctx.deps.sleep(ctx.deps.pollIntervals.initialMs * attempt, ctx.signal)
         }
       }
     })
+    const submissionId = ctx.ids.reviewSubmissionId!
 
     const s = await ctx.substep(
       'review',
