@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { z } from 'zod'
 import { requireWriteRole, toTrustedKey, verifyToken, type TrustedKey, type TrustedKeyInput } from './auth'
 import { ApiError, entityInvalid, methodNotAllowed, pathError, rateLimited, serverError } from './errors'
 import { Faults, type FaultKind, type FaultOptions } from './faults'
@@ -45,8 +46,18 @@ export type RunningSandbox = {
   state(): SandboxState
   setFaults(options: FaultOptions): void
   expireUploadOperations(): void
+  /** The next `times` PUTs of part `partNumber` (of `fileId`, or of any file) are answered with `status`. */
+  failPart(rule: PartFailureRule): void
   close(): Promise<void>
 }
+
+const PartFailureRuleSchema = z.strictObject({
+  fileId: z.string().nullish(),
+  partNumber: z.number().int().positive(),
+  times: z.number().int().positive(),
+  status: z.number().int().min(400).max(599),
+})
+export type PartFailureRule = z.infer<typeof PartFailureRuleSchema>
 
 type Compiled = { readonly route: Route; readonly regex: RegExp; readonly names: readonly string[] }
 
@@ -150,6 +161,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       if (typeof rate !== 'number')
         return send(res, 400, { error: 'send { "rate": number, "seed"?: number }' })
       faults.set({ rate, ...(typeof faultSeed === 'number' ? { seed: faultSeed } : {}) })
+      return send(res, 204, null)
+    }
+    if (req.method === 'POST' && path === '/__sandbox/fail-part') {
+      let rule: PartFailureRule
+      try {
+        rule = PartFailureRuleSchema.parse(JSON.parse((await readBody(req)).toString('utf8') || '{}'))
+      } catch (error) {
+        return send(res, 400, {
+          error: `send { "fileId"?: string, "partNumber": n, "times": n, "status": 400-599 }: ${(error as Error).message}`,
+        })
+      }
+      uploads.failPart(rule)
       return send(res, 204, null)
     }
     if (req.method === 'POST' && path === '/__sandbox/expire-upload-operations') {
@@ -273,6 +296,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     },
     setFaults: (f) => faults.set(f),
     expireUploadOperations: () => uploads.expireOperations(),
+    failPart: (rule) => uploads.failPart(PartFailureRuleSchema.parse(rule)),
     close: async () => {
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))

@@ -84,6 +84,7 @@ export function snapshot(
         checksums: f.checksums,
       })),
     })),
+    partFailures: u.partFailures.map((f) => ({ ...f })),
     faults: {
       ...faults.current,
       injected: faults.log.length,

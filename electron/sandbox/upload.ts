@@ -1,11 +1,13 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { open, writeFile } from 'node:fs/promises'
+import { randomBytes, randomUUID } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
+import { writeFile } from 'node:fs/promises'
 import type { IncomingMessage } from 'node:http'
 import { join } from 'node:path'
+import { pipeline } from 'node:stream/promises'
 import { ApiError, conflict } from './errors'
 import type { SandboxPlatform } from './seed'
 import { iso, type SandboxStore } from './store'
+import { hashFile, RunningHash } from './upload-hash'
 
 export type StateDetail = { readonly code: string; readonly description: string }
 export type BuildUpload = {
@@ -27,6 +29,8 @@ export type Part = {
   token: string
   expiresAt: number
   received: boolean
+  /** PUTs streaming into this range right now. */
+  writers: number
 }
 export type Checksums = {
   file?: { hash?: string; algorithm?: 'MD5' | 'SHA_256' }
@@ -48,11 +52,24 @@ export type BuildUploadFile = {
   bytesReceived: number
   bytesTransferred: number
   path: string
+  /** SHA-256 of the settled prefix, kept current as parts land so commit need not re-read the file. */
+  sha256: RunningHash
+}
+
+/** Test control (POST /__sandbox/fail-part): the next `remaining` PUTs of a part are answered with `status`. */
+export type PartFailure = {
+  readonly fileId: string | null
+  readonly partNumber: number
+  readonly status: number
+  remaining: number
+  injected: number
 }
 
 /** Presigned part URLs are good for an hour, like the ones App Store Connect hands out. */
 const OPERATION_TTL_MS = 3_600_000
 const PART_CONTENT_TYPE = 'application/octet-stream'
+/** Bytes buffered between the socket and the file: the socket keeps reading while a write is in progress. */
+const WRITE_BUFFER_BYTES = 4 * 1024 * 1024
 
 function partError(status: number, detail: string): ApiError {
   return new ApiError(status, [
@@ -67,6 +84,7 @@ function partError(status: number, detail: string): ApiError {
 export class UploadStore {
   readonly uploads = new Map<string, BuildUpload>()
   readonly files = new Map<string, BuildUploadFile>()
+  readonly partFailures: PartFailure[] = []
 
   constructor(
     private readonly store: SandboxStore,
@@ -154,6 +172,7 @@ export class UploadStore {
         token: randomBytes(12).toString('hex'),
         expiresAt: now + OPERATION_TTL_MS,
         received: false,
+        writers: 0,
       })
     }
     const path = join(this.dir, `${id}.bin`)
@@ -170,6 +189,7 @@ export class UploadStore {
       bytesReceived: 0,
       bytesTransferred: 0,
       path,
+      sha256: new RunningHash(path, a.fileSize, () => parts),
     }
     this.files.set(id, file)
     return file
@@ -240,22 +260,67 @@ export class UploadStore {
         `Content-Length must be ${part.length} for part ${partNumber} (bytes ${part.offset}-${part.offset + part.length - 1}), got ${req.headers['content-length'] ?? 'none'}.`,
       )
     }
-    const handle = await open(file.path, 'r+')
-    let received = 0
-    try {
-      for await (const chunk of req as AsyncIterable<Buffer>) {
-        file.bytesTransferred += chunk.length
-        if (received + chunk.length <= part.length)
-          await handle.write(chunk, 0, chunk.length, part.offset + received)
-        received += chunk.length
-      }
-    } finally {
-      await handle.close()
+    const failure = this.partFailures.find(
+      (f) => f.partNumber === partNumber && (f.fileId === null || f.fileId === fileId) && f.remaining > 0,
+    )
+    if (failure) {
+      // Like a storage host that fails after taking the body: the client sees the answer, not a reset.
+      for await (const chunk of req as AsyncIterable<Buffer>) file.bytesTransferred += chunk.length
+      failure.remaining--
+      failure.injected++
+      throw new ApiError(failure.status, [
+        {
+          code: 'SANDBOX_INJECTED_FAILURE',
+          title: 'The upload part failed',
+          detail: `Injected failure of part ${partNumber} (POST /__sandbox/fail-part).`,
+        },
+      ])
     }
-    if (received !== part.length)
+    file.sha256.touched(part.offset)
+    const wasReceived = part.received
+    part.writers++
+    let received = 0
+    // One write stream per part: the socket keeps flowing while earlier chunks are written, and buffered
+    // chunks go down in one writev. Content-Length was checked, so the parser delivers at most part.length.
+    req.on('data', (chunk: Buffer) => {
+      file.bytesTransferred += chunk.length
+      received += chunk.length
+      if (received > part.length) req.destroy(new Error('more bytes than the part holds'))
+    })
+    let ok: boolean
+    try {
+      await pipeline(
+        req,
+        createWriteStream(file.path, { flags: 'r+', start: part.offset, highWaterMark: WRITE_BUFFER_BYTES }),
+      )
+      ok = received === part.length
+    } catch {
+      ok = false
+    } finally {
+      part.writers--
+    }
+    if (!ok) {
+      // A broken re-send left the range half overwritten: it is no longer the part that was received.
+      if (wasReceived && part.received) {
+        part.received = false
+        file.bytesReceived -= part.length
+      }
       throw partError(400, `Part ${partNumber} carried ${received} bytes; expected ${part.length}.`)
+    }
     if (!part.received) file.bytesReceived += part.length
     part.received = true
+    void file.sha256.advance()
+  }
+
+  /** Test control: fail the next `times` PUTs of a part (of one file, or of any file) with `status`. */
+  failPart(rule: { fileId?: string | null; partNumber: number; times: number; status: number }): void {
+    this.partFailures.push({
+      fileId: rule.fileId ?? null,
+      partNumber: rule.partNumber,
+      status: rule.status,
+      remaining: rule.times,
+      injected: 0,
+    })
   }
 
   /** PATCH uploaded:true — every part must be there and the checksum, when given, must match. */
@@ -267,7 +332,9 @@ export class UploadStore {
     if (checksums) {
       const { hash, algorithm } = checksums.file ?? {}
       if (hash && algorithm) {
-        const actual = await hashFile(file.path, algorithm === 'MD5' ? 'md5' : 'sha256')
+        const actual =
+          (algorithm === 'SHA_256' ? await file.sha256.digest() : null) ??
+          (await hashFile(file.path, algorithm === 'MD5' ? 'md5' : 'sha256'))
         if (actual !== hash.toLowerCase()) {
           throw conflict(
             'ENTITY_ERROR.ATTRIBUTE.INVALID',
@@ -346,14 +413,4 @@ function redundantBinary(version: string, build: string, as: 'detail' | 'conflic
     description,
     '/data/attributes/cfBundleVersion',
   )
-}
-
-function hashFile(path: string, algorithm: 'md5' | 'sha256'): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash(algorithm)
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')))
-  })
 }
