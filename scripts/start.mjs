@@ -10,17 +10,22 @@ const run = (cmd, args) => {
 }
 run('npm', ['run', 'build'])
 
-let electronBinary = null
-try {
-  electronBinary = createRequire(import.meta.url)('electron')
-} catch {
-  electronBinary = null
+function findElectron() {
+  try {
+    return createRequire(import.meta.url)('electron')
+  } catch {
+    return null
+  }
 }
+const electronBinary = findElectron()
 if (typeof electronBinary === 'string' && existsSync(electronBinary)) {
   spawn(electronBinary, ['.'], { stdio: 'inherit' }).on('exit', (code) => process.exit(code ?? 0))
 } else {
-  console.error('Electron is not installed here; serving the window to your browser instead (open the URL below).')
-  spawn(process.execPath, ['dist-cli/ascent.cjs', 'web', ...process.argv.slice(2)], { stdio: 'inherit' }).on('exit', (code) =>
-    process.exit(code ?? 0),
+  console.error(
+    'Electron is not installed here; serving the window to your browser instead (open the URL below).',
+  )
+  spawn(process.execPath, ['dist-cli/ascent.cjs', 'web', ...process.argv.slice(2)], { stdio: 'inherit' }).on(
+    'exit',
+    (code) => process.exit(code ?? 0),
   )
 }
