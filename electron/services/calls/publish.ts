@@ -29,7 +29,11 @@ function jobFor(services: AscentServices, request: PublishRequest): PublishJob {
 
 export function publishCalls(services: AscentServices): Pick<CallHandlers, PublishCall> {
   return {
-    planPublish: async (_ctx, request) => publisherOf(services).plan(jobFor(services, request)),
+    async planPublish(_ctx, request) {
+      const plan = await publisherOf(services).plan(jobFor(services, request))
+      // As in inspectBuild: the window sees the path it chose, not where a bridge upload was stored.
+      return { ...plan, build: { ...plan.build, file: request.file.path } }
+    },
     async startPublish(_ctx, request) {
       const { runId } = await publisherOf(services).start(jobFor(services, request))
       return { runId }

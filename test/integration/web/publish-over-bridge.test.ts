@@ -59,7 +59,10 @@ describe('a publish through the web bridge, against the in-process sandbox', () 
       settings: { ...defaultReleaseSettings, betaGroups: [internal?.name] },
       options: { uploadMethod: 'api', processingTimeoutMs: 20_000 },
     }
-    const plan = await call<{ problems: { severity: string }[] }>('planPublish', [request])
+    const plan = await call<{ problems: { severity: string }[]; build: { file: string } }>('planPublish', [
+      request,
+    ])
+    expect(plan.build.file).toBe('Demo.ipa')
     expect(plan.problems.filter((p) => p.severity === 'error')).toEqual([])
 
     const ws = await openSocket(`ws://127.0.0.1:${fx.bridge.port}/api/events`, {
