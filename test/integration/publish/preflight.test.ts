@@ -178,3 +178,20 @@ describe('plan', () => {
     expect(writesSent(h)).toEqual([])
   })
 })
+
+describe('key role', () => {
+  it('a Developer key (may upload, may not publish) fails at the first publishing write, naming the role', async () => {
+    const { generateKeyPairSync } = await import('node:crypto')
+    const { createTokenSource } = await import('../../../electron/asc/token')
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+    let tokens: ReturnType<typeof createTokenSource> | null = null
+    h = await publishHarness({}, { credentials: async () => ({ apiUrl: h!.sandbox.url, tokens: tokens! }) })
+    h.sandbox.trustKey({ keyId: 'DEVKEY0001', issuerId: h.sandbox.issuerId, publicKey, roles: ['DEVELOPER'] })
+    tokens = createTokenSource({ keyId: 'DEVKEY0001', issuerId: h.sandbox.issuerId, privateKey })
+    const run = await h.publish(await h.ipa(), { betaGroups: ['QA'] })
+    expect(run.outcome).toBe('failed')
+    const failed = run.steps.find((s) => s.status === 'failed')
+    expect(failed?.error?.code).toBe('FORBIDDEN')
+    expect(failed?.error?.message).toMatch(/App Manager/)
+  })
+})
