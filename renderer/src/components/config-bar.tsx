@@ -5,6 +5,7 @@ import {
   exportConfig,
   importConfigFile,
 } from '../actions/config-actions'
+import { api } from '../api'
 import { exportDismissed, needsWorkflowChoice, useConfigStore } from '../stores/config-store'
 
 function DownloadLink({ text, fileName }: { readonly text: string; readonly fileName: string }) {
@@ -25,6 +26,8 @@ export function ConfigBar() {
     if (!(await chooseConfigNatively())) input.current?.click()
   }
   const choosing = needsWorkflowChoice(config)
+  // Through the web bridge the file main wrote is its upload copy, not the person's file: offer the download instead.
+  const writtenTo = api().transport === 'electron' ? (config.exported?.writtenTo ?? null) : null
   return (
     <div className="config-bar">
       <div className="config-actions">
@@ -85,7 +88,7 @@ export function ConfigBar() {
           {config.error}
         </p>
       ) : null}
-      {config.issues.length > 0 ? (
+      {config.issues.length > 0 && !choosing ? (
         <ul className="problem-list" aria-label="codemagic.yaml problems">
           {config.issues.map((issue) => (
             <li key={`${issue.path}:${issue.message}`} className="problem problem-error">
@@ -97,13 +100,9 @@ export function ConfigBar() {
       {config.exported ? (
         <div className="export" role="region" aria-label="Exported codemagic.yaml">
           <div className="export-header">
-            <span>
-              {config.exported.writtenTo
-                ? `Written to ${config.exported.writtenTo}`
-                : 'codemagic.yaml with these settings:'}
-            </span>
+            <span>{writtenTo ? `Written to ${writtenTo}` : 'codemagic.yaml with these settings:'}</span>
             <div className="card-actions">
-              {config.exported.writtenTo ? null : (
+              {writtenTo ? null : (
                 <DownloadLink text={config.exported.text} fileName={config.file?.name ?? 'codemagic.yaml'} />
               )}
               <button

@@ -6,6 +6,8 @@ import { filterGroups, setGroupQuery, unknownGroupNames, useGroupsStore } from '
 import { deselectGroups, selectGroups, toggleGroup, useReleaseStore } from '../stores/release-store'
 
 const ROW_HEIGHT = 32
+/** Seven rows show at once; the list scrolls beyond that. */
+const LIST_MAX_HEIGHT = ROW_HEIGHT * 7
 
 /** The app's beta groups; virtualized so a thousand groups scroll and filter without delay. */
 export function GroupPicker({ appFound }: { readonly appFound: boolean }) {
@@ -100,7 +102,12 @@ export function GroupPicker({ appFound }: { readonly appFound: boolean }) {
             <p className="muted">No group matches “{query}”.</p>
           ) : null}
           {shown.length > 0 ? (
-            <div ref={scroller} className="group-scroller" data-testid="group-list">
+            <div
+              ref={scroller}
+              className="group-scroller"
+              data-testid="group-list"
+              style={{ height: Math.min(LIST_MAX_HEIGHT, shown.length * ROW_HEIGHT) }}
+            >
               <ul className="group-list" style={{ height: virtualizer.getTotalSize() }}>
                 {virtualizer.getVirtualItems().map((row) => {
                   const group = shown[row.index]

@@ -215,23 +215,25 @@ function AddKeyForm({ focus, initialFile }: { readonly focus: boolean; readonly 
       </h2>
       <fieldset className="radio-group">
         <legend className="field-label">From</legend>
-        {(
-          [
-            ['file', '.p8 file'],
-            ['pem', 'Pasted text'],
-            ['fastlane', 'fastlane JSON'],
-          ] as const
-        ).map(([value, label]) => (
-          <label key={value} className="radio">
-            <input
-              type="radio"
-              name="key-source"
-              checked={source === value}
-              onChange={() => setSource(value)}
-            />
-            {label}
-          </label>
-        ))}
+        <div className="radio-row">
+          {(
+            [
+              ['file', '.p8 file'],
+              ['pem', 'Pasted text'],
+              ['fastlane', 'fastlane JSON'],
+            ] as const
+          ).map(([value, label]) => (
+            <label key={value} className="radio">
+              <input
+                type="radio"
+                name="key-source"
+                checked={source === value}
+                onChange={() => setSource(value)}
+              />
+              {label}
+            </label>
+          ))}
+        </div>
       </fieldset>
       <div className="form-grid">
         <label className="field">
@@ -375,6 +377,12 @@ function AddKeyForm({ focus, initialFile }: { readonly focus: boolean; readonly 
   )
 }
 
+function sentenceEnd(text: string): string {
+  const trimmed = text.trim()
+  const first = trimmed.charAt(0).toUpperCase() + trimmed.slice(1)
+  return /[.!?]$/.test(first) ? first : `${first}.`
+}
+
 export function KeysScreen({
   dropped,
 }: {
@@ -403,8 +411,8 @@ export function KeysScreen({
       {keychain && !keychain.available ? (
         <div className="banner banner-warning" role="status">
           <strong>No keychain available.</strong>{' '}
-          {keychain.message ?? 'Keys cannot be stored on this computer.'} Ascent can still use
-          APP_STORE_CONNECT_* variables or the Sandbox.
+          {sentenceEnd(keychain.message ?? 'Keys cannot be stored on this computer.')} Until then Ascent works
+          with the Sandbox.
         </div>
       ) : null}
       {error ? (

@@ -1,5 +1,10 @@
 import type { Problem } from '../../../shared/build-summary'
 
+/** Messages from inspection start with the thing ("signed with …"); shown alone they read better capitalised. */
+function sentence(message: string): string {
+  return message.charAt(0).toUpperCase() + message.slice(1)
+}
+
 /** Each problem says what is wrong and how to fix it; errors stop Publish, warnings do not. */
 export function ProblemList({
   problems,
@@ -17,11 +22,11 @@ export function ProblemList({
         {[...errors, ...warnings].map((p) => (
           <li key={`${p.code}:${p.message}`} className={`problem problem-${p.severity}`} data-code={p.code}>
             <span className="problem-icon" aria-hidden="true">
-              {p.severity === 'error' ? '⛔' : '⚠'}
+              !
             </span>
             <span>
               <span className="visually-hidden">{p.severity === 'error' ? 'Error: ' : 'Warning: '}</span>
-              {p.message}
+              {sentence(p.message)}
             </span>
           </li>
         ))}

@@ -1,0 +1,135 @@
+import { generateKeyPairSync } from 'node:crypto'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  expectAccessible,
+  openBrowser,
+  screenshot,
+  startAscentWeb,
+  type AscentWeb,
+  type Browser,
+} from './support/web-app'
+
+const CODEMAGIC_YAML = `# Release settings kept by Ascent
+workflows:
+  ios-release:
+    name: iOS release
+    publishing:
+      app_store_connect:
+        auth: integration
+        submit_to_testflight: true
+        beta_groups:
+          - QA
+          - Public Beta
+        submit_to_app_store: true
+        release_type: AFTER_APPROVAL
+        copyright: 2031 Ascent Test Team
+        phased_release: false
+  ios-beta:
+    name: iOS beta
+    publishing:
+      app_store_connect:
+        submit_to_testflight: true
+        beta_groups: [Core Team]
+`
+
+describe('keys, history and codemagic.yaml through ascent web --sandbox', () => {
+  let web: AscentWeb
+  let browser: Browser
+  let files: string
+
+  beforeAll(async () => {
+    files = await mkdtemp(path.join(os.tmpdir(), 'ascent-e2e-files-'))
+    web = await startAscentWeb()
+    browser = await openBrowser({ colorScheme: 'dark' })
+    await browser.page.goto(web.url)
+    await browser.page.locator('.badge-sandbox').waitFor()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await web?.close()
+    await rm(files, { recursive: true, force: true })
+  })
+
+  it('opens Keys from the Sandbox badge and adds a .p8 (or says why the keychain cannot take it)', async () => {
+    const { page } = browser
+    await page.getByRole('button', { name: 'Add a real key' }).click()
+    await page.getByRole('heading', { name: 'Keys', level: 1 }).waitFor()
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.closest('label')?.textContent))
+      .toContain('Name')
+    await page.getByText('No keys stored').waitFor()
+    await screenshot(page, '06-keys-empty-dark')
+    await expectAccessible(page)
+
+    const pem = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+      .privateKey.export({ format: 'pem', type: 'pkcs8' })
+      .toString()
+    const p8 = path.join(files, 'AuthKey_ABC123DEFG.p8')
+    await writeFile(p8, pem)
+    await page.locator('input[type=file][accept=".p8"]').setInputFiles(p8)
+    const keyId = page.getByRole('textbox', { name: 'Key ID' })
+    await expect.poll(() => keyId.inputValue()).toBe('ABC123DEFG')
+    expect(await page.getByRole('textbox', { name: 'Name' }).inputValue()).toBe('ABC123DEFG')
+    await page.getByRole('textbox', { name: 'Name' }).fill('Release')
+    await expect.poll(() => page.getByRole('button', { name: 'Add key' }).isDisabled()).toBe(true)
+    await page.getByRole('textbox', { name: 'Issuer ID' }).fill('69a6de70-1111-2222-3333-444455556666')
+    await page.getByRole('button', { name: 'Add key' }).click()
+
+    const banner = page.getByText('No keychain available.')
+    const row = page.locator('tr[data-key="Release"]')
+    await expect
+      .poll(async () => (await banner.count()) + (await row.count()), { timeout: 15_000 })
+      .toBeGreaterThan(0)
+    if ((await banner.count()) > 0) {
+      // No Secret Service on this machine: the key is refused and the reason shown, nothing stored in plain text.
+      await page
+        .getByRole('alert')
+        .filter({ hasText: /keychain/i })
+        .first()
+        .waitFor()
+      expect(await row.count()).toBe(0)
+    } else {
+      await row.getByText('ABC123DEFG').waitFor()
+      await page.getByRole('button', { name: 'Remove Release' }).click()
+      await page.getByRole('button', { name: 'Remove key' }).click()
+      await expect.poll(() => row.count()).toBe(0)
+    }
+    await screenshot(page, '07-keys-added-dark')
+    await expectAccessible(page)
+  })
+
+  it('shows an empty history', async () => {
+    const { page } = browser
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'History' }).click()
+    await page.getByRole('heading', { name: 'History', level: 1 }).waitFor()
+    await page.getByText('No runs yet.').waitFor()
+    await expectAccessible(page)
+  })
+
+  it('imports release settings from a codemagic.yaml with a workflow choice, and exports them back', async () => {
+    const { page } = browser
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Publish' }).click()
+    const yamlPath = path.join(files, 'codemagic.yaml')
+    await writeFile(yamlPath, CODEMAGIC_YAML)
+    await page.locator('input[type=file][accept=".yaml,.yml"]').setInputFiles(yamlPath)
+    const workflow = page.getByRole('combobox', { name: 'Workflow' })
+    await workflow.waitFor()
+    await workflow.selectOption('ios-release')
+    await page.getByText('workflow ios-release').waitFor()
+
+    await page.getByRole('button', { name: 'Export codemagic.yaml' }).click()
+    const exported = page.getByRole('region', { name: 'Exported codemagic.yaml' })
+    await exported.waitFor()
+    const text = (await exported.locator('pre').textContent()) ?? ''
+    expect(text).toContain('# Release settings kept by Ascent')
+    expect(text).toMatch(/release_type: AFTER_APPROVAL/)
+    expect(text).toMatch(/- Public Beta/)
+    expect(text).toMatch(/ios-beta/)
+    await exported.getByRole('link', { name: /Download/ }).waitFor()
+    await screenshot(page, '08-codemagic-export-dark')
+    await expectAccessible(page)
+  })
+})

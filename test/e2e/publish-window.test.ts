@@ -1,0 +1,155 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { makeIpa } from '../fixtures/build-factory'
+import {
+  expectAccessible,
+  openBrowser,
+  screenshot,
+  startAscentWeb,
+  type AscentWeb,
+  type Browser,
+} from './support/web-app'
+
+describe('the publish window through ascent web --sandbox', () => {
+  let web: AscentWeb
+  let browser: Browser
+  let builds: string
+
+  beforeAll(async () => {
+    builds = await mkdtemp(path.join(os.tmpdir(), 'ascent-e2e-builds-'))
+    web = await startAscentWeb()
+    browser = await openBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await web?.close()
+    await rm(builds, { recursive: true, force: true })
+  })
+
+  it('shows the empty drop zone and the Sandbox badge', async () => {
+    const { page } = browser
+    await page.goto(web.url)
+    await expect.poll(() => page.getByRole('heading', { name: 'Drop an .ipa or .pkg here' }).count()).toBe(1)
+    await page.locator('.badge-sandbox').getByText('Sandbox').waitFor()
+    await expect.poll(() => page.getByRole('button', { name: 'Add a real key' }).isVisible()).toBe(true)
+    await expect.poll(() => page.getByRole('button', { name: 'Choose build…' }).isVisible()).toBe(true)
+    await screenshot(page, '01-empty')
+    await expectAccessible(page)
+  })
+
+  it('reads a chosen build and shows its card, app and groups', async () => {
+    const { page } = browser
+    const ipa = await makeIpa(
+      { fileName: 'AscentDemo.ipa', appName: 'AscentDemo', displayName: 'Ascent Demo' },
+      builds,
+    )
+    await page.locator('input[type=file][accept=".ipa,.pkg"]').setInputFiles(ipa)
+    await page.getByRole('heading', { name: 'Build' }).waitFor()
+    await page.getByText('com.example.ascent.demo').first().waitFor()
+    await page.getByRole('link', { name: 'Open in App Store Connect' }).waitFor()
+    await page.getByTestId('group-list').waitFor()
+    await screenshot(page, '02-build')
+    await expectAccessible(page)
+  })
+
+  it('sets up TestFlight groups and a scheduled App Store release, and asks for the plan with exactly those settings', async () => {
+    const { page } = browser
+    const planRequests: unknown[] = []
+    page.on('request', (request) => {
+      if (request.url().endsWith('/planPublish')) planRequests.push(JSON.parse(request.postData() ?? 'null'))
+    })
+
+    await page.getByRole('checkbox', { name: 'Submit to TestFlight' }).check()
+    await page.getByRole('checkbox', { name: 'Expire build submitted for review' }).check()
+    await page.getByRole('checkbox', { name: 'QA', exact: true }).check()
+    await page.getByRole('searchbox', { name: 'Search groups' }).fill('public')
+    await expect.poll(() => page.getByTestId('group-list').getByRole('checkbox').count()).toBe(1)
+    await page.getByRole('button', { name: 'Select all' }).click()
+    await page.getByRole('searchbox', { name: 'Search groups' }).fill('')
+    await expect.poll(() => page.getByRole('checkbox', { name: 'Public Beta' }).isChecked()).toBe(true)
+    await expect.poll(() => page.getByRole('checkbox', { name: 'Core Team' }).isChecked()).toBe(false)
+    await page.getByRole('textbox', { name: 'What to Test' }).fill('Try the new onboarding.')
+
+    await page.getByRole('checkbox', { name: 'Submit to App Store' }).check()
+    const dateField = page.getByRole('textbox', { name: 'Earliest release date' })
+    const dateMessage = page.locator('.date-picker')
+    const year = new Date().getFullYear() + 1
+    // A date with Manual release is refused inline, with the reason.
+    await dateField.fill(`${year}-12-01 14:00`)
+    await dateMessage.getByText('applies only when Release type is Scheduled').waitFor()
+    await page.getByRole('radio', { name: 'Scheduled' }).check()
+    // Minutes and the past are refused too.
+    await dateField.fill(`${year}-12-01 14:30`)
+    await dateMessage.getByText('App Store Connect accepts whole hours only').waitFor()
+    await dateField.fill('2020-01-01 10:00')
+    await dateMessage.getByText('is in the past').waitFor()
+    await expect
+      .poll(() => page.getByRole('main').getByRole('button', { name: 'Publish', exact: true }).isDisabled())
+      .toBe(true)
+    await dateField.fill(`${year}-12-01 14:00`)
+    expect(await page.getByRole('combobox', { name: 'Time zone' }).inputValue()).toBe('Europe/Riga')
+    await page.getByText(`= ${year}-12-01 12:00 UTC`).waitFor()
+
+    // The calendar picks a day and keeps the hour.
+    await page.getByRole('button', { name: 'Choose a day in the calendar' }).click()
+    const calendar = page.getByRole('dialog', { name: 'Earliest release date calendar' })
+    await calendar.waitFor()
+    await screenshot(page, '03-calendar')
+    await calendar.getByRole('button', { name: /December 3rd/ }).click()
+    await expect.poll(() => dateField.inputValue()).toBe(`${year}-12-03 14:00`)
+    await page.getByRole('combobox', { name: 'Hour' }).selectOption('9')
+    await expect.poll(() => dateField.inputValue()).toBe(`${year}-12-03 09:00`)
+    await page.getByText(`= ${year}-12-03 07:00 UTC`).waitFor()
+
+    const copyright = page.getByRole('textbox', { name: 'Copyright' })
+    expect(await copyright.inputValue()).toContain(String(new Date().getUTCFullYear()))
+    await copyright.fill(`${year} Ascent Test Team`)
+    await page.getByRole('radio', { name: 'On', exact: true }).check()
+    await page.getByRole('checkbox', { name: 'Cancel previous submissions' }).check()
+
+    await expect
+      .poll(() => planRequests.at(-1), { timeout: 10_000 })
+      .toMatchObject([
+        {
+          file: { name: 'AscentDemo.ipa' },
+          settings: {
+            submitToTestflight: true,
+            expireBuildSubmittedForReview: true,
+            betaGroups: ['QA', 'Public Beta'],
+            whatToTest: 'Try the new onboarding.',
+            submitToAppStore: true,
+            releaseType: 'SCHEDULED',
+            earliestReleaseDate: `${year}-12-03T09:00:00+02:00`,
+            copyright: `${year} Ascent Test Team`,
+            phasedRelease: true,
+            cancelPreviousSubmissions: true,
+          },
+        },
+      ])
+    // A tall window shows the whole release column in one picture.
+    await page.setViewportSize({ width: 1280, height: 1480 })
+    await screenshot(page, '04-release-settings')
+    await page.setViewportSize({ width: 1280, height: 820 })
+    await expectAccessible(page)
+  })
+
+  it('refuses an ad-hoc build before anything is uploaded', async () => {
+    const { page } = browser
+    const ipa = await makeIpa({ fileName: 'AdHoc.ipa', profileType: 'ad-hoc' }, builds)
+    await page.getByRole('button', { name: 'Choose build…' }).first().waitFor()
+    await page.locator('input[type=file][accept=".ipa,.pkg"]').setInputFiles(ipa)
+    await page.getByText('AdHoc.ipa').waitFor()
+    const problem = page.locator('[data-code$="PROFILE_NOT_APP_STORE"]').first()
+    await problem.waitFor()
+    expect(await problem.textContent()).toMatch(/App Store/)
+    await expect
+      .poll(() => page.getByRole('main').getByRole('button', { name: 'Publish', exact: true }).isDisabled())
+      .toBe(true)
+    await page.getByText('The build has problems Apple would refuse').waitFor()
+    await page.getByRole('heading', { name: 'Build' }).scrollIntoViewIfNeeded()
+    await screenshot(page, '05-ad-hoc-refused')
+    await expectAccessible(page)
+  })
+})

@@ -1,0 +1,159 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { createInterface } from 'node:readline'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { expect } from 'vitest'
+
+export const ROOT = path.resolve(__dirname, '..', '..', '..')
+export const SCREENSHOTS = path.join(ROOT, 'test', 'artifacts', 'screenshots')
+const CLI = path.join(ROOT, 'dist-cli', 'ascent.cjs')
+
+/** `ascent web --sandbox` in its own data and config dirs, as a person would start it. */
+export interface AscentWeb {
+  readonly url: string
+  /** The in-process sandbox's base URL (from the line `ascent web` writes on stderr). */
+  readonly sandboxUrl: string
+  readonly dir: string
+  readonly stderr: () => string
+  close(): Promise<void>
+}
+
+function waitForExit(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve()
+    else child.once('exit', () => resolve())
+  })
+}
+
+export async function startAscentWeb(): Promise<AscentWeb> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'ascent-e2e-'))
+  await mkdir(path.join(dir, 'data'))
+  await mkdir(path.join(dir, 'config'))
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ASCENT_DATA_DIR: path.join(dir, 'data'),
+    ASCENT_CONFIG_DIR: path.join(dir, 'config'),
+  }
+  // The sandbox, not whatever key the machine running the tests has.
+  delete env.APP_STORE_CONNECT_ISSUER_ID
+  delete env.APP_STORE_CONNECT_KEY_IDENTIFIER
+  delete env.APP_STORE_CONNECT_PRIVATE_KEY
+  delete env.ASCENT_API_URL
+  const child = spawn(
+    process.execPath,
+    process.env.ASCENT_E2E_HARNESS
+      ? [process.env.ASCENT_E2E_HARNESS]
+      : [CLI, 'web', '--port', '0', '--sandbox'],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  let stderr = ''
+  child.stderr?.setEncoding('utf8')
+  child.stderr?.on('data', (chunk: string) => {
+    stderr += chunk
+  })
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! })
+    lines.once('line', resolve)
+    child.once('exit', (code) =>
+      reject(new Error(`ascent web exited (${code}) before printing its URL: ${stderr}`)),
+    )
+  })
+  const { url, sandboxUrl: harnessSandbox } = JSON.parse(firstLine) as { url: string; sandboxUrl?: string }
+  const sandboxUrl = harnessSandbox ?? /sandbox at (\S+)/.exec(stderr)?.[1]?.replace(/[:,]$/, '') ?? ''
+  return {
+    url,
+    sandboxUrl,
+    dir,
+    stderr: () => stderr,
+    async close() {
+      child.kill('SIGTERM')
+      await waitForExit(child)
+      await rm(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+export const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
+
+export interface Browser {
+  readonly context: BrowserContext
+  readonly page: Page
+  /** Console errors and CSP violations seen by the page; a clean window has none. */
+  readonly problems: string[]
+  close(): Promise<void>
+}
+
+/** Chromium with a fresh profile, one page, sized like a laptop window. */
+export async function openBrowser(
+  options: { readonly colorScheme?: 'light' | 'dark' } = {},
+): Promise<Browser> {
+  const profile = await mkdtemp(path.join(os.tmpdir(), 'ascent-chromium-'))
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport: { width: 1280, height: 820 },
+    colorScheme: options.colorScheme ?? 'light',
+    timezoneId: 'Europe/Riga',
+    locale: 'en-GB',
+  })
+  // Fail a step with Playwright's own message (what it waited for) well before the test's timeout.
+  context.setDefaultTimeout(10_000)
+  const page = context.pages()[0] ?? (await context.newPage())
+  const problems: string[] = []
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text())
+  })
+  page.on('pageerror', (error) => problems.push(error.message))
+  return {
+    context,
+    page,
+    problems,
+    async close() {
+      await context.close()
+      await rm(profile, { recursive: true, force: true })
+    },
+  }
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir(SCREENSHOTS, { recursive: true })
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false })
+}
+
+interface AxeResult {
+  readonly violations: readonly {
+    readonly id: string
+    readonly impact: string | null
+    readonly help: string
+    readonly nodes: readonly { readonly target: readonly string[] }[]
+  }[]
+}
+
+/** axe-core in the page; serious and critical violations fail the test with what and where. */
+export async function expectAccessible(page: Page): Promise<void> {
+  const source = await readFile(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8')
+  // The page's CSP forbids inline scripts, so axe goes in through the DevTools protocol, not a <script>.
+  await page.evaluate(source)
+  const result = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as AxeResult
+  const bad = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+  expect(bad).toEqual([])
+}
+
+/** The sandbox's whole state, as checks outside the code read it. */
+export async function sandboxState(sandboxUrl: string): Promise<unknown> {
+  const res = await fetch(new URL('/__sandbox/state', sandboxUrl))
+  return res.json()
+}
