@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs'
+import { open } from 'node:fs/promises'
 import http from 'node:http'
 import https from 'node:https'
 import type { UploadOperation } from './build-upload-api'
@@ -72,13 +72,16 @@ export function createPartSender(options: PartSenderOptions = {}): PartSender {
           headers,
           agent: isHttps ? httpsAgent : httpAgent,
         })
-        const body = createReadStream(file, {
-          start: operation.offset,
-          end: operation.offset + operation.length - 1,
-          highWaterMark: readChunkBytes,
-        })
+        // Set once the request is over for whatever reason: the file reader stops and releases its handle.
+        let stopped = false
+        let release = (): void => undefined
+        const halted = new Promise<void>((resolve) => (release = resolve))
+        const halt = (): void => {
+          stopped = true
+          release()
+        }
         const onAbort = (): void => {
-          body.destroy()
+          halt()
           request.destroy()
           finish({ kind: 'canceled' })
         }
@@ -86,13 +89,8 @@ export function createPartSender(options: PartSenderOptions = {}): PartSender {
         request.setTimeout(idleTimeoutMs, () => {
           request.destroy(new Error(`no progress for ${Math.round(idleTimeoutMs / 1000)} s`))
         })
-        body.on('data', (chunk) => onBytes?.(chunk.length))
-        body.on('error', (error) => {
-          request.destroy(error)
-          finish({ kind: 'network', message: `reading the file failed: ${error.message}` })
-        })
         request.on('error', (error) => {
-          body.destroy()
+          halt()
           finish(signal?.aborted ? { kind: 'canceled' } : { kind: 'network', message: error.message })
         })
         request.on('response', (response) => {
@@ -111,7 +109,7 @@ export function createPartSender(options: PartSenderOptions = {}): PartSender {
               return
             }
             // The server answered before taking the whole body: stop reading the file.
-            body.destroy()
+            halt()
             finish({
               kind: 'http',
               status,
@@ -120,13 +118,68 @@ export function createPartSender(options: PartSenderOptions = {}): PartSender {
             })
           })
         })
-        body.pipe(request)
+        writeRange(
+          file,
+          operation,
+          request,
+          readChunkBytes,
+          { halted, stopped: () => stopped },
+          onBytes,
+        ).catch((error: unknown) => {
+          halt()
+          request.destroy(error as Error)
+          finish({ kind: 'network', message: `reading the file failed: ${(error as Error).message}` })
+        })
       })
     },
     close() {
       httpAgent.destroy()
       httpsAgent.destroy()
     },
+  }
+}
+
+/**
+ * Streams [offset, offset+length) of `file` into `request` with two reused buffers: one is read from disk while
+ * the other is still being written to the socket. A buffer is reused only after its write callback (the kernel
+ * took the bytes), so nothing is copied and no buffer is allocated per chunk (fs.createReadStream allocates one
+ * per read, which showed up as a sixth of the main thread in a profile of a 512 MiB upload).
+ */
+async function writeRange(
+  file: string,
+  operation: UploadOperation,
+  request: http.ClientRequest,
+  chunkBytes: number,
+  stop: { readonly halted: Promise<void>; readonly stopped: () => boolean },
+  onBytes: ((bytes: number) => void) | undefined,
+): Promise<void> {
+  const handle = await open(file, 'r')
+  try {
+    const size = Math.min(chunkBytes, operation.length)
+    const buffers: readonly [Buffer, Buffer] = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)]
+    const written: (Promise<void> | null)[] = [null, null]
+    for (let done = 0, slot: 0 | 1 = 0; done < operation.length; slot = slot === 0 ? 1 : 0) {
+      // The buffer about to be refilled must have left for the socket (a destroyed request may never say so).
+      await Promise.race([written[slot], stop.halted])
+      if (stop.stopped()) return
+      const buffer = buffers[slot]
+      const want = Math.min(buffer.length, operation.length - done)
+      const { bytesRead } = await handle.read(buffer, 0, want, operation.offset + done)
+      if (bytesRead === 0) throw new Error(`the file ends before byte ${operation.offset + done}`)
+      if (stop.stopped()) return
+      done += bytesRead
+      const chunk = bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead)
+      written[slot] = new Promise<void>((resolve) => {
+        // An error here also reaches request.on('error'); resolving lets the loop see it stopped.
+        request.write(chunk, () => resolve())
+      })
+      onBytes?.(bytesRead)
+      // Backpressure: both buffers are in flight, so the await at the top waits for the socket.
+    }
+    await Promise.race([Promise.all(written), stop.halted])
+    if (!stop.stopped()) request.end()
+  } finally {
+    await handle.close()
   }
 }
 

@@ -1,7 +1,7 @@
 // Runs one Build Upload API upload in its own process, bundled with esbuild: the kill -9 test SIGKILLs it mid-way,
 // and scripts/bench-upload.mjs measures its time and peak RSS alone. Input: ASCENT_UPLOAD_CHILD (JSON).
 // Output lines: `part <offset> <length>` after each journaled part (unless quiet), then
-// `done {result, ms, sendMs, commitMs, maxRssBytes}`.
+// `done {result, ms, sendMs, commitMs, maxRssBytes, cpuSeconds}`.
 import { createAscClient } from '../../../electron/asc/client'
 import { parsePrivateKey } from '../../../electron/asc/private-key'
 import { createTokenSource } from '../../../electron/asc/token'
@@ -57,6 +57,7 @@ async function main(): Promise<void> {
     sendMs: Math.round(committing - started),
     commitMs: Math.round(verifying - committing),
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
   }
   process.stdout.write(`done ${JSON.stringify(timing)}\n`)
 }
