@@ -118,6 +118,16 @@ export function conflict(code: string, title: string, detail: string, pointer?: 
   return new ApiError(409, [{ code, title, detail, ...(pointer ? { pointer } : {}) }])
 }
 
+/** 409 for a relationship to something that does not exist (`app with id 'x' cannot be found`). */
+export function relationshipNotFound(type: string, id: string, pointer: string): ApiError {
+  return conflict(
+    'ENTITY_ERROR.RELATIONSHIP.INVALID',
+    'The provided entity includes a relationship with an invalid value',
+    `${type} with id '${id}' cannot be found`,
+    pointer,
+  )
+}
+
 export function rateLimited(retryAfterSeconds: number): ApiError {
   return new ApiError(
     429,

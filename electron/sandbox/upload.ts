@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises'
 import type { IncomingMessage } from 'node:http'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { ApiError, conflict } from './errors'
+import { ApiError, conflict, relationshipNotFound } from './errors'
 import type { SandboxPlatform } from './seed'
 import { iso, type SandboxStore } from './store'
 import { hashFile, RunningHash } from './upload-hash'
@@ -105,12 +105,7 @@ export class UploadStore {
   ): BuildUpload {
     const app = this.store.apps.get(appId)
     if (!app) {
-      throw conflict(
-        'ENTITY_ERROR.RELATIONSHIP.INVALID',
-        'The provided entity includes a relationship with an invalid value',
-        `app with id '${appId}' cannot be found`,
-        '/data/relationships/app',
-      )
+      throw relationshipNotFound('app', appId, '/data/relationships/app')
     }
     if (!app.platforms.includes(platform)) {
       throw conflict(
@@ -144,12 +139,7 @@ export class UploadStore {
   ): Promise<BuildUploadFile> {
     const upload = this.uploads.get(uploadId)
     if (!upload) {
-      throw conflict(
-        'ENTITY_ERROR.RELATIONSHIP.INVALID',
-        'The provided entity includes a relationship with an invalid value',
-        `buildUploads with id '${uploadId}' cannot be found`,
-        '/data/relationships/buildUpload',
-      )
+      throw relationshipNotFound('buildUploads', uploadId, '/data/relationships/buildUpload')
     }
     if (
       upload.state !== 'AWAITING_UPLOAD' ||

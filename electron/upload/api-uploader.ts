@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { AscentError } from '../../shared/errors'
+import { sleepWithSignal } from '../asc/retry'
 import type {
   BuildUploadApi,
   BuildUploadFileRecord,
@@ -49,34 +50,15 @@ function canceled(): AscentError {
   return new AscentError('CANCELED', 'the upload was canceled; run it again to send only the missing parts')
 }
 
-export function sleepWithSignal(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(canceled())
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    const onAbort = (): void => {
-      clearTimeout(timer)
-      reject(canceled())
-    }
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
-}
-
-function describeStateErrors(errors: BuildUploadRecord['errors']): string {
-  return errors.map((e) => (e.code ? `${e.code}: ${e.description}` : e.description)).join('; ')
-}
-
-/** Apple's own words (e.g. "90189: Redundant Binary Upload…") are the message; they name the fix. */
-function failedUpload(record: {
-  readonly id: string
-  readonly errors: BuildUploadRecord['errors']
-}): AscentError {
-  const text = describeStateErrors(record.errors)
+/** Apple's own words (e.g. "90189: Redundant Binary Upload…") are the message, worded as the client's wait words them. */
+function failedUpload(
+  build: UploadBuild,
+  record: { readonly id: string; readonly errors: BuildUploadRecord['errors'] },
+): AscentError {
+  const reasons = record.errors.map((e) => [e.code, e.description].filter(Boolean).join(': ')).join('; ')
   return new AscentError(
     'ASC_ERROR',
-    `App Store Connect rejected the upload${text ? `: ${text}` : ' without giving a reason'}`,
+    `App Store Connect rejected the upload of ${build.version} (${build.buildNumber}): ${reasons || 'no reason given'}`,
     { detail: `buildUpload ${record.id}` },
   )
 }
@@ -136,7 +118,7 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
     let buildUpload: BuildUploadRecord | null = null
     if (journal) {
       buildUpload = await api.readBuildUpload(journal.buildUploadId, signal)
-      if (buildUpload?.state === 'FAILED') throw failedUpload(buildUpload)
+      if (buildUpload?.state === 'FAILED') throw failedUpload(build, buildUpload)
       if (buildUpload?.state === 'COMPLETE') {
         meter.update(fileSize)
         meter.flush('verifying')
@@ -183,7 +165,7 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
         current = { ...current, buildUploadFileId: fileRecord.id, doneParts: [] }
         await save(current)
       }
-      if (fileRecord.deliveryState === 'FAILED') throw failedUpload(fileRecord)
+      if (fileRecord.deliveryState === 'FAILED') throw failedUpload(build, fileRecord)
       const alreadyDelivered =
         fileRecord.deliveryState === 'UPLOAD_COMPLETE' || fileRecord.deliveryState === 'COMPLETE'
 
@@ -212,7 +194,7 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
             { checksum: checksum ? { algorithm: checksum.algorithm, hash: checksum.hash } : null },
             signal,
           )
-          if (committed.deliveryState === 'FAILED') throw failedUpload(committed)
+          if (committed.deliveryState === 'FAILED') throw failedUpload(build, committed)
         } finally {
           signal?.removeEventListener('abort', onOuterAbort)
           hashAbort.abort()
@@ -226,28 +208,16 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
       meter.update(fileSize)
     }
 
-    // 4. Wait until Apple accepted (COMPLETE) or refused (FAILED, with its codes) the file.
+    // 4. Wait until Apple accepted (COMPLETE) or refused (FAILED, with its codes verbatim) the file.
     meter.flush('verifying')
-    const deadline = now() + pollTimeoutMs
-    // Apple often accepts a file within seconds: ask soon, then back off to the configured interval.
-    for (let poll = 0; ; poll++) {
-      const record = await api.readBuildUpload(buildUploadId, signal)
-      if (record === null) {
-        throw new AscentError(
-          'ASC_ERROR',
-          `App Store Connect no longer knows build upload ${buildUploadId}; upload again`,
-        )
-      }
-      if (record.state === 'COMPLETE') return { method: 'api', buildUploadId }
-      if (record.state === 'FAILED') throw failedUpload(record)
-      if (now() >= deadline) {
-        throw new AscentError(
-          'ASC_ERROR',
-          `App Store Connect did not finish checking build upload ${buildUploadId} within ${Math.round(pollTimeoutMs / 60_000)} min (state ${record.state}); run again later to keep waiting`,
-        )
-      }
-      await sleep(Math.min(pollIntervalMs, 500 * 2 ** poll), signal)
-    }
+    await api.waitForBuildUpload(buildUploadId, {
+      signal,
+      intervalMs: pollIntervalMs,
+      timeoutMs: pollTimeoutMs,
+      sleep,
+      now,
+    })
+    return { method: 'api', buildUploadId }
   }
 
   async function sendParts(

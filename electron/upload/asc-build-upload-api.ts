@@ -1,164 +1,100 @@
-import { z } from 'zod'
-import { AscApiError } from '../asc/api-error'
-import { applied, notApplied, type AscClient } from '../asc/client'
+import { isAscApiError } from '../asc/api-error'
 import {
-  BuildUploadFileResponse,
-  BuildUploadResponse,
-  toBuildUploadFileRecord,
-  toBuildUploadRecord,
-  type BuildUploadApi,
-  type BuildUploadFileRecord,
+  commitBuildUploadFile,
+  createBuildUpload,
+  getBuildUpload,
+  getBuildUploadFile,
+  reserveBuildUploadFile,
+  waitForBuildUpload,
+  type BuildUpload,
+  type BuildUploadFile,
+  type StateDetail as AscStateDetail,
+} from '../asc/build-uploads'
+import type { AscClient } from '../asc/client'
+import type {
+  BuildUploadApi,
+  BuildUploadFileRecord,
+  BuildUploadRecord,
+  StateDetail,
 } from './build-upload-api'
+import type { ChecksumAlgorithm } from './checksum'
 
-const BuildUploadList = z.object({ data: z.array(BuildUploadResponse.shape.data) })
-const BuildUploadFileList = z.object({ data: z.array(BuildUploadFileResponse.shape.data) })
+function toDetails(errors: readonly AscStateDetail[]): StateDetail[] {
+  return errors.map((e) => ({ code: e.code ?? '', description: e.description ?? '' }))
+}
 
-function isNotFound(error: unknown): boolean {
-  return error instanceof AscApiError && error.status === 404
+function toRecord(upload: BuildUpload): BuildUploadRecord {
+  return {
+    id: upload.id,
+    state: upload.state ?? 'AWAITING_UPLOAD',
+    errors: toDetails(upload.errors),
+    buildId: upload.buildId,
+  }
+}
+
+function toFileRecord(file: BuildUploadFile): BuildUploadFileRecord {
+  // The client's BuildUploadFile does not carry sourceFileChecksums yet; when it gains `checksumAlgorithm`
+  // it flows through here, and until then the uploader uses SHA-256 (the cheaper one, performance-facts.md).
+  const named = (file as BuildUploadFile & { readonly checksumAlgorithm?: ChecksumAlgorithm | null })
+    .checksumAlgorithm
+  return {
+    id: file.id,
+    uploadOperations: file.uploadOperations,
+    checksumAlgorithm: named ?? null,
+    deliveryState: file.deliveryState,
+    errors: toDetails(file.errors),
+  }
+}
+
+async function orNullOn404<T>(call: Promise<T>): Promise<T | null> {
+  try {
+    return await call
+  } catch (error) {
+    if (isAscApiError(error, 404)) return null
+    throw error
+  }
 }
 
 /**
- * BuildUploadApi over Ascent's App Store Connect client (token, retries, Apple's errors verbatim).
- * Each mutation says how to tell, after a lost answer, whether Apple already did it, so none is done twice.
+ * BuildUploadApi over the client's build-upload resources (electron/asc/build-uploads.ts): token, retries,
+ * Apple's errors verbatim, and for each mutation a check that tells after a lost answer whether Apple already
+ * did it, so none is done twice.
  */
 export function createAscBuildUploadApi(client: AscClient): BuildUploadApi {
-  async function readFile(id: string, signal?: AbortSignal): Promise<BuildUploadFileRecord | null> {
-    try {
-      const body = await client.request('GET', `/v1/buildUploadFiles/${encodeURIComponent(id)}`, {
-        schema: BuildUploadFileResponse,
-        signal,
-      })
-      return toBuildUploadFileRecord(body)
-    } catch (error) {
-      if (isNotFound(error)) return null
-      throw error
-    }
-  }
-
   return {
-    async createBuildUpload(input, signal) {
-      const body = await client.mutate({
-        method: 'POST',
-        path: '/v1/buildUploads',
-        body: {
-          data: {
-            type: 'buildUploads',
-            attributes: {
-              cfBundleShortVersionString: input.version,
-              cfBundleVersion: input.buildNumber,
-              platform: input.platform,
-            },
-            relationships: { app: { data: { type: 'apps', id: input.appId } } },
+    createBuildUpload: async (input, signal) => toRecord(await createBuildUpload(client, input, { signal })),
+    readBuildUpload: async (id, signal) => {
+      const upload = await orNullOn404(getBuildUpload(client, id, { signal }))
+      return upload && toRecord(upload)
+    },
+    createBuildUploadFile: async (input, signal) =>
+      toFileRecord(
+        await reserveBuildUploadFile(
+          client,
+          {
+            uploadId: input.buildUploadId,
+            fileName: input.fileName,
+            fileSize: input.fileSize,
+            uti: input.uti,
+            assetType: input.assetType,
           },
-        },
-        schema: BuildUploadResponse,
-        signal,
-        alreadyApplied: async (checkSignal) => {
-          const list = await client.request(
-            'GET',
-            `/v1/apps/${encodeURIComponent(input.appId)}/buildUploads`,
-            {
-              query: {
-                'filter[cfBundleShortVersionString]': input.version,
-                'filter[cfBundleVersion]': input.buildNumber,
-                'filter[platform]': input.platform,
-                'filter[state]': 'AWAITING_UPLOAD',
-              },
-              schema: BuildUploadList,
-              signal: checkSignal,
-            },
-          )
-          const found = list.data[0]
-          return found ? applied({ data: found }) : notApplied
-        },
-      })
-      return toBuildUploadRecord(body)
+          { signal },
+        ),
+      ),
+    readBuildUploadFile: async (id, signal) => {
+      const file = await orNullOn404(getBuildUploadFile(client, id, { signal }))
+      return file && toFileRecord(file)
     },
-
-    async readBuildUpload(id, signal) {
-      try {
-        const body = await client.request('GET', `/v1/buildUploads/${encodeURIComponent(id)}`, {
-          query: { include: 'build' },
-          schema: BuildUploadResponse,
-          signal,
-        })
-        return toBuildUploadRecord(body)
-      } catch (error) {
-        if (isNotFound(error)) return null
-        throw error
-      }
-    },
-
-    async createBuildUploadFile(input, signal) {
-      const body = await client.mutate({
-        method: 'POST',
-        path: '/v1/buildUploadFiles',
-        body: {
-          data: {
-            type: 'buildUploadFiles',
-            attributes: {
-              fileName: input.fileName,
-              fileSize: input.fileSize,
-              uti: input.uti,
-              assetType: input.assetType,
-            },
-            relationships: { buildUpload: { data: { type: 'buildUploads', id: input.buildUploadId } } },
-          },
-        },
-        schema: BuildUploadFileResponse,
-        signal,
-        alreadyApplied: async (checkSignal) => {
-          const list = await client.request(
-            'GET',
-            `/v1/buildUploads/${encodeURIComponent(input.buildUploadId)}/buildUploadFiles`,
-            { schema: BuildUploadFileList, signal: checkSignal },
-          )
-          const found = list.data.find((f) => f.attributes?.uploadOperations !== undefined)
-          return found ? applied({ data: found }) : notApplied
-        },
-      })
-      return toBuildUploadFileRecord(body)
-    },
-
-    readBuildUploadFile: readFile,
-
-    async commitBuildUploadFile(id, input, signal) {
-      const body = await client.mutate({
-        method: 'PATCH',
-        path: `/v1/buildUploadFiles/${encodeURIComponent(id)}`,
-        body: {
-          data: {
-            type: 'buildUploadFiles',
-            id,
-            attributes: {
-              uploaded: true,
-              ...(input.checksum
-                ? {
-                    sourceFileChecksums: {
-                      file: { hash: input.checksum.hash, algorithm: input.checksum.algorithm },
-                    },
-                  }
-                : {}),
-            },
-          },
-        },
-        schema: BuildUploadFileResponse,
-        signal,
-        alreadyApplied: async (checkSignal) => {
-          const record = await readFile(id, checkSignal)
-          const state = record?.deliveryState
-          if (record && state && state !== 'AWAITING_UPLOAD') {
-            // Committed already: answer with the current document.
-            const again = await client.request('GET', `/v1/buildUploadFiles/${encodeURIComponent(id)}`, {
-              schema: BuildUploadFileResponse,
-              signal: checkSignal,
-            })
-            return applied(again)
-          }
-          return notApplied
-        },
-      })
-      return toBuildUploadFileRecord(body)
-    },
+    commitBuildUploadFile: async (id, input, signal) =>
+      toFileRecord(
+        await commitBuildUploadFile(
+          client,
+          input.checksum
+            ? { id, checksum: { hash: input.checksum.hash, algorithm: input.checksum.algorithm } }
+            : { id },
+          { signal },
+        ),
+      ),
+    waitForBuildUpload: async (id, options) => toRecord(await waitForBuildUpload(client, id, options)),
   }
 }

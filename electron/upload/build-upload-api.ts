@@ -1,10 +1,13 @@
-import { z } from 'zod'
 import type { Platform } from '../../shared/build-summary'
+import type { UploadOperation } from '../asc/build-uploads'
 import type { ChecksumAlgorithm, FileChecksum } from './checksum'
+
+export type { UploadOperation } from '../asc/build-uploads'
 
 /**
  * The narrow slice of App Store Connect the API uploader needs (app-store-connect-api.md §3). It is an interface
- * so the uploader does not care whether it is backed by Ascent's ASC client or a plain fetch.
+ * so tests can bend one call (an MD5 algorithm, a proxy in front of the part URLs); createAscBuildUploadApi backs
+ * it with the client's build-upload resources, where the request and response shapes live.
  */
 export interface BuildUploadApi {
   createBuildUpload(
@@ -16,6 +19,7 @@ export interface BuildUploadApi {
     },
     signal?: AbortSignal,
   ): Promise<BuildUploadRecord>
+  /** null when App Store Connect no longer knows the upload (404). */
   readBuildUpload(id: string, signal?: AbortSignal): Promise<BuildUploadRecord | null>
   createBuildUploadFile(
     input: {
@@ -27,12 +31,24 @@ export interface BuildUploadApi {
     },
     signal?: AbortSignal,
   ): Promise<BuildUploadFileRecord>
+  /** null when App Store Connect no longer knows the file (404). */
   readBuildUploadFile(id: string, signal?: AbortSignal): Promise<BuildUploadFileRecord | null>
   commitBuildUploadFile(
     id: string,
     input: { readonly checksum: FileChecksum | null },
     signal?: AbortSignal,
   ): Promise<BuildUploadFileRecord>
+  /** Polls until COMPLETE (or a build exists); FAILED throws ASC_ERROR with Apple's codes verbatim. */
+  waitForBuildUpload(
+    id: string,
+    options: {
+      readonly signal?: AbortSignal
+      readonly intervalMs: number
+      readonly timeoutMs: number
+      readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+      readonly now: () => number
+    },
+  ): Promise<BuildUploadRecord>
 }
 
 export interface StateDetail {
@@ -48,17 +64,6 @@ export interface BuildUploadRecord {
   readonly buildId: string | null
 }
 
-export interface UploadOperation {
-  readonly method: string
-  readonly url: string
-  readonly offset: number
-  readonly length: number
-  readonly partNumber: number | null
-  /** ISO 8601; null when Apple gives none. */
-  readonly expiration: string | null
-  readonly requestHeaders: readonly { readonly name: string; readonly value: string }[]
-}
-
 export interface BuildUploadFileRecord {
   readonly id: string
   readonly uploadOperations: readonly UploadOperation[]
@@ -66,100 +71,4 @@ export interface BuildUploadFileRecord {
   readonly checksumAlgorithm: ChecksumAlgorithm | null
   readonly deliveryState: string | null
   readonly errors: readonly StateDetail[]
-}
-
-// Apple's responses as zod schemas: only what is read here, unknown keys tolerated, nullables as Apple sends them.
-const StateDetailSchema = z.object({
-  code: z.union([z.string(), z.number()]).nullish(),
-  description: z.string().nullish(),
-})
-
-export const BuildUploadResponse = z.object({
-  data: z.object({
-    id: z.string(),
-    type: z.literal('buildUploads'),
-    attributes: z
-      .object({
-        state: z
-          .object({
-            state: z.string().nullish(),
-            errors: z.array(StateDetailSchema).nullish(),
-          })
-          .nullish(),
-      })
-      .nullish(),
-    relationships: z
-      .object({ build: z.object({ data: z.object({ id: z.string() }).nullish() }).nullish() })
-      .nullish(),
-  }),
-})
-
-const ChecksumSchema = z.object({ hash: z.string().nullish(), algorithm: z.string().nullish() }).nullish()
-
-export const BuildUploadFileResponse = z.object({
-  data: z.object({
-    id: z.string(),
-    type: z.literal('buildUploadFiles'),
-    attributes: z
-      .object({
-        assetDeliveryState: z
-          .object({ state: z.string().nullish(), errors: z.array(StateDetailSchema).nullish() })
-          .nullish(),
-        sourceFileChecksums: z.object({ file: ChecksumSchema, composite: ChecksumSchema }).nullish(),
-        uploadOperations: z
-          .array(
-            z.object({
-              method: z.string().nullish(),
-              url: z.string(),
-              length: z.number().int().positive(),
-              offset: z.number().int().nonnegative(),
-              partNumber: z.number().int().nullish(),
-              expiration: z.string().nullish(),
-              requestHeaders: z.array(z.object({ name: z.string(), value: z.string() })).nullish(),
-            }),
-          )
-          .nullish(),
-      })
-      .nullish(),
-  }),
-})
-
-function toDetails(errors: readonly z.infer<typeof StateDetailSchema>[] | null | undefined): StateDetail[] {
-  return (errors ?? []).map((e) => ({
-    code: e.code == null ? '' : String(e.code),
-    description: e.description ?? '',
-  }))
-}
-
-export function toBuildUploadRecord(body: z.infer<typeof BuildUploadResponse>): BuildUploadRecord {
-  const state = body.data.attributes?.state
-  return {
-    id: body.data.id,
-    state: state?.state ?? 'AWAITING_UPLOAD',
-    errors: toDetails(state?.errors),
-    buildId: body.data.relationships?.build?.data?.id ?? null,
-  }
-}
-
-export function toBuildUploadFileRecord(
-  body: z.infer<typeof BuildUploadFileResponse>,
-): BuildUploadFileRecord {
-  const attributes = body.data.attributes
-  const algorithm = attributes?.sourceFileChecksums?.file?.algorithm
-  return {
-    id: body.data.id,
-    uploadOperations: (attributes?.uploadOperations ?? []).map((op) => ({
-      // ASC (asc CLI upload.go) sends PUT when Apple leaves the method empty.
-      method: op.method && op.method.length > 0 ? op.method.toUpperCase() : 'PUT',
-      url: op.url,
-      offset: op.offset,
-      length: op.length,
-      partNumber: op.partNumber ?? null,
-      expiration: op.expiration ?? null,
-      requestHeaders: op.requestHeaders ?? [],
-    })),
-    checksumAlgorithm: algorithm === 'SHA_256' || algorithm === 'MD5' ? algorithm : null,
-    deliveryState: attributes?.assetDeliveryState?.state ?? null,
-    errors: toDetails(attributes?.assetDeliveryState?.errors),
-  }
 }

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto'
 import { open } from 'node:fs/promises'
 import { Worker } from 'node:worker_threads'
 import { AscentError } from '../../shared/errors'
+import type { ChecksumAlgorithm } from '../asc/build-uploads'
 
-/** The two algorithms App Store Connect accepts in `sourceFileChecksums` (ChecksumAlgorithm). */
-export type ChecksumAlgorithm = 'SHA_256' | 'MD5'
+/** The two algorithms App Store Connect accepts in `sourceFileChecksums`. */
+export type { ChecksumAlgorithm } from '../asc/build-uploads'
 
 export interface FileChecksum {
   readonly algorithm: ChecksumAlgorithm

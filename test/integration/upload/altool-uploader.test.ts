@@ -245,5 +245,6 @@ function unusedApi() {
     createBuildUploadFile: fail,
     readBuildUploadFile: fail,
     commitBuildUploadFile: fail,
+    waitForBuildUpload: fail,
   }
 }

@@ -1,7 +1,5 @@
 import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { build as esbuild } from 'esbuild'
@@ -90,39 +88,38 @@ describe('Build Upload API uploader against the sandbox', () => {
   it('retries a part that fails twice, then sends it and finishes', async () => {
     const size = 6 * PART
     const { build, sha256 } = await randomBuild(dir, size, appId, '104')
-    const proxy = await flakyProxy(sandbox.url, { partNumber: 3, failures: 2, status: 503 })
-    try {
-      const result = await createApiUploader({ api: throughProxy(api, proxy.url), ...fast }).upload(build)
-      expect(proxy.attempts(3)).toBe(3)
-      const [file] = uploadState(sandbox, result.method === 'api' ? result.buildUploadId : '').files
-      expect(file?.bytesReceived).toBe(size)
-      expect(file?.checksums?.file?.hash).toBe(sha256)
-    } finally {
-      await proxy.close()
-    }
+    sandbox.failPart({ partNumber: 3, times: 2, status: 503 })
+    const result = await createApiUploader({ api, ...fast }).upload(build)
+    const state = sandbox.state()
+    expect(state.partFailures).toEqual([
+      { fileId: null, partNumber: 3, status: 503, remaining: 0, injected: 2 },
+    ])
+    // Six parts, part 3 three times.
+    expect(state.requests.byRoute['PUT /upload/{id}/{part}']).toBe(8)
+    const [file] = uploadState(sandbox, result.method === 'api' ? result.buildUploadId : '').files
+    expect(file?.bytesReceived).toBe(size)
+    expect(file?.checksums?.file?.hash).toBe(sha256)
   })
 
   it('gives up on a part that keeps failing, naming it, and a later run resumes', async () => {
     const size = 6 * PART
-    const { build } = await randomBuild(dir, size, appId, '105')
-    const proxy = await flakyProxy(sandbox.url, { partNumber: 2, failures: 100, status: 500 })
+    const { build, sha256 } = await randomBuild(dir, size, appId, '105')
+    // Through the HTTP control endpoint, as a sandbox in another process is driven.
+    const control = await fetch(`${sandbox.url}/__sandbox/fail-part`, {
+      method: 'POST',
+      body: JSON.stringify({ partNumber: 2, times: 3, status: 500 }),
+    })
+    expect(control.status).toBe(204)
     const journalDir = path.join(dir, 'run')
-    try {
-      const error = await createApiUploader({
-        api: throughProxy(api, proxy.url),
-        ...fast,
-        partAttempts: 3,
-        journalDir,
-      })
-        .upload(build)
-        .catch((e: unknown) => e)
-      expect(error).toMatchObject({ code: 'NETWORK' })
-      expect((error as Error).message).toMatch(/part 2 \(bytes 65536–131071\) failed after 3 tries: HTTP 500/)
-    } finally {
-      await proxy.close()
-    }
+    const error = await createApiUploader({ api, ...fast, partAttempts: 3, journalDir })
+      .upload(build)
+      .catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'NETWORK' })
+    expect((error as Error).message).toMatch(/part 2 \(bytes 65536–131071\) failed after 3 tries: HTTP 500/)
     const result = await createApiUploader({ api, ...fast, journalDir }).upload(build)
-    expect(uploadState(sandbox, result.method === 'api' ? result.buildUploadId : '').state).toBe('COMPLETE')
+    const [file] = uploadState(sandbox, result.method === 'api' ? result.buildUploadId : '').files
+    expect(file?.state).toBe('COMPLETE')
+    expect(file?.checksums?.file?.hash).toBe(sha256)
   })
 
   it('re-requests expired operations before sending them', async () => {
@@ -272,7 +269,7 @@ describe('Build Upload API uploader against the sandbox', () => {
     expect(failed).toHaveLength(1)
     expect(failed[0]?.reason).toMatchObject({ code: 'ASC_ERROR' })
     expect(String((failed[0]?.reason as Error).message)).toMatch(
-      /^App Store Connect rejected the upload: 90189: Redundant Binary Upload\. You've already uploaded a build with build number '110'/,
+      /^App Store Connect rejected the upload of 2\.0\.0 \(110\): 90189: Redundant Binary Upload\. You've already uploaded a build with build number '110'/,
     )
   })
 
@@ -315,65 +312,5 @@ function countingSender(inner: PartSender): { sender: PartSender; maxInFlight: (
       close: () => inner.close(),
     },
     maxInFlight: () => max,
-  }
-}
-
-/** Points every upload operation at `proxyUrl` (same path and query): Apple's URLs are opaque to the uploader. */
-function throughProxy(inner: BuildUploadApi, proxyUrl: string): BuildUploadApi {
-  const rewrite = <T extends { uploadOperations: readonly { url: string }[] }>(record: T): T => ({
-    ...record,
-    uploadOperations: record.uploadOperations.map((op) => {
-      const url = new URL(op.url)
-      return { ...op, url: proxyUrl + url.pathname + url.search }
-    }),
-  })
-  return {
-    ...inner,
-    createBuildUploadFile: async (input, signal) => rewrite(await inner.createBuildUploadFile(input, signal)),
-    readBuildUploadFile: async (id, signal) => {
-      const record = await inner.readBuildUploadFile(id, signal)
-      return record && rewrite(record)
-    },
-  }
-}
-
-/** A real HTTP hop in front of the sandbox's part URLs that fails the first `failures` PUTs of one part. */
-async function flakyProxy(
-  target: string,
-  rule: { partNumber: number; failures: number; status: number },
-): Promise<{ url: string; attempts: (part: number) => number; close: () => Promise<void> }> {
-  const seen = new Map<number, number>()
-  const server = http.createServer((req, res) => {
-    const part = Number(/\/upload\/[\w-]+\/(\d+)/.exec(req.url ?? '')?.[1] ?? 0)
-    const n = (seen.get(part) ?? 0) + 1
-    seen.set(part, n)
-    if (part === rule.partNumber && n <= rule.failures) {
-      req.resume()
-      req.on('end', () => {
-        res.writeHead(rule.status, { 'Content-Type': 'text/plain' })
-        res.end('injected failure')
-      })
-      return
-    }
-    const upstream = http.request(
-      target + (req.url ?? ''),
-      { method: req.method, headers: req.headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers)
-        answer.pipe(res)
-      },
-    )
-    upstream.on('error', () => res.destroy())
-    req.pipe(upstream)
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    attempts: (part) => seen.get(part) ?? 0,
-    close: async () => {
-      server.closeAllConnections()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-    },
   }
 }
