@@ -35,6 +35,9 @@ const partSize = Number(process.argv[2])
 startSandbox({ processingMs: 0, partSize }).then((sb) => {
   process.stdout.write(JSON.stringify({ url: sb.url, keyId: sb.keyId, issuerId: sb.issuerId, pem: sb.privateKeyPem }) + '\\n')
   process.once('SIGTERM', () => void sb.close().then(() => process.exit(0)))
+  // The bench holds our stdin: if it dies without stopping us, the pipe closes and we go too.
+  process.stdin.on('end', () => void sb.close().then(() => process.exit(0)))
+  process.stdin.resume()
 })
 `
 
@@ -170,7 +173,7 @@ function childCpu() {
 function startSandbox(main, partSize) {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, [...sandboxNodeArgs, main, String(partSize)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'inherit'],
     })
     let text = ''
     proc.stdout.setEncoding('utf8')
