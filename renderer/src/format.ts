@@ -43,6 +43,8 @@ export function formatUploadLine(progress: {
   readonly bytesTotal: number
   readonly bytesPerSecond: number
   readonly etaSeconds: number | null
+  /** The step has finished: no ETA, just what was sent and how fast. */
+  readonly complete?: boolean
 }): string {
   const total = progress.bytesTotal
   const unit = total >= 1_000_000_000 ? 1_000_000_000 : total >= 1_000_000 ? 1_000_000 : 1000
@@ -51,6 +53,7 @@ export function formatUploadLine(progress: {
   const done = (progress.bytesDone / unit).toFixed(digits)
   const all = (total / unit).toFixed(digits)
   const finished = progress.bytesDone >= total && total > 0
+  if (finished && progress.complete) return `${all} ${suffix} · ${formatRate(progress.bytesPerSecond)}`
   return `${done} / ${all} ${suffix} · ${formatRate(progress.bytesPerSecond)} · ${finished ? 'finishing…' : formatEta(progress.etaSeconds)}`
 }
 

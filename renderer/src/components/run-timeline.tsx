@@ -26,7 +26,7 @@ function UploadBar({ step }: { readonly step: StepView }) {
   const progress = step.progress
   if (!progress) return null
   const value = percent(progress.bytesDone, progress.bytesTotal)
-  const line = formatUploadLine(progress)
+  const line = formatUploadLine({ ...progress, complete: step.status === 'done' })
   return (
     <div className="upload">
       <div

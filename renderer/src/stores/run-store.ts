@@ -116,22 +116,42 @@ function appendLog(run: RunView, line: LogLine): RunView {
   return { ...run, log }
 }
 
+function withStepLog(
+  run: RunView,
+  at: string,
+  level: LogLine['level'],
+  message: string,
+  change: (run: RunView) => RunView,
+): RunView {
+  return appendLog(change(run), { at, level, message })
+}
+
 /** One publish event applied to the run it belongs to; events of other runs leave it unchanged. */
 export function applyEvent(run: RunView, event: PublishEvent): RunView {
   if (event.runId !== run.runId) return run
   switch (event.type) {
     case 'step-started':
-      return updateStep(run, event.step, (s) => ({
-        ...s,
-        title: event.title || s.title,
-        status: 'running',
-        startedAt: event.at,
-        finishedAt: null,
-        summary: null,
-        error: null,
-      }))
-    case 'step-progress':
-      return updateStep(run, event.step, (s) => {
+      return withStepLog(run, event.at, 'info', `${event.title || STEP_TITLES[event.step]}: started`, (r) =>
+        updateStep(r, event.step, (s) => ({
+          ...s,
+          title: event.title || s.title,
+          status: 'running',
+          startedAt: event.at,
+          finishedAt: null,
+          summary: null,
+          error: null,
+        })),
+      )
+    case 'step-progress': {
+      // Byte counts are not log-worthy; a new App Store Connect state or message is.
+      const before = run.steps.find((s) => s.step === event.step)
+      const said = [
+        event.state !== undefined && event.state !== before?.state ? event.state : null,
+        event.message !== undefined && event.message !== before?.message ? event.message : null,
+      ]
+        .filter((x): x is string => x !== null)
+        .join(': ')
+      const next = updateStep(run, event.step, (s) => {
         const hasBytes = event.bytesDone !== undefined && event.bytesTotal !== undefined
         const progress: UploadProgress | null = hasBytes
           ? {
@@ -150,18 +170,24 @@ export function applyEvent(run: RunView, event: PublishEvent): RunView {
           message: event.message ?? s.message,
         }
       })
+      return said === ''
+        ? next
+        : appendLog(next, { at: event.at, level: 'info', message: `${STEP_TITLES[event.step]}: ${said}` })
+    }
     case 'step-finished':
-      return updateStep(run, event.step, (s) => ({
-        ...s,
-        status: event.skipped ? 'skipped' : 'done',
-        summary: event.summary,
-        finishedAt: event.at,
-        progress:
-          s.progress && !event.skipped
-            ? { ...s.progress, bytesDone: s.progress.bytesTotal, etaSeconds: 0 }
-            : s.progress,
-        error: null,
-      }))
+      return withStepLog(run, event.at, 'info', `${STEP_TITLES[event.step]}: ${event.summary}`, (r) =>
+        updateStep(r, event.step, (s) => ({
+          ...s,
+          status: event.skipped ? 'skipped' : 'done',
+          summary: event.summary,
+          finishedAt: event.at,
+          progress:
+            s.progress && !event.skipped
+              ? { ...s.progress, bytesDone: s.progress.bytesTotal, etaSeconds: 0 }
+              : s.progress,
+          error: null,
+        })),
+      )
     case 'step-failed':
       return appendLog(
         updateStep(run, event.step, (s) => ({
@@ -176,7 +202,11 @@ export function applyEvent(run: RunView, event: PublishEvent): RunView {
       return appendLog(run, { at: event.at, level: event.level, message: event.message })
     case 'run-finished':
       return {
-        ...run,
+        ...appendLog(run, {
+          at: event.at,
+          level: event.outcome === 'failed' ? 'error' : 'info',
+          message: event.message,
+        }),
         // A step still "running" when the run ends did not finish: show it as stopped, not spinning.
         steps: run.steps.map((s) =>
           s.status === 'running' && event.outcome !== 'published' ? { ...s, status: 'failed' } : s,

@@ -13,8 +13,8 @@ const CLI = path.join(ROOT, 'dist-cli', 'ascent.cjs')
 /** `ascent web --sandbox` in its own data and config dirs, as a person would start it. */
 export interface AscentWeb {
   readonly url: string
-  /** The in-process sandbox's base URL (from the line `ascent web` writes on stderr). */
-  readonly sandboxUrl: string
+  /** The in-process sandbox's base URL, read from what `ascent web` wrote on stderr. */
+  sandboxUrl(): string
   readonly dir: string
   readonly stderr: () => string
   close(): Promise<void>
@@ -41,13 +41,10 @@ export async function startAscentWeb(): Promise<AscentWeb> {
   delete env.APP_STORE_CONNECT_KEY_IDENTIFIER
   delete env.APP_STORE_CONNECT_PRIVATE_KEY
   delete env.ASCENT_API_URL
-  const child = spawn(
-    process.execPath,
-    process.env.ASCENT_E2E_HARNESS
-      ? [process.env.ASCENT_E2E_HARNESS]
-      : [CLI, 'web', '--port', '0', '--sandbox'],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
-  )
+  const child = spawn(process.execPath, [CLI, 'web', '--port', '0', '--sandbox'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let stderr = ''
   child.stderr?.setEncoding('utf8')
   child.stderr?.on('data', (chunk: string) => {
@@ -60,11 +57,10 @@ export async function startAscentWeb(): Promise<AscentWeb> {
       reject(new Error(`ascent web exited (${code}) before printing its URL: ${stderr}`)),
     )
   })
-  const { url, sandboxUrl: harnessSandbox } = JSON.parse(firstLine) as { url: string; sandboxUrl?: string }
-  const sandboxUrl = harnessSandbox ?? /sandbox at (\S+)/.exec(stderr)?.[1]?.replace(/[:,]$/, '') ?? ''
+  const { url } = JSON.parse(firstLine) as { url: string }
   return {
     url,
-    sandboxUrl,
+    sandboxUrl: () => /sandbox at (\S+?):? /.exec(stderr)?.[1] ?? '',
     dir,
     stderr: () => stderr,
     async close() {
@@ -107,6 +103,7 @@ export async function openBrowser(
     timezoneId: 'Europe/Riga',
     locale: 'en-GB',
   })
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'])
   // Fail a step with Playwright's own message (what it waited for) well before the test's timeout.
   context.setDefaultTimeout(10_000)
   const page = context.pages()[0] ?? (await context.newPage())
@@ -152,8 +149,49 @@ export async function expectAccessible(page: Page): Promise<void> {
   expect(bad).toEqual([])
 }
 
+/** The parts of GET /__sandbox/state the window's tests check. */
+export interface SandboxState {
+  readonly apps: readonly {
+    readonly betaGroups: readonly { readonly name: string; readonly buildIds: readonly string[] }[]
+  }[]
+  readonly builds: readonly {
+    readonly id: string
+    readonly buildNumber: string
+    readonly processingState: string
+    readonly groups: readonly string[]
+    readonly betaReviewState: string | null
+    readonly whatsNew: Readonly<Record<string, string>>
+  }[]
+  readonly versions: readonly {
+    readonly id: string
+    readonly versionString: string
+    readonly state: string
+    readonly copyright: string | null
+    readonly releaseType: string
+    readonly earliestReleaseDate: string | null
+    readonly buildId: string | null
+  }[]
+  readonly phasedReleases: readonly { readonly versionId: string; readonly phasedReleaseState: string }[]
+  readonly reviewSubmissions: readonly {
+    readonly state: string
+    readonly items: readonly { readonly appStoreVersionId: string }[]
+  }[]
+}
+
 /** The sandbox's whole state, as checks outside the code read it. */
-export async function sandboxState(sandboxUrl: string): Promise<unknown> {
+export async function sandboxState(sandboxUrl: string): Promise<SandboxState> {
   const res = await fetch(new URL('/__sandbox/state', sandboxUrl))
-  return res.json()
+  return (await res.json()) as SandboxState
+}
+
+/** Test control of the sandbox: the next `times` PUTs of upload part `partNumber` answer `status`. */
+export async function failUploadPart(
+  sandboxUrl: string,
+  rule: { partNumber: number; times: number; status: number },
+): Promise<void> {
+  const res = await fetch(new URL('/__sandbox/fail-part', sandboxUrl), {
+    method: 'POST',
+    body: JSON.stringify(rule),
+  })
+  expect(res.status).toBe(204)
 }

@@ -32,6 +32,17 @@ describe('format', () => {
       }),
     ).toBe('10.0 / 10.0 MB · — MB/s · finishing…')
   })
+  it('a finished upload shows what was sent and how fast, without an ETA', () => {
+    expect(
+      formatUploadLine({
+        bytesDone: 24_000_000,
+        bytesTotal: 24_000_000,
+        bytesPerSecond: 130_000_000,
+        etaSeconds: 0,
+        complete: true,
+      }),
+    ).toBe('24.0 MB · 130 MB/s')
+  })
   it('rates, ETAs, durations and percent', () => {
     expect(formatRate(1_500_000)).toBe('1.5 MB/s')
     expect(formatEta(null)).toBe('estimating…')

@@ -172,6 +172,61 @@ describe('applyEvent', () => {
   })
 })
 
+describe('the run log', () => {
+  it('tells the story of the steps: starts, new App Store Connect states, finishes; not every byte', () => {
+    let run = applyEvent(fresh(), {
+      type: 'step-started',
+      runId: 'run-1',
+      at,
+      step: 'processing',
+      title: 'Processing',
+    })
+    run = applyEvent(run, {
+      type: 'step-progress',
+      runId: 'run-1',
+      at,
+      step: 'processing',
+      state: 'PROCESSING',
+    })
+    run = applyEvent(run, {
+      type: 'step-progress',
+      runId: 'run-1',
+      at,
+      step: 'processing',
+      state: 'PROCESSING',
+    })
+    run = applyEvent(run, {
+      type: 'step-progress',
+      runId: 'run-1',
+      at,
+      step: 'upload',
+      bytesDone: 5,
+      bytesTotal: 10,
+    })
+    run = applyEvent(run, {
+      type: 'step-finished',
+      runId: 'run-1',
+      at,
+      step: 'processing',
+      summary: 'build 200 processed (VALID)',
+    })
+    run = applyEvent(run, {
+      type: 'run-finished',
+      runId: 'run-1',
+      at,
+      outcome: 'failed',
+      message: 'App Store step failed',
+      links: [],
+    })
+    expect(run.log.map((l) => `${l.level} ${l.message}`)).toEqual([
+      'info Processing: started',
+      'info Processing: PROCESSING',
+      'info Processing: build 200 processed (VALID)',
+      'error App Store step failed',
+    ])
+  })
+})
+
 describe('runResumed', () => {
   it('keeps finished steps and resets the rest', () => {
     let run = applyEvent(fresh(), {

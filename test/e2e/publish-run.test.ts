@@ -1,0 +1,229 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { makeIpa } from '../fixtures/build-factory'
+import {
+  expectAccessible,
+  failUploadPart,
+  openBrowser,
+  sandboxState,
+  screenshot,
+  startAscentWeb,
+  type AscentWeb,
+  type Browser,
+} from './support/web-app'
+
+const YEAR = new Date().getFullYear() + 1
+
+async function chooseBuild(page: Page, file: string): Promise<void> {
+  // Start from the build screen, whatever the test before left on screen.
+  await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Publish' }).click()
+  if (await page.getByRole('button', { name: 'Done' }).isVisible())
+    await page.getByRole('button', { name: 'Done' }).click()
+  await page.locator('input[type=file][accept=".ipa,.pkg"]').setInputFiles(file)
+  await page.getByTestId('group-list').waitFor()
+}
+
+/** Only upload and processing: no TestFlight, no groups, no App Store. */
+async function uploadOnly(page: Page): Promise<void> {
+  await page.getByRole('checkbox', { name: 'Submit to App Store' }).uncheck()
+  await page.getByRole('checkbox', { name: 'Submit to TestFlight' }).uncheck()
+  await page.getByRole('button', { name: 'Select none' }).click()
+}
+
+/** Publish becomes enabled once the plan is back; if it does not, the reason shown next to it is the failure. */
+async function waitForPublishReady(page: Page): Promise<void> {
+  await expect
+    .poll(
+      async () =>
+        (await publishButton(page).isEnabled())
+          ? 'ready'
+          : await page.locator('#publish-blockers').textContent(),
+      {
+        timeout: 15_000,
+      },
+    )
+    .toBe('ready')
+}
+
+function publishButton(page: Page) {
+  return page.getByRole('main').getByRole('button', { name: 'Publish', exact: true })
+}
+
+function step(page: Page, id: string) {
+  return page.locator(`.timeline-step[data-step="${id}"]`)
+}
+
+describe('publishing through ascent web --sandbox', () => {
+  let web: AscentWeb
+  let browser: Browser
+  let builds: string
+
+  beforeAll(async () => {
+    builds = await mkdtemp(path.join(os.tmpdir(), 'ascent-e2e-publish-'))
+    web = await startAscentWeb()
+    browser = await openBrowser()
+    await browser.page.goto(web.url)
+    await browser.page.locator('.badge-sandbox').waitFor()
+  })
+  afterEach(async (context) => {
+    // A failed step leaves a picture of the window behind (test/artifacts/screenshots/failed-*.png).
+    if (context.task.result?.state === 'fail' && browser)
+      await screenshot(browser.page, `failed-${context.task.name.slice(0, 40)}`)
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await web?.close()
+    await rm(builds, { recursive: true, force: true })
+  })
+
+  it('publishes a build: groups, scheduled date, copyright, phased release, review', async () => {
+    const { page } = browser
+    // A few MB, so the upload reports progress on its way.
+    const ipa = await makeIpa(
+      { fileName: 'Release.ipa', version: '1.1.0', buildNumber: '200', padBytes: 24_000_000 },
+      builds,
+    )
+    await chooseBuild(page, ipa)
+
+    await page.getByRole('checkbox', { name: 'Submit to TestFlight' }).check()
+    await page.getByRole('checkbox', { name: 'QA', exact: true }).check()
+    await page.getByRole('checkbox', { name: 'Public Beta' }).check()
+    await page.getByRole('textbox', { name: 'What to Test' }).fill('Everything new in 1.1.')
+    await page.getByRole('checkbox', { name: 'Submit to App Store' }).check()
+    await page.getByRole('radio', { name: 'Scheduled' }).check()
+    await page.getByRole('textbox', { name: 'Earliest release date' }).fill(`${YEAR}-12-01 14:00`)
+    await page.getByRole('textbox', { name: 'Copyright' }).fill(`${YEAR} Ascent Test Team`)
+    await page.getByRole('radio', { name: 'On', exact: true }).check()
+
+    const plan = page.locator('.plan-steps')
+    await plan.locator('[data-step="upload"]').waitFor()
+    await waitForPublishReady(page)
+    await page.setViewportSize({ width: 1280, height: 1480 })
+    await screenshot(page, '09-plan')
+    await page.setViewportSize({ width: 1280, height: 820 })
+    await expectAccessible(page)
+
+    await publishButton(page).click()
+    await page.getByRole('heading', { name: /^Publishing / }).waitFor()
+    // Whichever step is under way (the sandbox is quick; the run may already be further along).
+    await page.locator('.timeline-step[data-status="running"], .outcome').first().waitFor({ timeout: 30_000 })
+    await screenshot(page, '10-run-progress')
+    await expectAccessible(page)
+
+    const outcome = page.locator('.outcome')
+    await outcome.waitFor({ timeout: 60_000 })
+    expect(await outcome.getAttribute('data-outcome')).toMatch(/^(published|submitted-for-review)$/)
+    const outcomeText = (await outcome.getByRole('heading').textContent()) ?? ''
+    expect(await step(page, 'upload').getAttribute('data-status')).toBe('done')
+    await page.locator('.log-panel summary').click()
+    await page.getByRole('button', { name: 'Copy log' }).click()
+    await page.getByText('Log copied.').waitFor()
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toContain('Upload: started')
+    await screenshot(page, '11-run-done')
+    await expectAccessible(page)
+
+    // What the window asked for is what App Store Connect now holds.
+    const state = await sandboxState(web.sandboxUrl())
+    const build = state.builds.find((b) => b.buildNumber === '200')
+    expect(build).toMatchObject({
+      processingState: 'VALID',
+      groups: ['QA', 'Public Beta'],
+      betaReviewState: 'WAITING_FOR_REVIEW',
+      whatsNew: { 'en-US': 'Everything new in 1.1.' },
+    })
+    const version = state.versions.find((v) => v.versionString === '1.1.0')
+    expect(version).toMatchObject({
+      state: 'WAITING_FOR_REVIEW',
+      copyright: `${YEAR} Ascent Test Team`,
+      releaseType: 'SCHEDULED',
+      earliestReleaseDate: `${YEAR}-12-01T14:00:00+02:00`,
+      buildId: build?.id,
+    })
+    expect(state.phasedReleases.filter((p) => p.versionId === version?.id)).toHaveLength(1)
+    expect(
+      state.reviewSubmissions.filter((r) => r.items.some((i) => i.appStoreVersionId === version?.id)),
+    ).toMatchObject([{ state: 'WAITING_FOR_REVIEW' }])
+
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'History' }).click()
+    const row = page.locator('tbody tr').first()
+    await row.getByText('1.1.0 (200)').waitFor()
+    await row.getByText(outcomeText).waitFor()
+    await screenshot(page, '12-history')
+    await expectAccessible(page)
+    await row.getByRole('button', { name: /Open run/ }).click()
+    await page.locator('.timeline-step[data-step="review"][data-status="done"]').waitFor()
+    await screenshot(page, '13-history-run')
+    await page.getByRole('button', { name: 'Back to History' }).click()
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Publish' }).click()
+    await page.getByRole('button', { name: 'Done' }).click()
+  }, 120_000)
+
+  it('cancels a run during the upload, then resumes it without a second build', async () => {
+    const { page } = browser
+    // Large enough that the upload is still going when Cancel is pressed.
+    const ipa = await makeIpa(
+      { fileName: 'Cancel.ipa', version: '1.2.0', buildNumber: '300', padBytes: 400_000_000 },
+      builds,
+    )
+    await chooseBuild(page, ipa)
+    await uploadOnly(page)
+    await waitForPublishReady(page)
+    await publishButton(page).click()
+
+    await page.getByTestId('upload-line').waitFor({ timeout: 30_000 })
+    await screenshot(page, '14-run-uploading')
+    await page.getByRole('button', { name: 'Cancel' }).click()
+    const outcome = page.locator('.outcome')
+    await outcome.waitFor({ timeout: 30_000 })
+    expect(await outcome.getAttribute('data-outcome')).toBe('canceled')
+    expect(await step(page, 'upload').getAttribute('data-status')).toBe('failed')
+    await screenshot(page, '15-run-canceled')
+    await expectAccessible(page)
+
+    const uploadsBefore = (await sandboxState(web.sandboxUrl())).builds.filter(
+      (b) => b.buildNumber === '300',
+    ).length
+    await outcome.getByRole('button', { name: 'Resume' }).click()
+    await page.getByRole('heading', { name: /^Publishing / }).waitFor()
+    await page
+      .locator('.outcome[data-outcome]')
+      .and(page.locator(':not([data-outcome="canceled"])'))
+      .waitFor({ timeout: 60_000 })
+    expect(await page.locator('.outcome').getAttribute('data-outcome')).not.toMatch(/failed|canceled/)
+    expect(await step(page, 'processing').getAttribute('data-status')).toBe('done')
+    const state = await sandboxState(web.sandboxUrl())
+    // One build 300 in App Store Connect: the resumed run finished the same upload rather than starting another.
+    expect(state.builds.filter((b) => b.buildNumber === '300')).toHaveLength(1)
+    await page.getByRole('button', { name: 'Done' }).click()
+  }, 120_000)
+
+  it('shows a failed upload with the reason and recovers with Resume', async () => {
+    const { page } = browser
+    const ipa = await makeIpa({ fileName: 'Fault.ipa', version: '1.3.0', buildNumber: '400' }, builds)
+    await chooseBuild(page, ipa)
+    await uploadOnly(page)
+    await waitForPublishReady(page)
+    // 400 is not retried: the upload step fails at once, as a refused part does with Apple.
+    await failUploadPart(web.sandboxUrl(), { partNumber: 1, times: 1, status: 400 })
+    await publishButton(page).click()
+
+    const outcome = page.locator('.outcome')
+    await outcome.waitFor({ timeout: 30_000 })
+    expect(await outcome.getAttribute('data-outcome')).toBe('failed')
+    expect(await step(page, 'upload').getAttribute('data-status')).toBe('failed')
+    await step(page, 'upload').locator('.timeline-error').waitFor()
+    expect(await step(page, 'upload').locator('.timeline-error').textContent()).toMatch(/HTTP 400/)
+    await screenshot(page, '16-run-failed')
+    await expectAccessible(page)
+
+    await outcome.getByRole('button', { name: 'Resume' }).click()
+    await page.locator('.timeline-step[data-step="upload"][data-status="done"]').waitFor({ timeout: 30_000 })
+    await page.locator('.outcome').waitFor({ timeout: 60_000 })
+    expect(await page.locator('.outcome').getAttribute('data-outcome')).not.toMatch(/failed|canceled/)
+    const state = await sandboxState(web.sandboxUrl())
+    expect(state.builds.find((b) => b.buildNumber === '400')?.processingState).toBe('VALID')
+  }, 120_000)
+})
