@@ -183,9 +183,6 @@ describe('publishing through ascent web --sandbox', () => {
     await screenshot(page, '15-run-canceled')
     await expectAccessible(page)
 
-    const uploadsBefore = (await sandboxState(web.sandboxUrl())).builds.filter(
-      (b) => b.buildNumber === '300',
-    ).length
     await outcome.getByRole('button', { name: 'Resume' }).click()
     await page.getByRole('heading', { name: /^Publishing / }).waitFor()
     await page
