@@ -45,6 +45,8 @@ export function formatUploadLine(progress: {
   readonly etaSeconds: number | null
   /** The step has finished: no ETA, just what was sent and how fast. */
   readonly complete?: boolean
+  /** The step stopped (failed or canceled): how far it got, nothing more. */
+  readonly stopped?: boolean
 }): string {
   const total = progress.bytesTotal
   const unit = total >= 1_000_000_000 ? 1_000_000_000 : total >= 1_000_000 ? 1_000_000 : 1000
@@ -53,6 +55,7 @@ export function formatUploadLine(progress: {
   const done = (progress.bytesDone / unit).toFixed(digits)
   const all = (total / unit).toFixed(digits)
   const finished = progress.bytesDone >= total && total > 0
+  if (progress.stopped) return `${done} / ${all} ${suffix} sent`
   if (finished && progress.complete) return `${all} ${suffix} · ${formatRate(progress.bytesPerSecond)}`
   return `${done} / ${all} ${suffix} · ${formatRate(progress.bytesPerSecond)} · ${finished ? 'finishing…' : formatEta(progress.etaSeconds)}`
 }
@@ -110,4 +113,20 @@ const PROFILE_LABELS: Readonly<Record<string, string>> = {
 
 export function profileLabel(type: string): string {
   return PROFILE_LABELS[type] ?? type
+}
+
+/**
+ * Apple's error body, verbatim but readable: a JSON:API `errors` list becomes one line per error
+ * ("CODE: title — detail"); anything else is shown as it came.
+ */
+export function readableDetail(detail: string): string {
+  try {
+    const body = JSON.parse(detail) as { errors?: { code?: string; title?: string; detail?: string }[] }
+    if (!Array.isArray(body.errors) || body.errors.length === 0) return detail
+    return body.errors
+      .map((e) => [e.code, [e.title, e.detail].filter(Boolean).join(' — ')].filter(Boolean).join(': '))
+      .join('\n')
+  } catch {
+    return detail
+  }
 }

@@ -1,4 +1,4 @@
-import { formatDuration, formatUploadLine, percent } from '../format'
+import { formatDuration, formatUploadLine, percent, readableDetail } from '../format'
 import type { StepView } from '../stores/run-store'
 
 const STATUS_GLYPH: Readonly<Record<StepView['status'], string>> = {
@@ -26,7 +26,10 @@ function UploadBar({ step }: { readonly step: StepView }) {
   const progress = step.progress
   if (!progress) return null
   const value = percent(progress.bytesDone, progress.bytesTotal)
-  const line = formatUploadLine({ ...progress, complete: step.status === 'done' })
+  const line =
+    step.status === 'failed'
+      ? formatUploadLine({ ...progress, complete: true, stopped: true })
+      : formatUploadLine({ ...progress, complete: step.status === 'done' })
   return (
     <div className="upload">
       <div
@@ -87,7 +90,9 @@ export function RunTimeline({ steps }: { readonly steps: readonly StepView[] }) 
             {step.error ? (
               <div className="timeline-error">
                 <strong>{step.error.message}</strong>
-                {step.error.detail ? <div className="mono error-detail">{step.error.detail}</div> : null}
+                {step.error.detail ? (
+                  <div className="mono error-detail">{readableDetail(step.error.detail)}</div>
+                ) : null}
               </div>
             ) : null}
           </div>

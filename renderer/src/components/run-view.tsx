@@ -12,7 +12,7 @@ export function RunOutcomeBox({ run, onResume }: { readonly run: Run; readonly o
     <div className={`outcome ${failed ? 'outcome-failed' : 'outcome-ok'}`} data-outcome={run.outcome}>
       <h2 className="outcome-title">{outcomeLabel(run.outcome)}</h2>
       <p className="outcome-message">{run.message}</p>
-      {failed && failedStep?.error ? (
+      {failed && failedStep?.error && !(run.message ?? '').includes(failedStep.error.message) ? (
         <p className="outcome-fix">
           {failedStep.title}: {failedStep.error.message}
         </p>

@@ -6,6 +6,7 @@ import {
   formatRate,
   formatUploadLine,
   percent,
+  readableDetail,
 } from '../../../renderer/src/format'
 
 describe('format', () => {
@@ -42,6 +43,25 @@ describe('format', () => {
         complete: true,
       }),
     ).toBe('24.0 MB · 130 MB/s')
+  })
+  it('a stopped upload says how far it got', () => {
+    expect(
+      formatUploadLine({
+        bytesDone: 2_000_000,
+        bytesTotal: 8_000_000,
+        bytesPerSecond: 1,
+        etaSeconds: 3,
+        stopped: true,
+      }),
+    ).toBe('2.0 / 8.0 MB sent')
+  })
+  it('shows Apple’s JSON:API errors one per line, anything else as it came', () => {
+    const body = JSON.stringify({
+      errors: [{ status: '409', code: 'ENTITY_ERROR', title: 'Bad', detail: 'Build in use' }],
+    })
+    expect(readableDetail(body)).toBe('ENTITY_ERROR: Bad — Build in use')
+    expect(readableDetail('plain words')).toBe('plain words')
+    expect(readableDetail('{"x":1}')).toBe('{"x":1}')
   })
   it('rates, ETAs, durations and percent', () => {
     expect(formatRate(1_500_000)).toBe('1.5 MB/s')
