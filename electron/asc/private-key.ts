@@ -100,3 +100,16 @@ export function parsePrivateKey(pem: string, source = 'the private key'): KeyObj
   }
   return key
 }
+
+/** The key as a clean PEM (what keychains and altool get): CI-style "\n" escapes and CRLF undone, so any tool reading the item gets a .p8. */
+export function normalizePem(pem: string): string {
+  const text = pem
+    .replace(/^\uFEFF/, '')
+    .replace(/\\n/g, '\n')
+    .replace(/\r\n?/g, '\n')
+    .trim()
+  const begin = text.indexOf('-----BEGIN PRIVATE KEY-----')
+  const endMarker = '-----END PRIVATE KEY-----'
+  const end = text.indexOf(endMarker, begin)
+  return text.slice(begin, end + endMarker.length) + '\n'
+}

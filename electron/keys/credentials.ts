@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { AscentError } from '../../shared/errors'
-import { parsePrivateKey } from '../asc/private-key'
+import { normalizePem, parsePrivateKey } from '../asc/private-key'
 import { createTokenSource, type TokenSource } from '../asc/token'
 import type { KeyService } from './key-service'
 
@@ -18,12 +18,21 @@ export interface Credentials {
   readonly tokens: TokenSource
   /** For messages and logs: which key is used and where it came from; never key material. */
   readonly label: string
+  /**
+   * The PEM, read when called: only altool needs it (it takes the key as a file). Main process only; a
+   * function so that the object can be logged or serialised without carrying key material.
+   */
+  readonly privateKeyPem: () => Promise<string>
 }
 
 export interface ResolveCredentialsOptions {
   readonly env: NodeJS.ProcessEnv
-  /** Only consulted when the environment does not carry a key, so CI never needs a keychain. */
-  readonly keyService: Pick<KeyService, 'list' | 'tokenSourceFor'>
+  /**
+   * Only consulted when the environment does not carry a key, so CI never needs a keychain. Without
+   * `privateKeyPemFor`, a stored key can sign tokens but not be handed to altool.
+   */
+  readonly keyService: Pick<KeyService, 'list' | 'tokenSourceFor'> &
+    Partial<Pick<KeyService, 'privateKeyPemFor'>>
   /** `--key KEY_ID`. */
   readonly keyId?: string
   /** The workflow's `integrations.app_store_connect` when its `auth` is `integration`. */
@@ -55,6 +64,7 @@ export async function resolveCredentials(options: ResolveCredentialsOptions): Pr
       issuerId: key.issuerId,
       tokens,
       label: `stored key "${key.name}" (${key.keyId}, ${how})`,
+      privateKeyPem: () => storedPem(options.keyService, key.keyId),
     }))
   }
 
@@ -112,7 +122,20 @@ async function fromEnvironment(options: ResolveCredentialsOptions): Promise<Cred
     issuerId,
     tokens,
     label: `${issuerId === null ? 'individual ' : ''}key ${keyId} from APP_STORE_CONNECT_* variables`,
+    privateKeyPem: async () => normalizePem(pem),
   }
+}
+
+async function storedPem(
+  keyService: Partial<Pick<KeyService, 'privateKeyPemFor'>>,
+  keyId: string,
+): Promise<string> {
+  if (!keyService.privateKeyPemFor)
+    throw new AscentError(
+      'INTERNAL',
+      `the stored key ${keyId} cannot be read for altool here; use --method api`,
+    )
+  return keyService.privateKeyPemFor(keyId)
 }
 
 /** `APP_STORE_CONNECT_PRIVATE_KEY` is PEM text, `@file:PATH` or `@env:NAME` (Codemagic's forms). */

@@ -2,7 +2,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { AscentError, toErrorShape } from '../../shared/errors'
 import type { AddKeyInput, DiscoveredKey, FileRef, KeychainStatus, KeyMetadata } from '../../shared/ipc'
-import { parsePrivateKey } from '../asc/private-key'
+import { normalizePem, parsePrivateKey } from '../asc/private-key'
 import { createTokenSource, type TokenSource } from '../asc/token'
 import type { KeyStore } from './key-store'
 import {
@@ -60,6 +60,11 @@ export interface KeyService {
   keychainStatus(): Promise<KeychainStatus>
   /** The only way to use a key: signing happens here, in the main process; the PEM never leaves it. */
   tokenSourceFor(keyId: string): Promise<TokenSource>
+  /**
+   * The stored PEM, for altool (which reads the key from a file it is given). Main process only: never
+   * serialise, log or send the result; the IPC layer does not expose this method.
+   */
+  privateKeyPemFor(keyId: string): Promise<string>
 }
 
 const KEY_ID = /^[A-Za-z0-9]{1,64}$/
@@ -194,16 +199,22 @@ export function createKeyService(options: KeyServiceOptions): KeyService {
     return { metadata, error }
   }
 
-  async function tokenSourceFor(keyId: string): Promise<TokenSource> {
-    const key = await find(keyId)
-    const cached = tokenSources.get(keyId)
-    if (cached) return cached
+  async function privateKeyPemFor(keyId: string): Promise<string> {
+    await find(keyId)
     const pem = await store.getSecret(keyId)
     if (pem === null)
       throw new AscentError(
         'BAD_KEY',
         `the keychain has no private key for ${keyId} (it was deleted, or the keychain is locked); unlock the keychain or add the key again`,
       )
+    return pem
+  }
+
+  async function tokenSourceFor(keyId: string): Promise<TokenSource> {
+    const key = await find(keyId)
+    const cached = tokenSources.get(keyId)
+    if (cached) return cached
+    const pem = await privateKeyPemFor(keyId)
     const tokens = createTokenSource({
       keyId,
       issuerId: key.issuerId,
@@ -285,18 +296,6 @@ export function createKeyService(options: KeyServiceOptions): KeyService {
     keychainStatus: () => store.status(),
 
     tokenSourceFor,
+    privateKeyPemFor,
   }
-}
-
-/** Stores the key as a clean PEM: CI-style "\n" escapes and CRLF undone, so any tool reading the item gets a .p8. */
-function normalizePem(pem: string): string {
-  const text = pem
-    .replace(/^\uFEFF/, '')
-    .replace(/\\n/g, '\n')
-    .replace(/\r\n?/g, '\n')
-    .trim()
-  const begin = text.indexOf('-----BEGIN PRIVATE KEY-----')
-  const endMarker = '-----END PRIVATE KEY-----'
-  const end = text.indexOf(endMarker, begin)
-  return text.slice(begin, end + endMarker.length) + '\n'
 }

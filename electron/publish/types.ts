@@ -11,6 +11,7 @@ import type { PublishEvent } from '../../shared/publish-events'
 import type { ReleaseSettings } from '../../shared/release-settings'
 import type { AscClientOptions } from '../asc/client'
 import type { TokenSource } from '../asc/token'
+import type { AltoolCredentials } from '../upload/altool-uploader'
 import type { Uploader } from '../upload/types'
 import type { PublishConnection } from './connection'
 
@@ -26,6 +27,11 @@ export interface PublishJob {
 export interface RunCredentials {
   readonly apiUrl: string
   readonly tokens: TokenSource
+  /**
+   * The key for altool (it takes the .p8 as a file), its PEM read only when altool runs. Without it the
+   * upload uses the Build Upload API; `altool` is refused.
+   */
+  readonly signingKey?: AltoolCredentials
 }
 
 export interface UploaderRequest {

@@ -1,4 +1,5 @@
 import { AscentError } from '../../shared/errors'
+import { APPLE_API_URL } from '../asc/client'
 import { altoolAvailable, createAltoolUploader, type AltoolUploaderOptions } from './altool-uploader'
 import { createApiUploader, type ApiUploaderOptions } from './api-uploader'
 import type { Uploader, UploadMethod } from './types'
@@ -11,11 +12,20 @@ export interface CreateUploaderOptions {
   readonly altool?: AltoolUploaderOptions
   /** How 'auto' asks whether `xcrun altool --version` works; injectable for tests. */
   readonly probeAltool?: () => Promise<boolean>
+  /**
+   * The App Store Connect the run talks to (default Apple's). altool always uploads to Apple and cannot be
+   * pointed elsewhere, so against another one (the sandbox) 'auto' means the API.
+   */
+  readonly apiUrl?: string
 }
 
-/** auto = altool where Apple's tool runs (a Mac with Xcode), the Build Upload API everywhere else. */
+/**
+ * auto = altool where Apple's tool runs (a Mac with Xcode) and there is a key to hand it, the Build Upload
+ * API everywhere else.
+ */
 export async function createUploader(options: CreateUploaderOptions): Promise<Uploader> {
   let method = options.method
+  if (method === 'auto' && !sameOrigin(options.apiUrl ?? APPLE_API_URL, APPLE_API_URL)) method = 'api'
   if (method === 'auto') {
     const probe =
       options.probeAltool ??
@@ -34,4 +44,12 @@ export async function createUploader(options: CreateUploaderOptions): Promise<Up
   if (!options.api)
     throw new AscentError('BAD_INPUT', 'the Build Upload API upload needs an App Store Connect client')
   return createApiUploader(options.api)
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin
+  } catch {
+    return false
+  }
 }

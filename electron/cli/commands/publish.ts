@@ -56,6 +56,7 @@ export function cliCredentials(
     return {
       apiUrl: options.apiUrl ?? process.env.ASCENT_API_URL ?? APPLE_API_URL,
       tokens: credentials.tokens,
+      signingKey: credentials,
     }
   }
 }

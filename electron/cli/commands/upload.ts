@@ -1,15 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { Command } from 'commander'
-import { z } from 'zod'
 import { AscentError, toErrorShape } from '../../../shared/errors'
 import type { PublishEvent } from '../../../shared/publish-events'
+import { findAppByBundleId } from '../../asc/apps'
 import { APPLE_API_URL, createAscClient, type AscClient } from '../../asc/client'
 import { inspectBuild } from '../../ipa'
 import { configDir } from '../../keys/config-dir'
-import { ENV_PRIVATE_KEY, resolveCredentials, type Credentials } from '../../keys/credentials'
+import { resolveCredentials } from '../../keys/credentials'
 import { createKeyService } from '../../keys/key-service'
 import { createKeytarStore } from '../../keys/keytar-store'
 import { createAscBuildUploadApi, createUploader, type UploadMethod, type UploadProgress } from '../../upload'
@@ -32,7 +31,6 @@ type EventBody = PublishEvent extends infer E
   : never
 
 const METHODS: readonly UploadMethod[] = ['auto', 'api', 'altool']
-const AppList = z.object({ data: z.array(z.object({ id: z.string() })) })
 
 export function registerUploadCommand(program: Command): void {
   program
@@ -83,18 +81,11 @@ async function uploadCommand(file: string, options: UploadCommandOptions): Promi
   const appId = await findAppId(client, summary.bundleId)
   const journalDir = options.journalDir ?? defaultJournalDir(summary.file)
 
-  // altool talks to Apple only; pointed at another App Store Connect (the sandbox), auto means the API.
-  const effective: UploadMethod = method === 'auto' && apiUrl !== APPLE_API_URL ? 'api' : method
   const uploader = await createUploader({
-    method: effective,
+    method,
+    apiUrl,
     api: { api: createAscBuildUploadApi(client), journalDir, concurrency },
-    altool: {
-      credentials: {
-        keyId: credentials.keyId,
-        issuerId: credentials.issuerId,
-        privateKeyPem: () => privateKeyPem(credentials),
-      },
-    },
+    altool: { credentials },
   })
 
   const runId = `upload-${randomUUID()}`
@@ -158,11 +149,7 @@ async function uploadCommand(file: string, options: UploadCommandOptions): Promi
 }
 
 async function findAppId(client: AscClient, bundleId: string): Promise<string> {
-  const apps = await client.request('GET', '/v1/apps', {
-    query: { 'filter[bundleId]': bundleId },
-    schema: AppList,
-  })
-  const id = apps.data[0]?.id
+  const id = (await findAppByBundleId(client, bundleId))?.id
   if (!id) {
     throw new AscentError(
       'NOT_FOUND',
@@ -176,22 +163,6 @@ async function findAppId(client: AscClient, bundleId: string): Promise<string> {
 function defaultJournalDir(file: string): string {
   const id = createHash('sha256').update(path.resolve(file)).digest('hex').slice(0, 16)
   return path.join(os.tmpdir(), 'ascent-uploads', id)
-}
-
-/** The .p8 text altool needs, read only when altool is about to run. */
-async function privateKeyPem(credentials: Credentials): Promise<string> {
-  if (credentials.kind === 'stored') {
-    const pem = await createKeytarStore().getSecret(credentials.keyId)
-    if (pem === null)
-      throw new AscentError('BAD_KEY', `the keychain has no private key for ${credentials.keyId}`)
-    return pem
-  }
-  const raw = (process.env[ENV_PRIVATE_KEY] ?? '').trim()
-  let text = raw
-  if (raw.startsWith('@file:')) text = await readFile(path.resolve(raw.slice(6).trim()), 'utf8')
-  else if (raw.startsWith('@env:')) text = process.env[raw.slice(5).trim()] ?? ''
-  // CI variables often carry literal \n; altool reads the file as PEM.
-  return text.replace(/\\n/g, '\n').replace(/\r\n?/g, '\n').trim() + '\n'
 }
 
 function createHumanProgress(): { update(p: UploadProgress): void; done(): void } {

@@ -17,19 +17,23 @@ afterEach(async () => {
   for (const { service, keyId } of stored.splice(0)) await service.remove(keyId).catch(() => undefined)
 })
 
-async function serviceWithKeys(names: readonly string[]): Promise<{ service: KeyService; ids: string[] }> {
+async function serviceWithKeys(
+  names: readonly string[],
+): Promise<{ service: KeyService; ids: string[]; pems: string[] }> {
   const service = createKeyService({
     store: createKeytarStore(),
     configDir: path.join(await tempDir('cred'), 'config'),
   })
   const ids: string[] = []
+  const pems: string[] = []
   for (const name of names) {
     const key = makeAscKey()
+    pems.push(key.pem)
     await service.add({ source: 'pem', pem: key.pem, name, keyId: key.keyId, issuerId: ISSUER })
     stored.push({ service, keyId: key.keyId })
     ids.push(key.keyId)
   }
-  return { service, ids }
+  return { service, ids, pems }
 }
 
 async function failure(promise: Promise<unknown>): Promise<AscentError> {
@@ -43,7 +47,7 @@ async function failure(promise: Promise<unknown>): Promise<AscentError> {
 
 describe('resolveCredentials with stored keys', () => {
   it('uses the integration name, then --key, then the only stored key', async () => {
-    const { service, ids } = await serviceWithKeys(['CI key', 'Release key'])
+    const { service, ids, pems } = await serviceWithKeys(['CI key', 'Release key'])
     const [ci = '', release = ''] = ids
 
     const byName = await resolveCredentials({
@@ -55,6 +59,9 @@ describe('resolveCredentials with stored keys', () => {
     expect(byName).toMatchObject({ kind: 'stored', keyId: release, issuerId: ISSUER })
     expect(byName.label).toContain('Release key')
     expect(decodeProtectedHeader(await byName.tokens.token()).kid).toBe(release)
+    // The PEM for altool comes from the keychain item of that key, and only when asked for.
+    expect((await byName.privateKeyPem()).trim()).toBe(pems[1]?.trim())
+    expect(JSON.stringify(byName)).not.toMatch(/PRIVATE KEY/)
 
     const byFlag = await resolveCredentials({ env: {}, keyService: service, keyId: ci })
     expect(byFlag.keyId).toBe(ci)
@@ -95,5 +102,6 @@ describe('resolveCredentials with stored keys', () => {
     })
     expect(credentials).toMatchObject({ kind: 'env', keyId: ci.keyId, issuerId: ISSUER })
     expect(decodeProtectedHeader(await credentials.tokens.token()).kid).toBe(ci.keyId)
+    expect((await credentials.privateKeyPem()).trim()).toBe(ci.pem.trim())
   })
 })

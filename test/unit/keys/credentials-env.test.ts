@@ -33,7 +33,8 @@ async function failure(promise: Promise<unknown>): Promise<AscentError> {
 
 describe('resolveCredentials from APP_STORE_CONNECT_* variables', () => {
   it('takes PEM text, also with literal \\n escapes as CI secrets often carry it', async () => {
-    for (const text of [pem(), pem().trim().replace(/\n/g, '\\n')]) {
+    const key = pem()
+    for (const text of [key, key.trim().replace(/\n/g, '\\n')]) {
       const credentials = await resolveCredentials({
         env: {
           APP_STORE_CONNECT_ISSUER_ID: ISSUER,
@@ -47,6 +48,9 @@ describe('resolveCredentials from APP_STORE_CONNECT_* variables', () => {
       expect(decodeProtectedHeader(jwt)).toMatchObject({ alg: 'ES256', kid: 'ENVKEY1234' })
       expect(decodeJwt(jwt)).toMatchObject({ iss: ISSUER, aud: 'appstoreconnect-v1' })
       expect(credentials.label).not.toMatch(/BEGIN|eyJ/)
+      // altool gets a clean PEM file whatever form the variable had; serialised, the credentials carry none.
+      expect(await credentials.privateKeyPem()).toBe(key)
+      expect(JSON.stringify(credentials)).not.toMatch(/BEGIN|PRIVATE/)
     }
   })
 
