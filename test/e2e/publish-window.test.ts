@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { makeIpa } from '../fixtures/build-factory'
 import {
   expectAccessible,
@@ -21,6 +21,10 @@ describe('the publish window through ascent web --sandbox', () => {
     builds = await mkdtemp(path.join(os.tmpdir(), 'ascent-e2e-builds-'))
     web = await startAscentWeb()
     browser = await openBrowser()
+  })
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail' && browser)
+      await screenshot(browser.page, `failed-${context.task.name.slice(0, 40)}`)
   })
   afterAll(async () => {
     await browser?.close()

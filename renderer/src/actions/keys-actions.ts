@@ -1,4 +1,4 @@
-import type { AddKeyInput, FileRef } from '../../../shared/ipc'
+import type { AddKeyInput, FileRef, KeyMetadata } from '../../../shared/ipc'
 import { api, errorMessage } from '../api'
 import {
   addFailed,
@@ -46,20 +46,23 @@ export function fileRefFor(file: File): Promise<FileRef> {
   return api().fileFromDrop(file)
 }
 
-export async function testKey(name: string): Promise<void> {
+/** Main knows keys by key id; the window lists them by name. */
+export async function testKey(stored: KeyMetadata): Promise<void> {
+  const name = stored.name
   useKeysStore.setState((s) => keyBusy(s, name, 'testing'))
   try {
-    const key = await api().testKey(name)
+    const key = await api().testKey(stored.keyId)
     useKeysStore.setState((s) => keyTested(s, key))
   } catch (error) {
     useKeysStore.setState((s) => keyActionFailed(s, name, errorMessage(error)))
   }
 }
 
-export async function removeKey(name: string): Promise<void> {
+export async function removeKey(stored: KeyMetadata): Promise<void> {
+  const name = stored.name
   useKeysStore.setState((s) => keyBusy(s, name, 'removing'))
   try {
-    await api().removeKey(name)
+    await api().removeKey(stored.keyId)
     useKeysStore.setState((s) => keyRemoved(s, name))
     void loadConnection()
   } catch (error) {

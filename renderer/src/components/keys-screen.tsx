@@ -83,7 +83,7 @@ function KeyList() {
                       className="button button-small button-danger"
                       onClick={() => {
                         setConfirming(null)
-                        void removeKey(key.name)
+                        void removeKey(key)
                       }}
                     >
                       Remove key
@@ -99,7 +99,7 @@ function KeyList() {
                       className="button button-small"
                       disabled={action !== undefined}
                       aria-label={`Test ${key.name}`}
-                      onClick={() => void testKey(key.name)}
+                      onClick={() => void testKey(key)}
                     >
                       {action === 'testing' ? 'Testing…' : 'Test'}
                     </button>
