@@ -24,7 +24,8 @@ export default defineConfig({
   },
   renderer: {
     root: resolve('renderer'),
-    build: { rollupOptions: { input: { index: resolve('renderer/index.html') } } },
+    // The window loads from disk, but a smaller bundle still parses faster at every start.
+    build: { minify: true, rollupOptions: { input: { index: resolve('renderer/index.html') } } },
     plugins: [react()],
   },
 })
