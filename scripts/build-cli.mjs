@@ -9,6 +9,8 @@ await build({
   target: 'node20',
   format: 'cjs',
   sourcemap: 'linked',
+  minifyWhitespace: true,
+  minifySyntax: true,
   external: ['keytar', 'electron'],
   banner: { js: '#!/usr/bin/env node' },
   logLevel: 'warning',
