@@ -244,10 +244,12 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   // TestFlight beta app information must be complete before a beta review submission (Codemagic finds out after the upload).
   if (wantsBetaReview(settings, groups) && !done('beta-review')) {
     try {
-      const info = await gateway.betaAppInfo(appId)
+      const info = await gateway.betaAppInfo(app)
       const missing = [
-        ...(info.feedbackEmail === null ? ['a feedback email'] : []),
-        ...(info.contactComplete ? [] : ['a review contact (name, phone, email)']),
+        ...(info.missing.includes('feedbackEmail') ? ['a feedback email'] : []),
+        ...(info.missing.some((field) => field.startsWith('contact'))
+          ? ['a review contact (name, phone, email)']
+          : []),
       ]
       if (missing.length > 0) {
         problems.push(

@@ -192,7 +192,12 @@ export async function testflightStep(ctx: RunContext): Promise<void> {
           if (!existing) return create()
           ctx.ids.betaLocalizationId = existing.id
           if (existing.whatsNew !== whatToTest)
-            await ctx.api.updateBetaBuildLocalization(existing.id, whatToTest)
+            await ctx.api.updateBetaBuildLocalization({
+              id: existing.id,
+              buildId,
+              locale,
+              whatsNew: whatToTest,
+            })
           return done(`What to Test set (${locale})`)
         }
         const create = async (): Promise<SubstepOutcome> => {
@@ -243,6 +248,7 @@ export async function testflightStep(ctx: RunContext): Promise<void> {
       const r = await ctx.substep('testflight', 'beta-groups', 'Adding to beta groups', async () => {
         if (!valid) return later(`beta groups: ${NOT_PROCESSED}`)
         await ctx.api.addBuildToGroups(
+          ctx.ids.appId!,
           ctx.ids.buildId!,
           groups.map((g) => g.id),
         )
@@ -440,7 +446,7 @@ export async function appStoreStep(ctx: RunContext): Promise<void> {
           return done('phased release already on')
         }
         if (current !== null) {
-          await ctx.api.deletePhasedRelease(current.id)
+          await ctx.api.deletePhasedRelease(versionId, current.id)
           return done('phased release turned off')
         }
         return done('phased release already off')

@@ -32,7 +32,7 @@ export function registerGroupsCommand(program: Command): void {
             id: g.id,
             name: g.name,
             isInternal: g.isInternal,
-            publicLinkEnabled: g.publicLinkEnabled,
+            ...(g.publicLinkEnabled === null ? {} : { publicLinkEnabled: g.publicLinkEnabled }),
           }))
           if (options.json) printJson(groups)
           else if (groups.length === 0) process.stdout.write(`${app.name} has no beta groups\n`)
