@@ -130,3 +130,34 @@ export function readableDetail(detail: string): string {
     return detail
   }
 }
+
+export interface AbbreviatedList {
+  /** The text with the middle of its long list replaced by "… N more …". */
+  readonly short: string
+  /** How many list items the short form leaves out, and how many there are. */
+  readonly hidden: number
+  readonly total: number
+}
+
+/**
+ * A message naming a thousand beta groups is a wall of text; shown whole it pushes everything else off
+ * screen. When a text is a list of more than `threshold` comma-separated items, keep the first `head` and
+ * the last `tail` (whatever precedes and follows the list stays: the verb before it, the fix after it) and
+ * say how many are left out. null when the text is short enough to show as it is.
+ */
+export function abbreviateList(
+  text: string,
+  options: { readonly head?: number; readonly tail?: number; readonly threshold?: number } = {},
+): AbbreviatedList | null {
+  const head = options.head ?? 3
+  const tail = options.tail ?? 1
+  const threshold = Math.max(options.threshold ?? 12, head + tail + 1)
+  const parts = text.split(', ')
+  if (parts.length <= threshold) return null
+  const hidden = parts.length - head - tail
+  return {
+    short: [...parts.slice(0, head), `… ${hidden} more …`, ...parts.slice(parts.length - tail)].join(', '),
+    hidden,
+    total: parts.length,
+  }
+}

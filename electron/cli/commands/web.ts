@@ -2,6 +2,8 @@ import { join } from 'node:path'
 import type { Command } from 'commander'
 import { AscentError, toErrorShape } from '../../../shared/errors'
 import { configDir } from '../../keys/config-dir'
+import { loadSeed } from '../../sandbox'
+import type { ParsedSeed, SandboxOptions } from '../../sandbox'
 import { createServices } from '../../services/create-services'
 import { dataDir } from '../../services/data-dir'
 import { startWebBridge } from '../../web/bridge-server'
@@ -19,6 +21,41 @@ export function rendererDirFor(bundleDir: string, env: NodeJS.ProcessEnv): strin
   return env.ASCENT_RENDERER_DIR ?? join(bundleDir, '..', 'out', 'renderer')
 }
 
+class SeedError extends Error {
+  constructor(readonly original: unknown) {
+    super('seed')
+  }
+}
+
+function parseProcessingMs(value: string): number {
+  const ms = Number(value)
+  if (!/^\d+$/.test(value) || ms > 3_600_000)
+    throw new AscentError(
+      'BAD_INPUT',
+      `--processing-ms ${value} is not a whole number of milliseconds (0-3600000).`,
+    )
+  return ms
+}
+
+/** --seed and --processing-ms shape the in-process sandbox only; read the seed before anything starts. */
+async function sandboxOptionsFrom(opts: {
+  readonly seed?: string
+  readonly processingMs?: string
+}): Promise<SandboxOptions> {
+  const processingMs = opts.processingMs === undefined ? undefined : parseProcessingMs(opts.processingMs)
+  let seed: ParsedSeed | undefined
+  try {
+    seed = opts.seed === undefined ? undefined : await loadSeed(opts.seed)
+  } catch (error) {
+    // loadSeed's message already names the file: "ascent: <file>: <reason>", not "ascent: web: <file>: …".
+    throw new SeedError(error)
+  }
+  return {
+    ...(seed !== undefined ? { seed } : {}),
+    ...(processingMs !== undefined ? { processingMs } : {}),
+  }
+}
+
 function waitForSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'))
@@ -34,15 +71,33 @@ export function registerWebCommand(program: Command): void {
     )
     .option('--port <n>', 'port to listen on (default: a free one)')
     .option('--sandbox', 'use the built-in App Store Connect sandbox, whatever keys are set up')
-    .action((opts: { port?: string; sandbox?: boolean }) =>
-      runCommand(
+    .option(
+      '--seed <file>',
+      'seed JSON file for the in-process sandbox (same format as `ascent sandbox --seed`)',
+    )
+    .option('--processing-ms <ms>', 'how long build processing takes in the in-process sandbox')
+    .action((opts: { port?: string; sandbox?: boolean; seed?: string; processingMs?: string }) => {
+      let subject: string | undefined = 'web'
+      return runCommand(
         async () => {
           const port = opts.port === undefined ? 0 : parsePort(opts.port)
+          let sandboxOptions: SandboxOptions
+          try {
+            sandboxOptions = await sandboxOptionsFrom(opts)
+          } catch (error) {
+            if (!(error instanceof SeedError)) throw error
+            subject = undefined
+            throw error.original
+          }
+          const shapesSandbox = opts.seed !== undefined || opts.processingMs !== undefined
+          let sandboxStarted = false
           const services = await createServices({
             dataDir: dataDir(),
             configDir: configDir(),
             sandbox: opts.sandbox === true,
+            sandboxOptions,
             onSandboxStarted(sandbox, reason) {
+              sandboxStarted = true
               const why =
                 reason === 'forced'
                   ? '--sandbox'
@@ -58,6 +113,10 @@ export function registerWebCommand(program: Command): void {
               `ascent: warning: no App Store Connect connection yet: ${toErrorShape(error).message}\n`,
             )
           }
+          if (shapesSandbox && !sandboxStarted)
+            process.stderr.write(
+              'ascent: warning: --seed and --processing-ms only shape the built-in sandbox, which is not in use (add --sandbox).\n',
+            )
           const bridge = await startWebBridge({
             services,
             rendererDir: rendererDirFor(__dirname, process.env),
@@ -68,7 +127,7 @@ export function registerWebCommand(program: Command): void {
           await bridge.close()
           await services.close()
         },
-        () => 'web',
-      ),
-    )
+        () => subject,
+      )
+    })
 }

@@ -1,4 +1,5 @@
 import { useNow } from './use-now'
+import { LongText } from './long-text'
 import type { Problem } from '../../../shared/build-summary'
 import { requestPlan } from '../actions/plan-actions'
 import { startPublish } from '../actions/run-actions'
@@ -72,7 +73,9 @@ export function PlanPanel() {
               ) : (
                 <ul className="plan-actions">
                   {step.actions.map((action) => (
-                    <li key={action}>{action}</li>
+                    <li key={action}>
+                      <LongText text={action} />
+                    </li>
                   ))}
                 </ul>
               )}

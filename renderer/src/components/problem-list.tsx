@@ -1,4 +1,5 @@
 import type { Problem } from '../../../shared/build-summary'
+import { LongText } from './long-text'
 
 /** Messages from inspection start with the thing ("signed with …"); shown alone they read better capitalised. */
 function sentence(message: string): string {
@@ -26,7 +27,7 @@ export function ProblemList({
             </span>
             <span>
               <span className="visually-hidden">{p.severity === 'error' ? 'Error: ' : 'Warning: '}</span>
-              {sentence(p.message)}
+              <LongText text={sentence(p.message)} />
             </span>
           </li>
         ))}

@@ -1,4 +1,5 @@
 import { formatDuration, formatUploadLine, percent, readableDetail } from '../format'
+import { LongText } from './long-text'
 import type { StepView } from '../stores/run-store'
 
 const STATUS_GLYPH: Readonly<Record<StepView['status'], string>> = {
@@ -82,10 +83,14 @@ export function RunTimeline({ steps }: { readonly steps: readonly StepView[] }) 
               </div>
             ) : null}
             {step.summary && step.status !== 'running' ? (
-              <div className="timeline-detail">{step.summary}</div>
+              <div className="timeline-detail">
+                <LongText text={step.summary} />
+              </div>
             ) : null}
             {step.status === 'pending' && step.detail ? (
-              <div className="timeline-detail muted">{step.detail}</div>
+              <div className="timeline-detail muted">
+                <LongText text={step.detail} />
+              </div>
             ) : null}
             {step.error ? (
               <div className="timeline-error">

@@ -27,7 +27,12 @@ function waitForExit(child: ChildProcess): Promise<void> {
   })
 }
 
-export async function startAscentWeb(): Promise<AscentWeb> {
+export interface StartOptions {
+  /** Extra `ascent web` arguments, e.g. ['--seed', file, '--processing-ms', '200']. */
+  readonly args?: readonly string[]
+}
+
+export async function startAscentWeb(options: StartOptions = {}): Promise<AscentWeb> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ascent-e2e-'))
   await mkdir(path.join(dir, 'data'))
   await mkdir(path.join(dir, 'config'))
@@ -41,7 +46,7 @@ export async function startAscentWeb(): Promise<AscentWeb> {
   delete env.APP_STORE_CONNECT_KEY_IDENTIFIER
   delete env.APP_STORE_CONNECT_PRIVATE_KEY
   delete env.ASCENT_API_URL
-  const child = spawn(process.execPath, [CLI, 'web', '--port', '0', '--sandbox'], {
+  const child = spawn(process.execPath, [CLI, 'web', '--port', '0', '--sandbox', ...(options.args ?? [])], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -81,6 +81,89 @@ describe('ascent web', () => {
     expect(web.stderr()).toMatch(/using the built-in sandbox .*no App Store Connect key/)
   })
 
+  it('starts the in-process sandbox with the --seed file and --processing-ms', async () => {
+    const seedDir = await mkdtemp(join(tmpdir(), 'ascent-cli-web-seed-'))
+    const seed = join(seedDir, 'seed.json')
+    await writeFile(
+      seed,
+      JSON.stringify({
+        apps: [
+          {
+            bundleId: 'com.example.seeded',
+            name: 'Seeded App',
+            betaGroups: [
+              { name: 'Seeded Internal', isInternal: true },
+              { name: 'Seeded External', isInternal: false },
+            ],
+          },
+        ],
+      }),
+    )
+    try {
+      const web = await startWeb(['--sandbox', '--seed', seed, '--processing-ms', '50'])
+      const { url } = JSON.parse(web.line) as { url: string }
+      const call = async (name: string, args: unknown[]): Promise<unknown> => {
+        const res = await http(`${new URL(url).origin}/api/call/${name}`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-ascent-token': new URL(url).searchParams.get('token') ?? '',
+          },
+          body: JSON.stringify(args),
+        })
+        return JSON.parse(res.body)
+      }
+      const app = (await call('findApp', ['com.example.seeded', 'IOS'])) as {
+        ok: boolean
+        value: { id: string; name: string } | null
+      }
+      expect(app).toMatchObject({ ok: true, value: { name: 'Seeded App' } })
+      expect(await call('findApp', ['com.example.ascent.demo', 'IOS'])).toEqual({ ok: true, value: null })
+      const groups = (await call('listBetaGroups', [app.value?.id ?? ''])) as {
+        value: { name: string; isInternal: boolean }[]
+      }
+      expect(groups.value.map((g) => [g.name, g.isInternal]).sort()).toEqual([
+        ['Seeded External', false],
+        ['Seeded Internal', true],
+      ])
+    } finally {
+      await rm(seedDir, { recursive: true, force: true })
+    }
+  })
+
+  it('refuses a seed file that is not a seed with one line naming the file, exit 2', async () => {
+    const seedDir = await mkdtemp(join(tmpdir(), 'ascent-cli-web-seed-'))
+    const seed = join(seedDir, 'seed.json')
+    await writeFile(seed, JSON.stringify({ apps: [{ name: 'No bundle id' }] }))
+    try {
+      const proc = spawn(process.execPath, [CLI, 'web', '--sandbox', '--seed', seed], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let stderr = ''
+      proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+      const code = await new Promise<number | null>((resolve) => proc.on('exit', resolve))
+      expect(code).toBe(2)
+      const lines = stderr.trim().split('\n')
+      expect(lines).toHaveLength(1)
+      expect(lines[0]?.startsWith(`ascent: ${seed}: apps.0.bundleId: `)).toBe(true)
+    } finally {
+      await rm(seedDir, { recursive: true, force: true })
+    }
+  })
+
+  it('refuses a bad --processing-ms with one line and exit 2', async () => {
+    const proc = spawn(process.execPath, [CLI, 'web', '--sandbox', '--processing-ms', 'soon'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stderr = ''
+    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    const code = await new Promise<number | null>((resolve) => proc.on('exit', resolve))
+    expect(code).toBe(2)
+    expect(stderr.trim().split('\n')).toEqual([
+      'ascent: web: --processing-ms soon is not a whole number of milliseconds (0-3600000).',
+    ])
+  })
+
   it('refuses a bad port with one line and exit 2', async () => {
     const proc = spawn(process.execPath, [CLI, 'web', '--port', 'eighty'], {
       stdio: ['ignore', 'pipe', 'pipe'],

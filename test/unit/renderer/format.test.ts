@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  abbreviateList,
   formatBytes,
   formatDuration,
   formatEta,
@@ -71,5 +72,33 @@ describe('format', () => {
     expect(formatDuration(65_000)).toBe('1 min 5 s')
     expect(percent(1, 3)).toBe(33.3)
     expect(percent(5, 0)).toBe(0)
+  })
+})
+
+describe('abbreviateList', () => {
+  const names = Array.from({ length: 1000 }, (_, i) => `Group ${String(i + 1).padStart(4, '0')} (external)`)
+
+  it('keeps what comes before and after a long list and counts what it leaves out', () => {
+    const text = `"${names.join('", "')}" are external groups: set submit_to_testflight: true`
+    expect(abbreviateList(text)).toEqual({
+      short:
+        '"Group 0001 (external)", "Group 0002 (external)", "Group 0003 (external)", … 996 more …, "Group 1000 (external)" are external groups: set submit_to_testflight: true',
+      hidden: 996,
+      total: 1000,
+    })
+  })
+
+  it('leaves a short list and ordinary prose alone', () => {
+    expect(abbreviateList(`Add to ${names.slice(0, 12).join(', ')}`)).toBeNull()
+    expect(abbreviateList('Release: scheduled, not before 2031-12-01, phased')).toBeNull()
+    expect(abbreviateList(`Add to ${names.slice(0, 13).join(', ')}`)?.hidden).toBe(9)
+  })
+
+  it('takes its own head, tail and threshold', () => {
+    expect(abbreviateList('a, b, c, d, e, f', { head: 1, tail: 2, threshold: 4 })).toEqual({
+      short: 'a, … 3 more …, e, f',
+      hidden: 3,
+      total: 6,
+    })
   })
 })
