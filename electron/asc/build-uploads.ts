@@ -44,7 +44,8 @@ export interface UploadOperation {
   readonly expiration: string | null
 }
 
-export type ChecksumAlgorithm = 'MD5' | 'SHA_256'
+export const CHECKSUM_ALGORITHMS = ['MD5', 'SHA_256'] as const
+export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number]
 export type UploadUti =
   | 'com.apple.ipa'
   | 'com.apple.pkg'
@@ -62,6 +63,11 @@ export interface BuildUploadFile {
   readonly errors: readonly StateDetail[]
   /** Presigned part URLs: send without the API token. Empty once the file is committed. */
   readonly uploadOperations: readonly UploadOperation[]
+  /**
+   * The algorithm Apple names in `sourceFileChecksums.file.algorithm` (Checksums schema: MD5 or SHA_256), which the
+   * commit's whole-file checksum must use; null when it names none or one this client does not know.
+   */
+  readonly checksumAlgorithm: ChecksumAlgorithm | null
 }
 
 const Detail = z.object({ code: optString, description: optString })
@@ -115,6 +121,13 @@ const BuildUploadFileResource = resource(
       .array(OperationSchema)
       .nullish()
       .transform((v) => v ?? []),
+    sourceFileChecksums: z
+      .object({ file: z.object({ algorithm: optString }).nullish() })
+      .nullish()
+      .transform((v) => {
+        const named = v?.file?.algorithm
+        return CHECKSUM_ALGORITHMS.find((a) => a === named) ?? null
+      }),
   },
   {},
 )
@@ -144,6 +157,7 @@ function toFile(r: z.infer<typeof BuildUploadFileResource>): BuildUploadFile {
     deliveryState: a.assetDeliveryState.state,
     errors: a.assetDeliveryState.errors,
     uploadOperations: a.uploadOperations,
+    checksumAlgorithm: a.sourceFileChecksums,
   }
 }
 

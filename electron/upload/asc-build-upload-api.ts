@@ -17,7 +17,6 @@ import type {
   BuildUploadRecord,
   StateDetail,
 } from './build-upload-api'
-import type { ChecksumAlgorithm } from './checksum'
 
 function toDetails(errors: readonly AscStateDetail[]): StateDetail[] {
   return errors.map((e) => ({ code: e.code ?? '', description: e.description ?? '' }))
@@ -33,14 +32,11 @@ function toRecord(upload: BuildUpload): BuildUploadRecord {
 }
 
 function toFileRecord(file: BuildUploadFile): BuildUploadFileRecord {
-  // The client's BuildUploadFile does not carry sourceFileChecksums yet; when it gains `checksumAlgorithm`
-  // it flows through here, and until then the uploader uses SHA-256 (the cheaper one, performance-facts.md).
-  const named = (file as BuildUploadFile & { readonly checksumAlgorithm?: ChecksumAlgorithm | null })
-    .checksumAlgorithm
   return {
     id: file.id,
     uploadOperations: file.uploadOperations,
-    checksumAlgorithm: named ?? null,
+    // Apple's choice wins; without one the uploader uses SHA-256 (the cheaper one, performance-facts.md).
+    checksumAlgorithm: file.checksumAlgorithm,
     deliveryState: file.deliveryState,
     errors: toDetails(file.errors),
   }

@@ -275,13 +275,16 @@ describe('Build Upload API uploader against the sandbox', () => {
 
   it('uses MD5 when that is the algorithm App Store Connect names', async () => {
     const { build, md5 } = await randomBuild(dir, 3 * PART, appId, '111')
-    const md5Api: BuildUploadApi = {
-      ...api,
-      createBuildUploadFile: async (input, signal) => ({
-        ...(await api.createBuildUploadFile(input, signal)),
-        checksumAlgorithm: 'MD5',
-      }),
+    // Apple names the algorithm in the reservation's sourceFileChecksums; the sandbox names none, so its answer
+    // is given that field on the way to the client (the adapter and the client's parsing are what is tested).
+    const namingMd5: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init)
+      if (init?.method !== 'POST' || !String(input).endsWith('/v1/buildUploadFiles')) return response
+      const doc = (await response.json()) as { data: { attributes: Record<string, unknown> } }
+      doc.data.attributes.sourceFileChecksums = { file: { hash: null, algorithm: 'MD5' } }
+      return new Response(JSON.stringify(doc), { status: response.status, headers: response.headers })
     }
+    const md5Api = createAscBuildUploadApi(clientFor(sandbox, namingMd5))
     const result = await createApiUploader({ api: md5Api, ...fast }).upload(build)
     const [file] = uploadState(sandbox, result.method === 'api' ? result.buildUploadId : '').files
     expect(file?.checksums?.file).toEqual({ hash: md5, algorithm: 'MD5' })

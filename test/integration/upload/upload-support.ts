@@ -10,9 +10,10 @@ import type { TestSandbox } from '../../support/sandbox'
 
 export const DEMO_BUNDLE_ID = 'com.example.ascent.demo'
 
-export function clientFor(sandbox: TestSandbox): AscClient {
+export function clientFor(sandbox: TestSandbox, fetchImpl?: typeof fetch): AscClient {
   return createAscClient({
     baseUrl: sandbox.url,
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
     tokens: createTokenSource({
       keyId: sandbox.keyId,
       issuerId: sandbox.issuerId,

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { findAppByBundleId, getBetaAppInfo } from '../../../electron/asc/apps'
-import { waitForBuildUpload } from '../../../electron/asc/build-uploads'
+import { reserveBuildUploadFile, waitForBuildUpload } from '../../../electron/asc/build-uploads'
 import { getBuild, patchBuild } from '../../../electron/asc/builds'
 import { buildQuery } from '../../../electron/asc/json-api'
 import { getPhasedRelease } from '../../../electron/asc/phased-releases'
@@ -164,6 +164,43 @@ describe('typed resources', () => {
     const h = makeHarness(server.url)
     const info = await getBetaAppInfo(h.client, { id: 'a1', primaryLocale: 'en-US' })
     expect(info.missing).toEqual(['feedbackEmail', 'contactLastName', 'contactPhone'])
+  })
+
+  it('a reserved file carries the checksum algorithm Apple names in sourceFileChecksums', async () => {
+    const named: unknown[] = [
+      { file: { hash: null, algorithm: 'MD5' } },
+      { file: { algorithm: 'SHA_256' } },
+      { file: { algorithm: 'CRC32' } },
+      null,
+    ]
+    const server = await serve((_r, i) => ({
+      status: 201,
+      body: {
+        data: {
+          type: 'buildUploadFiles',
+          id: `f${i}`,
+          attributes: {
+            fileName: 'App.ipa',
+            fileSize: 10,
+            sourceFileChecksums: named[i],
+            uploadOperations: [],
+          },
+        },
+      },
+    }))
+    const h = makeHarness(server.url)
+    const algorithms = []
+    for (let i = 0; i < named.length; i++) {
+      const file = await reserveBuildUploadFile(h.client, {
+        uploadId: 'u1',
+        fileName: 'App.ipa',
+        fileSize: 10,
+        uti: 'com.apple.ipa',
+      })
+      algorithms.push(file.checksumAlgorithm)
+    }
+    // An algorithm this client does not know is not guessed at: the uploader falls back to SHA-256.
+    expect(algorithms).toEqual(['MD5', 'SHA_256', null, null])
   })
 
   it('waitForBuildUpload stops on FAILED with Apple’s codes and polls with the injected clock', async () => {
