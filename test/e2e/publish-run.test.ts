@@ -179,7 +179,14 @@ describe('publishing through ascent web --sandbox', () => {
     const outcome = page.locator('.outcome')
     await outcome.waitFor({ timeout: 30_000 })
     expect(await outcome.getAttribute('data-outcome')).toBe('canceled')
-    expect(await step(page, 'upload').getAttribute('data-status')).toBe('failed')
+    // Canceled is not a failure: the upload shows stopped (grey ■), the status box neutral, Resume offered.
+    expect(await step(page, 'upload').getAttribute('data-status')).toBe('stopped')
+    expect(await step(page, 'upload').locator('.timeline-glyph').textContent()).toBe('■')
+    await step(page, 'upload').getByText('Canceled — nothing more was sent').waitFor()
+    expect(await step(page, 'upload').locator('.timeline-error').count()).toBe(0)
+    expect(await outcome.getAttribute('data-tone')).toBe('stopped')
+    expect(await outcome.getByRole('heading').textContent()).toBe('Canceled')
+    expect(await page.locator('.timeline-step[data-status="failed"]').count()).toBe(0)
     await screenshot(page, '15-run-canceled')
     await expectAccessible(page)
 

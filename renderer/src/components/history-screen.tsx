@@ -3,6 +3,7 @@ import { loadHistory, openRun } from '../actions/history-actions'
 import { resumeRecord } from '../actions/run-actions'
 import { formatDuration, formatWhen, platformLabel } from '../format'
 import { outcomeLabel, runClosed, runDurationMs, useHistoryStore } from '../stores/history-store'
+import { outcomeTone } from '../stores/outcome'
 import { navigate, useNavigationStore } from '../stores/navigation-store'
 import { runViewFromRecord } from '../stores/run-store'
 import { RunOutcomeBox } from './run-view'
@@ -108,9 +109,7 @@ export function HistoryScreen() {
                     </span>
                   </td>
                   <td>
-                    <span
-                      className={`status status-${run.outcome === 'failed' ? 'error' : run.outcome === null ? 'unknown' : 'ok'}`}
-                    >
+                    <span className={`status status-${outcomeTone(run.outcome)}`}>
                       {outcomeLabel(run.outcome)}
                     </span>
                   </td>

@@ -8,6 +8,7 @@ const STATUS_GLYPH: Readonly<Record<StepView['status'], string>> = {
   done: '✓',
   skipped: '–',
   failed: '✕',
+  stopped: '■',
 }
 
 const STATUS_TEXT: Readonly<Record<StepView['status'], string>> = {
@@ -16,6 +17,7 @@ const STATUS_TEXT: Readonly<Record<StepView['status'], string>> = {
   done: 'done',
   skipped: 'skipped',
   failed: 'failed',
+  stopped: 'stopped',
 }
 
 function stepDuration(step: StepView): string {
@@ -28,7 +30,7 @@ function UploadBar({ step }: { readonly step: StepView }) {
   if (!progress) return null
   const value = percent(progress.bytesDone, progress.bytesTotal)
   const line =
-    step.status === 'failed'
+    step.status === 'failed' || step.status === 'stopped'
       ? formatUploadLine({ ...progress, complete: true, stopped: true })
       : formatUploadLine({ ...progress, complete: step.status === 'done' })
   return (

@@ -1,15 +1,17 @@
 import { cancelPublish, dismissRun, resumeRun } from '../actions/run-actions'
 import { outcomeLabel } from '../stores/history-store'
+import { outcomeTone } from '../stores/outcome'
 import { useRunStore, type RunView as Run } from '../stores/run-store'
 import { LogPanel } from './log-panel'
 import { RunTimeline } from './run-timeline'
 
 export function RunOutcomeBox({ run, onResume }: { readonly run: Run; readonly onResume?: () => void }) {
   if (run.outcome === null) return null
-  const failed = run.outcome === 'failed' || run.outcome === 'canceled' || run.outcome === 'interrupted'
+  const tone = outcomeTone(run.outcome)
+  const failed = tone === 'failed'
   const failedStep = run.steps.find((s) => s.status === 'failed')
   return (
-    <div className={`outcome ${failed ? 'outcome-failed' : 'outcome-ok'}`} data-outcome={run.outcome}>
+    <div className={`outcome outcome-${tone}`} data-outcome={run.outcome} data-tone={tone}>
       <h2 className="outcome-title">{outcomeLabel(run.outcome)}</h2>
       <p className="outcome-message">{run.message}</p>
       {failed && failedStep?.error && !(run.message ?? '').includes(failedStep.error.message) ? (

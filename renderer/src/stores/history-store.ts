@@ -65,7 +65,7 @@ export function runDurationMs(record: Pick<RunRecord, 'startedAt' | 'finishedAt'
 export const OUTCOME_LABELS: Readonly<Record<string, string>> = {
   published: 'Published',
   'submitted-for-review': 'Submitted for review',
-  testflight: 'On TestFlight',
+  testflight: 'In TestFlight',
   uploaded: 'Uploaded',
   failed: 'Failed',
   canceled: 'Canceled',

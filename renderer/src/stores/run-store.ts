@@ -9,7 +9,11 @@ import {
   type StepId,
 } from '../../../shared/publish-events'
 
-export type StepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed'
+/**
+ * A step's state in the window: the record's states plus `stopped`, a step that was going when the run
+ * was canceled or interrupted. It did not fail — nothing more was sent — so it must not look like a failure.
+ */
+export type StepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'stopped'
 
 export interface UploadProgress {
   readonly bytesDone: number
@@ -62,10 +66,30 @@ export const STEP_TITLES: Readonly<Record<StepId, string>> = {
   processing: 'Processing',
   testflight: 'TestFlight',
   'app-store': 'App Store',
-  review: 'Review submission',
+  review: 'App Store review',
 }
 
 const RESUMABLE: readonly RunOutcome[] = ['failed', 'canceled', 'interrupted']
+
+/** What a stopped step says instead of a summary. */
+export const STOPPED_SUMMARY: Readonly<Record<'canceled' | 'interrupted', string>> = {
+  canceled: 'Canceled — nothing more was sent',
+  interrupted: 'Interrupted — Ascent stopped before this step finished',
+}
+
+/**
+ * What a step still going when the run ended becomes: stopped (neutral) when the run was canceled or
+ * interrupted, failed when the run failed, and stopped when it ended otherwise (it never finished).
+ */
+export function stepAtRunEnd(step: StepView, outcome: RunOutcome): StepView {
+  if (step.status !== 'running') return step
+  if (outcome === 'failed') return { ...step, status: 'failed' }
+  return {
+    ...step,
+    status: 'stopped',
+    summary: outcome === 'interrupted' ? STOPPED_SUMMARY.interrupted : STOPPED_SUMMARY.canceled,
+  }
+}
 
 function pendingStep(step: StepId, plan?: PlanStep): StepView {
   return {
@@ -207,10 +231,8 @@ export function applyEvent(run: RunView, event: PublishEvent): RunView {
           level: event.outcome === 'failed' ? 'error' : 'info',
           message: event.message,
         }),
-        // A step still "running" when the run ends did not finish: show it as stopped, not spinning.
-        steps: run.steps.map((s) =>
-          s.status === 'running' && event.outcome !== 'published' ? { ...s, status: 'failed' } : s,
-        ),
+        // A step still "running" when the run ends did not finish: show it stopped (or failed), not spinning.
+        steps: run.steps.map((s) => stepAtRunEnd(s, event.outcome)),
         outcome: event.outcome,
         message: event.message,
         links: event.links,
@@ -254,16 +276,26 @@ export function runViewFromRecord(record: RunRecord): RunView {
     steps: STEP_ORDER.map((step) => {
       const r = record.steps.find((s) => s.step === step)
       const base = pendingStep(step)
-      return r
-        ? {
-            ...base,
-            status: r.status,
-            summary: r.summary,
-            startedAt: r.startedAt,
-            finishedAt: r.finishedAt,
-            error: r.error,
-          }
-        : base
+      if (!r) return base
+      // The journal puts a step stopped by Cancel back to pending with a CANCELED error: show it stopped.
+      if (r.error?.code === 'CANCELED' || (r.status === 'running' && record.outcome !== null)) {
+        const how = record.outcome === 'interrupted' ? 'interrupted' : 'canceled'
+        return {
+          ...base,
+          status: 'stopped',
+          summary: STOPPED_SUMMARY[how],
+          startedAt: r.startedAt,
+          finishedAt: r.finishedAt,
+        }
+      }
+      return {
+        ...base,
+        status: r.status,
+        summary: r.summary,
+        startedAt: r.startedAt,
+        finishedAt: r.finishedAt,
+        error: r.error,
+      }
     }),
     log: [],
     outcome: record.outcome,

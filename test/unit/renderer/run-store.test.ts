@@ -9,6 +9,8 @@ import {
   runResumed,
   runStateWithEvent,
   runViewFromRecord,
+  stepAtRunEnd,
+  STOPPED_SUMMARY,
   type RunView,
 } from '../../../renderer/src/stores/run-store'
 
@@ -157,9 +159,50 @@ describe('applyEvent', () => {
     }
     run = applyEvent(run, finished)
     expect(run).toMatchObject({ outcome: 'canceled', resumable: true, message: 'Canceled during upload.' })
-    expect(step(run, 'upload').status).toBe('failed')
+    // Canceled is not a failure: the step that was going shows stopped, with what that means.
+    expect(step(run, 'upload')).toMatchObject({
+      status: 'stopped',
+      summary: 'Canceled — nothing more was sent',
+      error: null,
+    })
+    expect(step(run, 'processing').status).toBe('pending')
     const published = applyEvent(fresh(), { ...finished, outcome: 'published', message: 'Published.' })
     expect(published.resumable).toBe(false)
+  })
+
+  it('shows a step going when the run failed as failed, and one going when it was interrupted as stopped', () => {
+    const going = applyEvent(fresh(), {
+      type: 'step-started',
+      runId: 'run-1',
+      at,
+      step: 'processing',
+      title: 'Processing',
+    })
+    const end = { type: 'run-finished', runId: 'run-1', at, message: 'x', links: [] } as const
+    expect(step(applyEvent(going, { ...end, outcome: 'failed' }), 'processing').status).toBe('failed')
+    expect(step(applyEvent(going, { ...end, outcome: 'interrupted' }), 'processing')).toMatchObject({
+      status: 'stopped',
+      summary: STOPPED_SUMMARY.interrupted,
+    })
+  })
+
+  it('puts a stopped step back to pending on resume', () => {
+    const going = applyEvent(fresh(), {
+      type: 'step-started',
+      runId: 'run-1',
+      at,
+      step: 'upload',
+      title: 'Upload',
+    })
+    const canceled = applyEvent(going, {
+      type: 'run-finished',
+      runId: 'run-1',
+      at,
+      outcome: 'canceled',
+      message: 'Canceled.',
+      links: [],
+    })
+    expect(step(runResumed(canceled, 'run-2'), 'upload')).toMatchObject({ status: 'pending', summary: null })
   })
 
   it('keeps only the newest log lines', () => {
@@ -282,6 +325,48 @@ describe('runViewFromRecord', () => {
     expect(step(view, 'upload').status).toBe('done')
     expect(step(view, 'review').status).toBe('pending')
     expect(view.resumable).toBe(true)
+  })
+
+  it('shows the step a canceled run stopped in as stopped, not failed', () => {
+    const record: RunRecord = {
+      runId: 'r10',
+      fileName: 'Demo.ipa',
+      bundleId: 'com.example.demo',
+      version: '2.4.0',
+      buildNumber: '42',
+      platform: 'IOS',
+      startedAt: at,
+      finishedAt: at,
+      outcome: 'canceled',
+      message: 'Canceled at a safe point.',
+      steps: [
+        { step: 'preflight', status: 'done', summary: 'ready', startedAt: at, finishedAt: at, error: null },
+        {
+          step: 'upload',
+          status: 'pending',
+          summary: null,
+          startedAt: at,
+          finishedAt: at,
+          error: { code: 'CANCELED', message: 'canceled at a safe point' },
+        },
+      ],
+      links: [],
+      resumable: true,
+    }
+    const view = runViewFromRecord(record)
+    expect(step(view, 'upload')).toMatchObject({
+      status: 'stopped',
+      summary: 'Canceled — nothing more was sent',
+      error: null,
+    })
+    expect(step(view, 'processing').status).toBe('pending')
+  })
+})
+
+describe('stepAtRunEnd', () => {
+  it('leaves steps that are not going alone', () => {
+    const done = { ...step(fresh(), 'upload'), status: 'done' as const }
+    expect(stepAtRunEnd(done, 'canceled')).toBe(done)
   })
 })
 
