@@ -38,6 +38,16 @@ export async function findBetaBuildLocalizations(
   return page.data.map(toLocalization)
 }
 
+/** The note of one build and locale, or null. */
+async function findOne(
+  client: AscClient,
+  input: { readonly buildId: string; readonly locale: string },
+  signal: AbortSignal | undefined,
+): Promise<BetaBuildLocalization | null> {
+  const [found] = await findBetaBuildLocalizations(client, input.buildId, { locale: input.locale, signal })
+  return found ?? null
+}
+
 export async function createBetaBuildLocalization(
   client: AscClient,
   input: { readonly buildId: string; readonly locale: string; readonly whatsNew: string },
@@ -56,10 +66,7 @@ export async function createBetaBuildLocalization(
     schema: Single,
     signal: options.signal,
     alreadyApplied: async (signal) => {
-      const [found] = await findBetaBuildLocalizations(client, input.buildId, {
-        locale: input.locale,
-        signal,
-      })
+      const found = await findOne(client, input, signal)
       return found ? applied(found) : notApplied
     },
   })
@@ -84,10 +91,7 @@ export async function updateBetaBuildLocalization(
     schema: Single,
     signal: options.signal,
     alreadyApplied: async (signal) => {
-      const [found] = await findBetaBuildLocalizations(client, input.buildId, {
-        locale: input.locale,
-        signal,
-      })
+      const found = await findOne(client, input, signal)
       return found && found.whatsNew === input.whatsNew ? applied(found) : notApplied
     },
   })
@@ -102,10 +106,7 @@ export async function setWhatsNew(
   input: { readonly buildId: string; readonly locale: string; readonly whatsNew: string },
   options: { readonly signal?: AbortSignal } = {},
 ): Promise<BetaBuildLocalization> {
-  const [existing] = await findBetaBuildLocalizations(client, input.buildId, {
-    locale: input.locale,
-    signal: options.signal,
-  })
+  const existing = await findOne(client, input, options.signal)
   if (!existing) return createBetaBuildLocalization(client, input, options)
   if (existing.whatsNew === input.whatsNew) return existing
   return updateBetaBuildLocalization(client, { ...input, id: existing.id }, options)

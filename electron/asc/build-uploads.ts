@@ -231,7 +231,7 @@ export async function getBuildUpload(
 ): Promise<BuildUpload> {
   return client.request('GET', `/v1/buildUploads/${encodeURIComponent(id)}`, {
     query: { include: ['build'] },
-    schema: singleDocument(BuildUploadResource).transform((d) => toUpload(d.data)),
+    schema: SingleUpload,
     signal: options.signal,
   })
 }

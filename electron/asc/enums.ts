@@ -64,14 +64,19 @@ export const APP_VERSION_STATES = [
 export type AppVersionState = (typeof APP_VERSION_STATES)[number] | 'UNKNOWN'
 export const AppVersionStateSchema = appleEnum(APP_VERSION_STATES)
 
-/** States in which a version's attributes and build can still be changed (fastlane deliver's list). */
+/**
+ * States in which Apple lets a version's attributes and build be changed: fastlane's list minus
+ * WAITING_FOR_REVIEW (Codemagic treats that one as editable and its PATCH then fails: it must be
+ * canceled first), plus READY_FOR_REVIEW (in a draft submission, not yet sent).
+ */
 export const EDITABLE_VERSION_STATES = [
   'PREPARE_FOR_SUBMISSION',
   'DEVELOPER_REJECTED',
   'REJECTED',
   'METADATA_REJECTED',
-  'WAITING_FOR_REVIEW',
   'INVALID_BINARY',
+  'READY_FOR_REVIEW',
+  'WAITING_FOR_EXPORT_COMPLIANCE',
 ] as const satisfies readonly AppVersionState[]
 
 export const RELEASE_TYPES = ['MANUAL', 'AFTER_APPROVAL', 'SCHEDULED'] as const

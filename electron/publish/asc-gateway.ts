@@ -24,8 +24,6 @@ import {
 } from '../asc/review'
 import {
   createAppStoreVersion,
-  getAppStoreVersion,
-  getVersionBuild,
   listAppStoreVersions,
   updateAppStoreVersion,
   type AppStoreVersion,
@@ -138,7 +136,6 @@ export interface AscGateway {
   betaReviewOf(buildId: string): Promise<BetaReviewRecord | null>
   submitForBetaReview(buildId: string): Promise<BetaReviewRecord>
   listVersions(appId: string, platform: Platform): Promise<VersionRecord[]>
-  getVersion(versionId: string): Promise<VersionRecord>
   createVersion(
     appId: string,
     platform: Platform,
@@ -150,7 +147,6 @@ export interface AscGateway {
     attributes: VersionAttributes,
     buildId: string | null,
   ): Promise<VersionRecord>
-  versionBuildId(versionId: string): Promise<string | null>
   phasedReleaseOf(versionId: string): Promise<{ id: string; state: string } | null>
   createPhasedRelease(versionId: string): Promise<string>
   deletePhasedRelease(versionId: string, id: string): Promise<void>
@@ -231,7 +227,6 @@ export function createAscGateway(connection: AscConnection): AscGateway {
     async listVersions(appId, platform) {
       return (await listAppStoreVersions(client, appId, { platform })).map(toVersion)
     },
-    getVersion: async (versionId) => toVersion(await getAppStoreVersion(client, versionId)),
     async createVersion(appId, platform, attributes, buildId) {
       return toVersion(
         await createAppStoreVersion(client, {
@@ -252,7 +247,6 @@ export function createAscGateway(connection: AscConnection): AscGateway {
         }),
       )
     },
-    versionBuildId: async (versionId) => (await getVersionBuild(client, versionId))?.id ?? null,
     async phasedReleaseOf(versionId) {
       const found = await getPhasedRelease(client, versionId)
       return found && { id: found.id, state: found.state ?? '' }

@@ -2,6 +2,7 @@ import type { BuildSummary, Problem } from '../../shared/build-summary'
 import { parseReleaseDate } from '../../shared/release-date'
 import { suggest, type ReleaseSettings } from '../../shared/release-settings'
 import { AscApiError } from '../asc/api-error'
+import { EDITABLE_VERSION_STATES } from '../asc/enums'
 import type {
   AppRecord,
   AscGateway,
@@ -13,20 +14,8 @@ import type {
 import type { RunIds, SubstepId, SubstepRecord } from './journal'
 import { testflightInfoUrl } from './links'
 
-/**
- * States in which Apple lets a version's attributes and build be changed: fastlane's list minus
- * WAITING_FOR_REVIEW (Codemagic treats that one as editable and its PATCH then fails: it must be
- * canceled first), plus READY_FOR_REVIEW (in a draft submission, not yet sent).
- */
-export const EDITABLE_STATES: ReadonlySet<string> = new Set([
-  'PREPARE_FOR_SUBMISSION',
-  'DEVELOPER_REJECTED',
-  'REJECTED',
-  'METADATA_REJECTED',
-  'INVALID_BINARY',
-  'READY_FOR_REVIEW',
-  'WAITING_FOR_EXPORT_COMPLIANCE',
-])
+/** Versions Ascent can edit (see EDITABLE_VERSION_STATES for why this list and not fastlane's). */
+export const EDITABLE_STATES: ReadonlySet<string> = new Set(EDITABLE_VERSION_STATES)
 /** In review through a review submission that cancel_previous_submissions can withdraw. */
 export const CANCELABLE_STATES: ReadonlySet<string> = new Set(['WAITING_FOR_REVIEW', 'IN_REVIEW'])
 /** Versions that are open but can be neither edited nor withdrawn by Ascent. */

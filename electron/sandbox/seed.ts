@@ -1,33 +1,19 @@
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { AscentError } from '../../shared/errors'
+import { APP_VERSION_STATES, BETA_REVIEW_STATES, PLATFORMS, PROCESSING_STATES } from '../asc/enums'
 
-export const SandboxPlatform = z.enum(['IOS', 'MAC_OS', 'TV_OS', 'VISION_OS'])
+// Apple's value lists are facts of the OpenAPI spec, kept once in the client's enums; the sandbox's rules stay its own.
+export const SandboxPlatform = z.enum(PLATFORMS)
 export type SandboxPlatform = z.infer<typeof SandboxPlatform>
 
-export const AppVersionState = z.enum([
-  'ACCEPTED',
-  'DEVELOPER_REJECTED',
-  'IN_REVIEW',
-  'INVALID_BINARY',
-  'METADATA_REJECTED',
-  'PENDING_APPLE_RELEASE',
-  'PENDING_DEVELOPER_RELEASE',
-  'PREPARE_FOR_SUBMISSION',
-  'PROCESSING_FOR_DISTRIBUTION',
-  'READY_FOR_DISTRIBUTION',
-  'READY_FOR_REVIEW',
-  'REJECTED',
-  'REPLACED_WITH_NEW_VERSION',
-  'WAITING_FOR_EXPORT_COMPLIANCE',
-  'WAITING_FOR_REVIEW',
-])
+export const AppVersionState = z.enum(APP_VERSION_STATES)
 export type AppVersionState = z.infer<typeof AppVersionState>
 
-export const ProcessingState = z.enum(['PROCESSING', 'FAILED', 'INVALID', 'VALID'])
+export const ProcessingState = z.enum(PROCESSING_STATES)
 export type ProcessingState = z.infer<typeof ProcessingState>
 
-export const BetaReviewState = z.enum(['WAITING_FOR_REVIEW', 'IN_REVIEW', 'REJECTED', 'APPROVED'])
+export const BetaReviewState = z.enum(BETA_REVIEW_STATES)
 export type BetaReviewState = z.infer<typeof BetaReviewState>
 
 /** The seed file shape fixed in DESIGN.md ("Sandbox seed and state"), plus a few optional knobs. */

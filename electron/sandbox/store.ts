@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { OPEN_REVIEW_SUBMISSION_STATES, type REVIEW_SUBMISSION_STATES } from '../asc/enums'
 import { ApiError, conflict, notFound } from './errors'
 import type { AppVersionState, BetaReviewState, ParsedSeed, ProcessingState, SandboxPlatform } from './seed'
 
@@ -82,14 +83,7 @@ export type PhasedRelease = {
   versionId: string
   phasedReleaseState: 'INACTIVE' | 'ACTIVE' | 'PAUSED' | 'COMPLETE'
 }
-export type ReviewSubmissionState =
-  | 'READY_FOR_REVIEW'
-  | 'WAITING_FOR_REVIEW'
-  | 'IN_REVIEW'
-  | 'UNRESOLVED_ISSUES'
-  | 'CANCELING'
-  | 'COMPLETING'
-  | 'COMPLETE'
+export type ReviewSubmissionState = (typeof REVIEW_SUBMISSION_STATES)[number]
 export type ReviewSubmission = {
   id: string
   appId: string
@@ -118,14 +112,7 @@ const EDITABLE: readonly AppVersionState[] = [
   'READY_FOR_REVIEW',
   'WAITING_FOR_EXPORT_COMPLIANCE',
 ]
-export const OPEN_SUBMISSION: readonly ReviewSubmissionState[] = [
-  'READY_FOR_REVIEW',
-  'WAITING_FOR_REVIEW',
-  'IN_REVIEW',
-  'UNRESOLVED_ISSUES',
-  'CANCELING',
-  'COMPLETING',
-]
+export const OPEN_SUBMISSION: readonly ReviewSubmissionState[] = OPEN_REVIEW_SUBMISSION_STATES
 
 export function iso(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')

@@ -1,25 +1,16 @@
 import { decodeJwt } from 'jose'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { AscApiError } from '../../../electron/asc/api-error'
 import { applied, notApplied } from '../../../electron/asc/client'
 import { AscentError } from '../../../shared/errors'
 import { makeHarness } from './harness'
-import { appleErrors, startScriptServer, type ScriptServer } from './script-server'
+import { appleErrors, useScriptServers } from './script-server'
 
 const Anything = z.unknown()
 const App = z.object({ data: z.object({ id: z.string() }) })
 
-let servers: ScriptServer[] = []
-async function serve(...args: Parameters<typeof startScriptServer>): Promise<ScriptServer> {
-  const server = await startScriptServer(...args)
-  servers.push(server)
-  return server
-}
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()))
-  servers = []
-})
+const serve = useScriptServers()
 
 describe('createAscClient: requests', () => {
   it('sends a bearer token, JSON headers and Apple-style query, and logs the call without secrets', async () => {

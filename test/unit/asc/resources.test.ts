@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { findAppByBundleId, getBetaAppInfo } from '../../../electron/asc/apps'
 import { reserveBuildUploadFile, waitForBuildUpload } from '../../../electron/asc/build-uploads'
 import { getBuild, patchBuild } from '../../../electron/asc/builds'
@@ -7,18 +7,9 @@ import { getPhasedRelease } from '../../../electron/asc/phased-releases'
 import { updateAppStoreVersion } from '../../../electron/asc/versions'
 import { makeHarness } from './harness'
 import { expectRequestMatchesApple } from './request-schemas'
-import { appleErrors, startScriptServer, type ScriptServer } from './script-server'
+import { appleErrors, useScriptServers } from './script-server'
 
-let servers: ScriptServer[] = []
-async function serve(...args: Parameters<typeof startScriptServer>): Promise<ScriptServer> {
-  const server = await startScriptServer(...args)
-  servers.push(server)
-  return server
-}
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()))
-  servers = []
-})
+const serve = useScriptServers()
 
 const build = (attributes: Record<string, unknown>) => ({
   status: 200,

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { afterEach } from 'vitest'
 
 /**
  * A stand-in for Apple's server that plays scripted answers over real HTTP, so the client's retry,
@@ -90,5 +91,19 @@ export function appleErrors(
         ...(e.source ? { source: e.source } : {}),
       })),
     },
+  }
+}
+
+/** For a test file: `serve` starts a script server that is closed after each test. */
+export function useScriptServers(): (handler: Handler) => Promise<ScriptServer> {
+  let servers: ScriptServer[] = []
+  afterEach(async () => {
+    await Promise.all(servers.map((s) => s.close()))
+    servers = []
+  })
+  return async (handler) => {
+    const server = await startScriptServer(handler)
+    servers.push(server)
+    return server
   }
 }
