@@ -117,6 +117,13 @@ describe('publishing through ascent web --sandbox', () => {
     await outcome.waitFor({ timeout: 60_000 })
     expect(await outcome.getAttribute('data-outcome')).toMatch(/^(published|submitted-for-review)$/)
     const outcomeText = (await outcome.getByRole('heading').textContent()) ?? ''
+    // The headline is the reported outcome; the sentence says who can install it and when it goes on sale.
+    expect(outcomeText).toBe(
+      (await outcome.getAttribute('data-outcome')) === 'published' ? 'Published' : 'Submitted for review',
+    )
+    expect(await outcome.locator('.outcome-message').textContent()).toBe(
+      `Testers in QA can install 1.1.0 (200) now; Public Beta after beta review. 1.1.0 goes on the App Store on 1 Dec ${YEAR}, 14:00 (Europe/Riga) at the earliest, once Apple approves it, in a 7-day phased release.`,
+    )
     expect(await step(page, 'upload').getAttribute('data-status')).toBe('done')
     await page.locator('.log-panel summary').click()
     await page.getByRole('button', { name: 'Copy log' }).click()
@@ -186,6 +193,9 @@ describe('publishing through ascent web --sandbox', () => {
     expect(await step(page, 'upload').locator('.timeline-error').count()).toBe(0)
     expect(await outcome.getAttribute('data-tone')).toBe('stopped')
     expect(await outcome.getByRole('heading').textContent()).toBe('Canceled')
+    expect(await outcome.locator('.outcome-message').textContent()).toBe(
+      'Stopped during Upload; nothing more was sent to App Store Connect. Resume picks up where it stopped, without doing anything twice.',
+    )
     expect(await page.locator('.timeline-step[data-status="failed"]').count()).toBe(0)
     await screenshot(page, '15-run-canceled')
     await expectAccessible(page)
@@ -220,6 +230,9 @@ describe('publishing through ascent web --sandbox', () => {
     expect(await step(page, 'upload').getAttribute('data-status')).toBe('failed')
     await step(page, 'upload').locator('.timeline-error').waitFor()
     expect(await step(page, 'upload').locator('.timeline-error').textContent()).toMatch(/HTTP 400/)
+    expect(await outcome.locator('.outcome-message').textContent()).toMatch(
+      /^Upload: .*HTTP 400.*\. Resume continues from there; nothing done already is done again\.$/,
+    )
     await screenshot(page, '16-run-failed')
     await expectAccessible(page)
 

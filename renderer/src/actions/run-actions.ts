@@ -1,6 +1,9 @@
 import { api, errorMessage } from '../api'
 import { useBuildStore } from '../stores/build-store'
+import { useGroupsStore } from '../stores/groups-store'
+import { releaseFacts } from '../stores/outcome'
 import { usePlanStore } from '../stores/plan-store'
+import { useReleaseStore } from '../stores/release-store'
 import type { PublishEvent } from '../../../shared/publish-events'
 import {
   applyEvent,
@@ -52,7 +55,16 @@ export async function startPublish(): Promise<void> {
       version: summary.version,
       buildNumber: summary.buildNumber,
     })
-    const view = newRunView(runId, title, new Date().toISOString(), plan?.steps ?? [])
+    const facts = releaseFacts(
+      request.settings,
+      useGroupsStore.getState().groups,
+      useReleaseStore.getState().schedule.timeZone,
+    )
+    const view = newRunView(runId, title, new Date().toISOString(), plan?.steps ?? [], {
+      version: summary.version,
+      buildNumber: summary.buildNumber,
+      facts,
+    })
     useRunStore.setState({ current: catchUp(view), busy: null, error: null })
   } catch (error) {
     early = []

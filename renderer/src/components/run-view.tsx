@@ -1,24 +1,28 @@
 import { cancelPublish, dismissRun, resumeRun } from '../actions/run-actions'
 import { outcomeLabel } from '../stores/history-store'
-import { outcomeTone } from '../stores/outcome'
+import { outcomeText, outcomeTone } from '../stores/outcome'
 import { useRunStore, type RunView as Run } from '../stores/run-store'
 import { LogPanel } from './log-panel'
+import { LongText } from './long-text'
 import { RunTimeline } from './run-timeline'
 
 export function RunOutcomeBox({ run, onResume }: { readonly run: Run; readonly onResume?: () => void }) {
   if (run.outcome === null) return null
   const tone = outcomeTone(run.outcome)
-  const failed = tone === 'failed'
-  const failedStep = run.steps.find((s) => s.status === 'failed')
+  const text = outcomeText({
+    outcome: run.outcome,
+    version: run.version,
+    buildNumber: run.buildNumber,
+    steps: run.steps,
+    facts: run.facts,
+    message: run.message,
+  })
   return (
     <div className={`outcome outcome-${tone}`} data-outcome={run.outcome} data-tone={tone}>
-      <h2 className="outcome-title">{outcomeLabel(run.outcome)}</h2>
-      <p className="outcome-message">{run.message}</p>
-      {failed && failedStep?.error && !(run.message ?? '').includes(failedStep.error.message) ? (
-        <p className="outcome-fix">
-          {failedStep.title}: {failedStep.error.message}
-        </p>
-      ) : null}
+      <h2 className="outcome-title">{text.headline}</h2>
+      <p className="outcome-message">
+        <LongText text={text.sentence} />
+      </p>
       {run.links.length > 0 ? (
         <ul className="links">
           {run.links.map((link) => (

@@ -1,5 +1,7 @@
 import { create } from 'zustand'
 import type { RunRecord } from '../../../shared/ipc'
+import type { RunOutcome } from '../../../shared/publish-events'
+import { OUTCOME_HEADLINES } from './outcome'
 
 export interface HistoryState {
   readonly phase: 'idle' | 'loading' | 'ready' | 'failed'
@@ -62,18 +64,8 @@ export function runDurationMs(record: Pick<RunRecord, 'startedAt' | 'finishedAt'
   return Number.isFinite(ms) && ms >= 0 ? ms : null
 }
 
-export const OUTCOME_LABELS: Readonly<Record<string, string>> = {
-  published: 'Published',
-  'submitted-for-review': 'Submitted for review',
-  testflight: 'In TestFlight',
-  uploaded: 'Uploaded',
-  failed: 'Failed',
-  canceled: 'Canceled',
-  interrupted: 'Interrupted',
-}
-
 export function outcomeLabel(outcome: string | null): string {
-  return outcome === null ? 'Running' : (OUTCOME_LABELS[outcome] ?? outcome)
+  return outcome === null ? 'Running' : (OUTCOME_HEADLINES[outcome as RunOutcome] ?? outcome)
 }
 
 export const useHistoryStore = create<HistoryState>(() => emptyHistory)

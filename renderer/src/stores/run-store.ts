@@ -8,6 +8,7 @@ import {
   type RunOutcome,
   type StepId,
 } from '../../../shared/publish-events'
+import type { ReleaseFacts } from './outcome'
 
 /**
  * A step's state in the window: the record's states plus `stopped`, a step that was going when the run
@@ -47,6 +48,10 @@ export interface LogLine {
 export interface RunView {
   readonly runId: string
   readonly title: string
+  readonly version: string
+  readonly buildNumber: string
+  /** What was asked for, for the outcome sentence; null for runs from History. */
+  readonly facts: ReleaseFacts | null
   readonly steps: readonly StepView[]
   readonly log: readonly LogLine[]
   readonly outcome: RunOutcome | null
@@ -107,16 +112,25 @@ function pendingStep(step: StepId, plan?: PlanStep): StepView {
   }
 }
 
+/** The build a run publishes and what was asked for. */
+export interface RunAbout {
+  readonly version: string
+  readonly buildNumber: string
+  readonly facts: ReleaseFacts | null
+}
+
 export function newRunView(
   runId: string,
   title: string,
   startedAt: string,
   plan: readonly PlanStep[] = [],
+  about: RunAbout = { version: '', buildNumber: '', facts: null },
 ): RunView {
   const byStep = new Map(plan.map((p) => [p.step, p]))
   return {
     runId,
     title,
+    ...about,
     steps: STEP_ORDER.map((step) => pendingStep(step, byStep.get(step))),
     log: [],
     outcome: null,
@@ -273,6 +287,9 @@ export function runViewFromRecord(record: RunRecord): RunView {
   return {
     runId: record.runId,
     title: runTitle({ name: record.fileName, version: record.version, buildNumber: record.buildNumber }),
+    version: record.version,
+    buildNumber: record.buildNumber,
+    facts: null,
     steps: STEP_ORDER.map((step) => {
       const r = record.steps.find((s) => s.step === step)
       const base = pendingStep(step)

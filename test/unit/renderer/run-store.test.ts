@@ -178,7 +178,7 @@ describe('applyEvent', () => {
       step: 'processing',
       title: 'Processing',
     })
-    const end = { type: 'run-finished', runId: 'run-1', at, message: 'x', links: [] } as const
+    const end = { type: 'run-finished' as const, runId: 'run-1', at, message: 'x', links: [] }
     expect(step(applyEvent(going, { ...end, outcome: 'failed' }), 'processing').status).toBe('failed')
     expect(step(applyEvent(going, { ...end, outcome: 'interrupted' }), 'processing')).toMatchObject({
       status: 'stopped',
