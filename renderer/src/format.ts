@@ -3,12 +3,34 @@
  * Connect and Finder show them, so "48.2 MB" here matches what Apple shows.
  */
 
+/**
+ * The one byte unit rule for the whole window (build card, plan, upload bar): decimal, as macOS and
+ * Transporter count, one decimal below 100 and none above ("48.2 MB", "482 MB") — the same rule as
+ * shared/format-bytes.ts, which the pipeline uses for the plan and step summaries.
+ */
+export interface ByteUnit {
+  readonly divisor: number
+  readonly suffix: 'B' | 'KB' | 'MB' | 'GB' | 'TB'
+  readonly digits: number
+}
+
+const UNITS: readonly ByteUnit['suffix'][] = ['B', 'KB', 'MB', 'GB', 'TB']
+
+export function byteUnit(bytes: number): ByteUnit {
+  let divisor = 1
+  let index = 0
+  while (bytes / divisor >= 1000 && index < UNITS.length - 1) {
+    divisor *= 1000
+    index++
+  }
+  const digits = index === 0 || bytes / divisor >= 100 ? 0 : 1
+  return { divisor, suffix: UNITS[index] ?? 'B', digits }
+}
+
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) return '—'
-  if (bytes < 1000) return `${Math.round(bytes)} B`
-  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} KB`
-  if (bytes < 1_000_000_000) return `${(bytes / 1_000_000).toFixed(1)} MB`
-  return `${(bytes / 1_000_000_000).toFixed(2)} GB`
+  const unit = byteUnit(bytes)
+  return `${(bytes / unit.divisor).toFixed(unit.digits)} ${unit.suffix}`
 }
 
 export function formatRate(bytesPerSecond: number): string {
@@ -49,11 +71,10 @@ export function formatUploadLine(progress: {
   readonly stopped?: boolean
 }): string {
   const total = progress.bytesTotal
-  const unit = total >= 1_000_000_000 ? 1_000_000_000 : total >= 1_000_000 ? 1_000_000 : 1000
-  const suffix = unit === 1_000_000_000 ? 'GB' : unit === 1_000_000 ? 'MB' : 'KB'
-  const digits = unit === 1_000_000_000 ? 2 : 1
-  const done = (progress.bytesDone / unit).toFixed(digits)
-  const all = (total / unit).toFixed(digits)
+  // Both numbers in the total's unit, the same one the build card shows for this size.
+  const { divisor, suffix, digits } = byteUnit(total)
+  const done = (progress.bytesDone / divisor).toFixed(digits)
+  const all = (total / divisor).toFixed(digits)
   const finished = progress.bytesDone >= total && total > 0
   if (progress.stopped) return `${done} / ${all} ${suffix} sent`
   if (finished && progress.complete) return `${all} ${suffix} · ${formatRate(progress.bytesPerSecond)}`

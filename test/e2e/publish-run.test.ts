@@ -106,6 +106,10 @@ describe('publishing through ascent web --sandbox', () => {
     await page.setViewportSize({ width: 1280, height: 820 })
     await expectAccessible(page)
 
+    // One byte convention: the size on the build card is the total the upload bar ends on.
+    const cardSize = (await page.locator('dt:text-is("Size") + dd').textContent()) ?? ''
+    expect(cardSize).toMatch(/^\d+(\.\d)? (MB|GB)$/)
+
     await publishButton(page).click()
     await page.getByRole('heading', { name: /^Publishing / }).waitFor()
     // Whichever step is under way (the sandbox is quick; the run may already be further along).
@@ -125,6 +129,7 @@ describe('publishing through ascent web --sandbox', () => {
       `Testers in QA can install 1.1.0 (200) now; Public Beta after beta review. 1.1.0 goes on the App Store on 1 Dec ${YEAR}, 14:00 (Europe/Riga) at the earliest, once Apple approves it, in a 7-day phased release.`,
     )
     expect(await step(page, 'upload').getAttribute('data-status')).toBe('done')
+    expect(await page.getByTestId('upload-line').textContent()).toMatch(new RegExp(`^${cardSize} · `))
     await page.locator('.log-panel summary').click()
     await page.getByRole('button', { name: 'Copy log' }).click()
     await page.getByText('Log copied.').waitFor()

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   abbreviateList,
+  byteUnit,
   formatBytes,
   formatDuration,
   formatEta,
@@ -14,7 +15,7 @@ describe('format', () => {
   it('sizes in decimal units as Apple shows them', () => {
     expect(formatBytes(512)).toBe('512 B')
     expect(formatBytes(48_200_000)).toBe('48.2 MB')
-    expect(formatBytes(2_500_000_000)).toBe('2.50 GB')
+    expect(formatBytes(2_500_000_000)).toBe('2.5 GB')
   })
   it('upload line keeps one unit for done and total', () => {
     expect(
@@ -24,7 +25,7 @@ describe('format', () => {
         bytesPerSecond: 38_000_000,
         etaSeconds: 4.2,
       }),
-    ).toBe('312.0 / 482.0 MB · 38 MB/s · 5 s left')
+    ).toBe('312 / 482 MB · 38 MB/s · 5 s left')
     expect(
       formatUploadLine({
         bytesDone: 10_000_000,
@@ -100,5 +101,35 @@ describe('abbreviateList', () => {
       hidden: 3,
       total: 6,
     })
+  })
+})
+
+describe('one byte convention', () => {
+  it('counts in powers of 1000 everywhere, so the build card, plan and upload bar agree', () => {
+    // 24,000,000 bytes is 24.0 MB (22.9 MiB): the same figure on the card and at the end of the upload.
+    const size = 24_000_000
+    expect(formatBytes(size)).toBe('24.0 MB')
+    const line = formatUploadLine({
+      bytesDone: size,
+      bytesTotal: size,
+      bytesPerSecond: 12_000_000,
+      etaSeconds: 0,
+      complete: true,
+    })
+    expect(line).toBe('24.0 MB · 12 MB/s')
+    expect(line.startsWith(formatBytes(size))).toBe(true)
+    expect(formatBytes(1_500_000_000)).toBe('1.5 GB')
+    expect(formatBytes(999)).toBe('999 B')
+    expect(byteUnit(1_000_000)).toEqual({ divisor: 1_000_000, suffix: 'MB', digits: 1 })
+    // No decimal from 100 up, as shared/format-bytes.ts (the plan's sizes) writes them.
+    expect(formatBytes(482_000_000)).toBe('482 MB')
+    expect(formatBytes(2_000_000_000_000)).toBe('2.0 TB')
+  })
+
+  it('shows a tiny upload in bytes, as the card does', () => {
+    expect(
+      formatUploadLine({ bytesDone: 0, bytesTotal: 512, bytesPerSecond: 0, etaSeconds: null, stopped: true }),
+    ).toBe('0 / 512 B sent')
+    expect(formatBytes(512)).toBe('512 B')
   })
 })
