@@ -381,6 +381,9 @@ export async function waitForBuildUpload(
 ): Promise<BuildUpload> {
   const interval = options.intervalMs ?? 5_000
   const deadline = options.now() + (options.timeoutMs ?? 30 * 60_000)
+  // Small uploads are often COMPLETE within a second of the commit: start polling at 1 s and back off to
+  // the interval, so a quick answer is not held back by a full interval.
+  let wait = Math.min(1_000, interval)
   for (;;) {
     const upload = await getBuildUpload(client, id, { signal: options.signal })
     options.onState?.(upload)
@@ -392,12 +395,13 @@ export async function waitForBuildUpload(
       )
     }
     if (upload.buildId !== null || upload.state === 'COMPLETE') return upload
-    if (options.now() + interval > deadline) {
+    if (options.now() + wait > deadline) {
       throw new AscentError(
         'ASC_ERROR',
         `App Store Connect is still processing the upload of ${upload.version} (${upload.buildNumber}) after ${Math.round((options.timeoutMs ?? 30 * 60_000) / 60_000)} minutes; run again later to continue.`,
       )
     }
-    await options.sleep(interval, options.signal)
+    await options.sleep(wait, options.signal)
+    wait = Math.min(wait * 2, interval)
   }
 }

@@ -1,3 +1,4 @@
+import { formatBytes } from '../../shared/format-bytes'
 import type { BuildSummary, Problem } from '../../shared/build-summary'
 import type { AppInfo, PlanStep, PublishOptions, PublishPlan } from '../../shared/ipc'
 import { parseReleaseDate, formatUtc } from '../../shared/release-date'
@@ -16,18 +17,6 @@ export interface PlanInput {
   readonly substeps?: Partial<Record<SubstepId, SubstepRecord>>
   /** The upload method the uploader factory will use for `auto` here. */
   readonly autoMethod?: 'api' | 'altool'
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  const units = ['KB', 'MB', 'GB']
-  let value = bytes / 1024
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return `${value.toFixed(value >= 100 ? 0 : 1)} ${units[unit]}`
 }
 
 export function formatDuration(ms: number): string {

@@ -108,12 +108,12 @@ function outcomeOf(
   const tf = wantsTestflight(settings)
   const beta = journal.substeps['beta-review']?.status === 'done'
   if (settings.submitToAppStore) {
-    return tf
-      ? {
-          outcome: 'published',
-          message: `Published ${label}: TestFlight${groups > 0 ? ` (${groups} group${groups === 1 ? '' : 's'})` : ''}${beta ? ', beta review' : ''} and App Store review`,
-        }
-      : { outcome: 'submitted-for-review', message: `Submitted ${label} for App Store review` }
+    // The run ends when Apple has the version for review; it is on the App Store only after review, so the
+    // outcome says "submitted for review" even when TestFlight was part of the run.
+    const testflight = tf
+      ? `TestFlight${groups > 0 ? ` (${groups} group${groups === 1 ? '' : 's'})` : ''}${beta ? ', beta review' : ''} and `
+      : ''
+    return { outcome: 'submitted-for-review', message: `Submitted ${label}: ${testflight}App Store review` }
   }
   if (tf) {
     return {

@@ -1,17 +1,7 @@
 import type { Command } from 'commander'
 import type { BuildSummary } from '../../../shared/build-summary'
+import { formatBytes } from '../../../shared/format-bytes'
 import { printJson, runCommand } from '../cli-output'
-
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB']
-  let value = bytes
-  let unit = 0
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000
-    unit += 1
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`
-}
 
 /** A short aligned summary: label column, then the facts a person checks before uploading. */
 export function formatBuildSummary(summary: BuildSummary): string {

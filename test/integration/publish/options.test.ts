@@ -149,7 +149,7 @@ describe('App Store', () => {
       submitToAppStore: true,
       releaseType: 'AFTER_APPROVAL',
     })
-    expect(run.outcome).toBe('published')
+    expect(run.outcome).toBe('submitted-for-review')
     const state = h.sandbox.state()
     expect(buildOf(state, '100')).toHaveLength(1)
     expect(state.buildUploads).toHaveLength(1)
@@ -294,7 +294,7 @@ describe('processing', () => {
 
     const second = await h.publish(file, settings)
     expect(second.runId).toBe(first.runId)
-    expect(second.outcome).toBe('published')
+    expect(second.outcome).toBe('submitted-for-review')
     state = h.sandbox.state()
     expect(state.buildUploads).toHaveLength(1)
     expect(buildOf(state, '100')[0]?.betaReviewState).toBe('WAITING_FOR_REVIEW')

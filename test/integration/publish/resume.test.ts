@@ -128,7 +128,7 @@ describe('kill -9 and resume (CLI child process)', () => {
         expect(second.stderr).toBe('')
         expect(second.code).toBe(0)
         const finished = events(second.stdout).find((e) => e.type === 'run-finished')
-        expect(finished).toMatchObject({ runId, outcome: 'published' })
+        expect(finished).toMatchObject({ runId, outcome: 'submitted-for-review' })
 
         const state = sandbox.state()
         expect(state.buildUploads).toHaveLength(1)
@@ -173,12 +173,12 @@ describe('cancel and history (in process)', () => {
       const again = await h.publisher.start(h.job(file, settings))
       expect(again.runId).toBe(runId)
       const done = await h.publisher.wait(runId)
-      expect(done.outcome).toBe('published')
+      expect(done.outcome).toBe('submitted-for-review')
       expect(h.sandbox.state().buildUploads).toHaveLength(1)
 
       const runs = await h.publisher.listRuns()
       expect(runs).toHaveLength(1)
-      expect(runs[0]).toMatchObject({ runId, outcome: 'published', resumable: false })
+      expect(runs[0]).toMatchObject({ runId, outcome: 'submitted-for-review', resumable: false })
       expect(runs[0]?.links.map((l) => l.url)).toContain(
         `https://appstoreconnect.apple.com/apps/${h.sandbox.state().apps[0]!.id}/testflight/ios`,
       )
