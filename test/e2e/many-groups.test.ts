@@ -51,7 +51,8 @@ describe('a thousand beta groups (ascent web --sandbox --seed)', () => {
     const seedFile = path.join(dir, 'seed.json')
     await writeFile(seedFile, JSON.stringify(seed()))
     web = await startAscentWeb({ args: ['--seed', seedFile, '--processing-ms', '200'] })
-    browser = await openBrowser()
+    // Dark, so the build screen is also seen (and checked by axe) in the dark theme.
+    browser = await openBrowser({ colorScheme: 'dark' })
   })
   afterEach(async (context) => {
     if (context.task.result?.state === 'fail' && browser)
@@ -94,7 +95,7 @@ describe('a thousand beta groups (ascent web --sandbox --seed)', () => {
     })
     await list.getByRole('checkbox', { name: 'Group 1000', exact: true }).waitFor()
     expect(await list.getByRole('checkbox').count()).toBeLessThan(60)
-    await screenshot(page, '17-groups-1000-end')
+    await screenshot(page, '17-groups-1000-end-dark')
 
     // "100" is in exactly two names: Group 0100 and Group 1000 (both external).
     const search = page.getByRole('searchbox', { name: 'Search groups' })
@@ -129,7 +130,7 @@ describe('a thousand beta groups (ascent web --sandbox --seed)', () => {
     const testflight = page.locator('.plan-step[data-step="testflight"]')
     await testflight.getByText('… 996 more …').waitFor({ timeout: 15_000 })
     await expect.poll(() => page.locator('.plan .problem').count()).toBe(0)
-    await screenshot(page, '18-groups-1000-plan')
+    await screenshot(page, '18-groups-1000-plan-dark')
     await testflight.getByRole('button', { name: 'Show all 1000' }).click()
     await expect
       .poll(

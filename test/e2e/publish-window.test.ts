@@ -132,7 +132,8 @@ describe('the publish window through ascent web --sandbox', () => {
           },
         },
       ])
-    // A tall window shows the whole release column in one picture.
+    // A tall window shows the whole release column in one picture, with the plan for these settings.
+    await expect.poll(() => page.locator('.plan-state').textContent(), { timeout: 15_000 }).toBe('Up to date')
     await page.setViewportSize({ width: 1280, height: 1480 })
     await screenshot(page, '04-release-settings')
     await page.setViewportSize({ width: 1280, height: 820 })
