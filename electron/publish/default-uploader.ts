@@ -1,10 +1,11 @@
 import {
   createAscBuildUploadApi,
   createUploader,
+  resolveUploadMethod,
   type AltoolUploaderOptions,
   type ApiUploaderOptions,
 } from '../upload'
-import type { UploaderFactory } from './types'
+import type { RunCredentials, UploaderFactory } from './types'
 
 export interface DefaultUploaderOptions {
   /** Tuning for the Build Upload API uploader (tests shorten its polls). */
@@ -21,8 +22,10 @@ export interface DefaultUploaderOptions {
  * from the run folder.
  */
 export function defaultUploaderFactory(options: DefaultUploaderOptions = {}): UploaderFactory {
-  return (request) => {
-    const key = request.credentials.signingKey
+  const altoolFor = (credentials: RunCredentials) =>
+    credentials.signingKey ? { altool: { ...options.altool, credentials: credentials.signingKey } } : {}
+  const probe = options.probeAltool ? { probeAltool: options.probeAltool } : {}
+  const factory: UploaderFactory = (request) => {
     return createUploader({
       method: request.method,
       apiUrl: request.credentials.apiUrl,
@@ -31,8 +34,11 @@ export function defaultUploaderFactory(options: DefaultUploaderOptions = {}): Up
         api: createAscBuildUploadApi(request.connection.client),
         journalDir: request.journalDir,
       },
-      ...(key ? { altool: { ...options.altool, credentials: key } } : {}),
-      ...(options.probeAltool ? { probeAltool: options.probeAltool } : {}),
+      ...altoolFor(request.credentials),
+      ...probe,
     })
   }
+  factory.methodFor = (method, credentials) =>
+    resolveUploadMethod({ method, apiUrl: credentials.apiUrl, ...altoolFor(credentials), ...probe })
+  return factory
 }

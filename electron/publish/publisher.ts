@@ -387,6 +387,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
         problems: result.problems,
         resumesRunId: previous?.runId ?? null,
         ...(previous ? { substeps: previous.substeps } : {}),
+        autoMethod: (await deps.uploaderFactory.methodFor?.('auto', credentials)) ?? 'api',
       })
       return plan
     },

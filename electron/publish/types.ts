@@ -41,7 +41,11 @@ export interface UploaderRequest {
   /** The run's own folder: the uploader keeps its resumable journal here. */
   readonly journalDir: string
 }
-export type UploaderFactory = (request: UploaderRequest) => Uploader | Promise<Uploader>
+export interface UploaderFactory {
+  (request: UploaderRequest): Uploader | Promise<Uploader>
+  /** Which uploader `method` picks for these credentials, so the plan can say it before the run. */
+  methodFor?(method: UploadMethod, credentials: RunCredentials): Promise<'api' | 'altool'>
+}
 
 export interface PollIntervals {
   /** First wait between two looks at a build or a cancellation (Apple: processing takes minutes). */

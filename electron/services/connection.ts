@@ -3,6 +3,7 @@ import { parsePrivateKey } from '../asc/private-key'
 import { createTokenSource, type TokenSource } from '../asc/token'
 import { ENV_ISSUER_ID, ENV_KEY_IDENTIFIER, ENV_PRIVATE_KEY, resolveCredentials } from '../keys/credentials'
 import type { KeyService } from '../keys/key-service'
+import type { AltoolCredentials } from '../upload/altool-uploader'
 import type { ConnectionService } from './types'
 
 /** What startSandbox (electron/sandbox) hands back: a local App Store Connect and a key it trusts. */
@@ -20,6 +21,8 @@ export interface ActiveConnection {
   readonly info: ConnectionInfo
   readonly apiUrl: string
   readonly tokens: TokenSource
+  /** The key itself for altool, read only when altool runs; absent for the sandbox (altool cannot reach it). */
+  readonly signingKey?: AltoolCredentials
 }
 
 export interface ConnectionManager extends ConnectionService {
@@ -34,7 +37,7 @@ export interface ConnectionOptions {
   readonly apiUrl: string
   /** `ascent web --sandbox`: use the in-process sandbox whatever else is configured. */
   readonly forceSandbox: boolean
-  readonly keys: Pick<KeyService, 'list' | 'tokenSourceFor' | 'keychainStatus'>
+  readonly keys: Pick<KeyService, 'list' | 'tokenSourceFor' | 'keychainStatus' | 'privateKeyPemFor'>
   readonly startSandbox: () => Promise<SandboxHandle>
   /** Told once, when the sandbox starts because nothing else was configured (the CLI says so on stderr). */
   readonly onSandboxStarted?: (sandbox: SandboxHandle, reason: 'forced' | 'no-credentials') => void
@@ -109,6 +112,11 @@ export function createConnectionManager(options: ConnectionOptions): ConnectionM
           return {
             apiUrl: options.apiUrl,
             tokens: credentials.tokens,
+            signingKey: {
+              keyId: credentials.keyId,
+              issuerId: credentials.issuerId,
+              privateKeyPem: credentials.privateKeyPem,
+            },
             info: { mode: 'env', apiUrl: options.apiUrl, keyId: credentials.keyId, keyName: null, keychain },
           }
         },
@@ -125,6 +133,11 @@ export function createConnectionManager(options: ConnectionOptions): ConnectionM
         return {
           apiUrl: options.apiUrl,
           tokens,
+          signingKey: {
+            keyId: key.keyId,
+            issuerId: key.issuerId,
+            privateKeyPem: () => options.keys.privateKeyPemFor(key.keyId),
+          },
           info: { mode: 'key', apiUrl: options.apiUrl, keyId: key.keyId, keyName: key.name, keychain },
         }
       },

@@ -95,10 +95,23 @@ export async function createServices(options: CreateServicesOptions): Promise<As
             `no stored key is named "${settings.integrationName}" (integrations.app_store_connect); add it in Keys… or clear auth: integration.`,
           )
         }
-        if (named.keyId !== active.info.keyId)
-          return { apiUrl: active.apiUrl, tokens: await keyService.tokenSourceFor(named.keyId) }
+        if (named.keyId !== active.info.keyId) {
+          return {
+            apiUrl: active.apiUrl,
+            tokens: await keyService.tokenSourceFor(named.keyId),
+            signingKey: {
+              keyId: named.keyId,
+              issuerId: named.issuerId,
+              privateKeyPem: () => keyService.privateKeyPemFor(named.keyId),
+            },
+          }
+        }
       }
-      return { apiUrl: active.apiUrl, tokens: active.tokens }
+      return {
+        apiUrl: active.apiUrl,
+        tokens: active.tokens,
+        ...(active.signingKey ? { signingKey: active.signingKey } : {}),
+      }
     },
     uploaderFactory: options.publisher?.uploaderFactory ?? defaultUploaderFactory(),
     inspect: (path) => inspectBuild(path),

@@ -24,19 +24,7 @@ export interface CreateUploaderOptions {
  * API everywhere else.
  */
 export async function createUploader(options: CreateUploaderOptions): Promise<Uploader> {
-  let method = options.method
-  if (method === 'auto' && !sameOrigin(options.apiUrl ?? APPLE_API_URL, APPLE_API_URL)) method = 'api'
-  if (method === 'auto') {
-    const probe =
-      options.probeAltool ??
-      (() =>
-        altoolAvailable({
-          xcrun: options.altool?.xcrun,
-          env: options.altool?.env,
-          spawn: options.altool?.spawn,
-        }))
-    method = options.altool && (await probe()) ? 'altool' : 'api'
-  }
+  const method = await resolveUploadMethod(options)
   if (method === 'altool') {
     if (!options.altool) throw new AscentError('BAD_INPUT', 'the altool upload needs API key credentials')
     return createAltoolUploader(options.altool)
@@ -44,6 +32,23 @@ export async function createUploader(options: CreateUploaderOptions): Promise<Up
   if (!options.api)
     throw new AscentError('BAD_INPUT', 'the Build Upload API upload needs an App Store Connect client')
   return createApiUploader(options.api)
+}
+
+/** What `method` means here: 'auto' resolved the way createUploader resolves it (the plan shows the same). */
+export async function resolveUploadMethod(
+  options: Pick<CreateUploaderOptions, 'method' | 'altool' | 'probeAltool' | 'apiUrl'>,
+): Promise<'api' | 'altool'> {
+  if (options.method !== 'auto') return options.method
+  if (!options.altool || !sameOrigin(options.apiUrl ?? APPLE_API_URL, APPLE_API_URL)) return 'api'
+  const probe =
+    options.probeAltool ??
+    (() =>
+      altoolAvailable({
+        xcrun: options.altool?.xcrun,
+        env: options.altool?.env,
+        spawn: options.altool?.spawn,
+      }))
+  return (await probe()) ? 'altool' : 'api'
 }
 
 function sameOrigin(a: string, b: string): boolean {

@@ -7,7 +7,7 @@ export type {
   Uploader,
   UploadMethod,
 } from './types'
-export { createUploader, type CreateUploaderOptions } from './create-uploader'
+export { createUploader, resolveUploadMethod, type CreateUploaderOptions } from './create-uploader'
 export { createApiUploader, type ApiUploaderOptions } from './api-uploader'
 export {
   createAltoolUploader,

@@ -48,6 +48,8 @@ async function methodFor(
     connection: createPublishConnection({ baseUrl: apiUrl, tokens: creds.tokens }),
     journalDir: '/nonexistent',
   })
+  // The plan asks the same question before the run; it must get the same answer.
+  expect(await factory.methodFor?.(method, creds)).toBe(uploader.method)
   return uploader.method
 }
 

@@ -186,6 +186,7 @@ describe('connection', () => {
         list: async () => keys,
         keychainStatus: async () => keychain,
         tokenSourceFor: async (keyId) => ({ keyId, token: async () => 'jwt', invalidate: () => undefined }),
+        privateKeyPemFor: async (keyId) => `PEM of ${keyId}`,
       },
       startSandbox: async () => {
         starts++
@@ -202,6 +203,8 @@ describe('connection', () => {
       keychain,
     })
     expect(b.mode).toBe('sandbox')
+    // altool cannot be pointed at the sandbox, so its connection carries no key for it.
+    expect((await manager.active()).signingKey).toBeUndefined()
     expect(starts).toBe(1)
     expect(told).toEqual(['no-credentials'])
     keys.push(key('K1'))
@@ -210,6 +213,9 @@ describe('connection', () => {
       keyId: 'K1',
       apiUrl: 'https://api.appstoreconnect.apple.com',
     })
+    const stored = (await manager.active()).signingKey
+    expect(stored?.keyId).toBe('K1')
+    expect(await stored?.privateKeyPem()).toBe('PEM of K1')
     await manager.close()
   })
 
@@ -226,10 +232,14 @@ describe('connection', () => {
         list: async () => [],
         keychainStatus: async () => keychain,
         tokenSourceFor: async () => Promise.reject(new Error('unused')),
+        privateKeyPemFor: async () => Promise.reject(new Error('unused')),
       },
       startSandbox: async () => Promise.reject(new Error('must not start')),
     })
     const info = await manager.info()
+    const signingKey = (await manager.active()).signingKey
+    expect(signingKey).toMatchObject({ keyId: 'ENVKEY', issuerId: 'iss' })
+    expect(await signingKey?.privateKeyPem()).toMatch(/BEGIN PRIVATE KEY/)
     expect(info).toMatchObject({ mode: 'env', keyId: 'ENVKEY', apiUrl: 'http://127.0.0.1:2/' })
     expect(JSON.stringify(info)).not.toMatch(/BEGIN/)
   })
