@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { formatBytes as pipelineBytes } from '../../../shared/format-bytes'
 import {
   abbreviateList,
   byteUnit,
@@ -124,6 +125,13 @@ describe('one byte convention', () => {
     // No decimal from 100 up, as shared/format-bytes.ts (the plan's sizes) writes them.
     expect(formatBytes(482_000_000)).toBe('482 MB')
     expect(formatBytes(2_000_000_000_000)).toBe('2.0 TB')
+  })
+
+  it('writes every size exactly as the pipeline does in the plan and step summaries', () => {
+    const sizes = [
+      0, 999, 1000, 2_735, 99_949, 100_000, 999_999, 24_000_000, 482_000_000, 1_500_000_000, 4e12,
+    ]
+    expect(sizes.map((n) => formatBytes(n))).toEqual(sizes.map((n) => pipelineBytes(n)))
   })
 
   it('shows a tiny upload in bytes, as the card does', () => {
