@@ -12,7 +12,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { createPrivateKey, randomBytes, sign } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { open, mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { open, mkdtemp, rm, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { build } from 'esbuild'
