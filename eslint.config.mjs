@@ -7,7 +7,17 @@ import globals from 'globals'
 const electronAllowed = ['electron/main.ts', 'electron/preload.ts', 'electron/ipc/**']
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'dist-cli/**', 'release/**', 'node_modules/**', 'test/fixtures/generated/**', 'test/artifacts/**'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'dist-cli/**',
+      'release/**',
+      'node_modules/**',
+      'test/fixtures/generated/**',
+      'test/artifacts/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -17,7 +27,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', message: 'Only electron/main.ts, electron/preload.ts and electron/ipc/ may import electron.' }] },
+        {
+          paths: [
+            {
+              name: 'electron',
+              message: 'Only electron/main.ts, electron/preload.ts and electron/ipc/ may import electron.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -32,7 +49,12 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'electron', message: 'The renderer talks only to window.ascent.' }],
-          patterns: [{ group: ['**/electron/**', 'node:*'], message: 'The renderer imports only shared/ and its own modules.' }],
+          patterns: [
+            {
+              group: ['**/electron/**', 'node:*'],
+              message: 'The renderer imports only shared/ and its own modules.',
+            },
+          ],
         },
       ],
     },

@@ -3,7 +3,11 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 
-const all = { inspect: 'scripts/bench-inspect.mjs', upload: 'scripts/bench-upload.mjs', soak: 'scripts/soak.mjs' }
+const all = {
+  inspect: 'scripts/bench-inspect.mjs',
+  upload: 'scripts/bench-upload.mjs',
+  soak: 'scripts/soak.mjs',
+}
 const wanted = process.argv.slice(2)
 const names = wanted.length > 0 ? wanted : Object.keys(all)
 if (!existsSync('dist-cli/ascent.cjs')) {
