@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { BuildSummary, Platform, Problem } from './build-summary'
 import { AscentErrorShape } from './errors'
 import { Link, PublishEvent, RunOutcome, StepId } from './publish-events'
-import { ReleaseSettings } from './release-settings'
+import { ReleaseSettings, ReleaseType } from './release-settings'
 
 /**
  * The one contract between the window and the main process. Preload (Electron) and the web bridge
@@ -140,6 +140,17 @@ export const StepRecord = z.object({
 })
 export type StepRecord = z.infer<typeof StepRecord>
 
+/** A run's release settings as the outcome sentence needs them: groups with their kind, how the version goes out. */
+export const RunReleaseSummary = z.object({
+  submitToTestflight: z.boolean(),
+  submitToAppStore: z.boolean(),
+  releaseType: ReleaseType,
+  earliestReleaseDate: z.string().nullable(),
+  phasedRelease: z.boolean().nullable(),
+  groups: z.array(z.object({ name: z.string(), isInternal: z.boolean() })),
+})
+export type RunReleaseSummary = z.infer<typeof RunReleaseSummary>
+
 export const RunRecord = z.object({
   runId: z.string(),
   fileName: z.string(),
@@ -156,6 +167,10 @@ export const RunRecord = z.object({
   links: z.array(Link),
   /** True when Resume can pick this run up (failed, canceled or interrupted, file still there). */
   resumable: z.boolean(),
+  /** The App Store Connect app's name, known once preflight found the app; null before that. */
+  appName: z.string().nullable().optional(),
+  /** What the run was asked to do, for the outcome sentence; absent when the groups' kinds are unknown. */
+  release: RunReleaseSummary.optional(),
 })
 export type RunRecord = z.infer<typeof RunRecord>
 

@@ -51,6 +51,8 @@ export const RunIds = z.object({
   betaLocalizationId: z.string().optional(),
   expiredBuildIds: z.array(z.string()).optional(),
   groupIds: z.array(z.string()).optional(),
+  /** The requested groups as preflight found them, with their kind (internal ones skip beta review). */
+  groups: z.array(z.object({ name: z.string(), isInternal: z.boolean() })).optional(),
   betaReviewSubmissionId: z.string().optional(),
   canceledSubmissionIds: z.array(z.string()).optional(),
   versionId: z.string().optional(),

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 import type { BuildSummary } from '../../shared/build-summary'
 import { AscentError, redactSecrets, toErrorShape } from '../../shared/errors'
-import type { PublishPlan, RunRecord, Unsubscribe } from '../../shared/ipc'
+import type { PublishPlan, RunRecord, RunReleaseSummary, Unsubscribe } from '../../shared/ipc'
 import type { PublishEvent, RunOutcome } from '../../shared/publish-events'
 import type { ReleaseSettings } from '../../shared/release-settings'
 import { sleepWithSignal } from '../asc/retry'
@@ -124,6 +124,26 @@ function outcomeOf(
   return { outcome: 'uploaded', message: `Uploaded ${label}` }
 }
 
+/**
+ * What the run was asked to do, for History's outcome sentence. Left out while the chosen groups' kinds are
+ * unknown (preflight has not found them yet): a guess would tell testers the wrong time they can install.
+ */
+function releaseSummary(journal: RunJournal): { release?: RunReleaseSummary } {
+  const s = journal.settings
+  const groups = journal.ids.groups ?? []
+  if (s.betaGroups.length > 0 && groups.length === 0) return {}
+  return {
+    release: {
+      submitToTestflight: s.submitToTestflight,
+      submitToAppStore: s.submitToAppStore,
+      releaseType: s.releaseType,
+      earliestReleaseDate: s.earliestReleaseDate,
+      phasedRelease: s.phasedRelease,
+      groups,
+    },
+  }
+}
+
 function doneSummary(journal: RunJournal): string {
   const notes = Object.values(journal.substeps)
     .filter((s) => s?.status === 'done' && s.note)
@@ -191,6 +211,8 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       links: journal.links,
       resumable:
         !running && outcome !== null && !isFinished(journal) && fileOk && !pidAliveElsewhere(journal),
+      appName: journal.ids.appName ?? null,
+      ...releaseSummary(journal),
     }
   }
 
@@ -254,6 +276,9 @@ export function createPublisher(deps: PublisherDeps): Publisher {
           journal.ids.appId = app.id
           journal.ids.appName = app.name
           journal.ids.primaryLocale = app.primaryLocale
+          // A resume whose groups step is done reads no groups: keep what the first attempt found.
+          if (result.live.groups.length > 0)
+            journal.ids.groups = result.live.groups.map((g) => ({ name: g.name, isInternal: g.isInternal }))
           journal.links = runLinks(journal.ids, journal.build.platform)
           return {
             summary: `ready: ${app.name} (${app.id}), build ${journal.build.version} (${journal.build.buildNumber})`,

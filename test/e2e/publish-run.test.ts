@@ -111,7 +111,10 @@ describe('publishing through ascent web --sandbox', () => {
     expect(cardSize).toMatch(/^\d+(\.\d)? (MB|GB)$/)
 
     await publishButton(page).click()
-    await page.getByRole('heading', { name: /^Publishing / }).waitFor()
+    const runHeading = page.getByRole('heading', { name: /^Publishing / })
+    await runHeading.waitFor()
+    const runTitle = ((await runHeading.textContent()) ?? '').replace(/^Publishing /, '')
+    expect(runTitle).not.toContain('Release.ipa')
     // Whichever step is under way (the sandbox is quick; the run may already be further along).
     await page.locator('.timeline-step[data-status="running"], .outcome').first().waitFor({ timeout: 30_000 })
     await screenshot(page, '10-run-progress')
@@ -125,9 +128,9 @@ describe('publishing through ascent web --sandbox', () => {
     expect(outcomeText).toBe(
       (await outcome.getAttribute('data-outcome')) === 'published' ? 'Published' : 'Submitted for review',
     )
-    expect(await outcome.locator('.outcome-message').textContent()).toBe(
-      `Testers in QA can install 1.1.0 (200) now; Public Beta after beta review. 1.1.0 goes on the App Store on 1 Dec ${YEAR}, 14:00 (Europe/Riga) at the earliest, once Apple approves it, in a 7-day phased release.`,
-    )
+    const sentence = (zone: string) =>
+      `Testers in QA can install 1.1.0 (200) now; Public Beta after beta review. 1.1.0 goes on the App Store on 1 Dec ${YEAR}, 14:00 (${zone}) at the earliest, once Apple approves it, in a 7-day phased release.`
+    expect(await outcome.locator('.outcome-message').textContent()).toBe(sentence('Europe/Riga'))
     expect(await step(page, 'upload').getAttribute('data-status')).toBe('done')
     expect(await page.getByTestId('upload-line').textContent()).toMatch(new RegExp(`^${cardSize} · `))
     await page.locator('.log-panel summary').click()
@@ -167,6 +170,10 @@ describe('publishing through ascent web --sandbox', () => {
     await expectAccessible(page)
     await row.getByRole('button', { name: /Open run/ }).click()
     await page.locator('.timeline-step[data-step="review"][data-status="done"]').waitFor()
+    // Opened from History: titled with the app, as the live run was, and the same outcome sentence (the run
+    // records the date's offset, not the zone it was picked in).
+    await page.getByRole('heading', { name: runTitle, exact: true, level: 1 }).waitFor()
+    expect(await page.locator('.outcome .outcome-message').textContent()).toBe(sentence('UTC+02:00'))
     await screenshot(page, '13-history-run')
     await page.getByRole('button', { name: 'Back to History' }).click()
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Publish' }).click()

@@ -101,6 +101,7 @@ export function HistoryScreen() {
                 <tr key={run.runId} data-run={run.runId}>
                   <td>{formatWhen(run.startedAt)}</td>
                   <td>
+                    {run.appName ? <span className="history-app">{run.appName} </span> : null}
                     <span className="history-build">
                       {run.version} ({run.buildNumber})
                     </span>{' '}

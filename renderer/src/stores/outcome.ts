@@ -32,8 +32,8 @@ export const OUTCOME_HEADLINES: Readonly<Record<RunOutcome, string>> = {
 
 /**
  * What the window knew about the release when Publish was pressed: which groups (with their kind, which
- * the run's events do not carry) and how the App Store version goes out. Absent for runs opened from
- * History, whose settings the window never saw.
+ * the run's events do not carry) and how the App Store version goes out. For runs opened from History it
+ * comes from the run record; absent when the record does not say (older runs).
  */
 export interface ReleaseFacts {
   readonly groups: readonly Pick<BetaGroup, 'name' | 'isInternal'>[]

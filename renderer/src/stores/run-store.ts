@@ -50,7 +50,7 @@ export interface RunView {
   readonly title: string
   readonly version: string
   readonly buildNumber: string
-  /** What was asked for, for the outcome sentence; null for runs from History. */
+  /** What was asked for, for the outcome sentence; null for older runs from History that did not record it. */
   readonly facts: ReleaseFacts | null
   readonly steps: readonly StepView[]
   readonly log: readonly LogLine[]
@@ -286,10 +286,16 @@ export function runTitle(build: {
 export function runViewFromRecord(record: RunRecord): RunView {
   return {
     runId: record.runId,
-    title: runTitle({ name: record.fileName, version: record.version, buildNumber: record.buildNumber }),
+    // Runs from before the app name was recorded (or stopped before preflight found the app) show the file.
+    title: runTitle({
+      name: record.appName ?? record.fileName,
+      version: record.version,
+      buildNumber: record.buildNumber,
+    }),
     version: record.version,
     buildNumber: record.buildNumber,
-    facts: null,
+    // The zone the date was picked in is not recorded: the date reads in its own UTC offset.
+    facts: record.release ? { ...record.release, timeZone: null } : null,
     steps: STEP_ORDER.map((step) => {
       const r = record.steps.find((s) => s.step === step)
       const base = pendingStep(step)

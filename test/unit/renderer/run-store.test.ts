@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { PublishEvent } from '../../../shared/publish-events'
 import type { RunRecord } from '../../../shared/ipc'
+import { outcomeText } from '../../../renderer/src/stores/outcome'
 import {
   applyEvent,
   emptyRun,
@@ -325,6 +326,54 @@ describe('runViewFromRecord', () => {
     expect(step(view, 'upload').status).toBe('done')
     expect(step(view, 'review').status).toBe('pending')
     expect(view.resumable).toBe(true)
+  })
+
+  it('titles a run with its app and keeps what it was asked for, so History says the same outcome', () => {
+    const record: RunRecord = {
+      runId: 'r11',
+      fileName: 'Release.ipa',
+      bundleId: 'com.example.demo',
+      version: '1.1.0',
+      buildNumber: '200',
+      platform: 'IOS',
+      startedAt: at,
+      finishedAt: at,
+      outcome: 'submitted-for-review',
+      message: 'Submitted for review.',
+      steps: [],
+      links: [],
+      resumable: false,
+      appName: 'Holdout',
+      release: {
+        submitToTestflight: true,
+        submitToAppStore: true,
+        releaseType: 'SCHEDULED',
+        earliestReleaseDate: '2031-12-01T14:00:00+02:00',
+        phasedRelease: true,
+        groups: [
+          { name: 'QA', isInternal: true },
+          { name: 'Public Beta', isInternal: false },
+        ],
+      },
+    }
+    const view = runViewFromRecord(record)
+    expect(view.title).toBe('Holdout 1.1.0 (200)')
+    expect(
+      outcomeText({
+        outcome: 'submitted-for-review',
+        version: view.version,
+        buildNumber: view.buildNumber,
+        steps: view.steps,
+        facts: view.facts,
+        message: view.message,
+      }).sentence,
+    ).toBe(
+      'Testers in QA can install 1.1.0 (200) now; Public Beta after beta review. 1.1.0 goes on the App Store on 1 Dec 2031, 14:00 (UTC+02:00) at the earliest, once Apple approves it, in a 7-day phased release.',
+    )
+    // An older record without them: the file's name and the pipeline's own message.
+    const old = runViewFromRecord({ ...record, appName: undefined, release: undefined })
+    expect(old.title).toBe('Release.ipa 1.1.0 (200)')
+    expect(old.facts).toBeNull()
   })
 
   it('shows the step a canceled run stopped in as stopped, not failed', () => {
