@@ -71,7 +71,7 @@ export async function soak({ publishes, faultRate, faultSeed, maxAttempts, dir }
   const baseline = await publishOnce(publisher, baselineFile, settings, options)
   const baselineCalls = sandbox.state().requests.total - before
   const baselineByRoute = sandbox.state().requests.byRoute
-  if (baseline.outcome !== 'published') throw new Error('baseline publish failed: ' + baseline.message)
+  if (baseline.outcome !== 'submitted-for-review') throw new Error('baseline publish failed: ' + baseline.message)
 
   sandbox.setFaults({ rate: faultRate, seed: faultSeed })
   const started = Date.now()
@@ -88,11 +88,11 @@ export async function soak({ publishes, faultRate, faultSeed, maxAttempts, dir }
     while (attempt < maxAttempts) {
       attempt++
       run = await publishOnce(publisher, file, settings, options)
-      if (run.outcome === 'published') break
+      if (run.outcome === 'submitted-for-review') break
     }
     callsPerPublish.push(sandbox.state().requests.total - start)
     attemptsUsed.push(attempt)
-    if (run.outcome === 'published') {
+    if (run.outcome === 'submitted-for-review') {
       succeeded++
       if (attempt === 1) firstTry++
     } else failures.push(apps[i].bundleId + ': ' + run.outcome + ': ' + run.message)
