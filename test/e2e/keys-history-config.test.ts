@@ -140,7 +140,13 @@ describe('keys, history and codemagic.yaml through ascent web --sandbox', () => 
     expect(text).toMatch(/- Public Beta/)
     expect(text).toMatch(/ios-beta/)
     await exported.getByRole('link', { name: /Download/ }).waitFor()
+    // A popover over the window: the drop zone stays where it was, and Escape closes it.
+    const dropBox = await page.locator('.drop-zone').boundingBox()
     await screenshot(page, '08-codemagic-export-dark')
     await expectAccessible(page)
+    await page.keyboard.press('Escape')
+    await expect.poll(() => exported.count()).toBe(0)
+    expect(await page.locator('.drop-zone').boundingBox()).toEqual(dropBox)
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Export codemagic.yaml')
   })
 })

@@ -18,10 +18,50 @@ function DownloadLink({ text, fileName }: { readonly text: string; readonly file
   )
 }
 
+/**
+ * The exported file, floating under the Export button (it must not push the build down). Focus moves into
+ * it so the text can be scrolled and read at once; Escape or Close puts focus back on Export.
+ */
+function ExportPopover(props: {
+  readonly text: string
+  readonly writtenTo: string | null
+  readonly fileName: string
+  readonly onClose: () => void
+}) {
+  const text = useRef<HTMLPreElement>(null)
+  useEffect(() => text.current?.focus(), [])
+  return (
+    <div
+      className="export"
+      role="region"
+      aria-label="Exported codemagic.yaml"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') props.onClose()
+      }}
+    >
+      <div className="export-header">
+        <span>
+          {props.writtenTo ? `Written to ${props.writtenTo}` : 'codemagic.yaml with these settings:'}
+        </span>
+        <div className="card-actions">
+          {props.writtenTo ? null : <DownloadLink text={props.text} fileName={props.fileName} />}
+          <button type="button" className="button button-small button-quiet" onClick={props.onClose}>
+            Close
+          </button>
+        </div>
+      </div>
+      <pre ref={text} className="log export-text" tabIndex={0}>
+        {props.text}
+      </pre>
+    </div>
+  )
+}
+
 /** Import settings from a codemagic.yaml and write them back (comments kept by main). */
 export function ConfigBar() {
   const config = useConfigStore((s) => s)
   const input = useRef<HTMLInputElement>(null)
+  const exportButton = useRef<HTMLButtonElement>(null)
   const choose = async (): Promise<void> => {
     if (!(await chooseConfigNatively())) input.current?.click()
   }
@@ -35,6 +75,7 @@ export function ConfigBar() {
           Import codemagic.yaml…
         </button>
         <button
+          ref={exportButton}
           type="button"
           className="button button-small"
           onClick={() => void exportConfig()}
@@ -98,26 +139,15 @@ export function ConfigBar() {
         </ul>
       ) : null}
       {config.exported ? (
-        <div className="export" role="region" aria-label="Exported codemagic.yaml">
-          <div className="export-header">
-            <span>{writtenTo ? `Written to ${writtenTo}` : 'codemagic.yaml with these settings:'}</span>
-            <div className="card-actions">
-              {writtenTo ? null : (
-                <DownloadLink text={config.exported.text} fileName={config.file?.name ?? 'codemagic.yaml'} />
-              )}
-              <button
-                type="button"
-                className="button button-small button-quiet"
-                onClick={() => useConfigStore.setState((s) => exportDismissed(s))}
-              >
-                Close
-              </button>
-            </div>
-          </div>
-          <pre className="log export-text" tabIndex={0}>
-            {config.exported.text}
-          </pre>
-        </div>
+        <ExportPopover
+          text={config.exported.text}
+          writtenTo={writtenTo}
+          fileName={config.file?.name ?? 'codemagic.yaml'}
+          onClose={() => {
+            useConfigStore.setState((s) => exportDismissed(s))
+            exportButton.current?.focus()
+          }}
+        />
       ) : null}
     </div>
   )
