@@ -181,23 +181,25 @@ export function ReleaseDatePicker({ disabled }: { readonly disabled: boolean }) 
           />
         </div>
       ) : null}
-      <label className="field field-inline-block">
+      <label className="field field-zone">
         <span className="field-label">Time zone</span>
-        <select
-          className="input select select-zone"
-          value={schedule.timeZone}
-          onChange={(e) => {
-            const zone = e.currentTarget.value
-            update((s) => setTimeZone(s, zone))
-          }}
-        >
-          {zones.map((z) => (
-            <option key={z} value={z}>
-              {z.replaceAll('_', ' ')}
-            </option>
-          ))}
-        </select>
-        <span className="muted zone-offset">{offsetLabel(schedule.timeZone, now)}</span>
+        <span className="date-row">
+          <select
+            className="input select select-zone"
+            value={schedule.timeZone}
+            onChange={(e) => {
+              const zone = e.currentTarget.value
+              update((s) => setTimeZone(s, zone))
+            }}
+          >
+            {zones.map((z) => (
+              <option key={z} value={z}>
+                {z.replaceAll('_', ' ')}
+              </option>
+            ))}
+          </select>
+          <span className="muted zone-offset">{offsetLabel(schedule.timeZone, now)}</span>
+        </span>
       </label>
       <p
         id={messageId}
