@@ -77,6 +77,8 @@ export function formatUploadLine(progress: {
   const all = (total / divisor).toFixed(digits)
   const finished = progress.bytesDone >= total && total > 0
   if (progress.stopped) return `${done} / ${all} ${suffix} sent`
+  // Before the first bytes there is no rate or ETA to show, only zeros and dashes.
+  if (progress.bytesDone === 0 && !progress.complete) return 'Starting…'
   if (finished && progress.complete) return `${all} ${suffix} · ${formatRate(progress.bytesPerSecond)}`
   return `${done} / ${all} ${suffix} · ${formatRate(progress.bytesPerSecond)} · ${finished ? 'finishing…' : formatEta(progress.etaSeconds)}`
 }

@@ -193,6 +193,8 @@ describe('publishing through ascent web --sandbox', () => {
     await publishButton(page).click()
 
     await page.getByTestId('upload-line').waitFor({ timeout: 30_000 })
+    // "Starting…" until bytes go out, never a row of zeros and dashes.
+    expect(await page.getByTestId('upload-line').textContent()).not.toMatch(/^0(\.0)? \//)
     await screenshot(page, '14-run-uploading')
     await page.getByRole('button', { name: 'Cancel' }).click()
     const outcome = page.locator('.outcome')

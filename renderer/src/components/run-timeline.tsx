@@ -25,9 +25,11 @@ function stepDuration(step: StepView): string {
   return formatDuration(Date.parse(step.finishedAt) - Date.parse(step.startedAt))
 }
 
+/** Before the first progress event: an empty bar saying Starting…, so the row does not grow when bytes arrive. */
+const NOT_STARTED = { bytesDone: 0, bytesTotal: 0, bytesPerSecond: 0, etaSeconds: null }
+
 function UploadBar({ step }: { readonly step: StepView }) {
-  const progress = step.progress
-  if (!progress) return null
+  const progress = step.progress ?? NOT_STARTED
   const value = percent(progress.bytesDone, progress.bytesTotal)
   const line =
     step.status === 'failed' || step.status === 'stopped'
@@ -73,7 +75,8 @@ export function RunTimeline({ steps }: { readonly steps: readonly StepView[] }) 
               <span className="visually-hidden">: {STATUS_TEXT[step.status]}</span>
               <span className="timeline-duration">{stepDuration(step)}</span>
             </div>
-            {step.step === 'upload' && step.progress && step.status !== 'skipped' ? (
+            {step.step === 'upload' &&
+            (step.progress ? step.status !== 'skipped' : step.status === 'running') ? (
               <UploadBar step={step} />
             ) : null}
             {step.status === 'running' && (step.state || step.message) ? (

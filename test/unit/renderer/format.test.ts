@@ -36,6 +36,12 @@ describe('format', () => {
       }),
     ).toBe('10.0 / 10.0 MB · — MB/s · finishing…')
   })
+  it('says Starting… until the first bytes are sent', () => {
+    const start = { bytesDone: 0, bytesTotal: 24_000_000, bytesPerSecond: 0, etaSeconds: null }
+    expect(formatUploadLine(start)).toBe('Starting…')
+    expect(formatUploadLine({ ...start, bytesDone: 1_000_000 })).toBe('1.0 / 24.0 MB · — MB/s · estimating…')
+    expect(formatUploadLine({ ...start, stopped: true })).toBe('0.0 / 24.0 MB sent')
+  })
   it('a finished upload shows what was sent and how fast, without an ETA', () => {
     expect(
       formatUploadLine({
