@@ -1231,9 +1231,9 @@ export function routes(): readonly Route[] {
       method: 'POST',
       path: '/v1/buildUploadFiles',
       write: true,
-      handle: async (c) => {
+      handle: (c) => {
         const d = data(c, Bodies.fileCreate)
-        const f = await c.ctx.uploads.createFile(d.relationships.buildUpload.data.id, d.attributes)
+        const f = c.ctx.uploads.createFile(d.relationships.buildUpload.data.id, d.attributes)
         return one(c, 'buildUploadFiles', f.id, 'BuildUploadFileResponse', 201)
       },
     },
@@ -1249,10 +1249,10 @@ export function routes(): readonly Route[] {
       method: 'PATCH',
       path: '/v1/buildUploadFiles/{id}',
       write: true,
-      handle: async (c) => {
+      handle: (c) => {
         const f = parent(c.ctx.uploads.files, 'buildUploadFiles', c.params.id)
         const a = data(c, Bodies.fileUpdate, f.id).attributes ?? {}
-        await c.ctx.uploads.commit(f, a.uploaded, a.sourceFileChecksums)
+        c.ctx.uploads.commit(f, a.uploaded, a.sourceFileChecksums)
         return one(c, 'buildUploadFiles', f.id, 'BuildUploadFileResponse')
       },
     },

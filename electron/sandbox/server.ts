@@ -104,7 +104,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     now,
   )
   let base = ''
-  const uploads = new UploadStore(store, dir, () => base, options.partSize ?? 16 * 1024 * 1024)
+  const uploads = new UploadStore(store, () => base, options.partSize ?? 16 * 1024 * 1024)
   const ctx: Context = { store, uploads }
   const defs = resourceDefs(ctx)
   const compiled = routes().map(compile)

@@ -1,13 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import { createWriteStream } from 'node:fs'
-import { writeFile } from 'node:fs/promises'
 import type { IncomingMessage } from 'node:http'
-import { join } from 'node:path'
-import { pipeline } from 'node:stream/promises'
 import { ApiError, conflict, relationshipNotFound } from './errors'
 import type { SandboxPlatform } from './seed'
 import { iso, type SandboxStore } from './store'
-import { hashFile, RunningHash } from './upload-hash'
+import { hashChunks, PartVerifier } from './upload-hash'
 
 export type StateDetail = { readonly code: string; readonly description: string }
 export type BuildUpload = {
@@ -29,8 +25,6 @@ export type Part = {
   token: string
   expiresAt: number
   received: boolean
-  /** PUTs streaming into this range right now. */
-  writers: number
 }
 export type Checksums = {
   file?: { hash?: string; algorithm?: 'MD5' | 'SHA_256' }
@@ -51,9 +45,13 @@ export type BuildUploadFile = {
   /** Bytes of distinct parts stored, and every byte that arrived (repeats and refused parts too). */
   bytesReceived: number
   bytesTransferred: number
-  path: string
-  /** SHA-256 of the settled prefix, kept current as parts land so commit need not re-read the file. */
-  sha256: RunningHash
+  /** SHA-256 of the parts in file order, hashed as they arrive: the sandbox stores no uploaded bytes. */
+  verifier: PartVerifier
+  /**
+   * Small files only (<= RETAIN_FILE_BYTES): the last complete bytes of each part, so an MD5 commit or a part
+   * sent again with other bytes can still be checked exactly. Dropped once the upload is processed.
+   */
+  retained: (Buffer[] | undefined)[] | null
 }
 
 /** Test control (POST /__sandbox/fail-part): the next `remaining` PUTs of a part are answered with `status`. */
@@ -68,8 +66,13 @@ export type PartFailure = {
 /** Presigned part URLs are good for an hour, like the ones App Store Connect hands out. */
 const OPERATION_TTL_MS = 3_600_000
 const PART_CONTENT_TYPE = 'application/octet-stream'
-/** Bytes buffered between the socket and the file: the socket keeps reading while a write is in progress. */
-const WRITE_BUFFER_BYTES = 4 * 1024 * 1024
+/**
+ * Parts after a gap wait in memory until the gap closes (4 in flight x 16 MiB needs 48 MiB at most); a PUT
+ * that does not fit is answered 503 (a storage host's "slow down"), and the uploader retries it later.
+ */
+const MAX_BUFFERED_BYTES = 128 * 1024 * 1024
+/** Files up to this size keep their bytes in memory so every checksum can be checked exactly. */
+const RETAIN_FILE_BYTES = 64 * 1024 * 1024
 
 function partError(status: number, detail: string): ApiError {
   return new ApiError(status, [
@@ -88,7 +91,6 @@ export class UploadStore {
 
   constructor(
     private readonly store: SandboxStore,
-    private readonly dir: string,
     private readonly base: () => string,
     private readonly partSize: number,
   ) {}
@@ -133,10 +135,10 @@ export class UploadStore {
     return upload
   }
 
-  async createFile(
+  createFile(
     uploadId: string,
     a: { fileName: string; fileSize: number; uti: string; assetType: BuildUploadFile['assetType'] },
-  ): Promise<BuildUploadFile> {
+  ): BuildUploadFile {
     const upload = this.uploads.get(uploadId)
     if (!upload) {
       throw relationshipNotFound('buildUploads', uploadId, '/data/relationships/buildUpload')
@@ -162,11 +164,8 @@ export class UploadStore {
         token: randomBytes(12).toString('hex'),
         expiresAt: now + OPERATION_TTL_MS,
         received: false,
-        writers: 0,
       })
     }
-    const path = join(this.dir, `${id}.bin`)
-    await writeFile(path, '')
     const file: BuildUploadFile = {
       id,
       uploadId,
@@ -178,8 +177,8 @@ export class UploadStore {
       parts,
       bytesReceived: 0,
       bytesTransferred: 0,
-      path,
-      sha256: new RunningHash(path, a.fileSize, () => parts),
+      verifier: new PartVerifier(parts, MAX_BUFFERED_BYTES),
+      retained: a.fileSize <= RETAIN_FILE_BYTES ? [] : null,
     }
     this.files.set(id, file)
     return file
@@ -266,40 +265,45 @@ export class UploadStore {
         },
       ])
     }
-    file.sha256.touched(part.offset)
-    const wasReceived = part.received
-    part.writers++
-    let received = 0
-    // One write stream per part: the socket keeps flowing while earlier chunks are written, and buffered
-    // chunks go down in one writev. Content-Length was checked, so the parser delivers at most part.length.
-    req.on('data', (chunk: Buffer) => {
-      file.bytesTransferred += chunk.length
-      received += chunk.length
-      if (received > part.length) req.destroy(new Error('more bytes than the part holds'))
-    })
-    let ok: boolean
-    try {
-      await pipeline(
-        req,
-        createWriteStream(file.path, { flags: 'r+', start: part.offset, highWaterMark: WRITE_BUFFER_BYTES }),
+    const index = file.parts.indexOf(part)
+    const receipt = file.verifier.begin(index)
+    if (!receipt) {
+      for await (const chunk of req as AsyncIterable<Buffer>) file.bytesTransferred += chunk.length
+      throw new ApiError(
+        503,
+        [
+          {
+            code: 'SERVICE_UNAVAILABLE',
+            title: 'Slow down',
+            detail: `Too many parts after a gap are waiting for part ${file.parts[file.verifier.nextIndex]?.number ?? '?'}; send that one first, then this one again.`,
+          },
+        ],
+        { 'Retry-After': '1' },
       )
-      ok = received === part.length
+    }
+    const kept: Buffer[] | null = file.retained ? [] : null
+    let received: number
+    try {
+      received = await streamPart(req, part.length, (chunk) => {
+        file.bytesTransferred += chunk.length
+        receipt.write(chunk)
+        kept?.push(chunk)
+      })
     } catch {
-      ok = false
-    } finally {
-      part.writers--
+      received = -1
     }
-    if (!ok) {
-      // A broken re-send left the range half overwritten: it is no longer the part that was received.
-      if (wasReceived && part.received) {
-        part.received = false
-        file.bytesReceived -= part.length
-      }
-      throw partError(400, `Part ${partNumber} carried ${received} bytes; expected ${part.length}.`)
+    if (received !== part.length) {
+      // Nothing half-written to undo: a broken PUT leaves the part as it was.
+      receipt.abort()
+      throw partError(
+        400,
+        `Part ${partNumber} carried ${received < 0 ? 'an incomplete body' : `${received} bytes`}; expected ${part.length}.`,
+      )
     }
+    receipt.finish()
+    if (file.retained && kept) file.retained[index] = kept
     if (!part.received) file.bytesReceived += part.length
     part.received = true
-    void file.sha256.advance()
   }
 
   /** Test control: fail the next `times` PUTs of a part (of one file, or of any file) with `status`. */
@@ -314,17 +318,32 @@ export class UploadStore {
   }
 
   /** PATCH uploaded:true — every part must be there and the checksum, when given, must match. */
-  async commit(
+  commit(
     file: BuildUploadFile,
     uploaded: boolean | null | undefined,
     checksums: Checksums | null | undefined,
-  ): Promise<void> {
+  ): void {
+    const missing = file.parts.filter((p) => !p.received).map((p) => p.number)
+    const missingParts = (): ApiError =>
+      conflict(
+        'STATE_ERROR.ENTITY_STATE_INVALID',
+        'The request cannot be fulfilled because of the state of the resource.',
+        `Parts ${missing.join(', ')} of ${file.fileName} have not been uploaded.`,
+      )
     if (checksums) {
       const { hash, algorithm } = checksums.file ?? {}
       if (hash && algorithm) {
-        const actual =
-          (algorithm === 'SHA_256' ? await file.sha256.digest() : null) ??
-          (await hashFile(file.path, algorithm === 'MD5' ? 'md5' : 'sha256'))
+        // A checksum of a file with gaps cannot match anything: name the gaps instead.
+        if (missing.length > 0) throw missingParts()
+        const actual = fileDigest(file, algorithm)
+        if (typeof actual !== 'string') {
+          throw conflict(
+            'ENTITY_ERROR.ATTRIBUTE.INVALID',
+            'The provided entity includes an attribute with an invalid value',
+            `The sandbox cannot check the ${algorithm} checksum of ${file.fileName}: ${actual.reason}.`,
+            '/data/attributes/sourceFileChecksums',
+          )
+        }
         if (actual !== hash.toLowerCase()) {
           throw conflict(
             'ENTITY_ERROR.ATTRIBUTE.INVALID',
@@ -337,14 +356,7 @@ export class UploadStore {
       file.checksums = checksums
     }
     if (!uploaded || file.state !== 'AWAITING_UPLOAD') return
-    const missing = file.parts.filter((p) => !p.received).map((p) => p.number)
-    if (missing.length > 0) {
-      throw conflict(
-        'STATE_ERROR.ENTITY_STATE_INVALID',
-        'The request cannot be fulfilled because of the state of the resource.',
-        `Parts ${missing.join(', ')} of ${file.fileName} have not been uploaded.`,
-      )
-    }
+    if (missing.length > 0) throw missingParts()
     file.state = 'UPLOAD_COMPLETE'
     const upload = this.uploads.get(file.uploadId)
     if (
@@ -371,7 +383,7 @@ export class UploadStore {
       ) {
         u.state = 'FAILED'
         u.errors = [redundantBinary(u.cfBundleShortVersionString, u.cfBundleVersion, 'detail')]
-        for (const f of files) f.state = 'FAILED'
+        for (const f of files) Object.assign(f, { state: 'FAILED', retained: null })
         continue
       }
       const build = this.store.addBuild(
@@ -386,9 +398,52 @@ export class UploadStore {
       )
       u.buildId = build.id
       u.state = 'COMPLETE'
-      for (const f of files) f.state = 'COMPLETE'
+      for (const f of files) Object.assign(f, { state: 'COMPLETE', retained: null })
     }
   }
+}
+
+/**
+ * The file's hash from what the sandbox kept: the streamed SHA-256, else the retained bytes of a small file,
+ * else the checksum a commit already verified (after processing dropped the bytes).
+ */
+function fileDigest(file: BuildUploadFile, algorithm: 'MD5' | 'SHA_256'): string | { reason: string } {
+  const streamed = algorithm === 'SHA_256' ? file.verifier.digest() : null
+  if (streamed !== null) return streamed
+  const retained = file.retained
+  if (retained && file.parts.every((_, i) => retained[i] !== undefined)) {
+    return hashChunks(
+      file.parts.map((_, i) => retained[i] ?? []),
+      algorithm === 'MD5' ? 'md5' : 'sha256',
+    )
+  }
+  const verified = file.checksums?.file
+  if (verified?.algorithm === algorithm && verified.hash) return verified.hash.toLowerCase()
+  return {
+    reason:
+      file.verifier.problem ??
+      `it keeps no bytes of files over ${RETAIN_FILE_BYTES / 1024 / 1024} MiB and checks those with SHA_256 as they arrive`,
+  }
+}
+
+/** Feeds a request body to `onChunk` as it arrives; resolves with its byte count, rejects if it breaks off. */
+function streamPart(req: IncomingMessage, limit: number, onChunk: (chunk: Buffer) => void): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let received = 0
+    req.on('data', (chunk: Buffer) => {
+      received += chunk.length
+      // Content-Length was checked, so the parser should never pass more; refuse rather than trust it.
+      if (received > limit) {
+        reject(new Error('more bytes than the part holds'))
+        req.destroy()
+        return
+      }
+      onChunk(chunk)
+    })
+    req.once('end', () => resolve(received))
+    req.once('error', reject)
+    req.once('close', () => reject(new Error('the request closed before its end')))
+  })
 }
 
 function redundantBinary(version: string, build: string, as: 'detail'): StateDetail
