@@ -1,16 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import os from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import {
-  expectAccessible,
-  openBrowser,
-  screenshot,
-  startAscentWeb,
-  type AscentWeb,
-  type Browser,
-} from './support/web-app'
+import { describe, expect, it } from 'vitest'
+import { expectAccessible, screenshot, windowSession } from './support/web-app'
 
 const CODEMAGIC_YAML = `# Release settings kept by Ascent
 workflows:
@@ -36,29 +28,14 @@ workflows:
 `
 
 describe('keys, history and codemagic.yaml through ascent web --sandbox', () => {
-  let web: AscentWeb
-  let browser: Browser
-  let files: string
-
-  beforeAll(async () => {
-    files = await mkdtemp(path.join(os.tmpdir(), 'ascent-e2e-files-'))
-    web = await startAscentWeb()
-    browser = await openBrowser({ colorScheme: 'dark' })
-    await browser.page.goto(web.url)
-    await browser.page.locator('.badge-sandbox').waitFor()
-  })
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && browser)
-      await screenshot(browser.page, `failed-${context.task.name.slice(0, 40)}`)
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await web?.close()
-    await rm(files, { recursive: true, force: true })
+  const session = windowSession({
+    tempPrefix: 'ascent-e2e-files-',
+    colorScheme: 'dark',
+    open: true,
   })
 
   it('opens Keys from the Sandbox badge and adds a .p8 (or says why the keychain cannot take it)', async () => {
-    const { page } = browser
+    const { page } = session
     await page.getByRole('button', { name: 'Add a real key' }).click()
     await page.getByRole('heading', { name: 'Keys', level: 1 }).waitFor()
     await expect
@@ -71,7 +48,7 @@ describe('keys, history and codemagic.yaml through ascent web --sandbox', () => 
     const pem = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
       .privateKey.export({ format: 'pem', type: 'pkcs8' })
       .toString()
-    const p8 = path.join(files, 'AuthKey_ABC123DEFG.p8')
+    const p8 = path.join(session.dir, 'AuthKey_ABC123DEFG.p8')
     await writeFile(p8, pem)
     await page.locator('input[type=file][accept=".p8"]').setInputFiles(p8)
     const keyId = page.getByRole('textbox', { name: 'Key ID' })
@@ -113,7 +90,7 @@ describe('keys, history and codemagic.yaml through ascent web --sandbox', () => 
   })
 
   it('shows an empty history', async () => {
-    const { page } = browser
+    const { page } = session
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'History' }).click()
     await page.getByRole('heading', { name: 'History', level: 1 }).waitFor()
     await page.getByText('No runs yet.').waitFor()
@@ -121,9 +98,9 @@ describe('keys, history and codemagic.yaml through ascent web --sandbox', () => 
   })
 
   it('imports release settings from a codemagic.yaml with a workflow choice, and exports them back', async () => {
-    const { page } = browser
+    const { page } = session
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Publish' }).click()
-    const yamlPath = path.join(files, 'codemagic.yaml')
+    const yamlPath = path.join(session.dir, 'codemagic.yaml')
     await writeFile(yamlPath, CODEMAGIC_YAML)
     await page.locator('input[type=file][accept=".yaml,.yml"]').setInputFiles(yamlPath)
     const workflow = page.getByRole('combobox', { name: 'Workflow' })

@@ -1,16 +1,8 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import os from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { makeIpa } from '../fixtures/build-factory'
-import {
-  expectAccessible,
-  openBrowser,
-  screenshot,
-  startAscentWeb,
-  type AscentWeb,
-  type Browser,
-} from './support/web-app'
+import { expectAccessible, screenshot, windowSession } from './support/web-app'
 
 const GROUPS = 1000
 
@@ -42,32 +34,21 @@ interface LongTaskWindow {
 }
 
 describe('a thousand beta groups (ascent web --sandbox --seed)', () => {
-  let web: AscentWeb
-  let browser: Browser
-  let dir: string
-
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'ascent-e2e-groups-'))
-    const seedFile = path.join(dir, 'seed.json')
-    await writeFile(seedFile, JSON.stringify(seed()))
-    web = await startAscentWeb({ args: ['--seed', seedFile, '--processing-ms', '200'] })
-    // Dark, so the build screen is also seen (and checked by axe) in the dark theme.
-    browser = await openBrowser({ colorScheme: 'dark' })
-  })
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && browser)
-      await screenshot(browser.page, `failed-${context.task.name.slice(0, 40)}`)
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await web?.close()
-    await rm(dir, { recursive: true, force: true })
+  // Dark, so the build screen is also seen (and checked by axe) in the dark theme.
+  const session = windowSession({
+    tempPrefix: 'ascent-e2e-groups-',
+    colorScheme: 'dark',
+    webArgs: async (dir) => {
+      const seedFile = path.join(dir, 'seed.json')
+      await writeFile(seedFile, JSON.stringify(seed()))
+      return ['--seed', seedFile, '--processing-ms', '200']
+    },
   })
 
   it('keeps the list virtualized, scrolls to the end, searches, selects all and plans all of them', async () => {
-    const { page } = browser
-    await page.goto(web.url)
-    const ipa = await makeIpa({ fileName: 'AscentDemo.ipa' }, dir)
+    const { page } = session
+    await page.goto(session.web.url)
+    const ipa = await makeIpa({ fileName: 'AscentDemo.ipa' }, session.dir)
     await page.locator('input[type=file][accept=".ipa,.pkg"]').setInputFiles(ipa)
     const list = page.getByTestId('group-list')
     await list.waitFor()

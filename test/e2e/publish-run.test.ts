@@ -1,19 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { makeIpa } from '../fixtures/build-factory'
-import {
-  expectAccessible,
-  failUploadPart,
-  openBrowser,
-  sandboxState,
-  screenshot,
-  startAscentWeb,
-  type AscentWeb,
-  type Browser,
-} from './support/web-app'
+import { expectAccessible, failUploadPart, sandboxState, screenshot, windowSession } from './support/web-app'
 
 const YEAR = new Date().getFullYear() + 1
 
@@ -57,34 +45,17 @@ function step(page: Page, id: string) {
 }
 
 describe('publishing through ascent web --sandbox', () => {
-  let web: AscentWeb
-  let browser: Browser
-  let builds: string
-
-  beforeAll(async () => {
-    builds = await mkdtemp(path.join(os.tmpdir(), 'ascent-e2e-publish-'))
-    web = await startAscentWeb()
-    browser = await openBrowser()
-    await browser.page.goto(web.url)
-    await browser.page.locator('.badge-sandbox').waitFor()
-  })
-  afterEach(async (context) => {
-    // A failed step leaves a picture of the window behind (test/artifacts/screenshots/failed-*.png).
-    if (context.task.result?.state === 'fail' && browser)
-      await screenshot(browser.page, `failed-${context.task.name.slice(0, 40)}`)
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await web?.close()
-    await rm(builds, { recursive: true, force: true })
+  const session = windowSession({
+    tempPrefix: 'ascent-e2e-publish-',
+    open: true,
   })
 
   it('publishes a build: groups, scheduled date, copyright, phased release, review', async () => {
-    const { page } = browser
+    const { page } = session
     // A few MB, so the upload reports progress on its way.
     const ipa = await makeIpa(
       { fileName: 'Release.ipa', version: '1.1.0', buildNumber: '200', padBytes: 24_000_000 },
-      builds,
+      session.dir,
     )
     await chooseBuild(page, ipa)
 
@@ -141,7 +112,7 @@ describe('publishing through ascent web --sandbox', () => {
     await expectAccessible(page)
 
     // What the window asked for is what App Store Connect now holds.
-    const state = await sandboxState(web.sandboxUrl())
+    const state = await sandboxState(session.web.sandboxUrl())
     const build = state.builds.find((b) => b.buildNumber === '200')
     expect(build).toMatchObject({
       processingState: 'VALID',
@@ -181,11 +152,11 @@ describe('publishing through ascent web --sandbox', () => {
   }, 120_000)
 
   it('cancels a run during the upload, then resumes it without a second build', async () => {
-    const { page } = browser
+    const { page } = session
     // Large enough that the upload is still going when Cancel is pressed.
     const ipa = await makeIpa(
       { fileName: 'Cancel.ipa', version: '1.2.0', buildNumber: '300', padBytes: 400_000_000 },
-      builds,
+      session.dir,
     )
     await chooseBuild(page, ipa)
     await uploadOnly(page)
@@ -222,20 +193,20 @@ describe('publishing through ascent web --sandbox', () => {
       .waitFor({ timeout: 60_000 })
     expect(await page.locator('.outcome').getAttribute('data-outcome')).not.toMatch(/failed|canceled/)
     expect(await step(page, 'processing').getAttribute('data-status')).toBe('done')
-    const state = await sandboxState(web.sandboxUrl())
+    const state = await sandboxState(session.web.sandboxUrl())
     // One build 300 in App Store Connect: the resumed run finished the same upload rather than starting another.
     expect(state.builds.filter((b) => b.buildNumber === '300')).toHaveLength(1)
     await page.getByRole('button', { name: 'Done' }).click()
   }, 120_000)
 
   it('shows a failed upload with the reason and recovers with Resume', async () => {
-    const { page } = browser
-    const ipa = await makeIpa({ fileName: 'Fault.ipa', version: '1.3.0', buildNumber: '400' }, builds)
+    const { page } = session
+    const ipa = await makeIpa({ fileName: 'Fault.ipa', version: '1.3.0', buildNumber: '400' }, session.dir)
     await chooseBuild(page, ipa)
     await uploadOnly(page)
     await waitForPublishReady(page)
     // 400 is not retried: the upload step fails at once, as a refused part does with Apple.
-    await failUploadPart(web.sandboxUrl(), { partNumber: 1, times: 1, status: 400 })
+    await failUploadPart(session.web.sandboxUrl(), { partNumber: 1, times: 1, status: 400 })
     await publishButton(page).click()
 
     const outcome = page.locator('.outcome')
@@ -254,7 +225,7 @@ describe('publishing through ascent web --sandbox', () => {
     await page.locator('.timeline-step[data-step="upload"][data-status="done"]').waitFor({ timeout: 30_000 })
     await page.locator('.outcome').waitFor({ timeout: 60_000 })
     expect(await page.locator('.outcome').getAttribute('data-outcome')).not.toMatch(/failed|canceled/)
-    const state = await sandboxState(web.sandboxUrl())
+    const state = await sandboxState(session.web.sandboxUrl())
     expect(state.builds.find((b) => b.buildNumber === '400')?.processingState).toBe('VALID')
   }, 120_000)
 })

@@ -1,40 +1,15 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { makeIpa } from '../fixtures/build-factory'
-import {
-  expectAccessible,
-  openBrowser,
-  screenshot,
-  startAscentWeb,
-  type AscentWeb,
-  type Browser,
-} from './support/web-app'
+import { expectAccessible, screenshot, windowSession } from './support/web-app'
 
 describe('the publish window through ascent web --sandbox', () => {
-  let web: AscentWeb
-  let browser: Browser
-  let builds: string
-
-  beforeAll(async () => {
-    builds = await mkdtemp(path.join(os.tmpdir(), 'ascent-e2e-builds-'))
-    web = await startAscentWeb()
-    browser = await openBrowser()
-  })
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && browser)
-      await screenshot(browser.page, `failed-${context.task.name.slice(0, 40)}`)
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await web?.close()
-    await rm(builds, { recursive: true, force: true })
+  const session = windowSession({
+    tempPrefix: 'ascent-e2e-builds-',
   })
 
   it('shows the empty drop zone and the Sandbox badge', async () => {
-    const { page } = browser
-    await page.goto(web.url)
+    const { page } = session
+    await page.goto(session.web.url)
     await expect.poll(() => page.getByRole('heading', { name: 'Drop an .ipa or .pkg here' }).count()).toBe(1)
     await page.locator('.badge-sandbox').getByText('Sandbox').waitFor()
     await expect.poll(() => page.getByRole('button', { name: 'Add a real key' }).isVisible()).toBe(true)
@@ -44,10 +19,10 @@ describe('the publish window through ascent web --sandbox', () => {
   })
 
   it('reads a chosen build and shows its card, app and groups', async () => {
-    const { page } = browser
+    const { page } = session
     const ipa = await makeIpa(
       { fileName: 'AscentDemo.ipa', appName: 'AscentDemo', displayName: 'Ascent Demo' },
-      builds,
+      session.dir,
     )
     await page.locator('input[type=file][accept=".ipa,.pkg"]').setInputFiles(ipa)
     await page.getByRole('heading', { name: 'Build' }).waitFor()
@@ -59,7 +34,7 @@ describe('the publish window through ascent web --sandbox', () => {
   })
 
   it('sets up TestFlight groups and a scheduled App Store release, and asks for the plan with exactly those settings', async () => {
-    const { page } = browser
+    const { page } = session
     const planRequests: unknown[] = []
     page.on('request', (request) => {
       if (request.url().endsWith('/planPublish')) planRequests.push(JSON.parse(request.postData() ?? 'null'))
@@ -141,8 +116,8 @@ describe('the publish window through ascent web --sandbox', () => {
   })
 
   it('refuses an ad-hoc build before anything is uploaded', async () => {
-    const { page } = browser
-    const ipa = await makeIpa({ fileName: 'AdHoc.ipa', profileType: 'ad-hoc' }, builds)
+    const { page } = session
+    const ipa = await makeIpa({ fileName: 'AdHoc.ipa', profileType: 'ad-hoc' }, session.dir)
     await page.getByRole('button', { name: 'Choose build…' }).first().waitFor()
     await page.locator('input[type=file][accept=".ipa,.pkg"]').setInputFiles(ipa)
     await page.getByText('AdHoc.ipa').waitFor()

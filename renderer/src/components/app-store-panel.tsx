@@ -1,8 +1,8 @@
 import type { ReleaseType } from '../../../shared/release-settings'
-import { schedulePlan } from '../actions/plan-actions'
+import { changeRelease } from '../actions/release-actions'
 import { setCopyright, setPhasedRelease, setReleaseType, useReleaseStore } from '../stores/release-store'
+import { OptionCheck } from './option-check'
 import { ReleaseDatePicker } from './release-date-picker'
-import { setAndPlan } from './testflight-panel'
 
 const RELEASE_TYPES: readonly {
   readonly value: ReleaseType
@@ -25,21 +25,13 @@ export function AppStorePanel() {
   const releaseType = useReleaseStore((s) => s.settings.releaseType)
   const copyright = useReleaseStore((s) => s.settings.copyright)
   const phased = useReleaseStore((s) => s.settings.phasedRelease)
-  const cancelPrevious = useReleaseStore((s) => s.settings.cancelPreviousSubmissions)
 
   return (
     <section className="panel" aria-labelledby="appstore-heading">
       <h2 id="appstore-heading" className="panel-title">
         App Store
       </h2>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={submit}
-          onChange={(e) => setAndPlan('submitToAppStore', e.currentTarget.checked)}
-        />
-        Submit to App Store
-      </label>
+      <OptionCheck option="submitToAppStore">Submit to App Store</OptionCheck>
       <fieldset className={`app-store-fields${submit ? '' : ' is-disabled'}`} disabled={!submit}>
         <legend className="visually-hidden">App Store version settings</legend>
         {!submit ? (
@@ -54,10 +46,7 @@ export function AppStorePanel() {
                 name="release-type"
                 value={t.value}
                 checked={releaseType === t.value}
-                onChange={() => {
-                  useReleaseStore.setState((s) => setReleaseType(s, t.value))
-                  schedulePlan()
-                }}
+                onChange={() => changeRelease((s) => setReleaseType(s, t.value))}
               />
               {t.label}
             </label>
@@ -76,8 +65,7 @@ export function AppStorePanel() {
             placeholder="2031 Example Inc."
             onChange={(e) => {
               const value = e.currentTarget.value
-              useReleaseStore.setState((s) => setCopyright(s, value))
-              schedulePlan(600)
+              changeRelease((s) => setCopyright(s, value), 600)
             }}
           />
         </div>
@@ -91,24 +79,14 @@ export function AppStorePanel() {
                   name="phased-release"
                   value={p.key}
                   checked={phased === p.value}
-                  onChange={() => {
-                    useReleaseStore.setState((s) => setPhasedRelease(s, p.value))
-                    schedulePlan()
-                  }}
+                  onChange={() => changeRelease((s) => setPhasedRelease(s, p.value))}
                 />
                 {p.label}
               </label>
             ))}
           </div>
         </fieldset>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={cancelPrevious}
-            onChange={(e) => setAndPlan('cancelPreviousSubmissions', e.currentTarget.checked)}
-          />
-          Cancel previous submissions
-        </label>
+        <OptionCheck option="cancelPreviousSubmissions">Cancel previous submissions</OptionCheck>
       </fieldset>
     </section>
   )

@@ -1,10 +1,10 @@
-import { useRef } from 'react'
 import type { BuildSummary } from '../../../shared/build-summary'
-import { chooseBuildNatively, closeBuild, openBuildFile } from '../actions/build-actions'
+import { closeBuild } from '../actions/build-actions'
+import { useBuildPicker } from './file-picker'
 import { devicesLabel, formatBytes, platformLabel, profileLabel } from '../format'
 import type { BuildState } from '../stores/build-store'
-import { setOption, useReleaseStore } from '../stores/release-store'
-import { schedulePlan } from '../actions/plan-actions'
+import { useReleaseStore } from '../stores/release-store'
+import { OptionCheck } from './option-check'
 
 function expiry(iso: string): string {
   const t = new Date(iso)
@@ -22,27 +22,9 @@ function Icon({ summary, name }: { readonly summary: BuildSummary; readonly name
 }
 
 export function BuildCard({ build }: { readonly build: BuildState }) {
-  const input = useRef<HTMLInputElement>(null)
+  const picker = useBuildPicker()
   const usesEncryption = useReleaseStore((s) => s.settings.usesNonExemptEncryption)
   const summary = build.summary
-  const choose = async (): Promise<void> => {
-    if (!(await chooseBuildNatively())) input.current?.click()
-  }
-  const fileInput = (
-    <input
-      ref={input}
-      className="visually-hidden"
-      type="file"
-      accept=".ipa,.pkg"
-      aria-label="Build file"
-      tabIndex={-1}
-      onChange={(e) => {
-        const file = e.currentTarget.files?.[0]
-        e.currentTarget.value = ''
-        if (file) void openBuildFile(file)
-      }}
-    />
-  )
 
   if (build.phase === 'inspecting' || !summary) {
     return (
@@ -64,14 +46,14 @@ export function BuildCard({ build }: { readonly build: BuildState }) {
           Build
         </h2>
         <div className="card-actions">
-          <button type="button" className="button button-small" onClick={() => void choose()}>
+          <button type="button" className="button button-small" onClick={() => void picker.choose()}>
             Choose build…
           </button>
           <button type="button" className="button button-small button-quiet" onClick={closeBuild}>
             Close
           </button>
         </div>
-        {fileInput}
+        {picker.input}
       </div>
       <div className="build-identity">
         <Icon summary={summary} name={name} />
@@ -124,18 +106,7 @@ export function BuildCard({ build }: { readonly build: BuildState }) {
             The build does not answer the export-compliance question (ITSAppUsesNonExemptEncryption). Ascent
             will answer “{usesEncryption ? 'Yes' : 'No'}”.
           </p>
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={usesEncryption}
-              onChange={(e) => {
-                const value = e.currentTarget.checked
-                useReleaseStore.setState((s) => setOption(s, 'usesNonExemptEncryption', value))
-                schedulePlan()
-              }}
-            />
-            Uses non-exempt encryption
-          </label>
+          <OptionCheck option="usesNonExemptEncryption">Uses non-exempt encryption</OptionCheck>
         </div>
       ) : null}
     </section>

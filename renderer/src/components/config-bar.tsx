@@ -6,7 +6,9 @@ import {
   importConfigFile,
 } from '../actions/config-actions'
 import { api } from '../api'
+import { useFilePicker } from './file-picker'
 import { exportDismissed, needsWorkflowChoice, useConfigStore } from '../stores/config-store'
+import { ErrorAlert } from './error-alert'
 
 function DownloadLink({ text, fileName }: { readonly text: string; readonly fileName: string }) {
   const url = useMemo(() => URL.createObjectURL(new Blob([text], { type: 'text/yaml' })), [text])
@@ -60,18 +62,20 @@ function ExportPopover(props: {
 /** Import settings from a codemagic.yaml and write them back (comments kept by main). */
 export function ConfigBar() {
   const config = useConfigStore((s) => s)
-  const input = useRef<HTMLInputElement>(null)
+  const picker = useFilePicker({
+    accept: '.yaml,.yml',
+    label: 'codemagic.yaml file',
+    onFile: (file) => void importConfigFile(file),
+    chooseNatively: chooseConfigNatively,
+  })
   const exportButton = useRef<HTMLButtonElement>(null)
-  const choose = async (): Promise<void> => {
-    if (!(await chooseConfigNatively())) input.current?.click()
-  }
   const choosing = needsWorkflowChoice(config)
   // Through the web bridge the file main wrote is its upload copy, not the person's file: offer the download instead.
   const writtenTo = api().transport === 'electron' ? (config.exported?.writtenTo ?? null) : null
   return (
     <div className="config-bar">
       <div className="config-actions">
-        <button type="button" className="button button-small" onClick={() => void choose()}>
+        <button type="button" className="button button-small" onClick={() => void picker.choose()}>
           Import codemagic.yaml…
         </button>
         <button
@@ -83,19 +87,7 @@ export function ConfigBar() {
         >
           Export codemagic.yaml
         </button>
-        <input
-          ref={input}
-          type="file"
-          accept=".yaml,.yml"
-          className="visually-hidden"
-          tabIndex={-1}
-          aria-label="codemagic.yaml file"
-          onChange={(e) => {
-            const file = e.currentTarget.files?.[0]
-            e.currentTarget.value = ''
-            if (file) void importConfigFile(file)
-          }}
-        />
+        {picker.input}
         {config.file && config.phase === 'ready' ? (
           <span className="muted config-source">
             From {config.file.name}
@@ -124,11 +116,7 @@ export function ConfigBar() {
           </select>
         </label>
       ) : null}
-      {config.error ? (
-        <p className="problem problem-error" role="alert">
-          {config.error}
-        </p>
-      ) : null}
+      <ErrorAlert message={config.error} />
       {config.issues.length > 0 && !choosing ? (
         <ul className="problem-list" aria-label="codemagic.yaml problems">
           {config.issues.map((issue) => (

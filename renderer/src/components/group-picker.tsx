@@ -1,9 +1,10 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useMemo, useRef } from 'react'
 import { refreshGroups } from '../actions/groups-actions'
-import { schedulePlan } from '../actions/plan-actions'
+import { changeRelease } from '../actions/release-actions'
 import { filterGroups, setGroupQuery, unknownGroupNames, useGroupsStore } from '../stores/groups-store'
 import { deselectGroups, selectGroups, toggleGroup, useReleaseStore } from '../stores/release-store'
+import { ErrorAlert } from './error-alert'
 
 const ROW_HEIGHT = 32
 /** Seven rows show at once; the list scrolls beyond that. */
@@ -28,10 +29,6 @@ export function GroupPicker({ appFound }: { readonly appFound: boolean }) {
     estimateSize: () => ROW_HEIGHT,
     overscan: 8,
   })
-  const change = (update: Parameters<typeof useReleaseStore.setState>[0]): void => {
-    useReleaseStore.setState(update)
-    schedulePlan()
-  }
   const shownNames = shown.map((g) => g.name)
 
   return (
@@ -63,7 +60,7 @@ export function GroupPicker({ appFound }: { readonly appFound: boolean }) {
             <button
               type="button"
               className="button button-small"
-              onClick={() => change((s) => selectGroups(s, shownNames))}
+              onClick={() => changeRelease((s) => selectGroups(s, shownNames))}
               disabled={shown.length === 0}
             >
               Select all
@@ -71,7 +68,7 @@ export function GroupPicker({ appFound }: { readonly appFound: boolean }) {
             <button
               type="button"
               className="button button-small"
-              onClick={() => change((s) => deselectGroups(s, shownNames))}
+              onClick={() => changeRelease((s) => deselectGroups(s, shownNames))}
               disabled={shown.length === 0}
             >
               Select none
@@ -87,11 +84,7 @@ export function GroupPicker({ appFound }: { readonly appFound: boolean }) {
               ↻
             </button>
           </div>
-          {error ? (
-            <p className="problem problem-error" role="alert">
-              {error}
-            </p>
-          ) : null}
+          <ErrorAlert message={error} />
           {phase === 'loading' && groups.length === 0 ? <p className="muted">Fetching groups…</p> : null}
           {phase === 'ready' && groups.length === 0 ? (
             <p className="muted">
@@ -123,7 +116,7 @@ export function GroupPicker({ appFound }: { readonly appFound: boolean }) {
                         id={id}
                         type="checkbox"
                         checked={chosenSet.has(group.name)}
-                        onChange={() => change((s) => toggleGroup(s, group.name))}
+                        onChange={() => changeRelease((s) => toggleGroup(s, group.name))}
                       />
                       <label htmlFor={id} className="group-name">
                         {group.name}
@@ -144,7 +137,7 @@ export function GroupPicker({ appFound }: { readonly appFound: boolean }) {
               <button
                 type="button"
                 className="link-button"
-                onClick={() => change((s) => deselectGroups(s, unknown))}
+                onClick={() => changeRelease((s) => deselectGroups(s, unknown))}
               >
                 remove from the selection
               </button>

@@ -8,17 +8,12 @@ import { navigate, useNavigationStore } from '../stores/navigation-store'
 import { runViewFromRecord } from '../stores/run-store'
 import { RunOutcomeBox } from './run-view'
 import { RunTimeline } from './run-timeline'
+import { ErrorAlert, ScreenHeader } from './error-alert'
 
 function OpenRun() {
   const record = useHistoryStore((s) => s.openRun)
   const error = useHistoryStore((s) => s.openError)
-  if (error) {
-    return (
-      <p className="problem problem-error" role="alert">
-        {error}
-      </p>
-    )
-  }
+  if (error) return <ErrorAlert message={error} />
   if (!record) return <p className="muted">Loading the run…</p>
   const view = runViewFromRecord(record)
   return (
@@ -67,17 +62,8 @@ export function HistoryScreen() {
   }
   return (
     <div className="screen history-screen">
-      <header className="screen-header">
-        <h1 className="screen-title">History</h1>
-        <button type="button" className="button button-small" onClick={() => void loadHistory()}>
-          Refresh
-        </button>
-      </header>
-      {error ? (
-        <p className="problem problem-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ScreenHeader title="History" onRefresh={() => void loadHistory()} />
+      <ErrorAlert message={error} />
       {phase === 'ready' && runs.length === 0 ? (
         <p className="empty-note">No runs yet. Published builds appear here.</p>
       ) : null}

@@ -4,6 +4,8 @@ import { errorMessage } from '../api'
 import { formatWhen } from '../format'
 import { keyIdFromFileName, keyStatus, useKeysStore } from '../stores/keys-store'
 import { navigate, useNavigationStore } from '../stores/navigation-store'
+import { HiddenFileInput } from './file-picker'
+import { ErrorAlert, ScreenHeader } from './error-alert'
 
 type Source = 'file' | 'pem' | 'fastlane'
 
@@ -306,31 +308,12 @@ function AddKeyForm({ focus, initialFile }: { readonly focus: boolean; readonly 
           >
             {source === 'fastlane' ? 'Choose JSON…' : 'Choose .p8…'}
           </button>
-          <input
-            ref={p8Input}
-            type="file"
-            accept=".p8"
-            className="visually-hidden"
-            tabIndex={-1}
-            aria-label="Key file (.p8)"
-            onChange={(e) => {
-              const chosen = e.currentTarget.files?.[0]
-              e.currentTarget.value = ''
-              if (chosen) takeFile(chosen)
-            }}
-          />
-          <input
+          <HiddenFileInput ref={p8Input} accept=".p8" label="Key file (.p8)" onFile={takeFile} />
+          <HiddenFileInput
             ref={jsonInput}
-            type="file"
             accept=".json"
-            className="visually-hidden"
-            tabIndex={-1}
-            aria-label="fastlane API key (.json)"
-            onChange={(e) => {
-              const chosen = e.currentTarget.files?.[0]
-              e.currentTarget.value = ''
-              if (chosen) takeFile(chosen)
-            }}
+            label="fastlane API key (.json)"
+            onFile={takeFile}
           />
         </div>
       )}
@@ -402,12 +385,7 @@ export function KeysScreen({
 
   return (
     <div className="screen keys-screen">
-      <header className="screen-header">
-        <h1 className="screen-title">Keys</h1>
-        <button type="button" className="button button-small" onClick={() => void loadKeys()}>
-          Refresh
-        </button>
-      </header>
+      <ScreenHeader title="Keys" onRefresh={() => void loadKeys()} />
       {keychain && !keychain.available ? (
         <div className="banner banner-warning" role="status">
           <strong>No keychain available.</strong>{' '}
@@ -415,11 +393,7 @@ export function KeysScreen({
           with the Sandbox.
         </div>
       ) : null}
-      {error ? (
-        <p className="problem problem-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert message={error} />
       <p className="visually-hidden" role="status">
         {notice}
       </p>

@@ -8,6 +8,7 @@ import { publishBlockers, usePlanStore } from '../stores/plan-store'
 import { checkSchedule, useReleaseStore } from '../stores/release-store'
 import { isRunActive, useRunStore } from '../stores/run-store'
 import { ProblemList } from './problem-list'
+import { ErrorAlert } from './error-alert'
 
 /** The plan against live App Store Connect state, and the one button. */
 export function PlanPanel() {
@@ -53,11 +54,7 @@ export function PlanPanel() {
           </button>
         </div>
       </div>
-      {plan.error ? (
-        <p className="problem problem-error" role="alert">
-          {plan.error}
-        </p>
-      ) : null}
+      <ErrorAlert message={plan.error} />
       <ProblemList problems={planProblems} label="Preflight problems" />
       {steps.length > 0 ? (
         <ol className={`plan-steps${plan.phase === 'loading' ? ' is-stale' : ''}`}>

@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react'
 import { DayPicker } from 'react-day-picker'
 import { zoneOffsetMinutes } from '../../../shared/release-date'
-import { schedulePlan } from '../actions/plan-actions'
+import { changeRelease } from '../actions/release-actions'
 import { useNow } from './use-now'
 import {
   checkSchedule,
@@ -82,10 +82,6 @@ export function ReleaseDatePicker({ disabled }: { readonly disabled: boolean }) 
     return () => document.removeEventListener('pointerdown', onPointer)
   }, [open])
 
-  const update = (change: Parameters<typeof useReleaseStore.setState>[0]): void => {
-    useReleaseStore.setState(change)
-    schedulePlan()
-  }
   const selected = toLocalDate(scheduleDate(schedule))
   const today = todayIn(schedule.timeZone, now)
   const notScheduled = releaseType !== 'SCHEDULED'
@@ -108,7 +104,7 @@ export function ReleaseDatePicker({ disabled }: { readonly disabled: boolean }) 
           value={schedule.text}
           onChange={(e) => {
             const value = e.currentTarget.value
-            update((s) => setScheduleText(s, value))
+            changeRelease((s) => setScheduleText(s, value))
           }}
         />
         <button
@@ -129,7 +125,7 @@ export function ReleaseDatePicker({ disabled }: { readonly disabled: boolean }) 
             value={schedule.hour}
             onChange={(e) => {
               const hour = Number(e.currentTarget.value)
-              update((s) => setScheduleHour(s, hour))
+              changeRelease((s) => setScheduleHour(s, hour))
             }}
           >
             {HOURS.map((h) => (
@@ -143,7 +139,7 @@ export function ReleaseDatePicker({ disabled }: { readonly disabled: boolean }) 
           <button
             type="button"
             className="button button-small button-quiet"
-            onClick={() => update((s) => clearSchedule(s))}
+            onClick={() => changeRelease((s) => clearSchedule(s))}
           >
             Clear
           </button>
@@ -174,7 +170,7 @@ export function ReleaseDatePicker({ disabled }: { readonly disabled: boolean }) 
             weekStartsOn={1}
             onSelect={(day) => {
               if (!day) return
-              update((s) => pickScheduleDate(s, toDateString(day)))
+              changeRelease((s) => pickScheduleDate(s, toDateString(day)))
               setOpen(false)
               toggle.current?.focus()
             }}
@@ -189,7 +185,7 @@ export function ReleaseDatePicker({ disabled }: { readonly disabled: boolean }) 
             value={schedule.timeZone}
             onChange={(e) => {
               const zone = e.currentTarget.value
-              update((s) => setTimeZone(s, zone))
+              changeRelease((s) => setTimeZone(s, zone))
             }}
           >
             {zones.map((z) => (

@@ -5,6 +5,7 @@ import { useRunStore, type RunView as Run } from '../stores/run-store'
 import { LogPanel } from './log-panel'
 import { LongText } from './long-text'
 import { RunTimeline } from './run-timeline'
+import { ErrorAlert } from './error-alert'
 
 export function RunOutcomeBox({ run, onResume }: { readonly run: Run; readonly onResume?: () => void }) {
   if (run.outcome === null) return null
@@ -79,11 +80,7 @@ export function RunView({ run }: { readonly run: Run }) {
               : 'Starting'
           : outcomeLabel(run.outcome)}
       </p>
-      {error ? (
-        <p className="problem problem-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert message={error} />
       <RunTimeline steps={run.steps} />
       <div aria-live="polite">
         <RunOutcomeBox run={run} onResume={() => void resumeRun(run)} />

@@ -1,40 +1,21 @@
-import { schedulePlan } from '../actions/plan-actions'
-import { setOption, setWhatToTest, useReleaseStore, type BooleanOption } from '../stores/release-store'
+import { changeRelease } from '../actions/release-actions'
+import { setWhatToTest, useReleaseStore } from '../stores/release-store'
 import { GroupPicker } from './group-picker'
-
-export function setAndPlan(option: BooleanOption, value: boolean): void {
-  useReleaseStore.setState((s) => setOption(s, option, value))
-  schedulePlan()
-}
+import { OptionCheck } from './option-check'
 
 export function TestFlightPanel({ appFound }: { readonly appFound: boolean }) {
   const submit = useReleaseStore((s) => s.settings.submitToTestflight)
-  const expire = useReleaseStore((s) => s.settings.expireBuildSubmittedForReview)
   const whatToTest = useReleaseStore((s) => s.settings.whatToTest)
   return (
     <section className="panel" aria-labelledby="testflight-heading">
       <h2 id="testflight-heading" className="panel-title">
         TestFlight
       </h2>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={submit}
-          onChange={(e) => setAndPlan('submitToTestflight', e.currentTarget.checked)}
-        />
-        Submit to TestFlight
-      </label>
+      <OptionCheck option="submitToTestflight">Submit to TestFlight</OptionCheck>
       <p className="hint">Submits the build for beta review, which external groups need.</p>
-      <label className={`check${submit ? '' : ' is-disabled'}`}>
-        <input
-          type="checkbox"
-          checked={expire}
-          disabled={!submit}
-          aria-describedby="expire-hint"
-          onChange={(e) => setAndPlan('expireBuildSubmittedForReview', e.currentTarget.checked)}
-        />
+      <OptionCheck option="expireBuildSubmittedForReview" disabled={!submit} describedBy="expire-hint">
         Expire build submitted for review
-      </label>
+      </OptionCheck>
       <p id="expire-hint" className="hint">
         Withdraws the build now waiting for beta review so this one can take its place.
       </p>
@@ -52,8 +33,7 @@ export function TestFlightPanel({ appFound }: { readonly appFound: boolean }) {
           placeholder="What testers should try in this build"
           onChange={(e) => {
             const value = e.currentTarget.value
-            useReleaseStore.setState((s) => setWhatToTest(s, value))
-            schedulePlan(600)
+            changeRelease((s) => setWhatToTest(s, value), 600)
           }}
         />
       </div>

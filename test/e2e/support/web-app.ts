@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
-import { expect } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect } from 'vitest'
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..')
 export const SCREENSHOTS = path.join(ROOT, 'test', 'artifacts', 'screenshots')
@@ -124,6 +124,68 @@ export async function openBrowser(
     async close() {
       await context.close()
       await rm(profile, { recursive: true, force: true })
+    },
+  }
+}
+
+/** What a describe block works with: its `ascent web`, its browser and a temp dir for its files. */
+export interface WindowSession {
+  readonly web: AscentWeb
+  readonly browser: Browser
+  readonly page: Page
+  readonly dir: string
+}
+
+/**
+ * Registers the hooks every window test file needs: a temp dir, `ascent web --sandbox`, a browser (and,
+ * with `open`, the window loaded and ready); a failed test leaves `failed-<name>.png`; all closed after.
+ * Call inside `describe`; read the fields inside tests (they are set in beforeAll).
+ */
+export function windowSession(options: {
+  readonly tempPrefix: string
+  readonly colorScheme?: 'light' | 'dark'
+  /** Extra `ascent web` arguments, given the session's dir (e.g. a seed file written there). */
+  readonly webArgs?: (dir: string) => Promise<readonly string[]>
+  /** Load the window before the first test and wait for the Sandbox badge. */
+  readonly open?: boolean
+}): WindowSession {
+  let web: AscentWeb | undefined
+  let browser: Browser | undefined
+  let dir: string | undefined
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), options.tempPrefix))
+    web = await startAscentWeb({ args: options.webArgs ? await options.webArgs(dir) : [] })
+    browser = await openBrowser(options.colorScheme ? { colorScheme: options.colorScheme } : {})
+    if (options.open) {
+      await browser.page.goto(web.url)
+      await browser.page.locator('.badge-sandbox').waitFor()
+    }
+  })
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail' && browser)
+      await screenshot(browser.page, `failed-${context.task.name.slice(0, 40)}`)
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await web?.close()
+    if (dir) await rm(dir, { recursive: true, force: true })
+  })
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('windowSession: read it inside a test, after beforeAll')
+    return value
+  }
+  return {
+    get web() {
+      return ready(web)
+    },
+    get browser() {
+      return ready(browser)
+    },
+    get page() {
+      return ready(browser).page
+    },
+    get dir() {
+      return ready(dir)
     },
   }
 }
