@@ -75,17 +75,33 @@ async function readLayout(
   const frameworks = new Set<string>()
   const appexDirs = new Set<string>()
   let zippedMacApp = false
+  // Entries of one app come together: the last app's prefix answers most names without the regex.
+  let lastPrefix = '\0'
+  let lastApp = ''
   const zip = await openZip(
     fd,
     size,
     (name) => {
-      const app = APP_ENTRY.exec(name)
-      if (!app) {
-        if (ZIPPED_MAC_APP.test(name)) zippedMacApp = true
-        return false
+      let appName: string
+      let rest: string
+      if (name.startsWith(lastPrefix)) {
+        appName = lastApp
+        rest = name.slice(lastPrefix.length)
+        // Most of an app's files: not a plist, profile, framework, extension or top-level icon.
+        if (rest.includes('/') && !rest.startsWith('Frameworks/') && !rest.startsWith('PlugIns/'))
+          return false
+      } else {
+        const app = APP_ENTRY.exec(name)
+        if (!app) {
+          if (ZIPPED_MAC_APP.test(name)) zippedMacApp = true
+          return false
+        }
+        appName = app[1] ?? ''
+        rest = app[2] ?? ''
+        lastApp = appName
+        lastPrefix = `Payload/${appName}.app/`
+        apps.add(appName)
       }
-      const [, appName = '', rest = ''] = app
-      apps.add(appName)
       if (rest === 'Info.plist' || rest === 'embedded.mobileprovision') return true
       if (rest.startsWith('Frameworks/')) {
         const framework = rest.slice('Frameworks/'.length).split('/')[0]

@@ -1,4 +1,5 @@
 import { close, read } from 'node:fs'
+import { promisify } from 'node:util'
 import { Readable } from 'node:stream'
 import yauzl from 'yauzl'
 import { AscentError } from '../../shared/errors'
@@ -7,6 +8,9 @@ import { badBuild, throwIfAborted } from './bad-build'
 /** Central-directory reads are small and sequential: a window growing to 256 KiB turns thousands of reads into a few. */
 const WINDOW_BYTES = 256 * 1024
 const FIRST_READ_BYTES = 8 * 1024
+/** The central directory is walked in reads of this size: a 20,000-entry IPA's (~1.5 MB) takes two. */
+const DIRECTORY_READ_BYTES = 1024 * 1024
+const readAsync = promisify(read)
 
 /**
  * A yauzl reader over an open descriptor with a read-ahead window. yauzl's own fd reader issues two
@@ -122,7 +126,10 @@ export function describeZipError(error: unknown): string {
 const UNSAFE_NAME = /(^|\/)\.\.(\/|$)|\\|^\/|^[A-Za-z]:|\0/
 
 export function isUnsafeEntryName(name: string): boolean {
-  return UNSAFE_NAME.test(name)
+  // Called for every entry: the cheap tests first (the regex alone was a tenth of a 20,000-entry walk).
+  const second = name.charCodeAt(1)
+  if (name.charCodeAt(0) === 0x2f || second === 0x3a) return UNSAFE_NAME.test(name)
+  return (name.includes('..') || name.includes('\\') || name.includes('\0')) && UNSAFE_NAME.test(name)
 }
 
 function openFromFd(fd: number, size: number): Promise<yauzl.ZipFile> {
@@ -152,22 +159,11 @@ export async function openZip(
     close(fd, () => undefined)
     throw badBuild(describeZipError(error), error)
   }
-  const entries: ZipEntry[] = []
+  let entries: ZipEntry[]
   try {
-    for await (const entry of zip.eachEntry()) {
-      throwIfAborted(signal)
-      if (isUnsafeEntryName(entry.fileName)) {
-        throw badBuild(`unsafe entry name in the archive (path traversal): ${JSON.stringify(entry.fileName)}`)
-      }
-      if (keep(entry.fileName)) {
-        entries.push({
-          name: entry.fileName,
-          uncompressedSize: entry.uncompressedSize,
-          compressedSize: entry.compressedSize,
-          raw: entry,
-        })
-      }
-    }
+    // yauzl found and checked the end records (zip64 included); its cursor is where the directory starts.
+    const directoryStart = (zip as unknown as { readEntryCursor: number }).readEntryCursor
+    entries = await scanDirectory(fd, size, directoryStart, zip.entryCount, keep, signal)
   } catch (error) {
     zip.close()
     if (error instanceof AscentError) throw error
@@ -180,6 +176,155 @@ export async function openZip(
     close: () => {
       if (zip.isOpen) zip.close()
     },
+  }
+}
+
+const NON_ASCII = /[\u0080-\u00ff]/
+
+/**
+ * Walks the central directory straight from large reads instead of yauzl's two reads, an object and an
+ * event per entry (64 ms for 20,000 entries; this is a few). Every name is checked for path traversal; only
+ * the entries `keep` selects become yauzl entries (zip64 sizes and offsets, stored-size check), which yauzl
+ * then reads with its own bounds and size checks. Memory: one read window whatever the archive holds.
+ */
+async function scanDirectory(
+  fd: number,
+  fileSize: number,
+  start: number,
+  entryCount: number,
+  keep: (name: string) => boolean,
+  signal: AbortSignal | undefined,
+): Promise<ZipEntry[]> {
+  const entries: ZipEntry[] = []
+  let cursor = start
+  for (let done = 0; done < entryCount;) {
+    throwIfAborted(signal)
+    const window = await readWindow(fd, cursor, Math.min(DIRECTORY_READ_BYTES, fileSize - cursor))
+    const walked = walkRecords(window, entryCount - done, keep, entries)
+    // A window holds any whole record (at most 46 + 3 x 64 KiB), so none fitting means the file ends early.
+    if (walked.records === 0) throw new Error('unexpected EOF')
+    done += walked.records
+    cursor += walked.bytes
+  }
+  return entries
+}
+
+async function readWindow(fd: number, position: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(Math.max(0, length))
+  let filled = 0
+  while (filled < buffer.length) {
+    const { bytesRead } = await readAsync(fd, buffer, filled, buffer.length - filled, position + filled)
+    if (bytesRead === 0) break
+    filled += bytesRead
+  }
+  return buffer.subarray(0, filled)
+}
+
+/**
+ * The whole records at the start of `window` (up to `max`), synchronously: no promise or object per entry,
+ * only each name as a string for the traversal check and `keep`.
+ */
+function walkRecords(
+  window: Buffer,
+  max: number,
+  keep: (name: string) => boolean,
+  entries: ZipEntry[],
+): { records: number; bytes: number } {
+  const end = window.length
+  let at = 0
+  let records = 0
+  while (records < max && at + 46 <= end) {
+    const signature = window.readUInt32LE(at)
+    if (signature !== 0x02014b50)
+      throw new Error(`invalid central directory file header signature: 0x${signature.toString(16)}`)
+    const flags = window[at + 8]! | (window[at + 9]! << 8)
+    if (flags & 0x40) throw new Error('strong encryption is not supported')
+    const nameLength = window[at + 28]! | (window[at + 29]! << 8)
+    const extraLength = window[at + 30]! | (window[at + 31]! << 8)
+    const recordLength = 46 + nameLength + extraLength + (window[at + 32]! | (window[at + 33]! << 8))
+    if (at + recordLength > end) break
+    const nameStart = at + 46
+    let name = window.toString('latin1', nameStart, nameStart + nameLength)
+    // ASCII reads the same in every zip encoding; anything else is decoded exactly as yauzl would.
+    if (NON_ASCII.test(name)) {
+      const extra = window.subarray(nameStart + nameLength, nameStart + nameLength + extraLength)
+      name = yauzl.getFileNameLowLevel(
+        flags,
+        window.subarray(nameStart, nameStart + nameLength),
+        yauzl.parseExtraFields(extra),
+        false,
+      )
+    }
+    if (isUnsafeEntryName(name)) {
+      throw badBuild(`unsafe entry name in the archive (path traversal): ${JSON.stringify(name)}`)
+    }
+    if (keep(name)) entries.push(toEntry(window.subarray(at, at + recordLength), name))
+    at += recordLength
+    records++
+  }
+  return { records, bytes: at }
+}
+
+/** A yauzl Entry from one central-directory record, as yauzl's own walk would have made it. */
+function toEntry(record: Buffer, fileName: string): ZipEntry {
+  const nameLength = record.readUInt16LE(28)
+  const extraLength = record.readUInt16LE(30)
+  const commentLength = record.readUInt16LE(32)
+  // Copies: the record lives in a read window that is about to be replaced.
+  const raw = Buffer.from(record)
+  const extraFieldRaw = raw.subarray(46 + nameLength, 46 + nameLength + extraLength)
+  const entry = Object.assign(new yauzl.Entry(), {
+    versionMadeBy: raw.readUInt16LE(4),
+    versionNeededToExtract: raw.readUInt16LE(6),
+    generalPurposeBitFlag: raw.readUInt16LE(8),
+    compressionMethod: raw.readUInt16LE(10),
+    lastModFileTime: raw.readUInt16LE(12),
+    lastModFileDate: raw.readUInt16LE(14),
+    crc32: raw.readUInt32LE(16),
+    compressedSize: raw.readUInt32LE(20),
+    uncompressedSize: raw.readUInt32LE(24),
+    fileNameLength: nameLength,
+    extraFieldLength: extraLength,
+    fileCommentLength: commentLength,
+    internalFileAttributes: raw.readUInt16LE(36),
+    externalFileAttributes: raw.readUInt32LE(38),
+    relativeOffsetOfLocalHeader: raw.readUInt32LE(42),
+    fileNameRaw: raw.subarray(46, 46 + nameLength),
+    extraFieldRaw,
+    fileCommentRaw: raw.subarray(46 + nameLength + extraLength),
+    extraFields: yauzl.parseExtraFields(extraFieldRaw),
+    fileName,
+    fileComment: '',
+    comment: '',
+  })
+  // Zip64: a field at 0xffffffff is in the extended information extra field, in this order.
+  const zip64 = entry.extraFields.find((f) => f.id === 0x0001)
+  if (zip64) {
+    let at = 0
+    const wide = (field: string): number => {
+      if (at + 8 > zip64.data.length)
+        throw new Error(`zip64 extended information extra field does not include ${field}`)
+      const value = zip64.data.readUInt32LE(at) + zip64.data.readUInt32LE(at + 4) * 0x100000000
+      at += 8
+      return value
+    }
+    if (entry.uncompressedSize === 0xffffffff) entry.uncompressedSize = wide('uncompressed size')
+    if (entry.compressedSize === 0xffffffff) entry.compressedSize = wide('compressed size')
+    if (entry.relativeOffsetOfLocalHeader === 0xffffffff)
+      entry.relativeOffsetOfLocalHeader = wide('relative header offset')
+  }
+  if (entry.compressionMethod === 0) {
+    const expected = entry.uncompressedSize + (entry.isEncrypted() ? 12 : 0)
+    if (entry.compressedSize !== expected)
+      throw new Error(
+        `compressed/uncompressed size mismatch for stored file: ${entry.compressedSize} != ${entry.uncompressedSize}`,
+      )
+  }
+  return {
+    name: fileName,
+    uncompressedSize: entry.uncompressedSize,
+    compressedSize: entry.compressedSize,
+    raw: entry,
   }
 }
 
