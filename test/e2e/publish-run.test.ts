@@ -104,11 +104,12 @@ describe('publishing through ascent web --sandbox', () => {
     expect(await outcome.locator('.outcome-message').textContent()).toBe(sentence('Europe/Riga'))
     expect(await step(page, 'upload').getAttribute('data-status')).toBe('done')
     expect(await page.getByTestId('upload-line').textContent()).toMatch(new RegExp(`^${cardSize} · `))
+    // The picture before the log is opened: the timeline and the outcome, as a person first sees them.
+    await screenshot(page, '11-run-done')
     await page.locator('.log-panel summary').click()
     await page.getByRole('button', { name: 'Copy log' }).click()
     await page.getByText('Log copied.').waitFor()
     expect(await page.evaluate(() => navigator.clipboard.readText())).toContain('Upload: started')
-    await screenshot(page, '11-run-done')
     await expectAccessible(page)
 
     // What the window asked for is what App Store Connect now holds.
@@ -166,6 +167,10 @@ describe('publishing through ascent web --sandbox', () => {
     await page.getByTestId('upload-line').waitFor({ timeout: 30_000 })
     // "Starting…" until bytes go out, never a row of zeros and dashes.
     expect(await page.getByTestId('upload-line').textContent()).not.toMatch(/^0(\.0)? \//)
+    // The picture shows bytes on their way (the build is large enough to still be uploading).
+    await expect
+      .poll(() => page.getByTestId('upload-line').textContent(), { timeout: 15_000 })
+      .toMatch(/^\d+(\.\d)? \/ \d+(\.\d)? MB · /)
     await screenshot(page, '14-run-uploading')
     await page.getByRole('button', { name: 'Cancel' }).click()
     const outcome = page.locator('.outcome')

@@ -87,8 +87,8 @@ export function HistoryScreen() {
                 <tr key={run.runId} data-run={run.runId}>
                   <td>{formatWhen(run.startedAt)}</td>
                   <td>
-                    {run.appName ? <span className="history-app">{run.appName} </span> : null}
                     <span className="history-build">
+                      {run.appName ? `${run.appName} ` : ''}
                       {run.version} ({run.buildNumber})
                     </span>{' '}
                     <span className="muted">

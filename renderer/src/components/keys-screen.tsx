@@ -73,7 +73,15 @@ function KeyList() {
                 {key.individual ? 'Individual key' : (key.issuerId ?? '—')}
               </td>
               <td>
-                <span className={`status status-${status.tone}`}>{status.text}</span>
+                {status.tone === 'error' ? (
+                  <>
+                    {/* A short pill like the others; Apple's or the network's words under it, not inside it. */}
+                    <span className="status status-error">Test failed</span>
+                    <div className="status-detail">{status.text}</div>
+                  </>
+                ) : (
+                  <span className={`status status-${status.tone}`}>{status.text}</span>
+                )}
               </td>
               <td>{key.lastVerifiedAt ? formatWhen(key.lastVerifiedAt) : '—'}</td>
               <td className="row-actions">

@@ -82,7 +82,7 @@ export function RunView({ run }: { readonly run: Run }) {
       </p>
       <ErrorAlert message={error} />
       <RunTimeline steps={run.steps} />
-      <div aria-live="polite">
+      <div className="run-live" aria-live="polite">
         <RunOutcomeBox run={run} onResume={() => void resumeRun(run)} />
       </div>
       <LogPanel log={run.log} />
