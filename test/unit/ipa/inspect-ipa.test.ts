@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { inspectBuild } from '../../../electron/ipa'
 import { BuildSummary, hasBlockingProblems } from '../../../shared/build-summary'
@@ -78,6 +79,41 @@ describe('a valid App Store IPA', () => {
     const summary = await inspectBuild(file, { now: () => NOW })
     expect(summary.bundleId).toBe(DEMO_BUNDLE_ID)
     expect(summary.problems).toEqual([])
+  })
+
+  test('a central directory larger than one read (20,000 entries, ~3 MB) is walked whole, every name checked', async () => {
+    const long = 'r'.repeat(90)
+    const extraEntries = Object.fromEntries(
+      Array.from({ length: 20_000 }, (_, i) => [
+        `Payload/AscentDemo.app/Resources/${long}${i}.json`,
+        Buffer.from('{}'),
+      ]),
+    )
+    const dir = await tempDir()
+    const file = await makeIpa({ fileName: 'many.ipa', extraEntries }, dir)
+    // Info.plist and the profile are written after the extras, so their records are in a later window.
+    const summary = await inspectBuild(file, { now: () => NOW })
+    expect(summary.bundleId).toBe(DEMO_BUNDLE_ID)
+    expect(summary.frameworks).toEqual(['AscentKit.framework'])
+    expect(summary.problems).toEqual([])
+    // A traversal name deep in the directory (past the first read) is still refused.
+    const bytes = await readFile(file)
+    const victim = Buffer.from(`Payload/AscentDemo.app/Resources/${long}19999.json`)
+    const evil = Buffer.from(`Payload/../../../../../tmp/evil`.padEnd(victim.length, 'x'))
+    for (let at = bytes.indexOf(victim); at !== -1; at = bytes.indexOf(victim, at + 1)) evil.copy(bytes, at)
+    const traversal = path.join(dir, 'traversal.ipa')
+    await writeFile(traversal, bytes)
+    await expect(inspectBuild(traversal)).rejects.toThrow(
+      /^unsafe entry name in the archive \(path traversal\)/,
+    )
+    // A directory cut short (its records run past the end of the file) is a corrupt zip, not a hang.
+    const cut = path.join(dir, 'cut.ipa')
+    const eocd = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]))
+    const directoryStart = bytes.readUInt32LE(eocd + 16)
+    const shortened = Buffer.concat([bytes.subarray(0, directoryStart + 1_500_000), bytes.subarray(eocd)])
+    // The end record still names the old offset and count: the walk runs into the end of the file.
+    await writeFile(cut, shortened)
+    await expect(inspectBuild(cut)).rejects.toThrow(/truncated or corrupt zip|corrupt zip/)
   })
 
   test('entries written with data descriptors (streamed, general purpose bit 3) are read', async () => {
