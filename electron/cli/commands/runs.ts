@@ -6,7 +6,8 @@ import { printJson, runCommand } from '../cli-output'
 
 function describe(run: RunRecord): string {
   const outcome = run.outcome ?? 'running'
-  const head = `${run.startedAt}  ${run.runId}  ${outcome.padEnd(20)} ${run.bundleId} ${run.version} (${run.buildNumber}) ${run.platform}`
+  const app = run.appName ? `${run.appName} (${run.bundleId})` : run.bundleId
+  const head = `${run.startedAt}  ${run.runId}  ${outcome.padEnd(20)} ${app} ${run.version} (${run.buildNumber}) ${run.platform}`
   const lines = [head]
   if (run.message) lines.push(`    ${run.message}`)
   if (run.resumable) lines.push('    resumable: publish the same build with the same settings again')
