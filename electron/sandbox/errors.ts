@@ -118,13 +118,37 @@ export function conflict(code: string, title: string, detail: string, pointer?: 
   return new ApiError(409, [{ code, title, detail, ...(pointer ? { pointer } : {}) }])
 }
 
-/** 409 for a relationship to something that does not exist (`app with id 'x' cannot be found`). */
-export function relationshipNotFound(type: string, id: string, pointer: string): ApiError {
+/** 409 for a relationship whose value App Store Connect refuses. */
+export function relationshipInvalid(detail: string, pointer: string): ApiError {
   return conflict(
     'ENTITY_ERROR.RELATIONSHIP.INVALID',
     'The provided entity includes a relationship with an invalid value',
-    `${type} with id '${id}' cannot be found`,
+    detail,
     pointer,
+  )
+}
+
+/** 409 for a relationship to something that does not exist (`app with id 'x' cannot be found`). */
+export function relationshipNotFound(type: string, id: string, pointer: string): ApiError {
+  return relationshipInvalid(`${type} with id '${id}' cannot be found`, pointer)
+}
+
+/** 409 for an attribute whose value App Store Connect refuses. */
+export function attributeInvalid(detail: string, pointer: string): ApiError {
+  return conflict(
+    'ENTITY_ERROR.ATTRIBUTE.INVALID',
+    'The provided entity includes an attribute with an invalid value',
+    detail,
+    pointer,
+  )
+}
+
+/** 409 when another resource (a build, an upload, a submission) is not in a state that allows the request. */
+export function otherStateInvalid(detail: string): ApiError {
+  return conflict(
+    'STATE_ERROR.ENTITY_STATE_INVALID',
+    'The request cannot be fulfilled because of the state of another resource.',
+    detail,
   )
 }
 

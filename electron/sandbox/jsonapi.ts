@@ -153,7 +153,7 @@ function includedOf(r: Renderer, type: string, ids: readonly string[], query: Qu
       const related = spec.ids(id)
       for (const relatedId of Array.isArray(related) ? related : related === null ? [] : [related]) {
         const key = `${spec.type}/${relatedId}`
-        if (seen.has(key) || !r.defs.get(spec.type)?.exists(relatedId)) continue
+        if (seen.has(key) || !r.defs.get(spec.type)?.records.has(relatedId)) continue
         seen.add(key)
         out.push(renderResource(r, spec.type, relatedId, query, []))
       }

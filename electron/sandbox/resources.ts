@@ -11,7 +11,8 @@ type Attributes = Record<string, unknown>
 export type ResourceDef = {
   readonly type: string
   readonly attributeNames: readonly string[]
-  readonly exists: (id: string) => boolean
+  /** The records whose keys are this type's ids (buildBetaDetails share the builds'). */
+  readonly records: ReadonlyMap<string, unknown>
   readonly attributes: (id: string) => Attributes
   readonly rels: Readonly<Record<string, Rel>>
 }
@@ -100,7 +101,7 @@ export function resourceDefs(ctx: Context): ReadonlyMap<string, ResourceDef> {
     {
       type: 'apps',
       attributeNames: 'name bundleId sku primaryLocale'.split(' '),
-      exists: (id) => s.apps.has(id),
+      records: s.apps,
       attributes: (id) => {
         const a = must(s.apps, id)
         return { name: a.name, bundleId: a.bundleId, sku: a.sku, primaryLocale: 'en-US' }
@@ -130,7 +131,7 @@ export function resourceDefs(ctx: Context): ReadonlyMap<string, ResourceDef> {
         'version uploadedDate expirationDate expired minOsVersion processingState buildAudienceType usesNonExemptEncryption'.split(
           ' ',
         ),
-      exists: (id) => s.builds.has(id),
+      records: s.builds,
       attributes: (id) => {
         const b = must(s.builds, id)
         return {
@@ -166,7 +167,7 @@ export function resourceDefs(ctx: Context): ReadonlyMap<string, ResourceDef> {
     {
       type: 'preReleaseVersions',
       attributeNames: 'version platform'.split(' '),
-      exists: (id) => s.preReleaseVersions.has(id),
+      records: s.preReleaseVersions,
       attributes: (id) => {
         const p = must(s.preReleaseVersions, id)
         return { version: p.version, platform: p.platform }
@@ -177,7 +178,7 @@ export function resourceDefs(ctx: Context): ReadonlyMap<string, ResourceDef> {
       // One per build, sharing the build's id.
       type: 'buildBetaDetails',
       attributeNames: 'autoNotifyEnabled internalBuildState externalBuildState'.split(' '),
-      exists: (id) => s.builds.has(id),
+      records: s.builds,
       attributes: (id) => {
         const states = buildBetaStates(ctx, id)
         return {
@@ -192,7 +193,7 @@ export function resourceDefs(ctx: Context): ReadonlyMap<string, ResourceDef> {
       type: 'betaGroups',
       attributeNames:
         'name createdDate isInternalGroup hasAccessToAllBuilds publicLinkEnabled feedbackEnabled'.split(' '),
-      exists: (id) => s.betaGroups.has(id),
+      records: s.betaGroups,
       attributes: (id) => {
         const g = must(s.betaGroups, id)
         return {
@@ -212,7 +213,7 @@ export function resourceDefs(ctx: Context): ReadonlyMap<string, ResourceDef> {
     {
       type: 'betaBuildLocalizations',
       attributeNames: 'locale whatsNew'.split(' '),
-      exists: (id) => s.betaBuildLocalizations.has(id),
+      records: s.betaBuildLocalizations,
       attributes: (id) => {
         const l = must(s.betaBuildLocalizations, id)
         return { locale: l.locale, ...(l.whatsNew !== null ? { whatsNew: l.whatsNew } : {}) }
@@ -223,7 +224,7 @@ export function resourceDefs(ctx: Context): ReadonlyMap<string, ResourceDef> {
       type: 'betaAppReviewDetails',
       attributeNames:
         'contactFirstName contactLastName contactPhone contactEmail demoAccountRequired notes'.split(' '),
-      exists: (id) => s.betaAppReviewDetails.has(id),
+      records: s.betaAppReviewDetails,
       attributes: (id) =>
         Object.fromEntries(
           Object.entries(must(s.betaAppReviewDetails, id)).filter(([k, v]) => k !== 'id' && v !== null),
@@ -233,7 +234,7 @@ export function resourceDefs(ctx: Context): ReadonlyMap<string, ResourceDef> {
     {
       type: 'betaAppLocalizations',
       attributeNames: 'locale feedbackEmail description'.split(' '),
-      exists: (id) => s.betaAppLocalizations.has(id),
+      records: s.betaAppLocalizations,
       attributes: (id) => {
         const l = must(s.betaAppLocalizations, id)
         return Object.fromEntries(
@@ -249,7 +250,7 @@ export function resourceDefs(ctx: Context): ReadonlyMap<string, ResourceDef> {
     {
       type: 'betaAppReviewSubmissions',
       attributeNames: 'betaReviewState submittedDate'.split(' '),
-      exists: (id) => s.betaAppReviewSubmissions.has(id),
+      records: s.betaAppReviewSubmissions,
       attributes: (id) => {
         const b = must(s.betaAppReviewSubmissions, id)
         return { betaReviewState: b.state, submittedDate: iso(b.submittedAt) }
@@ -262,7 +263,7 @@ export function resourceDefs(ctx: Context): ReadonlyMap<string, ResourceDef> {
         'platform versionString appStoreState appVersionState copyright reviewType releaseType earliestReleaseDate downloadable createdDate'.split(
           ' ',
         ),
-      exists: (id) => s.appStoreVersions.has(id),
+      records: s.appStoreVersions,
       attributes: (id) => {
         const v = must(s.appStoreVersions, id)
         return {
@@ -291,7 +292,7 @@ export function resourceDefs(ctx: Context): ReadonlyMap<string, ResourceDef> {
     {
       type: 'appStoreVersionPhasedReleases',
       attributeNames: 'phasedReleaseState totalPauseDuration currentDayNumber'.split(' '),
-      exists: (id) => s.phasedReleases.has(id),
+      records: s.phasedReleases,
       attributes: (id) => {
         const p = must(s.phasedReleases, id)
         return {
@@ -305,7 +306,7 @@ export function resourceDefs(ctx: Context): ReadonlyMap<string, ResourceDef> {
     {
       type: 'reviewSubmissions',
       attributeNames: 'platform state submittedDate'.split(' '),
-      exists: (id) => s.reviewSubmissions.has(id),
+      records: s.reviewSubmissions,
       attributes: (id) => {
         const r = must(s.reviewSubmissions, id)
         return {
@@ -323,7 +324,7 @@ export function resourceDefs(ctx: Context): ReadonlyMap<string, ResourceDef> {
     {
       type: 'reviewSubmissionItems',
       attributeNames: 'state'.split(' '),
-      exists: (id) => s.reviewSubmissionItems.has(id),
+      records: s.reviewSubmissionItems,
       attributes: (id) => ({ state: must(s.reviewSubmissionItems, id).state }),
       rels: {
         appStoreVersion: rel('appStoreVersions', false, (id) => must(s.reviewSubmissionItems, id).versionId),
@@ -333,7 +334,7 @@ export function resourceDefs(ctx: Context): ReadonlyMap<string, ResourceDef> {
       type: 'buildUploads',
       attributeNames:
         'cfBundleShortVersionString cfBundleVersion createdDate platform state uploadedDate'.split(' '),
-      exists: (id) => uploads.uploads.has(id),
+      records: uploads.uploads,
       attributes: (id) => uploadAttributes(must(uploads.uploads, id)),
       rels: {
         build: rel('builds', false, (id) => must(uploads.uploads, id).buildId),
@@ -351,7 +352,7 @@ export function resourceDefs(ctx: Context): ReadonlyMap<string, ResourceDef> {
         'fileName fileSize uti assetType assetToken assetDeliveryState sourceFileChecksums uploadOperations'.split(
           ' ',
         ),
-      exists: (id) => uploads.files.has(id),
+      records: uploads.files,
       attributes: (id) => fileAttributes(ctx, must(uploads.files, id)),
       rels: {},
     },

@@ -1,0 +1,12 @@
+import { byId, collection, type Route } from './route'
+
+const APP_INCLUDES = ['betaGroups', 'appStoreVersions', 'builds']
+
+export const appRoutes: readonly Route[] = [
+  collection('GET /v1/apps', 'AppsResponse', {
+    paged: true,
+    filters: ['bundleId', 'name', 'sku', 'id'],
+    include: APP_INCLUDES,
+  }),
+  byId('GET /v1/apps/{id}', 'AppResponse', APP_INCLUDES),
+]

@@ -1,0 +1,35 @@
+import { parseQuery, type Query } from '../jsonapi'
+import type { ResourceDef } from '../resources'
+import { appStoreVersionRoutes } from './app-store-versions'
+import { appRoutes } from './apps'
+import { betaAppInformationRoutes } from './beta-app-information'
+import { betaBuildLocalizationRoutes } from './beta-build-localizations'
+import { betaGroupRoutes } from './beta-groups'
+import { betaReviewRoutes } from './beta-review'
+import { buildUploadRoutes } from './build-uploads'
+import { buildRoutes } from './builds'
+import { phasedReleaseRoutes } from './phased-releases'
+import { reviewSubmissionRoutes } from './review-submissions'
+import type { Route } from './route'
+
+export type { Call, Result, Route } from './route'
+
+/** Every App Store Connect endpoint the sandbox serves, by area. */
+export function routes(): readonly Route[] {
+  return [
+    ...appRoutes,
+    ...buildRoutes,
+    ...betaGroupRoutes,
+    ...betaBuildLocalizationRoutes,
+    ...betaAppInformationRoutes,
+    ...betaReviewRoutes,
+    ...appStoreVersionRoutes,
+    ...phasedReleaseRoutes,
+    ...reviewSubmissionRoutes,
+    ...buildUploadRoutes,
+  ]
+}
+
+export function parseRouteQuery(route: Route, url: URL, defs: ReadonlyMap<string, ResourceDef>): Query {
+  return parseQuery(url, route.query ?? {}, defs)
+}
