@@ -22,14 +22,44 @@ function rel(type: string, links: boolean, ids: (id: string) => Ids): Rel {
   return { type, links, ids }
 }
 
-function values<T>(map: ReadonlyMap<string, T>): T[] {
-  return [...map.values()]
+/** The ids of the records that satisfy `test`, in the order they were stored. */
+export function idsWhere<T extends { readonly id: string }>(
+  map: ReadonlyMap<string, T>,
+  test: (record: T) => boolean,
+): string[] {
+  return [...map.values()].filter(test).map((r) => r.id)
 }
 
 function must<T>(map: ReadonlyMap<string, T>, id: string): T {
   const found = map.get(id)
   if (found === undefined) throw new Error(`missing ${id}`)
   return found
+}
+
+/**
+ * A resource type backed by `records`: attribute names as one space-separated list, attributes rendered
+ * from the record, relationships given a lookup of the record by id.
+ */
+function resource<T>(
+  type: string,
+  records: ReadonlyMap<string, T>,
+  attributeNames: string,
+  attributes: (record: T, id: string) => Attributes,
+  rels: (recordOf: (id: string) => T) => Record<string, Rel> = () => ({}),
+): ResourceDef {
+  const recordOf = (id: string): T => must(records, id)
+  return {
+    type,
+    records,
+    attributeNames: attributeNames.split(' '),
+    attributes: (id) => attributes(recordOf(id), id),
+    rels: rels(recordOf),
+  }
+}
+
+/** Drops null attributes: Apple leaves out what has no value. */
+function withoutNulls(attributes: Attributes): Attributes {
+  return Object.fromEntries(Object.entries(attributes).filter(([, v]) => v !== null))
 }
 
 const EXPORT_COMPLIANCE = 'MISSING_EXPORT_COMPLIANCE'
@@ -51,7 +81,7 @@ export function buildBetaStates(ctx: Context, buildId: string): { internal: stri
   if (b.processingState !== 'VALID')
     return { internal: 'PROCESSING_EXCEPTION', external: 'PROCESSING_EXCEPTION' }
   if (b.usesNonExemptEncryption === null) return { internal: EXPORT_COMPLIANCE, external: EXPORT_COMPLIANCE }
-  const groups = values(store.betaGroups).filter((g) => g.buildIds.includes(b.id))
+  const groups = [...store.betaGroups.values()].filter((g) => g.buildIds.includes(b.id))
   const internal = groups.some((g) => g.isInternal) ? 'IN_BETA_TESTING' : 'READY_FOR_BETA_TESTING'
   const review = store.betaSubmissionOf(b.id)?.state
   const inExternal = groups.some((g) => !g.isInternal)
@@ -95,91 +125,62 @@ function fileAttributes(ctx: Context, f: BuildUploadFile): Attributes {
 }
 
 export function resourceDefs(ctx: Context): ReadonlyMap<string, ResourceDef> {
-  const { store, uploads } = ctx
-  const s = store
+  const { store: s, uploads } = ctx
   const defs: ResourceDef[] = [
-    {
-      type: 'apps',
-      attributeNames: 'name bundleId sku primaryLocale'.split(' '),
-      records: s.apps,
-      attributes: (id) => {
-        const a = must(s.apps, id)
-        return { name: a.name, bundleId: a.bundleId, sku: a.sku, primaryLocale: 'en-US' }
-      },
-      rels: {
-        betaGroups: rel('betaGroups', true, (id) =>
-          values(s.betaGroups)
-            .filter((g) => g.appId === id)
-            .map((g) => g.id),
-        ),
+    resource(
+      'apps',
+      s.apps,
+      'name bundleId sku primaryLocale',
+      (a) => ({ name: a.name, bundleId: a.bundleId, sku: a.sku, primaryLocale: 'en-US' }),
+      () => ({
+        betaGroups: rel('betaGroups', true, (id) => idsWhere(s.betaGroups, (g) => g.appId === id)),
         appStoreVersions: rel('appStoreVersions', true, (id) =>
-          values(s.appStoreVersions)
-            .filter((v) => v.appId === id)
-            .map((v) => v.id),
+          idsWhere(s.appStoreVersions, (v) => v.appId === id),
         ),
-        builds: rel('builds', true, (id) =>
-          values(s.builds)
-            .filter((b) => b.appId === id)
-            .map((b) => b.id),
-        ),
+        builds: rel('builds', true, (id) => idsWhere(s.builds, (b) => b.appId === id)),
         betaAppReviewDetail: rel('betaAppReviewDetails', true, (id) => id),
-      },
-    },
-    {
-      type: 'builds',
-      attributeNames:
-        'version uploadedDate expirationDate expired minOsVersion processingState buildAudienceType usesNonExemptEncryption'.split(
-          ' ',
-        ),
-      records: s.builds,
-      attributes: (id) => {
-        const b = must(s.builds, id)
-        return {
-          version: b.version,
-          uploadedDate: iso(b.uploadedAt),
-          expirationDate: iso(b.uploadedAt + 90 * 86_400_000),
-          expired: b.expired,
-          minOsVersion: '16.0',
-          processingState: b.processingState,
-          buildAudienceType: 'APP_STORE_ELIGIBLE',
-          ...(b.usesNonExemptEncryption !== null
-            ? { usesNonExemptEncryption: b.usesNonExemptEncryption }
-            : {}),
-        }
-      },
-      rels: {
-        preReleaseVersion: rel('preReleaseVersions', true, (id) => must(s.builds, id).preReleaseVersionId),
-        betaGroups: rel('betaGroups', true, (id) =>
-          values(s.betaGroups)
-            .filter((g) => g.buildIds.includes(id))
-            .map((g) => g.id),
-        ),
-        app: rel('apps', true, (id) => must(s.builds, id).appId),
+      }),
+    ),
+    resource(
+      'builds',
+      s.builds,
+      'version uploadedDate expirationDate expired minOsVersion processingState buildAudienceType usesNonExemptEncryption',
+      (b) => ({
+        version: b.version,
+        uploadedDate: iso(b.uploadedAt),
+        expirationDate: iso(b.uploadedAt + 90 * 86_400_000),
+        expired: b.expired,
+        minOsVersion: '16.0',
+        processingState: b.processingState,
+        buildAudienceType: 'APP_STORE_ELIGIBLE',
+        ...(b.usesNonExemptEncryption !== null ? { usesNonExemptEncryption: b.usesNonExemptEncryption } : {}),
+      }),
+      (build) => ({
+        preReleaseVersion: rel('preReleaseVersions', true, (id) => build(id).preReleaseVersionId),
+        betaGroups: rel('betaGroups', true, (id) => idsWhere(s.betaGroups, (g) => g.buildIds.includes(id))),
+        app: rel('apps', true, (id) => build(id).appId),
         buildBetaDetail: rel('buildBetaDetails', true, (id) => id),
         betaAppReviewSubmission: rel(
           'betaAppReviewSubmissions',
           true,
           (id) => s.betaSubmissionOf(id)?.id ?? null,
         ),
-        buildUpload: rel('buildUploads', false, (id) => must(s.builds, id).buildUploadId),
-      },
-    },
-    {
-      type: 'preReleaseVersions',
-      attributeNames: 'version platform'.split(' '),
-      records: s.preReleaseVersions,
-      attributes: (id) => {
-        const p = must(s.preReleaseVersions, id)
-        return { version: p.version, platform: p.platform }
-      },
-      rels: { app: rel('apps', true, (id) => must(s.preReleaseVersions, id).appId) },
-    },
-    {
-      // One per build, sharing the build's id.
-      type: 'buildBetaDetails',
-      attributeNames: 'autoNotifyEnabled internalBuildState externalBuildState'.split(' '),
-      records: s.builds,
-      attributes: (id) => {
+        buildUpload: rel('buildUploads', false, (id) => build(id).buildUploadId),
+      }),
+    ),
+    resource(
+      'preReleaseVersions',
+      s.preReleaseVersions,
+      'version platform',
+      (p) => ({ version: p.version, platform: p.platform }),
+      (train) => ({ app: rel('apps', true, (id) => train(id).appId) }),
+    ),
+    // One per build, sharing the build's id.
+    resource(
+      'buildBetaDetails',
+      s.builds,
+      'autoNotifyEnabled internalBuildState externalBuildState',
+      (_build, id) => {
         const states = buildBetaStates(ctx, id)
         return {
           autoNotifyEnabled: false,
@@ -187,175 +188,133 @@ export function resourceDefs(ctx: Context): ReadonlyMap<string, ResourceDef> {
           externalBuildState: states.external,
         }
       },
-      rels: { build: rel('builds', true, (id) => id) },
-    },
-    {
-      type: 'betaGroups',
-      attributeNames:
-        'name createdDate isInternalGroup hasAccessToAllBuilds publicLinkEnabled feedbackEnabled'.split(' '),
-      records: s.betaGroups,
-      attributes: (id) => {
-        const g = must(s.betaGroups, id)
-        return {
-          name: g.name,
-          createdDate: g.createdDate,
-          isInternalGroup: g.isInternal,
-          hasAccessToAllBuilds: false,
-          publicLinkEnabled: false,
-          feedbackEnabled: true,
-        }
-      },
-      rels: {
-        app: rel('apps', true, (id) => must(s.betaGroups, id).appId),
-        builds: rel('builds', true, (id) => must(s.betaGroups, id).buildIds),
-      },
-    },
-    {
-      type: 'betaBuildLocalizations',
-      attributeNames: 'locale whatsNew'.split(' '),
-      records: s.betaBuildLocalizations,
-      attributes: (id) => {
-        const l = must(s.betaBuildLocalizations, id)
-        return { locale: l.locale, ...(l.whatsNew !== null ? { whatsNew: l.whatsNew } : {}) }
-      },
-      rels: { build: rel('builds', true, (id) => must(s.betaBuildLocalizations, id).buildId) },
-    },
-    {
-      type: 'betaAppReviewDetails',
-      attributeNames:
-        'contactFirstName contactLastName contactPhone contactEmail demoAccountRequired notes'.split(' '),
-      records: s.betaAppReviewDetails,
-      attributes: (id) =>
-        Object.fromEntries(
-          Object.entries(must(s.betaAppReviewDetails, id)).filter(([k, v]) => k !== 'id' && v !== null),
-        ),
-      rels: { app: rel('apps', true, (id) => id) },
-    },
-    {
-      type: 'betaAppLocalizations',
-      attributeNames: 'locale feedbackEmail description'.split(' '),
-      records: s.betaAppLocalizations,
-      attributes: (id) => {
-        const l = must(s.betaAppLocalizations, id)
-        return Object.fromEntries(
-          Object.entries({
-            locale: l.locale,
-            feedbackEmail: l.feedbackEmail,
-            description: l.description,
-          }).filter(([, v]) => v !== null),
-        )
-      },
-      rels: { app: rel('apps', true, (id) => must(s.betaAppLocalizations, id).appId) },
-    },
-    {
-      type: 'betaAppReviewSubmissions',
-      attributeNames: 'betaReviewState submittedDate'.split(' '),
-      records: s.betaAppReviewSubmissions,
-      attributes: (id) => {
-        const b = must(s.betaAppReviewSubmissions, id)
-        return { betaReviewState: b.state, submittedDate: iso(b.submittedAt) }
-      },
-      rels: { build: rel('builds', true, (id) => must(s.betaAppReviewSubmissions, id).buildId) },
-    },
-    {
-      type: 'appStoreVersions',
-      attributeNames:
-        'platform versionString appStoreState appVersionState copyright reviewType releaseType earliestReleaseDate downloadable createdDate'.split(
-          ' ',
-        ),
-      records: s.appStoreVersions,
-      attributes: (id) => {
-        const v = must(s.appStoreVersions, id)
-        return {
-          platform: v.platform,
-          versionString: v.versionString,
-          appStoreState: appStoreState(v.state),
-          appVersionState: v.state,
-          ...(v.copyright !== null ? { copyright: v.copyright } : {}),
-          reviewType: v.reviewType,
-          releaseType: v.releaseType,
-          ...(v.earliestReleaseDate !== null ? { earliestReleaseDate: v.earliestReleaseDate } : {}),
-          downloadable: v.downloadable,
-          createdDate: v.createdDate,
-        }
-      },
-      rels: {
-        app: rel('apps', false, (id) => must(s.appStoreVersions, id).appId),
-        build: rel('builds', true, (id) => must(s.appStoreVersions, id).buildId),
+      () => ({ build: rel('builds', true, (id) => id) }),
+    ),
+    resource(
+      'betaGroups',
+      s.betaGroups,
+      'name createdDate isInternalGroup hasAccessToAllBuilds publicLinkEnabled feedbackEnabled',
+      (g) => ({
+        name: g.name,
+        createdDate: g.createdDate,
+        isInternalGroup: g.isInternal,
+        hasAccessToAllBuilds: false,
+        publicLinkEnabled: false,
+        feedbackEnabled: true,
+      }),
+      (group) => ({
+        app: rel('apps', true, (id) => group(id).appId),
+        builds: rel('builds', true, (id) => group(id).buildIds),
+      }),
+    ),
+    resource(
+      'betaBuildLocalizations',
+      s.betaBuildLocalizations,
+      'locale whatsNew',
+      (l) => withoutNulls({ locale: l.locale, whatsNew: l.whatsNew }),
+      (localization) => ({ build: rel('builds', true, (id) => localization(id).buildId) }),
+    ),
+    // Shares the app's id.
+    resource(
+      'betaAppReviewDetails',
+      s.betaAppReviewDetails,
+      'contactFirstName contactLastName contactPhone contactEmail demoAccountRequired notes',
+      ({ id: _id, ...detail }) => withoutNulls(detail),
+      () => ({ app: rel('apps', true, (id) => id) }),
+    ),
+    resource(
+      'betaAppLocalizations',
+      s.betaAppLocalizations,
+      'locale feedbackEmail description',
+      (l) => withoutNulls({ locale: l.locale, feedbackEmail: l.feedbackEmail, description: l.description }),
+      (localization) => ({ app: rel('apps', true, (id) => localization(id).appId) }),
+    ),
+    resource(
+      'betaAppReviewSubmissions',
+      s.betaAppReviewSubmissions,
+      'betaReviewState submittedDate',
+      (b) => ({ betaReviewState: b.state, submittedDate: iso(b.submittedAt) }),
+      (submission) => ({ build: rel('builds', true, (id) => submission(id).buildId) }),
+    ),
+    resource(
+      'appStoreVersions',
+      s.appStoreVersions,
+      'platform versionString appStoreState appVersionState copyright reviewType releaseType earliestReleaseDate downloadable createdDate',
+      (v) => ({
+        platform: v.platform,
+        versionString: v.versionString,
+        appStoreState: appStoreState(v.state),
+        appVersionState: v.state,
+        ...(v.copyright !== null ? { copyright: v.copyright } : {}),
+        reviewType: v.reviewType,
+        releaseType: v.releaseType,
+        ...(v.earliestReleaseDate !== null ? { earliestReleaseDate: v.earliestReleaseDate } : {}),
+        downloadable: v.downloadable,
+        createdDate: v.createdDate,
+      }),
+      (version) => ({
+        app: rel('apps', false, (id) => version(id).appId),
+        build: rel('builds', true, (id) => version(id).buildId),
         appStoreVersionPhasedRelease: rel(
           'appStoreVersionPhasedReleases',
           true,
-          (id) => values(s.phasedReleases).find((p) => p.versionId === id)?.id ?? null,
+          (id) => idsWhere(s.phasedReleases, (p) => p.versionId === id)[0] ?? null,
         ),
-      },
-    },
-    {
-      type: 'appStoreVersionPhasedReleases',
-      attributeNames: 'phasedReleaseState totalPauseDuration currentDayNumber'.split(' '),
-      records: s.phasedReleases,
-      attributes: (id) => {
-        const p = must(s.phasedReleases, id)
-        return {
-          phasedReleaseState: p.phasedReleaseState,
-          totalPauseDuration: 0,
-          currentDayNumber: p.phasedReleaseState === 'INACTIVE' ? 0 : 1,
-        }
-      },
-      rels: {},
-    },
-    {
-      type: 'reviewSubmissions',
-      attributeNames: 'platform state submittedDate'.split(' '),
-      records: s.reviewSubmissions,
-      attributes: (id) => {
-        const r = must(s.reviewSubmissions, id)
-        return {
-          platform: r.platform,
-          state: r.state,
-          ...(r.submittedAt !== null ? { submittedDate: iso(r.submittedAt) } : {}),
-        }
-      },
-      rels: {
-        app: rel('apps', false, (id) => must(s.reviewSubmissions, id).appId),
+      }),
+    ),
+    resource(
+      'appStoreVersionPhasedReleases',
+      s.phasedReleases,
+      'phasedReleaseState totalPauseDuration currentDayNumber',
+      (p) => ({
+        phasedReleaseState: p.phasedReleaseState,
+        totalPauseDuration: 0,
+        currentDayNumber: p.phasedReleaseState === 'INACTIVE' ? 0 : 1,
+      }),
+    ),
+    resource(
+      'reviewSubmissions',
+      s.reviewSubmissions,
+      'platform state submittedDate',
+      (r) => ({
+        platform: r.platform,
+        state: r.state,
+        ...(r.submittedAt !== null ? { submittedDate: iso(r.submittedAt) } : {}),
+      }),
+      (submission) => ({
+        app: rel('apps', false, (id) => submission(id).appId),
         items: rel('reviewSubmissionItems', true, (id) => s.itemsOf(id).map((i) => i.id)),
         appStoreVersionForReview: rel('appStoreVersions', false, (id) => s.itemsOf(id)[0]?.versionId ?? null),
-      },
-    },
-    {
-      type: 'reviewSubmissionItems',
-      attributeNames: 'state'.split(' '),
-      records: s.reviewSubmissionItems,
-      attributes: (id) => ({ state: must(s.reviewSubmissionItems, id).state }),
-      rels: {
-        appStoreVersion: rel('appStoreVersions', false, (id) => must(s.reviewSubmissionItems, id).versionId),
-      },
-    },
-    {
-      type: 'buildUploads',
-      attributeNames:
-        'cfBundleShortVersionString cfBundleVersion createdDate platform state uploadedDate'.split(' '),
-      records: uploads.uploads,
-      attributes: (id) => uploadAttributes(must(uploads.uploads, id)),
-      rels: {
-        build: rel('builds', false, (id) => must(uploads.uploads, id).buildId),
+      }),
+    ),
+    resource(
+      'reviewSubmissionItems',
+      s.reviewSubmissionItems,
+      'state',
+      (i) => ({ state: i.state }),
+      (item) => ({ appStoreVersion: rel('appStoreVersions', false, (id) => item(id).versionId) }),
+    ),
+    resource(
+      'buildUploads',
+      uploads.uploads,
+      'cfBundleShortVersionString cfBundleVersion createdDate platform state uploadedDate',
+      uploadAttributes,
+      (upload) => ({
+        build: rel('builds', false, (id) => upload(id).buildId),
         assetFile: rel(
           'buildUploadFiles',
           false,
           (id) => uploads.filesOf(id).find((f) => f.assetType === 'ASSET')?.id ?? null,
         ),
         buildUploadFiles: rel('buildUploadFiles', true, () => null),
-      },
-    },
-    {
-      type: 'buildUploadFiles',
-      attributeNames:
-        'fileName fileSize uti assetType assetToken assetDeliveryState sourceFileChecksums uploadOperations'.split(
-          ' ',
-        ),
-      records: uploads.files,
-      attributes: (id) => fileAttributes(ctx, must(uploads.files, id)),
-      rels: {},
-    },
+      }),
+    ),
+    resource(
+      'buildUploadFiles',
+      uploads.files,
+      'fileName fileSize uti assetType assetToken assetDeliveryState sourceFileChecksums uploadOperations',
+      (f) => fileAttributes(ctx, f),
+    ),
   ]
   return new Map(defs.map((d) => [d.type, d]))
 }

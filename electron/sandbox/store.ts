@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { OPEN_REVIEW_SUBMISSION_STATES, type REVIEW_SUBMISSION_STATES } from '../asc/enums'
-import { ApiError, conflict, notFound } from './errors'
+import { ApiError, conflict, relationshipInvalid, relationshipNotFound } from './errors'
 import type { AppVersionState, BetaReviewState, ParsedSeed, ProcessingState, SandboxPlatform } from './seed'
 
 export type Timers = {
@@ -306,12 +306,6 @@ export class SandboxStore {
     })
   }
 
-  get<T>(map: ReadonlyMap<string, T>, type: string, id: string): T {
-    const found = map.get(id)
-    if (!found) throw notFound(type, id)
-    return found
-  }
-
   /** Moves every timed state machine to where `now` says it is. Called before each request is answered. */
   advance(): void {
     const now = this.now()
@@ -400,14 +394,7 @@ export class SandboxStore {
 
   createVersion(appId: string, platform: SandboxPlatform, versionString: string): AppStoreVersion {
     const app = this.apps.get(appId)
-    if (!app) {
-      throw conflict(
-        'ENTITY_ERROR.RELATIONSHIP.INVALID',
-        'The provided entity includes a relationship with an invalid value',
-        `app with id '${appId}' cannot be found`,
-        '/data/relationships/app',
-      )
-    }
+    if (!app) throw relationshipNotFound('app', appId, '/data/relationships/app')
     const siblings = [...this.appStoreVersions.values()].filter(
       (v) => v.appId === appId && v.platform === platform,
     )
@@ -456,12 +443,7 @@ export class SandboxStore {
     const build = this.builds.get(buildId)
     const train = build ? this.preReleaseVersions.get(build.preReleaseVersionId) : undefined
     const invalid = (detail: string): never => {
-      throw conflict(
-        'ENTITY_ERROR.RELATIONSHIP.INVALID',
-        'The provided entity includes a relationship with an invalid value',
-        detail,
-        '/data/relationships/build',
-      )
+      throw relationshipInvalid(detail, '/data/relationships/build')
     }
     if (!build || !train || build.appId !== v.appId || train.platform !== v.platform)
       return invalid(`builds with id '${buildId}' cannot be found for this app and platform.`)

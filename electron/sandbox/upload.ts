@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import { ApiError, conflict, relationshipNotFound } from './errors'
+import { ApiError, attributeInvalid, conflict, otherStateInvalid, relationshipNotFound } from './errors'
 import type { SandboxPlatform } from './seed'
 import { iso, type SandboxStore } from './store'
 import { hashChunks, PartVerifier } from './upload-hash'
@@ -110,9 +110,7 @@ export class UploadStore {
       throw relationshipNotFound('app', appId, '/data/relationships/app')
     }
     if (!app.platforms.includes(platform)) {
-      throw conflict(
-        'ENTITY_ERROR.ATTRIBUTE.INVALID',
-        'The provided entity includes an attribute with an invalid value',
+      throw attributeInvalid(
         `The app '${app.bundleId}' is not available on ${platform}.`,
         '/data/attributes/platform',
       )
@@ -147,9 +145,7 @@ export class UploadStore {
       upload.state !== 'AWAITING_UPLOAD' ||
       this.filesOf(uploadId).some((f) => f.assetType === a.assetType)
     ) {
-      throw conflict(
-        'STATE_ERROR.ENTITY_STATE_INVALID',
-        'The request cannot be fulfilled because of the state of another resource.',
+      throw otherStateInvalid(
         `buildUploads with id '${uploadId}' does not accept another ${a.assetType} file.`,
       )
     }
@@ -337,17 +333,13 @@ export class UploadStore {
         if (missing.length > 0) throw missingParts()
         const actual = fileDigest(file, algorithm)
         if (typeof actual !== 'string') {
-          throw conflict(
-            'ENTITY_ERROR.ATTRIBUTE.INVALID',
-            'The provided entity includes an attribute with an invalid value',
+          throw attributeInvalid(
             `The sandbox cannot check the ${algorithm} checksum of ${file.fileName}: ${actual.reason}.`,
             '/data/attributes/sourceFileChecksums',
           )
         }
         if (actual !== hash.toLowerCase()) {
-          throw conflict(
-            'ENTITY_ERROR.ATTRIBUTE.INVALID',
-            'The provided entity includes an attribute with an invalid value',
+          throw attributeInvalid(
             `The ${algorithm} checksum ${hash} does not match the uploaded file (${actual}).`,
             '/data/attributes/sourceFileChecksums',
           )

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
+import { idsWhere } from '../resources'
 import { insert } from './render'
 import { relatedRecord, toOne } from './request-body'
 import { byId, collection, create, related, update, type Route } from './route'
@@ -74,8 +75,7 @@ export const betaAppInformationRoutes: readonly Route[] = [
   related('GET /v1/apps/{id}/betaAppLocalizations', 'BetaAppLocalizationsWithoutIncludesResponse', {
     query: { paged: true },
     type: 'betaAppLocalizations',
-    ids: (ctx, appId) =>
-      [...ctx.store.betaAppLocalizations.values()].filter((l) => l.appId === appId).map((l) => l.id),
+    ids: (ctx, appId) => idsWhere(ctx.store.betaAppLocalizations, (l) => l.appId === appId),
   }),
   create('POST /v1/betaAppLocalizations', 'BetaAppLocalizationResponse', AppLocalizationCreate, (c, d) => {
     const s = c.ctx.store

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { conflict } from '../errors'
+import { idsWhere } from '../resources'
 import { insert } from './render'
 import { relatedRecord, toOne } from './request-body'
 import { byId, collection, create, related, update, type Route } from './route'
@@ -25,8 +26,7 @@ export const betaBuildLocalizationRoutes: readonly Route[] = [
   related('GET /v1/builds/{id}/betaBuildLocalizations', 'BetaBuildLocalizationsWithoutIncludesResponse', {
     query: { paged: true },
     type: 'betaBuildLocalizations',
-    ids: (ctx, buildId) =>
-      [...ctx.store.betaBuildLocalizations.values()].filter((l) => l.buildId === buildId).map((l) => l.id),
+    ids: (ctx, buildId) => idsWhere(ctx.store.betaBuildLocalizations, (l) => l.buildId === buildId),
   }),
   byId('GET /v1/betaBuildLocalizations/{id}', 'BetaBuildLocalizationResponse'),
   create('POST /v1/betaBuildLocalizations', 'BetaBuildLocalizationResponse', LocalizationCreate, (c, d) => {

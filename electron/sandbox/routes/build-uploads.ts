@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { otherStateInvalid } from '../errors'
+import { idsWhere } from '../resources'
 import { SandboxPlatform } from '../seed'
 import { renderOne, requireRecord } from './render'
 import { toOne } from './request-body'
@@ -63,7 +64,7 @@ export const buildUploadRoutes: readonly Route[] = [
       sort: ['uploadedDate', '-uploadedDate', 'cfBundleVersion', '-cfBundleVersion'],
     },
     type: 'buildUploads',
-    ids: (ctx, appId) => [...ctx.uploads.uploads.values()].filter((u) => u.appId === appId).map((u) => u.id),
+    ids: (ctx, appId) => idsWhere(ctx.uploads.uploads, (u) => u.appId === appId),
   }),
   byId('GET /v1/buildUploads/{id}', 'BuildUploadResponse', UPLOAD_INCLUDES),
   related('GET /v1/buildUploads/{id}/buildUploadFiles', 'BuildUploadFilesResponse', {
