@@ -4,16 +4,19 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { z } from 'zod'
 import { requireWriteRole, toTrustedKey, verifyToken, type TrustedKey, type TrustedKeyInput } from './auth'
 import { ApiError, entityInvalid, methodNotAllowed, pathError, rateLimited, serverError } from './errors'
 import { Faults, type FaultKind, type FaultOptions } from './faults'
 import { resourceDefs, type Context } from './resources'
+import { readBody } from './read-body'
 import { parseRouteQuery, routes, type Route } from './routes'
+import { handleControl, PartFailureRuleSchema, type PartFailureRule } from './routes/control'
 import { defaultSeed, parseSeed, type SandboxSeed } from './seed'
 import { snapshot, type SandboxState } from './state'
 import { SandboxStore } from './store'
 import { UploadStore } from './upload'
+
+export type { PartFailureRule } from './routes/control'
 
 export type SandboxOptions = {
   readonly port?: number
@@ -51,14 +54,6 @@ export type RunningSandbox = {
   close(): Promise<void>
 }
 
-const PartFailureRuleSchema = z.strictObject({
-  fileId: z.string().nullish(),
-  partNumber: z.number().int().positive(),
-  times: z.number().int().positive(),
-  status: z.number().int().min(400).max(599),
-})
-export type PartFailureRule = z.infer<typeof PartFailureRuleSchema>
-
 type Compiled = { readonly route: Route; readonly regex: RegExp; readonly names: readonly string[] }
 
 function compile(route: Route): Compiled {
@@ -68,26 +63,6 @@ function compile(route: Route): Compiled {
     return '([^/]+)'
   })
   return { route, regex: new RegExp(`^${pattern}$`), names }
-}
-
-const MAX_BODY = 1_048_576
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size > MAX_BODY)
-      throw new ApiError(413, [
-        {
-          code: 'ENTITY_INVALID',
-          title: 'The request entity is too large',
-          detail: `Bodies are limited to ${MAX_BODY} bytes`,
-        },
-      ])
-    chunks.push(chunk)
-  }
-  return Buffer.concat(chunks)
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
@@ -138,48 +113,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     res.end(text)
   }
 
+  function currentState(): SandboxState {
+    store.advance()
+    uploads.advance()
+    return snapshot(ctx, requests, faults)
+  }
+
   function count(route: string): void {
     requests.total++
     requests.byRoute[route] = (requests.byRoute[route] ?? 0) + 1
-  }
-
-  async function control(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    if (req.method === 'GET' && path === '/__sandbox/state') {
-      store.advance()
-      uploads.advance()
-      return send(res, 200, snapshot(ctx, requests, faults))
-    }
-    if (req.method === 'PUT' && path === '/__sandbox/sink') {
-      for await (const _chunk of req as AsyncIterable<Buffer>) {
-        // discarded: this is the transfer-speed baseline
-      }
-      return send(res, 204, null)
-    }
-    if (req.method === 'POST' && path === '/__sandbox/faults') {
-      const body: unknown = JSON.parse((await readBody(req)).toString('utf8') || '{}')
-      const { rate, seed: faultSeed } = body as { rate?: unknown; seed?: unknown }
-      if (typeof rate !== 'number')
-        return send(res, 400, { error: 'send { "rate": number, "seed"?: number }' })
-      faults.set({ rate, ...(typeof faultSeed === 'number' ? { seed: faultSeed } : {}) })
-      return send(res, 204, null)
-    }
-    if (req.method === 'POST' && path === '/__sandbox/fail-part') {
-      let rule: PartFailureRule
-      try {
-        rule = PartFailureRuleSchema.parse(JSON.parse((await readBody(req)).toString('utf8') || '{}'))
-      } catch (error) {
-        return send(res, 400, {
-          error: `send { "fileId"?: string, "partNumber": n, "times": n, "status": 400-599 }: ${(error as Error).message}`,
-        })
-      }
-      uploads.failPart(rule)
-      return send(res, 204, null)
-    }
-    if (req.method === 'POST' && path === '/__sandbox/expire-upload-operations') {
-      uploads.expireOperations()
-      return send(res, 204, null)
-    }
-    return send(res, 404, { error: `no sandbox control ${req.method} ${path}` })
   }
 
   async function api(
@@ -240,7 +182,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', base)
-    if (url.pathname.startsWith('/__sandbox/')) return control(req, res, url.pathname)
+    if (url.pathname.startsWith('/__sandbox/'))
+      return handleControl(req, res, url.pathname, { state: currentState, faults, uploads, send })
     const fault = faults.pick(req.method ?? 'GET', url.pathname)
     if (fault === 'reset') return void req.socket.destroy()
     if (fault === 'slow') await new Promise((resolve) => setTimeout(resolve, faults.slowMs()))
@@ -289,11 +232,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     privateKeyPem,
     privateKeyPath,
     trustKey: (k) => keys.set(k.keyId, toTrustedKey(k)),
-    state: () => {
-      store.advance()
-      uploads.advance()
-      return snapshot(ctx, requests, faults)
-    },
+    state: currentState,
     setFaults: (f) => faults.set(f),
     expireUploadOperations: () => uploads.expireOperations(),
     failPart: (rule) => uploads.failPart(PartFailureRuleSchema.parse(rule)),

@@ -1,0 +1,83 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { z } from 'zod'
+import type { Faults } from '../faults'
+import { readBody } from '../read-body'
+import type { SandboxState } from '../state'
+import type { UploadStore } from '../upload'
+
+export const PartFailureRuleSchema = z.strictObject({
+  fileId: z.string().nullish(),
+  partNumber: z.number().int().positive(),
+  times: z.number().int().positive(),
+  status: z.number().int().min(400).max(599),
+})
+export type PartFailureRule = z.infer<typeof PartFailureRuleSchema>
+
+export type ControlDeps = {
+  readonly state: () => SandboxState
+  readonly faults: Faults
+  readonly uploads: UploadStore
+  readonly send: (res: ServerResponse, status: number, body: object | null) => void
+}
+type Control = (req: IncomingMessage, res: ServerResponse, deps: ControlDeps) => Promise<void>
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  return JSON.parse((await readBody(req)).toString('utf8') || '{}')
+}
+
+// The sandbox's own endpoints (no token): tests and benchmarks steer and observe it through these.
+const controls: ReadonlyMap<string, Control> = new Map<string, Control>([
+  ['GET /__sandbox/state', async (_req, res, d) => d.send(res, 200, d.state())],
+  [
+    'PUT /__sandbox/sink',
+    async (req, res, d) => {
+      for await (const _chunk of req as AsyncIterable<Buffer>) {
+        // discarded: this is the transfer-speed baseline
+      }
+      d.send(res, 204, null)
+    },
+  ],
+  [
+    'POST /__sandbox/faults',
+    async (req, res, d) => {
+      const { rate, seed } = (await readJson(req)) as { rate?: unknown; seed?: unknown }
+      if (typeof rate !== 'number')
+        return d.send(res, 400, { error: 'send { "rate": number, "seed"?: number }' })
+      d.faults.set({ rate, ...(typeof seed === 'number' ? { seed } : {}) })
+      d.send(res, 204, null)
+    },
+  ],
+  [
+    'POST /__sandbox/fail-part',
+    async (req, res, d) => {
+      let rule: PartFailureRule
+      try {
+        rule = PartFailureRuleSchema.parse(await readJson(req))
+      } catch (error) {
+        return d.send(res, 400, {
+          error: `send { "fileId"?: string, "partNumber": n, "times": n, "status": 400-599 }: ${(error as Error).message}`,
+        })
+      }
+      d.uploads.failPart(rule)
+      d.send(res, 204, null)
+    },
+  ],
+  [
+    'POST /__sandbox/expire-upload-operations',
+    async (_req, res, d) => {
+      d.uploads.expireOperations()
+      d.send(res, 204, null)
+    },
+  ],
+])
+
+export async function handleControl(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  deps: ControlDeps,
+): Promise<void> {
+  const control = controls.get(`${req.method} ${path}`)
+  if (!control) return deps.send(res, 404, { error: `no sandbox control ${req.method} ${path}` })
+  return control(req, res, deps)
+}
