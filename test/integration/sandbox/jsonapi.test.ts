@@ -87,6 +87,13 @@ test('unknown ids 404 NOT_FOUND, unknown paths 404 PATH_ERROR, wrong method 405'
   await fails(sb, 'DELETE', '/v1/builds', undefined, 405, 'METHOD_NOT_ALLOWED')
 })
 
+test('a related list under an unknown parent is 404 NOT_FOUND even when nothing of that type exists yet', async () => {
+  // No build uploads or What to Test texts exist in this seed: the parent check must not depend on them.
+  const upload = await fails(sb, 'GET', '/v1/apps/nope/buildUploads', undefined, 404, 'NOT_FOUND')
+  expect(upload.detail).toBe("There is no resource of type 'apps' with id 'nope'")
+  await fails(sb, 'GET', '/v1/builds/nope/betaBuildLocalizations', undefined, 404, 'NOT_FOUND')
+})
+
 test('bad bodies: not JSON 400, misspelled attribute 422, id mismatch 409', async () => {
   const res = await fetch(`${sb.url}/v1/reviewSubmissions`, {
     method: 'POST',
