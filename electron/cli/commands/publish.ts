@@ -13,6 +13,7 @@ import { resolveCredentials } from '../../keys/credentials'
 import { createKeyService } from '../../keys/key-service'
 import { createKeytarStore } from '../../keys/keytar-store'
 import { defaultUploaderFactory } from '../../publish/default-uploader'
+import { wantsTestflight } from '../../publish/preflight'
 import { formatBytes } from '../../../shared/format-bytes'
 import { createPublisher } from '../../publish/publisher'
 import type { PublishJob, RunCredentials } from '../../publish/types'
@@ -196,8 +197,20 @@ function humanPrinter(): (event: PublishEvent) => void {
   }
 }
 
-export function exitCodeForRun(run: RunRecord): number {
+/**
+ * Steps a run left for a later run (processing not awaited): journaled as pending although the run ended.
+ * Only counts when the run was asked for more than the upload: an upload-only run with timeout 0 did all it was asked.
+ */
+export function deferredSteps(run: RunRecord, settings: ReleaseSettings): readonly string[] {
+  if (run.outcome === null || run.outcome === 'failed') return []
+  if (!wantsTestflight(settings) && !settings.submitToAppStore) return []
+  return run.steps.filter((s) => s.status === 'pending' || s.status === 'running').map((s) => s.step)
+}
+
+export function exitCodeForRun(run: RunRecord, settings?: ReleaseSettings): number {
   if (run.outcome === 'canceled' || run.outcome === 'interrupted') return ExitCode.canceled
+  // DESIGN.md: exit 0 only when every requested step is done; a deferred run is resumable, like an interrupted one.
+  if (settings && deferredSteps(run, settings).length > 0) return ExitCode.canceled
   if (run.outcome === 'failed' || run.outcome === null) {
     const failed = run.steps.find((s) => s.status === 'failed')
     return failed?.error
@@ -282,7 +295,13 @@ export function registerPublishCommand(program: Command): void {
           process.on('SIGINT', onSignal)
           process.on('SIGTERM', onSignal)
           const run = await publisher.wait(runId)
-          return exitCodeForRun(run)
+          const left = deferredSteps(run, settings)
+          if (left.length > 0) {
+            process.stderr.write(
+              `ascent: ${file}: not finished: ${left.join(', ')} wait for App Store Connect to process the build; publish the same build again to resume run ${runId}\n`,
+            )
+          }
+          return exitCodeForRun(run, settings)
         },
         () => file,
       ),

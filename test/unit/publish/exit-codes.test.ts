@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { RunRecord } from '../../../shared/ipc'
 import type { ErrorCode } from '../../../shared/errors'
-import { exitCodeForRun } from '../../../electron/cli/commands/publish'
+import { defaultReleaseSettings } from '../../../shared/release-settings'
+import { deferredSteps, exitCodeForRun } from '../../../electron/cli/commands/publish'
 import { emptySteps } from '../../../electron/publish/journal'
 
 function run(outcome: RunRecord['outcome'], failedCode?: ErrorCode): RunRecord {
@@ -41,5 +42,37 @@ describe('ascent publish exit codes', () => {
     ['failed', 'NO_CREDENTIALS', 2],
   ] as const)('%s %s → %i', (outcome, code, exit) => {
     expect(exitCodeForRun(run(outcome, code))).toBe(exit)
+  })
+})
+
+describe('ascent publish exit code when steps were deferred (processing timeout 0)', () => {
+  const deferred = (): RunRecord => ({
+    ...run('uploaded'),
+    steps: emptySteps().map((s) =>
+      s.step === 'preflight' || s.step === 'upload'
+        ? { ...s, status: 'done' as const }
+        : s.step === 'processing' || s.step === 'testflight'
+          ? { ...s, status: 'pending' as const }
+          : { ...s, status: 'skipped' as const },
+    ),
+  })
+  const finished = (): RunRecord => ({
+    ...run('uploaded'),
+    steps: emptySteps().map((s) => ({ ...s, status: 'done' as const })),
+  })
+
+  it('exits 5 when TestFlight was requested and steps wait for a later run', () => {
+    const settings = { ...defaultReleaseSettings, submitToTestflight: true }
+    expect(deferredSteps(deferred(), settings)).toEqual(['processing', 'testflight'])
+    expect(exitCodeForRun(deferred(), settings)).toBe(5)
+  })
+  it('exits 5 when App Store review was requested and steps wait for a later run', () => {
+    expect(exitCodeForRun(deferred(), { ...defaultReleaseSettings, submitToAppStore: true })).toBe(5)
+  })
+  it('exits 0 for an upload-only run', () => {
+    expect(exitCodeForRun(deferred(), defaultReleaseSettings)).toBe(0)
+  })
+  it('exits 0 when every requested step is done', () => {
+    expect(exitCodeForRun(finished(), { ...defaultReleaseSettings, submitToTestflight: true })).toBe(0)
   })
 })
