@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
@@ -19,6 +19,7 @@ import {
   readRendererFile,
   SECURITY_HEADERS,
 } from './static-files'
+import { createUploadPathScrubber } from './upload-path-scrubber'
 
 export interface WebBridgeOptions {
   readonly services: AscentServices
@@ -113,6 +114,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   const token = options.token ?? randomBytes(32).toString('base64url')
   const handlers = options.handlers ?? createCallHandlers(options.services)
   const uploadDir = await mkdtemp(join(tmpdir(), 'ascent-bridge-'))
+  const uploads = createUploadPathScrubber([uploadDir, await realpath(uploadDir)])
   const sockets = new Set<WebSocket>()
   let cookieName = 'ascent_token'
   let allowedHosts: readonly string[] = []
@@ -135,8 +137,9 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     })
     res.end(body)
   }
+  /** Every reply leaves through here: service messages that name an upload's temp path get its dropped name instead. */
   function sendReply(res: ServerResponse, reply: CallReply<unknown>): void {
-    send(res, 200, 'application/json; charset=utf-8', JSON.stringify(reply))
+    send(res, 200, 'application/json; charset=utf-8', JSON.stringify(uploads.scrub(reply)))
   }
 
   type Verdict =
@@ -193,10 +196,9 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
       })
     }
     // The page shows the name it dropped; the temp path stays on this side.
-    sendReply(res, {
-      ok: true,
-      value: await options.services.files.register(path, { name, shownPath: name }),
-    })
+    const ref = await options.services.files.register(path, { name, shownPath: name })
+    uploads.add({ path, dir, name })
+    sendReply(res, { ok: true, value: ref })
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -270,7 +272,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   })
 
   function broadcast(name: EventName, event: unknown): void {
-    const text = JSON.stringify({ name, event })
+    const text = JSON.stringify({ name, event: uploads.scrub(event) })
     for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text)
   }
   const unsubscribers = [
