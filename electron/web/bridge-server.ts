@@ -1,14 +1,13 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, type WriteStream } from 'node:fs'
 import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
-import { pipeline } from 'node:stream/promises'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { AscentError, toErrorShape } from '../../shared/errors'
-import { CALL_NAMES, type CallReply, type EventName } from '../../shared/ipc'
+import { CALL_NAMES, type CallReply, type EventName, type FileRef } from '../../shared/ipc'
 import { createCallHandlers, dispatchCall } from '../services/call-handlers'
 import type { AscentServices, CallHandlers } from '../services/types'
 import { bridgeScript } from './bridge-client'
@@ -32,6 +31,10 @@ export interface WebBridgeOptions {
   /** Tests pass their own; otherwise 32 random bytes. */
   readonly token?: string
   readonly handlers?: CallHandlers
+  /** The largest build /api/files accepts; bigger ones get 413. Default 8 GiB (builds with assets are big). */
+  readonly maxUploadBytes?: number
+  /** Where the bridge makes its upload folder; default os.tmpdir(). */
+  readonly tempDir?: string
 }
 
 export interface WebBridge {
@@ -50,6 +53,7 @@ const BRIDGE_SCRIPT_PATH = '/bridge.js'
 const TOKEN_HEADER = 'x-ascent-token'
 /** Call arguments are settings and names; a PEM is a few hundred bytes. Builds go through /api/files instead. */
 const MAX_CALL_BODY_BYTES = 4 * 1024 * 1024
+export const DEFAULT_MAX_UPLOAD_BYTES = 8 * 1024 ** 3
 const LOOPBACK_HOSTS: Readonly<Record<string, string>> = {
   '127.0.0.1': '127.0.0.1',
   localhost: '127.0.0.1',
@@ -97,6 +101,56 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
   })
 }
 
+class UploadTooLarge extends AscentError {
+  constructor(name: string, limit: number) {
+    super(
+      'BAD_INPUT',
+      `${name} is larger than the bridge accepts (${limit} bytes); start \`ascent web\` with a larger limit or use the app.`,
+    )
+  }
+}
+
+function closed(sink: WriteStream): Promise<void> {
+  return sink.closed ? Promise.resolve() : new Promise((resolve) => sink.once('close', () => resolve()))
+}
+
+/**
+ * Streams the request body into `path`. Not stream.pipeline: that destroys the request on error, which
+ * drops the socket before the 413 can be sent. Rejects only after the file is closed, so the caller's rm
+ * cannot race a late open.
+ */
+function receiveBody(req: IncomingMessage, path: string, name: string, limit: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const sink = createWriteStream(path, { flags: 'wx', mode: 0o600 })
+    let size = 0
+    let settled = false
+    const fail = (error: unknown): void => {
+      if (settled) return
+      settled = true
+      req.unpipe(sink)
+      // Keep reading (and discarding) so the 413 reaches a client that is still sending.
+      req.resume()
+      sink.destroy()
+      void closed(sink).then(() => reject(error instanceof Error ? error : new Error(String(error))))
+    }
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) fail(new UploadTooLarge(name, limit))
+    })
+    req.on('error', fail)
+    req.on('close', () => {
+      if (!req.complete) fail(new Error('the upload was aborted'))
+    })
+    sink.on('error', fail)
+    sink.on('finish', () => {
+      if (settled) return
+      settled = true
+      void closed(sink).then(() => resolve())
+    })
+    req.pipe(sink)
+  })
+}
+
 /**
  * The loopback web bridge: the built renderer plus the AscentApi over HTTP and a WebSocket, with the same
  * handlers as Electron's IPC. Every request needs the session token (query, cookie or header); a request
@@ -113,7 +167,8 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   }
   const token = options.token ?? randomBytes(32).toString('base64url')
   const handlers = options.handlers ?? createCallHandlers(options.services)
-  const uploadDir = await mkdtemp(join(tmpdir(), 'ascent-bridge-'))
+  const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES
+  const uploadDir = await mkdtemp(join(options.tempDir ?? tmpdir(), 'ascent-bridge-'))
   const uploads = createUploadPathScrubber([uploadDir, await realpath(uploadDir)])
   const sockets = new Set<WebSocket>()
   let cookieName = 'ascent_token'
@@ -184,19 +239,41 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
 
   async function receiveFile(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const name = safeUploadName(url.searchParams.get('name'))
+    const declared = Number(req.headers['content-length'] ?? '0')
+    if (declared > maxUploadBytes) {
+      // Refused before a byte is written; `connection: close` lets Node drain and drop the rest.
+      send(
+        res,
+        413,
+        'application/json; charset=utf-8',
+        JSON.stringify({ ok: false, error: toErrorShape(new UploadTooLarge(name, maxUploadBytes)) }),
+        { connection: 'close' },
+      )
+      return
+    }
     const dir = join(uploadDir, randomUUID())
     await mkdir(dir, { mode: 0o700 })
     const path = join(dir, name)
+    let ref: FileRef
     try {
-      await pipeline(req, createWriteStream(path, { flags: 'wx', mode: 0o600 }))
+      await receiveBody(req, path, name, maxUploadBytes)
+      // The page shows the name it dropped; the temp path stays on this side.
+      ref = await options.services.files.register(path, { name, shownPath: name })
     } catch (error) {
+      // A refused, aborted or unreadable upload leaves nothing behind.
       await rm(dir, { recursive: true, force: true })
+      if (error instanceof UploadTooLarge) {
+        const body = JSON.stringify({ ok: false, error: toErrorShape(error) })
+        if (!res.headersSent && !res.destroyed) {
+          send(res, 413, 'application/json; charset=utf-8', body, { connection: 'close' })
+        }
+        return
+      }
+      if (error instanceof AscentError) throw error
       throw new AscentError('BAD_INPUT', `${name} did not arrive completely; drop it again.`, {
         cause: error,
       })
     }
-    // The page shows the name it dropped; the temp path stays on this side.
-    const ref = await options.services.files.register(path, { name, shownPath: name })
     uploads.add({ path, dir, name })
     sendReply(res, { ok: true, value: ref })
   }
@@ -247,7 +324,8 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', toErrorShape(error).message)
+      if (!res.headersSent)
+        send(res, 500, 'text/plain; charset=utf-8', uploads.scrub(toErrorShape(error).message))
       else res.destroy()
     })
   })
