@@ -69,13 +69,15 @@ export const FileIdentity = z.object({
   name: z.string(),
   sizeBytes: z.number(),
   mtimeMs: z.number(),
+  /** SHA-256 of the contents, hex: known once a later start had to tell a moved copy from another file. */
+  sha256: z.string().optional(),
 })
 export type FileIdentity = z.infer<typeof FileIdentity>
 
 export const RunJournal = z.object({
   schema: z.literal(1),
   runId: z.string(),
-  /** Same file (path, size, mtime) + same settings = same key: running it again resumes this run. */
+  /** Same build (bundle id, platform, version, build number) + same settings = same key: publishing it again resumes this run. */
   runKey: z.string(),
   file: FileIdentity,
   settings: ReleaseSettings,

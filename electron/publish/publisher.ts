@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 import type { BuildSummary } from '../../shared/build-summary'
@@ -68,12 +69,19 @@ function pidAlive(pid: number | null): boolean {
   }
 }
 
-/** Same file (path, size, mtime) + same settings: a second run of it resumes the first instead. */
-export function runKeyOf(file: FileIdentity, settings: ReleaseSettings): string {
+export type BuildIdentity = Pick<BuildSummary, 'bundleId' | 'platform' | 'version' | 'buildNumber'>
+
+/**
+ * Same build (as inspection reads it) + same settings: a second run of it resumes the first instead. Not the
+ * path: the same build arrives at other paths (web bridge temp copies, CI re-downloads, a copied .ipa), and
+ * Apple would refuse a new run of it as a used build number. Whether it is the same file is checked separately.
+ */
+export function runKeyOf(build: BuildIdentity, settings: ReleaseSettings): string {
   const canonical = JSON.stringify({
-    path: file.path,
-    size: file.sizeBytes,
-    mtimeMs: file.mtimeMs,
+    bundleId: build.bundleId,
+    platform: build.platform,
+    version: build.version,
+    buildNumber: build.buildNumber,
     settings: Object.fromEntries(Object.entries(settings).sort(([a], [b]) => a.localeCompare(b))),
   })
   return createHash('sha256').update(canonical).digest('hex')
@@ -90,6 +98,43 @@ async function identify(path: string): Promise<FileIdentity> {
     if (error instanceof AscentError) throw error
     throw new AscentError('BAD_BUILD', `${absolute}: no such file`, { cause: error })
   }
+}
+
+/** SHA-256 of a file's contents, streamed (builds are hundreds of MB). */
+export async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash('sha256')
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer)
+  return hash.digest('hex')
+}
+
+function sameStat(a: FileIdentity, b: FileIdentity): boolean {
+  return a.sizeBytes === b.sizeBytes && a.mtimeMs === b.mtimeMs
+}
+
+/**
+ * Is `file` the file of the unfinished run `journal` (same build identity)? Same path, size and mtime: yes
+ * without reading it. Otherwise size plus SHA-256 against the hash the journal recorded, or the run's file if it
+ * is still where it was. On a match the journal takes the new path (and the hash) so the resume uses it.
+ */
+async function confirmSameFile(journal: RunJournal, file: FileIdentity): Promise<void> {
+  if (file.path === journal.file.path && sameStat(file, journal.file)) return
+  const label = `${journal.build.bundleId} ${journal.build.version} (${journal.build.buildNumber})`
+  const refuse = (): never => {
+    throw new AscentError(
+      'BAD_INPUT',
+      `${file.path}: an unfinished run (${journal.runId}) of ${label} exists with another file (${journal.file.path}): publish that file to finish it, or delete its folder under the data directory's runs/ to forget it and upload this file with a new build number`,
+    )
+  }
+  if (file.sizeBytes !== journal.file.sizeBytes) refuse()
+  const hash = await sha256OfFile(file.path)
+  let reference = journal.file.sha256 ?? null
+  if (reference === null) {
+    const old = await identify(journal.file.path).catch(() => null)
+    if (old && sameStat(old, journal.file)) reference = await sha256OfFile(old.path)
+  }
+  // No reference (the first file is gone and was never hashed): same build identity and size is the best left.
+  if (reference !== null && reference !== hash) refuse()
+  journal.file = { ...file, sha256: hash }
 }
 
 function outcomeOf(
@@ -337,8 +382,12 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     return finished
   }
 
-  async function startNew(job: PublishJob, file: FileIdentity, runKey: string): Promise<string> {
-    const build: BuildSummary = await deps.inspect(file.path)
+  async function startNew(
+    job: PublishJob,
+    file: FileIdentity,
+    build: BuildSummary,
+    runKey: string,
+  ): Promise<string> {
     const journal: RunJournal = {
       schema: 1,
       runId: newRunId(resolved.now()),
@@ -363,7 +412,12 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     return journal.runId
   }
 
-  async function resumeJournal(journal: RunJournal, options?: PublishJob['options']): Promise<string> {
+  /** `confirmed`: the caller already matched the given file to this run (confirmSameFile). */
+  async function resumeJournal(
+    journal: RunJournal,
+    options?: PublishJob['options'],
+    confirmed = false,
+  ): Promise<string> {
     if (active.has(journal.runId)) return journal.runId
     if (pidAliveElsewhere(journal)) {
       throw new AscentError(
@@ -371,8 +425,8 @@ export function createPublisher(deps: PublisherDeps): Publisher {
         `run ${journal.runId} is running in another Ascent process (pid ${journal.pid}); wait for it or stop it first`,
       )
     }
-    const now = await identify(journal.file.path)
-    if (now.sizeBytes !== journal.file.sizeBytes || now.mtimeMs !== journal.file.mtimeMs) {
+    const now = confirmed ? journal.file : await identify(journal.file.path)
+    if (!sameStat(now, journal.file)) {
       throw new AscentError(
         'BAD_INPUT',
         `${journal.file.path} changed since run ${journal.runId} started; publish it as a new run (with a new build number)`,
@@ -384,17 +438,24 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     return journal.runId
   }
 
-  async function findUnfinished(runKey: string): Promise<RunJournal | null> {
+  /** The unfinished run of this build and settings, checked to be of this very file (else BAD_INPUT). */
+  async function findUnfinished(
+    file: FileIdentity,
+    build: BuildSummary,
+    settings: ReleaseSettings,
+  ): Promise<{ runKey: string; previous: RunJournal | null }> {
+    const runKey = runKeyOf(build, settings)
     const journals = await readAllJournals(resolved.dataDir)
-    return journals.find((j) => j.runKey === runKey && !isFinished(j)) ?? null
+    const previous = journals.find((j) => j.runKey === runKey && !isFinished(j)) ?? null
+    if (previous) await confirmSameFile(previous, file)
+    return { runKey, previous }
   }
 
   return {
     async plan(job) {
       const file = await identify(job.filePath)
-      const runKey = runKeyOf(file, job.settings)
-      const previous = await findUnfinished(runKey)
       const build = await deps.inspect(file.path)
+      const { previous } = await findUnfinished(file, build, job.settings)
       const credentials = await deps.credentials(job.settings)
       const { gateway } = connect(credentials)
       const result = await runPreflight({
@@ -418,10 +479,10 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     },
     async start(job) {
       const file = await identify(job.filePath)
-      const runKey = runKeyOf(file, job.settings)
-      const previous = await findUnfinished(runKey)
-      if (previous) return { runId: await resumeJournal(previous, job.options) }
-      return { runId: await startNew(job, file, runKey) }
+      const build = await deps.inspect(file.path)
+      const { runKey, previous } = await findUnfinished(file, build, job.settings)
+      if (previous) return { runId: await resumeJournal(previous, job.options, true) }
+      return { runId: await startNew(job, file, build, runKey) }
     },
     async resume(runId) {
       const journal = await readJournal(resolved.dataDir, runId)

@@ -116,12 +116,13 @@ describe('dateProblems: judged by the given (server) clock', () => {
 })
 
 describe('run identity and completion', () => {
-  const file = { path: '/builds/App.ipa', name: 'App.ipa', sizeBytes: 10, mtimeMs: 1 }
-  it('same file and settings give the same key; any change gives another', () => {
-    const key = runKeyOf(file, settings({ betaGroups: ['QA'] }))
-    expect(runKeyOf(file, settings({ betaGroups: ['QA'] }))).toBe(key)
-    expect(runKeyOf({ ...file, mtimeMs: 2 }, settings({ betaGroups: ['QA'] }))).not.toBe(key)
-    expect(runKeyOf(file, settings({ betaGroups: ['QA', 'Core Team'] }))).not.toBe(key)
+  const build = { bundleId: 'com.example.app', platform: 'IOS', version: '1.0', buildNumber: '7' } as const
+  it('same build and settings give the same key wherever the file is; any change gives another', () => {
+    const key = runKeyOf(build, settings({ betaGroups: ['QA'] }))
+    expect(runKeyOf({ ...build }, settings({ betaGroups: ['QA'] }))).toBe(key)
+    expect(runKeyOf({ ...build, buildNumber: '8' }, settings({ betaGroups: ['QA'] }))).not.toBe(key)
+    expect(runKeyOf({ ...build, platform: 'MAC_OS' }, settings({ betaGroups: ['QA'] }))).not.toBe(key)
+    expect(runKeyOf(build, settings({ betaGroups: ['QA', 'Core Team'] }))).not.toBe(key)
   })
   it('requires exactly the sub-steps the settings ask for', () => {
     expect(requiredSubsteps(settings())).toEqual(['upload', 'processing', 'export-compliance'])
