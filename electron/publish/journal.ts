@@ -109,6 +109,12 @@ export function runDir(dataDir: string, runId: string): string {
   return join(runsDir(dataDir), runId)
 }
 
+/** One per run key while a process starts or runs it: the cross-process guard against two runs of one build. */
+export function runLockPath(dataDir: string, runKey: string): string {
+  if (!/^[0-9a-f]+$/.test(runKey)) throw new Error(`not a run key: ${runKey}`)
+  return join(runsDir(dataDir), `${runKey}.lock`)
+}
+
 /** Sortable and unique: 20260101T120000Z-1a2b3c. */
 export function newRunId(nowMs: number): string {
   const stamp = new Date(nowMs)

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 import type { BuildSummary } from '../../shared/build-summary'
 import { AscentError, redactSecrets, toErrorShape } from '../../shared/errors'
@@ -15,6 +15,8 @@ import {
   newRunId,
   readAllJournals,
   readJournal,
+  runLockPath,
+  runsDir,
   writeJournal,
   type FileIdentity,
   type RunJournal,
@@ -206,7 +208,73 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     uploaderFactory: deps.uploaderFactory,
   }
   const listeners = new Set<(event: PublishEvent) => void>()
-  const active = new Map<string, { controller: AbortController; finished: Promise<RunRecord> }>()
+  const active = new Map<
+    string,
+    { controller: AbortController; finished: Promise<RunRecord>; runKey: string }
+  >()
+  /** Run keys whose start is under way here (before the run is in `active`): a second start waits for the first. */
+  const starting = new Map<string, Promise<string>>()
+
+  /**
+   * Takes the run key's lock file (exclusive create). Another live process holding it: BAD_INPUT. A lock of a
+   * dead process is taken over. Held by this process for a run it is running: nothing to take (false).
+   */
+  async function acquireLock(runKey: string): Promise<boolean> {
+    const path = runLockPath(resolved.dataDir, runKey)
+    await mkdir(runsDir(resolved.dataDir), { recursive: true })
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        const handle = await open(path, 'wx')
+        try {
+          await handle.writeFile(`${process.pid}\n`)
+        } finally {
+          await handle.close()
+        }
+        return true
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      }
+      const owner = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10)
+      const ours = owner === process.pid
+      if (ours && [...active.values()].some((a) => a.runKey === runKey)) return false
+      if (!ours && Number.isInteger(owner) && pidAlive(owner)) {
+        throw new AscentError(
+          'BAD_INPUT',
+          `this build is being published by another Ascent process (pid ${owner}); wait for it or stop it first`,
+        )
+      }
+      // Stale (its process is gone, or a leftover of ours): take it over; a racing taker loses at 'wx'.
+      await unlink(path).catch(() => undefined)
+    }
+    throw new AscentError('BAD_INPUT', `could not lock ${path}; try again`)
+  }
+
+  async function releaseLock(runKey: string): Promise<void> {
+    const path = runLockPath(resolved.dataDir, runKey)
+    const owner = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10)
+    if (owner === process.pid) await unlink(path).catch(() => undefined)
+  }
+
+  /** One start of a run key at a time in this process, and in all processes through the lock file. */
+  async function guarded(runKey: string, body: () => Promise<string>): Promise<string> {
+    const pending = starting.get(runKey)
+    if (pending) return pending
+    const attempt = (async () => {
+      const held = await acquireLock(runKey)
+      try {
+        return await body()
+      } catch (error) {
+        if (held) await releaseLock(runKey)
+        throw error
+      }
+    })()
+    starting.set(runKey, attempt)
+    try {
+      return await attempt
+    } finally {
+      starting.delete(runKey)
+    }
+  }
 
   function emit(event: PublishEvent): void {
     // Nothing secret is meant to be here; this is the last line of defence for a message quoting a request.
@@ -271,7 +339,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     const controller = new AbortController()
     let settle: (record: RunRecord) => void = () => undefined
     const finished = new Promise<RunRecord>((r) => (settle = r))
-    active.set(journal.runId, { controller, finished })
+    active.set(journal.runId, { controller, finished, runKey: journal.runKey })
 
     // A fresh attempt: steps not finished start over (their sub-steps keep what was done).
     journal.steps = journal.steps.map((s) =>
@@ -378,6 +446,8 @@ export function createPublisher(deps: PublisherDeps): Publisher {
           links: [],
         })
       })
+      .then(() => releaseLock(journal.runKey))
+      .catch(() => undefined)
       .then(async () => settle(await toRecord(journal)))
     return finished
   }
@@ -480,9 +550,13 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     async start(job) {
       const file = await identify(job.filePath)
       const build = await deps.inspect(file.path)
-      const { runKey, previous } = await findUnfinished(file, build, job.settings)
-      if (previous) return { runId: await resumeJournal(previous, job.options, true) }
-      return { runId: await startNew(job, file, build, runKey) }
+      const runKey = runKeyOf(build, job.settings)
+      const runId = await guarded(runKey, async () => {
+        const { previous } = await findUnfinished(file, build, job.settings)
+        if (previous) return resumeJournal(previous, job.options, true)
+        return startNew(job, file, build, runKey)
+      })
+      return { runId }
     },
     async resume(runId) {
       const journal = await readJournal(resolved.dataDir, runId)
@@ -493,7 +567,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
           `run ${runId} already finished (${journal.outcome}); nothing to resume`,
         )
       }
-      return { runId: await resumeJournal(journal) }
+      return { runId: await guarded(journal.runKey, () => resumeJournal(journal)) }
     },
     async cancel(runId) {
       const run = active.get(runId)

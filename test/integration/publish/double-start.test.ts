@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process'
+import { access, mkdir, writeFile } from 'node:fs/promises'
+import { describe, expect, it } from 'vitest'
+import { toErrorShape } from '../../../shared/errors'
+import { defaultReleaseSettings } from '../../../shared/release-settings'
+import { inspectBuild } from '../../../electron/ipa'
+import { runLockPath, runsDir } from '../../../electron/publish/journal'
+import { runKeyOf } from '../../../electron/publish/publisher'
+import { publishHarness } from './publish-support'
+
+/** Publish clicked twice, or the app and the CLI at once: one run, one upload. */
+describe('two starts of the same build', () => {
+  it('racing starts in one process share one run', async () => {
+    const h = await publishHarness({ processingMs: 100 })
+    try {
+      const file = await h.ipa()
+      const [a, b] = await Promise.all([
+        h.publisher.start(h.job(file, { betaGroups: ['QA'] })),
+        h.publisher.start(h.job(file, { betaGroups: ['QA'] })),
+      ])
+      expect(b.runId).toBe(a.runId)
+      expect((await h.publisher.wait(a.runId)).outcome).toBe('testflight')
+      expect(h.sandbox.state().buildUploads).toHaveLength(1)
+      expect(await h.publisher.listRuns()).toHaveLength(1)
+    } finally {
+      await h.close()
+    }
+  })
+
+  it('a start while another live process holds the lock is refused; a dead process’s lock is taken over and released', async () => {
+    const h = await publishHarness({ processingMs: 30 })
+    try {
+      const file = await h.ipa()
+      const settings = { ...defaultReleaseSettings, betaGroups: ['QA'] }
+      const lock = runLockPath(h.dataDir, runKeyOf(await inspectBuild(file), settings))
+      await mkdir(runsDir(h.dataDir), { recursive: true })
+
+      // The test runner's parent is alive and is not this process: "another Ascent process".
+      await writeFile(lock, `${process.ppid}\n`)
+      const error = await h.publisher.start(h.job(file, settings)).then(
+        () => null,
+        (e: unknown) => toErrorShape(e),
+      )
+      expect(error?.code).toBe('BAD_INPUT')
+      expect(error?.message).toContain(`another Ascent process (pid ${process.ppid})`)
+      expect(h.sandbox.state().buildUploads).toHaveLength(0)
+
+      const gone = spawn(process.execPath, ['-e', ''])
+      const deadPid = gone.pid!
+      await new Promise((r) => gone.once('exit', r))
+      await writeFile(lock, `${deadPid}\n`)
+      const { runId } = await h.publisher.start(h.job(file, settings))
+      expect((await h.publisher.wait(runId)).outcome).toBe('testflight')
+      await expect(access(lock)).rejects.toThrow()
+    } finally {
+      await h.close()
+    }
+  })
+})
