@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { BuildSummary } from '../../shared/build-summary'
@@ -140,40 +140,79 @@ export async function writeJournal(dataDir: string, journal: RunJournal): Promis
   await mkdir(dir, { recursive: true })
   const target = join(dir, JOURNAL_FILE)
   const temp = join(dir, `.${JOURNAL_FILE}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
-  await writeFile(temp, JSON.stringify(journal, null, 2) + '\n', 'utf8')
-  // rename is atomic on one filesystem: a reader (or a resume after kill -9) sees the old or the new file, never half.
-  await rename(temp, target)
+  try {
+    const handle = await open(temp, 'wx')
+    try {
+      await handle.writeFile(JSON.stringify(journal, null, 2) + '\n', 'utf8')
+      // Without fsync a power loss after the rename can leave an empty or partial journal under the real name.
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    // rename is atomic on one filesystem: a reader (or a resume after kill -9) sees the old or the new file, never half.
+    await rename(temp, target)
+  } catch (error) {
+    await rm(temp, { force: true })
+    throw error
+  }
 }
 
-export async function readJournal(dataDir: string, runId: string): Promise<RunJournal | null> {
+export type JournalRead =
+  | { readonly kind: 'ok'; readonly journal: RunJournal }
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'damaged'; readonly file: string }
+
+/** missing: no journal (yet); damaged: there is one but it does not parse (disk error, another version's). */
+export async function readJournalFile(dataDir: string, runId: string): Promise<JournalRead> {
+  const file = join(runDir(dataDir, runId), JOURNAL_FILE)
   let text: string
   try {
-    text = await readFile(join(runDir(dataDir, runId), JOURNAL_FILE), 'utf8')
-  } catch {
-    return null
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT'
+      ? { kind: 'missing' }
+      : { kind: 'damaged', file }
   }
   try {
     const parsed = RunJournal.safeParse(JSON.parse(text))
-    return parsed.success ? parsed.data : null
+    return parsed.success ? { kind: 'ok', journal: parsed.data } : { kind: 'damaged', file }
   } catch {
-    return null
+    return { kind: 'damaged', file }
   }
 }
 
-/** Every readable journal, newest first. Unreadable ones (another version's, a damaged file) are left out. */
-export async function readAllJournals(dataDir: string): Promise<RunJournal[]> {
+export async function readJournal(dataDir: string, runId: string): Promise<RunJournal | null> {
+  const read = await readJournalFile(dataDir, runId)
+  return read.kind === 'ok' ? read.journal : null
+}
+
+/** Every run folder's journal: the readable ones newest first, and the damaged ones (for History to show). */
+export async function readRunJournals(
+  dataDir: string,
+): Promise<{ journals: RunJournal[]; damaged: { runId: string; file: string }[] }> {
   let names: string[]
   try {
     names = await readdir(runsDir(dataDir))
   } catch {
-    return []
+    return { journals: [], damaged: [] }
   }
-  const journals = await Promise.all(
-    names.filter((n) => /^[A-Za-z0-9-]+$/.test(n)).map((n) => readJournal(dataDir, n)),
+  const ids = names.filter((n) => /^[A-Za-z0-9-]+$/.test(n))
+  const reads = await Promise.all(
+    ids.map(async (runId) => ({ runId, read: await readJournalFile(dataDir, runId) })),
   )
-  return journals
-    .filter((j): j is RunJournal => j !== null)
-    .sort((a, b) =>
-      a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : a.runId < b.runId ? 1 : -1,
-    )
+  const journals: RunJournal[] = []
+  const damaged: { runId: string; file: string }[] = []
+  for (const { runId, read } of reads) {
+    if (read.kind === 'ok') journals.push(read.journal)
+    else if (read.kind === 'damaged') damaged.push({ runId, file: read.file })
+  }
+  journals.sort((a, b) =>
+    a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : a.runId < b.runId ? 1 : -1,
+  )
+  return { journals, damaged }
+}
+
+/** Every readable journal, newest first. Damaged ones are left out (readRunJournals reports them). */
+export async function readAllJournals(dataDir: string): Promise<RunJournal[]> {
+  return (await readRunJournals(dataDir)).journals
 }

@@ -12,9 +12,11 @@ import { createAscGateway } from './asc-gateway'
 import { createPublishConnection } from './connection'
 import {
   emptySteps,
+  JOURNAL_FILE,
   newRunId,
   readAllJournals,
   readJournal,
+  readRunJournals,
   runLockPath,
   runsDir,
   writeJournal,
@@ -137,6 +139,27 @@ async function confirmSameFile(journal: RunJournal, file: FileIdentity): Promise
   // No reference (the first file is gone and was never hashed): same build identity and size is the best left.
   if (reference !== null && reference !== hash) refuse()
   journal.file = { ...file, sha256: hash }
+}
+
+/** A run whose journal cannot be read: a failed run saying what to do. */
+function damagedRecord({ runId, file }: { runId: string; file: string }): RunRecord {
+  // Run ids start with their start time (20260101T120000Z-…).
+  const stamp = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z/.exec(runId)
+  return {
+    runId,
+    fileName: JOURNAL_FILE,
+    bundleId: '',
+    version: '',
+    buildNumber: '',
+    platform: 'IOS',
+    startedAt: stamp ? `${stamp[1]}-${stamp[2]}-${stamp[3]}T${stamp[4]}:${stamp[5]}:${stamp[6]}.000Z` : '',
+    finishedAt: null,
+    outcome: 'failed',
+    message: `damaged journal: ${file}; delete the folder to forget it`,
+    steps: emptySteps(),
+    links: [],
+    resumable: false,
+  }
 }
 
 function outcomeOf(
@@ -579,7 +602,12 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       run.controller.abort()
     },
     async listRuns() {
-      return Promise.all((await readAllJournals(resolved.dataDir)).map(toRecord))
+      const { journals, damaged } = await readRunJournals(resolved.dataDir)
+      const records = await Promise.all(journals.map(toRecord))
+      // Shown, not dropped: a run that vanished from History would hide that something was sent.
+      return [...records, ...damaged.map(damagedRecord)].sort((a, b) =>
+        a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0,
+      )
     },
     async getRun(runId) {
       const journal = await readJournal(resolved.dataDir, runId)

@@ -1,7 +1,7 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, open, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { defaultReleaseSettings, type ReleaseSettings } from '../../../shared/release-settings'
 import type { VersionRecord } from '../../../electron/publish/asc-gateway'
 import {
@@ -13,7 +13,7 @@ import {
   type RunJournal,
 } from '../../../electron/publish/journal'
 import { dateProblems, planVersion } from '../../../electron/publish/preflight'
-import { isFinished, requiredSubsteps, runKeyOf } from '../../../electron/publish/publisher'
+import { createPublisher, isFinished, requiredSubsteps, runKeyOf } from '../../../electron/publish/publisher'
 
 const settings = (s: Partial<ReleaseSettings> = {}): ReleaseSettings => ({ ...defaultReleaseSettings, ...s })
 const version = (versionString: string, state: string, id = versionString): VersionRecord => ({
@@ -195,6 +195,45 @@ describe('journal', () => {
     await writeFile(join(runDir(dir, 'broken'), 'journal.json'), '{"schema": 1, "runId": ')
     expect((await readAllJournals(dir)).map((j) => j.runId)).toEqual([later.runId, '20260101T000000Z-aaaaaa'])
     expect(isFinished(later)).toBe(false) // processing and export compliance are not done
+  })
+
+  it('fsyncs the temp journal before renaming it into place', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ascent-journal-'))
+    const probe = await open(join(dir, 'probe'), 'w')
+    const proto = Object.getPrototypeOf(probe) as { sync: () => Promise<void> }
+    await probe.close()
+    const sync = vi.spyOn(proto, 'sync')
+    try {
+      await writeJournal(dir, journal('20260101T000000Z-aaaaaa', '2026-01-01T00:00:00.000Z'))
+      expect(sync).toHaveBeenCalledTimes(1)
+    } finally {
+      sync.mockRestore()
+    }
+  })
+
+  it('History shows a damaged journal as a failed run saying what to do', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ascent-journal-'))
+    await writeJournal(dir, journal('20260101T000000Z-aaaaaa', '2026-01-01T00:00:00.000Z'))
+    const broken = runDir(dir, '20260103T101500Z-cccccc')
+    await mkdir(broken, { recursive: true })
+    await writeFile(join(broken, 'journal.json'), '{"schema": 1, "runId": ')
+    await mkdir(runDir(dir, '20260104T000000Z-dddddd'), { recursive: true }) // being created: no journal yet
+    const publisher = createPublisher({
+      dataDir: dir,
+      credentials: () => Promise.reject(new Error('not used')),
+      uploaderFactory: { create: () => Promise.reject(new Error('not used')) } as never,
+      inspect: () => Promise.reject(new Error('not used')),
+    })
+    const runs = await publisher.listRuns()
+    expect(runs.map((r) => [r.runId, r.outcome])).toEqual([
+      ['20260103T101500Z-cccccc', 'failed'],
+      ['20260101T000000Z-aaaaaa', 'interrupted'],
+    ])
+    expect(runs[0]).toMatchObject({
+      message: `damaged journal: ${join(broken, 'journal.json')}; delete the folder to forget it`,
+      startedAt: '2026-01-03T10:15:00.000Z',
+      resumable: false,
+    })
   })
 
   it('refuses a run id that could leave the runs folder', () => {
