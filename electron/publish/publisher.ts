@@ -229,12 +229,15 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     pollIntervals: deps.pollIntervals ?? { initialMs: 5_000, maxMs: 30_000 },
     cancelTimeoutMs: deps.cancelTimeoutMs ?? 10 * 60_000,
     uploaderFactory: deps.uploaderFactory,
+    writeJournal: deps.writeJournal ?? writeJournal,
   }
   const listeners = new Set<(event: PublishEvent) => void>()
   const active = new Map<
     string,
     { controller: AbortController; finished: Promise<RunRecord>; runKey: string }
   >()
+  /** The latest attempt of each run this process executed: wait() answers from it even after it left `active`. */
+  const attempts = new Map<string, Promise<RunRecord>>()
   /** Run keys whose start is under way here (before the run is in `active`): a second start waits for the first. */
   const starting = new Map<string, Promise<string>>()
 
@@ -358,12 +361,40 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     )
   }
 
+  /** Never rejects (callers fire and forget it): a failure anywhere ends the run as failed, said in run-finished. */
   async function execute(journal: RunJournal): Promise<RunRecord> {
     const controller = new AbortController()
     let settle: (record: RunRecord) => void = () => undefined
     const finished = new Promise<RunRecord>((r) => (settle = r))
     active.set(journal.runId, { controller, finished, runKey: journal.runKey })
+    attempts.set(journal.runId, finished)
+    try {
+      await begin(journal, controller, settle)
+    } catch (error) {
+      // Only the first journal write can land here (disk full, data dir gone): end the run rather than leave it active.
+      journal.outcome = 'failed'
+      journal.message = `could not write the run journal: ${toErrorShape(error).message}`
+      journal.finishedAt = new Date(resolved.now()).toISOString()
+      active.delete(journal.runId)
+      emit({
+        type: 'run-finished',
+        runId: journal.runId,
+        at: journal.finishedAt,
+        outcome: 'failed',
+        message: journal.message,
+        links: [],
+      })
+      await releaseLock(journal.runKey).catch(() => undefined)
+      settle(await toRecord(journal))
+    }
+    return finished
+  }
 
+  async function begin(
+    journal: RunJournal,
+    controller: AbortController,
+    settle: (record: RunRecord) => void,
+  ): Promise<void> {
     // A fresh attempt: steps not finished start over (their sub-steps keep what was done).
     journal.steps = journal.steps.map((s) =>
       s.status === 'done' || s.status === 'skipped'
@@ -375,7 +406,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     journal.outcome = null
     journal.finishedAt = null
     journal.message = null
-    await writeJournal(resolved.dataDir, journal)
+    await resolved.writeJournal(resolved.dataDir, journal)
 
     const ctx = new RunContext(journal, resolved, controller.signal, emit)
     const run = async (): Promise<void> => {
@@ -443,7 +474,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       journal.requests += ctx.connection?.requestCount() ?? 0
       journal.links = runLinks(journal.ids, journal.build.platform)
       // The preflight record is re-run on every attempt; keep what it said for the history.
-      await writeJournal(resolved.dataDir, journal)
+      await resolved.writeJournal(resolved.dataDir, journal)
       active.delete(journal.runId)
       emit({
         type: 'run-finished',
@@ -472,7 +503,6 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       .then(() => releaseLock(journal.runKey))
       .catch(() => undefined)
       .then(async () => settle(await toRecord(journal)))
-    return finished
   }
 
   async function startNew(
@@ -500,7 +530,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       links: [],
       requests: 0,
     }
-    await writeJournal(resolved.dataDir, journal)
+    await resolved.writeJournal(resolved.dataDir, journal)
     void execute(journal)
     return journal.runId
   }
@@ -615,8 +645,9 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       return toRecord(journal)
     },
     async wait(runId) {
-      const run = active.get(runId)
-      if (run) return run.finished
+      // A run that ended here before its journal could say so (disk full) is answered from memory, not the stale disk.
+      const run = attempts.get(runId)
+      if (run) return run
       const journal = await readJournal(resolved.dataDir, runId)
       if (!journal) throw new AscentError('NOT_FOUND', `no run ${runId}`)
       return toRecord(journal)

@@ -3,7 +3,7 @@ import { AscentError, toErrorShape } from '../../shared/errors'
 import type { PublishEvent, StepId } from '../../shared/publish-events'
 import type { AscGateway, BuildRecord } from './asc-gateway'
 import type { PublishConnection } from './connection'
-import { writeJournal, type RunIds, type RunJournal, type SubstepId } from './journal'
+import { type RunIds, type RunJournal, type SubstepId } from './journal'
 import type { LiveState } from './preflight'
 import type { PollIntervals, RunCredentials, UploaderFactory } from './types'
 
@@ -20,6 +20,7 @@ export interface ResolvedDeps {
   readonly pollIntervals: PollIntervals
   readonly cancelTimeoutMs: number
   readonly uploaderFactory: UploaderFactory
+  readonly writeJournal: (dataDir: string, journal: RunJournal) => Promise<void>
 }
 
 /** What a sub-step body reports: done (with a note for the journal and the summary), or left for a later run. */
@@ -82,7 +83,7 @@ export class RunContext {
   }
 
   save(): Promise<void> {
-    return writeJournal(this.deps.dataDir, this.journal)
+    return this.deps.writeJournal(this.deps.dataDir, this.journal)
   }
 
   /** A safe point: between sub-steps, nothing is half done. */

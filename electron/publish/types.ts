@@ -14,6 +14,7 @@ import type { TokenSource } from '../asc/token'
 import type { AltoolCredentials } from '../upload/altool-uploader'
 import type { Uploader } from '../upload/types'
 import type { PublishConnection } from './connection'
+import type { RunJournal } from './journal'
 
 /** A publish request as the pipeline receives it: the build's real path plus what the window (or CLI) sent. */
 export interface PublishJob {
@@ -69,6 +70,8 @@ export interface PublisherDeps {
   readonly cancelTimeoutMs?: number
   /** Passed to the App Store Connect client (retry policy, timeouts); tests shorten them. */
   readonly client?: Partial<Pick<AscClientOptions, 'retry' | 'timeoutMs' | 'random'>>
+  /** Writes a run's journal (default: journal.ts writeJournal); tests inject a failing disk. */
+  readonly writeJournal?: (dataDir: string, journal: RunJournal) => Promise<void>
 }
 
 export interface Publisher {
