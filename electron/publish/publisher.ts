@@ -141,6 +141,16 @@ async function confirmSameFile(journal: RunJournal, file: FileIdentity): Promise
   journal.file = { ...file, sha256: hash }
 }
 
+/** A copy with every string (at any depth) passed through redactSecrets. */
+export function redactStrings<T>(value: T): T {
+  if (typeof value === 'string') return redactSecrets(value) as T
+  if (Array.isArray(value)) return value.map((v: unknown) => redactStrings(v)) as T
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactStrings(v)])) as T
+  }
+  return value
+}
+
 /** A run whose journal cannot be read: a failed run saying what to do. */
 function damagedRecord({ runId, file }: { runId: string; file: string }): RunRecord {
   // Run ids start with their start time (20260101T120000Z-…).
@@ -304,7 +314,8 @@ export function createPublisher(deps: PublisherDeps): Publisher {
 
   function emit(event: PublishEvent): void {
     // Nothing secret is meant to be here; this is the last line of defence for a message quoting a request.
-    const safe = JSON.parse(redactSecrets(JSON.stringify(event))) as PublishEvent
+    // Each string on its own: on serialized JSON a BEGIN line without END would swallow the closing quote.
+    const safe = redactStrings(event)
     for (const listener of [...listeners]) {
       try {
         listener(safe)
