@@ -238,6 +238,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     sleep: deps.sleep ?? sleepWithSignal,
     pollIntervals: deps.pollIntervals ?? { initialMs: 5_000, maxMs: 30_000 },
     cancelTimeoutMs: deps.cancelTimeoutMs ?? 10 * 60_000,
+    altoolResumeWaitMs: deps.altoolResumeWaitMs ?? 3 * 60_000,
     uploaderFactory: deps.uploaderFactory,
     writeJournal: deps.writeJournal ?? writeJournal,
   }

@@ -19,6 +19,7 @@ export interface ResolvedDeps {
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>
   readonly pollIntervals: PollIntervals
   readonly cancelTimeoutMs: number
+  readonly altoolResumeWaitMs: number
   readonly uploaderFactory: UploaderFactory
   readonly writeJournal: (dataDir: string, journal: RunJournal) => Promise<void>
 }

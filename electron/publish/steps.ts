@@ -40,6 +40,53 @@ function isConflict(error: unknown): error is AscApiError {
   return error instanceof AscApiError && (error.status === 409 || error.status === 422)
 }
 
+/** Apple's answer to a build number sent twice: ITMS-90189 "Redundant Binary Upload", or altool's duplicate entity. */
+export function isRedundantBinary(error: unknown): boolean {
+  if (!(error instanceof Error)) return false
+  const text = `${error.message}\n${error instanceof AscentError ? (error.detail ?? '') : ''}`
+  return /90189|redundant binary|ENTITY_ERROR\.ATTRIBUTE\.INVALID\.DUPLICATE/i.test(text)
+}
+
+/** A resumed upload that Apple answers "already have it" did its work in the earlier attempt. */
+async function uploadOnce<T>(resumed: boolean, send: () => Promise<T>): Promise<T | 'redundant'> {
+  try {
+    return await send()
+  } catch (error) {
+    if (resumed && isRedundantBinary(error)) return 'redundant'
+    throw error
+  }
+}
+
+/** The uploader this run uses (asked only on a resume: 'auto' may probe for altool). */
+async function resumedMethod(ctx: RunContext): Promise<'api' | 'altool'> {
+  const chosen = ctx.journal.options.uploadMethod
+  const method = await ctx.deps.uploaderFactory.methodFor?.(chosen, ctx.credentials!)
+  return method ?? (chosen === 'altool' ? 'altool' : 'api')
+}
+
+/** Looks for this build in App Store Connect with backoff until altoolResumeWaitMs passes; null if not listed. */
+async function waitForListedBuild(ctx: RunContext): Promise<BuildRecord | null> {
+  const build = ctx.journal.build
+  const notYet = new Error('not listed')
+  try {
+    return await poll(
+      ctx,
+      ctx.deps.altoolResumeWaitMs,
+      async () => {
+        const found =
+          (await ctx.api.findBuilds(ctx.ids.appId!, build.version, build.buildNumber, build.platform))[0] ??
+          null
+        if (!found) ctx.progress('upload', { message: 'looking for the earlier upload in App Store Connect' })
+        return found
+      },
+      () => notYet,
+    )
+  } catch (error) {
+    if (error === notYet) return null
+    throw error
+  }
+}
+
 export async function uploadStep(ctx: RunContext): Promise<void> {
   const { journal } = ctx
   const build = journal.build
@@ -54,6 +101,16 @@ export async function uploadStep(ctx: RunContext): Promise<void> {
           return done(`already uploaded (build ${existing.buildNumber}, ${existing.processingState})`)
         }
       }
+      if (resumed && (await resumedMethod(ctx)) === 'altool') {
+        // altool keeps no state to resume from, and Apple lists a delivered build only minutes later: look
+        // (bounded) before sending it again, which would end in a redundant binary at best.
+        const listed = await waitForListedBuild(ctx)
+        if (listed) {
+          ctx.ids.buildId = listed.id
+          ctx.ids.buildState = listed.processingState
+          return done(`already uploaded (build ${listed.buildNumber}, ${listed.processingState})`)
+        }
+      }
       const uploader = await ctx.deps.uploaderFactory({
         method: journal.options.uploadMethod,
         connection: ctx.connection!,
@@ -62,35 +119,40 @@ export async function uploadStep(ctx: RunContext): Promise<void> {
       })
       let last = 0
       let lastPhase = ''
-      const result = await uploader.upload(
-        {
-          file: journal.file.path,
-          kind: build.kind,
-          bundleId: build.bundleId,
-          version: build.version,
-          buildNumber: build.buildNumber,
-          platform: build.platform,
-          sizeBytes: build.sizeBytes,
-          ...(ctx.ids.appId ? { appId: ctx.ids.appId } : {}),
-        },
-        {
-          signal: ctx.signal,
-          onProgress: (p) => {
-            const t = ctx.deps.now()
-            // At most ~5 events a second (a CLI printing NDJSON must not drown), plus every phase change and the end.
-            if (t - last < 200 && p.phase === lastPhase && p.bytesDone < p.bytesTotal) return
-            last = t
-            lastPhase = p.phase
-            ctx.progress('upload', {
-              bytesDone: p.bytesDone,
-              bytesTotal: p.bytesTotal,
-              bytesPerSecond: p.bytesPerSecond,
-              etaSeconds: p.etaSeconds,
-              message: p.phase,
-            })
+      const result = await uploadOnce(resumed, () =>
+        uploader.upload(
+          {
+            file: journal.file.path,
+            kind: build.kind,
+            bundleId: build.bundleId,
+            version: build.version,
+            buildNumber: build.buildNumber,
+            platform: build.platform,
+            sizeBytes: build.sizeBytes,
+            ...(ctx.ids.appId ? { appId: ctx.ids.appId } : {}),
           },
-        },
+          {
+            signal: ctx.signal,
+            onProgress: (p) => {
+              const t = ctx.deps.now()
+              // At most ~5 events a second (a CLI printing NDJSON must not drown), plus every phase change and the end.
+              if (t - last < 200 && p.phase === lastPhase && p.bytesDone < p.bytesTotal) return
+              last = t
+              lastPhase = p.phase
+              ctx.progress('upload', {
+                bytesDone: p.bytesDone,
+                bytesTotal: p.bytesTotal,
+                bytesPerSecond: p.bytesPerSecond,
+                etaSeconds: p.etaSeconds,
+                message: p.phase,
+              })
+            },
+          },
+        ),
       )
+      if (result === 'redundant') {
+        return done(`already uploaded (App Store Connect already has build ${build.buildNumber})`)
+      }
       if (result.method === 'api') ctx.ids.buildUploadId = result.buildUploadId
       else ctx.ids.deliveryId = result.deliveryId
       return done(

@@ -68,6 +68,11 @@ export interface PublisherDeps {
   readonly pollIntervals?: PollIntervals
   /** How long to wait for canceled review submissions to leave CANCELING; default 10 min. */
   readonly cancelTimeoutMs?: number
+  /**
+   * Resuming an interrupted altool upload: how long to look for the build in App Store Connect before running
+   * altool again (altool has no resumable state; Apple lists a delivered build only after a while); default 3 min.
+   */
+  readonly altoolResumeWaitMs?: number
   /** Passed to the App Store Connect client (retry policy, timeouts); tests shorten them. */
   readonly client?: Partial<Pick<AscClientOptions, 'retry' | 'timeoutMs' | 'random'>>
   /** Writes a run's journal (default: journal.ts writeJournal); tests inject a failing disk. */
