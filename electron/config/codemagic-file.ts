@@ -1,5 +1,5 @@
-import { readFile, rename, writeFile } from 'node:fs/promises'
-import { dirname, basename, join } from 'node:path'
+import { readFile } from 'node:fs/promises'
+import { writeFileAtomic } from '../atomic-write'
 import { importCodemagicYaml, exportCodemagicYaml, type ConfigImport } from '../../shared/codemagic-yaml'
 import { AscentError } from '../../shared/errors'
 import type { ReleaseSettings } from '../../shared/release-settings'
@@ -48,10 +48,7 @@ export async function writeReleaseConfig(
   } catch (error) {
     throw new AscentError('BAD_CONFIG', error instanceof Error ? error.message : String(error))
   }
-  if (text !== existing) {
-    const temp = join(dirname(path), `.${basename(path)}.ascent-${process.pid}.tmp`)
-    await writeFile(temp, text, 'utf8')
-    await rename(temp, path)
-  }
+  // A codemagic.yaml is usually readable by the team: keep the usual file mode, not a private one.
+  if (text !== existing) await writeFileAtomic(path, text, { mode: 0o644 })
   return text
 }

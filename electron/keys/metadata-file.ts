@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { writeFileAtomic } from '../atomic-write'
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
@@ -48,20 +48,6 @@ function corrupt(file: string, reason: string, cause: unknown): AscentError {
 /** Atomic: a reader sees the old file or the new one, never half of one (temp file + rename, mode 0600). */
 export async function writeKeyMetadata(dir: string, keys: readonly KeyMetadata[]): Promise<void> {
   await fs.mkdir(dir, { recursive: true, mode: 0o700 })
-  const file = metadataPath(dir)
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
   const body = JSON.stringify({ version: 1, keys }, null, 2) + '\n'
-  const handle = await fs.open(temp, 'wx', 0o600)
-  try {
-    await handle.writeFile(body, 'utf8')
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-  try {
-    await fs.rename(temp, file)
-  } catch (error) {
-    await fs.rm(temp, { force: true })
-    throw error
-  }
+  await writeFileAtomic(metadataPath(dir), body, { mode: 0o600 })
 }

@@ -1,5 +1,6 @@
+import { writeFileAtomic } from '../atomic-write'
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises'
+import { mkdir, readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { BuildSummary } from '../../shared/build-summary'
@@ -138,23 +139,7 @@ export function emptySteps(): StepRecord[] {
 export async function writeJournal(dataDir: string, journal: RunJournal): Promise<void> {
   const dir = runDir(dataDir, journal.runId)
   await mkdir(dir, { recursive: true })
-  const target = join(dir, JOURNAL_FILE)
-  const temp = join(dir, `.${JOURNAL_FILE}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
-  try {
-    const handle = await open(temp, 'wx')
-    try {
-      await handle.writeFile(JSON.stringify(journal, null, 2) + '\n', 'utf8')
-      // Without fsync a power loss after the rename can leave an empty or partial journal under the real name.
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-    // rename is atomic on one filesystem: a reader (or a resume after kill -9) sees the old or the new file, never half.
-    await rename(temp, target)
-  } catch (error) {
-    await rm(temp, { force: true })
-    throw error
-  }
+  await writeFileAtomic(join(dir, JOURNAL_FILE), JSON.stringify(journal, null, 2) + '\n')
 }
 
 export type JournalRead =

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto'
-import { mkdir, readFile, rename, rm, writeFile, open } from 'node:fs/promises'
+import { writeFileAtomic } from '../atomic-write'
+import { mkdir, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
 
@@ -45,20 +45,7 @@ export function createJournalStore(directory: string): JournalStore {
 
   async function writeNow(journal: UploadJournal): Promise<void> {
     await mkdir(directory, { recursive: true })
-    const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`
-    try {
-      await writeFile(temp, JSON.stringify(journal), { mode: 0o600 })
-      const handle = await open(temp, 'r')
-      try {
-        await handle.sync()
-      } finally {
-        await handle.close()
-      }
-      await rename(temp, file)
-    } catch (error) {
-      await rm(temp, { force: true })
-      throw error
-    }
+    await writeFileAtomic(file, JSON.stringify(journal))
   }
 
   return {
