@@ -1,0 +1,58 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { makeIpa } from '../../fixtures/build-factory'
+import { runCli } from '../../support/cli'
+import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
+
+/**
+ * DESIGN.md: `ascent publish` exits 0 only when every requested step is done. With
+ * `--processing-timeout 0` the steps that need a processed build wait for a later run: that is exit 5
+ * (test/integration/publish/options.test.ts shows the later run finishing it).
+ */
+
+let sandbox: TestSandbox
+let dir: string
+let env: NodeJS.ProcessEnv
+
+beforeAll(async () => {
+  // The upload turns into a build after a quarter of this and is VALID only after all of it, well after
+  // a run that does not wait for processing has ended.
+  sandbox = await startTestSandbox({ processingMs: 8_000 })
+  dir = await mkdtemp(join(tmpdir(), 'ascent-publish-deferred-'))
+  env = {
+    ASCENT_API_URL: sandbox.url,
+    APP_STORE_CONNECT_KEY_IDENTIFIER: sandbox.keyId,
+    APP_STORE_CONNECT_ISSUER_ID: sandbox.issuerId,
+    APP_STORE_CONNECT_PRIVATE_KEY: `@file:${sandbox.privateKeyPath}`,
+    ASCENT_DATA_DIR: join(dir, 'data'),
+  }
+})
+afterAll(async () => {
+  await sandbox.close()
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('ascent publish --processing-timeout 0', () => {
+  it('exits 5 and says which steps wait when TestFlight was asked for', async () => {
+    const file = await makeIpa({ buildNumber: '501' }, dir)
+    const r = await runCli(
+      ['publish', file, '--testflight', '--beta-group', 'QA', '--processing-timeout', '0'],
+      { env },
+    )
+    expect(r.code).toBe(5)
+    const last = r.stderr.trim().split('\n').at(-1) ?? ''
+    expect(last).toMatch(
+      /^ascent: .*AscentDemo.*\.ipa: not finished: .* publish the same build again to resume run \S+/,
+    )
+    expect(r.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('exits 0 for an upload-only run, which has nothing left to do', async () => {
+    const file = await makeIpa({ buildNumber: '502' }, dir)
+    const r = await runCli(['publish', file, '--processing-timeout', '0'], { env })
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+  })
+})
