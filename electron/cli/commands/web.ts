@@ -16,6 +16,16 @@ function parsePort(value: string): number {
   return port
 }
 
+function parseMaxUploadBytes(value: string): number {
+  const bytes = Number(value)
+  if (!/^\d+$/.test(value) || bytes < 1 || !Number.isSafeInteger(bytes))
+    throw new AscentError(
+      'BAD_INPUT',
+      `--max-upload-bytes ${value} is not a whole number of bytes (1 or more).`,
+    )
+  return bytes
+}
+
 /** The built renderer next to the CLI bundle: dist-cli/ascent.cjs -> out/renderer. */
 export function rendererDirFor(bundleDir: string, env: NodeJS.ProcessEnv): string {
   return env.ASCENT_RENDERER_DIR ?? join(bundleDir, '..', 'out', 'renderer')
@@ -76,58 +86,72 @@ export function registerWebCommand(program: Command): void {
       'seed JSON file for the in-process sandbox (same format as `ascent sandbox --seed`)',
     )
     .option('--processing-ms <ms>', 'how long build processing takes in the in-process sandbox')
-    .action((opts: { port?: string; sandbox?: boolean; seed?: string; processingMs?: string }) => {
-      let subject: string | undefined = 'web'
-      return runCommand(
-        async () => {
-          const port = opts.port === undefined ? 0 : parsePort(opts.port)
-          let sandboxOptions: SandboxOptions
-          try {
-            sandboxOptions = await sandboxOptionsFrom(opts)
-          } catch (error) {
-            if (!(error instanceof SeedError)) throw error
-            subject = undefined
-            throw error.original
-          }
-          const shapesSandbox = opts.seed !== undefined || opts.processingMs !== undefined
-          let sandboxStarted = false
-          const services = await createServices({
-            dataDir: dataDir(),
-            configDir: configDir(),
-            sandbox: opts.sandbox === true,
-            sandboxOptions,
-            onSandboxStarted(sandbox, reason) {
-              sandboxStarted = true
-              const why =
-                reason === 'forced'
-                  ? '--sandbox'
-                  : 'no App Store Connect key is set up (add one in Keys… or set APP_STORE_CONNECT_*)'
-              process.stderr.write(`ascent: using the built-in sandbox at ${sandbox.url}: ${why}\n`)
-            },
-          })
-          // Resolve the connection now, so the sandbox (when it is the default) starts and says so before the URL is used.
-          try {
-            await services.connection.info()
-          } catch (error) {
-            process.stderr.write(
-              `ascent: warning: no App Store Connect connection yet: ${toErrorShape(error).message}\n`,
-            )
-          }
-          if (shapesSandbox && !sandboxStarted)
-            process.stderr.write(
-              'ascent: warning: --seed and --processing-ms only shape the built-in sandbox, which is not in use (add --sandbox).\n',
-            )
-          const bridge = await startWebBridge({
-            services,
-            rendererDir: rendererDirFor(__dirname, process.env),
-            port,
-          })
-          printJson({ url: bridge.url })
-          await waitForSignal()
-          await bridge.close()
-          await services.close()
-        },
-        () => subject,
-      )
-    })
+    .option('--max-upload-bytes <n>', 'largest build a browser may hand over (default: 8 GiB)')
+    .action(
+      (opts: {
+        port?: string
+        sandbox?: boolean
+        seed?: string
+        processingMs?: string
+        maxUploadBytes?: string
+      }) => {
+        let subject: string | undefined = 'web'
+        return runCommand(
+          async () => {
+            const port = opts.port === undefined ? 0 : parsePort(opts.port)
+            const maxUpload =
+              opts.maxUploadBytes === undefined
+                ? {}
+                : { maxUploadBytes: parseMaxUploadBytes(opts.maxUploadBytes) }
+            let sandboxOptions: SandboxOptions
+            try {
+              sandboxOptions = await sandboxOptionsFrom(opts)
+            } catch (error) {
+              if (!(error instanceof SeedError)) throw error
+              subject = undefined
+              throw error.original
+            }
+            const shapesSandbox = opts.seed !== undefined || opts.processingMs !== undefined
+            let sandboxStarted = false
+            const services = await createServices({
+              dataDir: dataDir(),
+              configDir: configDir(),
+              sandbox: opts.sandbox === true,
+              sandboxOptions,
+              onSandboxStarted(sandbox, reason) {
+                sandboxStarted = true
+                const why =
+                  reason === 'forced'
+                    ? '--sandbox'
+                    : 'no App Store Connect key is set up (add one in Keys… or set APP_STORE_CONNECT_*)'
+                process.stderr.write(`ascent: using the built-in sandbox at ${sandbox.url}: ${why}\n`)
+              },
+            })
+            // Resolve the connection now, so the sandbox (when it is the default) starts and says so before the URL is used.
+            try {
+              await services.connection.info()
+            } catch (error) {
+              process.stderr.write(
+                `ascent: warning: no App Store Connect connection yet: ${toErrorShape(error).message}\n`,
+              )
+            }
+            if (shapesSandbox && !sandboxStarted)
+              process.stderr.write(
+                'ascent: warning: --seed and --processing-ms only shape the built-in sandbox, which is not in use (add --sandbox).\n',
+              )
+            const bridge = await startWebBridge({
+              services,
+              rendererDir: rendererDirFor(__dirname, process.env),
+              port,
+              ...maxUpload,
+            })
+            printJson({ url: bridge.url })
+            await waitForSignal()
+            await bridge.close()
+            await services.close()
+          },
+          () => subject,
+        )
+      },
+    )
 }

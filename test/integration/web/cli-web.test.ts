@@ -164,6 +164,29 @@ describe('ascent web', () => {
     ])
   })
 
+  it('refuses a dropped build above --max-upload-bytes with 413, and a bad value with one line and exit 2', async () => {
+    const web = await startWeb(['--sandbox', '--max-upload-bytes', '16'])
+    const { url } = JSON.parse(web.line) as { url: string }
+    const put = (bytes: number) =>
+      http(`${new URL(url).origin}/api/files?name=App.ipa`, {
+        method: 'PUT',
+        headers: { 'x-ascent-token': new URL(url).searchParams.get('token') ?? '' },
+        body: 'x'.repeat(bytes),
+      })
+    expect((await put(16)).status).toBe(200)
+    expect((await put(17)).status).toBe(413)
+
+    const proc = spawn(process.execPath, [CLI, 'web', '--max-upload-bytes', 'lots'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stderr = ''
+    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    expect(await new Promise<number | null>((resolve) => proc.on('exit', resolve))).toBe(2)
+    expect(stderr.trim().split('\n')).toEqual([
+      'ascent: web: --max-upload-bytes lots is not a whole number of bytes (1 or more).',
+    ])
+  })
+
   it('refuses a bad port with one line and exit 2', async () => {
     const proc = spawn(process.execPath, [CLI, 'web', '--port', 'eighty'], {
       stdio: ['ignore', 'pipe', 'pipe'],
