@@ -28,6 +28,34 @@ function refusal(input: string, source = 'AuthKey_TEST.p8'): AscentError {
   throw new Error('expected the key to be refused')
 }
 
+/** A P-256 key and a self-signed certificate for it, as openssl writes them. */
+function selfSignedP256(dir: string): { keyFile: string; certFile: string } {
+  const keyFile = join(dir, 'k.pem')
+  const certFile = join(dir, 'c.pem')
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-subj',
+      '/CN=t',
+      '-days',
+      '1',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+    ],
+    { stdio: 'ignore' },
+  )
+  return { keyFile, certFile }
+}
+
 describe('parsePrivateKey', () => {
   let dir: string
   beforeEach(async () => {
@@ -47,29 +75,7 @@ describe('parsePrivateKey', () => {
   })
 
   it('takes the key out of a file that also holds a certificate', async () => {
-    const keyFile = join(dir, 'k.pem')
-    const certFile = join(dir, 'c.pem')
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-subj',
-        '/CN=t',
-        '-days',
-        '1',
-        '-keyout',
-        keyFile,
-        '-out',
-        certFile,
-      ],
-      { stdio: 'ignore' },
-    )
+    const { keyFile, certFile } = selfSignedP256(dir)
     const bundle = (await readFile(certFile, 'utf8')) + (await readFile(keyFile, 'utf8'))
     expect(parsePrivateKey(bundle).asymmetricKeyType).toBe('ec')
   })
@@ -80,29 +86,7 @@ describe('parsePrivateKey', () => {
   })
 
   it('refuses a certificate', async () => {
-    const keyFile = join(dir, 'k.pem')
-    const certFile = join(dir, 'c.pem')
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-subj',
-        '/CN=t',
-        '-days',
-        '1',
-        '-keyout',
-        keyFile,
-        '-out',
-        certFile,
-      ],
-      { stdio: 'ignore' },
-    )
+    const { certFile } = selfSignedP256(dir)
     expect(refusal(await readFile(certFile, 'utf8')).message).toMatch(/is a certificate.*\.p8/)
   })
 
