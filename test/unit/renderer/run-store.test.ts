@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import type { PublishEvent } from '../../../shared/publish-events'
 import type { RunRecord } from '../../../shared/ipc'
 import { outcomeText } from '../../../renderer/src/stores/outcome'
 import {
@@ -14,8 +13,8 @@ import {
   STOPPED_SUMMARY,
   type RunView,
 } from '../../../renderer/src/stores/run-store'
+import { at, failed, finished, log, progress, runFinished, started } from './events'
 
-const at = '2031-01-01T10:00:00.000Z'
 const fresh = (): RunView =>
   newRunView('run-1', 'Demo 1.0 (1)', at, [
     { step: 'preflight', title: 'Preflight', actions: ['Check the build'], skipped: false },
@@ -45,39 +44,21 @@ describe('applyEvent', () => {
 
   it('follows a step from start through progress to finish', () => {
     let run = fresh()
-    run = applyEvent(run, { type: 'step-started', runId: 'run-1', at, step: 'upload', title: 'Upload' })
+    run = applyEvent(run, started('upload', 'Upload'))
     expect(step(run, 'upload').status).toBe('running')
-    run = applyEvent(run, {
-      type: 'step-progress',
-      runId: 'run-1',
-      at,
-      step: 'upload',
-      bytesDone: 50,
-      bytesTotal: 200,
-      bytesPerSecond: 25,
-      etaSeconds: 6,
-    })
+    run = applyEvent(
+      run,
+      progress('upload', { bytesDone: 50, bytesTotal: 200, bytesPerSecond: 25, etaSeconds: 6 }),
+    )
     expect(step(run, 'upload').progress).toEqual({
       bytesDone: 50,
       bytesTotal: 200,
       bytesPerSecond: 25,
       etaSeconds: 6,
     })
-    run = applyEvent(run, {
-      type: 'step-progress',
-      runId: 'run-1',
-      at,
-      step: 'processing',
-      state: 'PROCESSING',
-    })
+    run = applyEvent(run, progress('processing', { state: 'PROCESSING' }))
     expect(step(run, 'processing')).toMatchObject({ status: 'running', state: 'PROCESSING' })
-    run = applyEvent(run, {
-      type: 'step-finished',
-      runId: 'run-1',
-      at: '2031-01-01T10:00:05.000Z',
-      step: 'upload',
-      summary: 'Uploaded 200 B',
-    })
+    run = applyEvent(run, finished('upload', 'Uploaded 200 B', { at: '2031-01-01T10:00:05.000Z' }))
     expect(step(run, 'upload')).toMatchObject({
       status: 'done',
       summary: 'Uploaded 200 B',
@@ -87,54 +68,34 @@ describe('applyEvent', () => {
   })
 
   it('keeps the last rate when a progress event carries only bytes', () => {
-    let run = applyEvent(fresh(), {
-      type: 'step-progress',
-      runId: 'run-1',
-      at,
-      step: 'upload',
-      bytesDone: 1,
-      bytesTotal: 10,
-      bytesPerSecond: 7,
-    })
-    run = applyEvent(run, {
-      type: 'step-progress',
-      runId: 'run-1',
-      at,
-      step: 'upload',
-      bytesDone: 2,
-      bytesTotal: 10,
-    })
+    let run = applyEvent(fresh(), progress('upload', { bytesDone: 1, bytesTotal: 10, bytesPerSecond: 7 }))
+    run = applyEvent(run, progress('upload', { bytesDone: 2, bytesTotal: 10 }))
     expect(step(run, 'upload').progress).toMatchObject({ bytesDone: 2, bytesPerSecond: 7, etaSeconds: null })
   })
 
   it('ignores events of another run and returns the same object', () => {
     const run = fresh()
-    const next = applyEvent(run, {
-      type: 'step-started',
-      runId: 'other',
-      at,
-      step: 'upload',
-      title: 'Upload',
-    })
+    const next = applyEvent(run, started('upload', 'Upload', { runId: 'other' }))
     expect(next).toBe(run)
   })
 
   it('does not mutate the run it is given', () => {
     const run = fresh()
     const before = JSON.stringify(run)
-    applyEvent(run, { type: 'log', runId: 'run-1', at, level: 'info', message: 'hello' })
-    applyEvent(run, { type: 'step-started', runId: 'run-1', at, step: 'upload', title: 'Upload' })
+    applyEvent(run, log('info', 'hello'))
+    applyEvent(run, started('upload', 'Upload'))
     expect(JSON.stringify(run)).toBe(before)
   })
 
   it('records a failure with Apple’s words in the step and the log', () => {
-    const run = applyEvent(fresh(), {
-      type: 'step-failed',
-      runId: 'run-1',
-      at,
-      step: 'testflight',
-      error: { code: 'ASC_ERROR', message: 'Beta review refused', detail: 'ENTITY_ERROR.ATTRIBUTE.INVALID' },
-    })
+    const run = applyEvent(
+      fresh(),
+      failed('testflight', {
+        code: 'ASC_ERROR',
+        message: 'Beta review refused',
+        detail: 'ENTITY_ERROR.ATTRIBUTE.INVALID',
+      }),
+    )
     expect(step(run, 'testflight')).toMatchObject({
       status: 'failed',
       error: { message: 'Beta review refused' },
@@ -143,22 +104,9 @@ describe('applyEvent', () => {
   })
 
   it('ends the run with outcome, links and resumability', () => {
-    let run = applyEvent(fresh(), {
-      type: 'step-started',
-      runId: 'run-1',
-      at,
-      step: 'upload',
-      title: 'Upload',
-    })
-    const finished: PublishEvent = {
-      type: 'run-finished',
-      runId: 'run-1',
-      at,
-      outcome: 'canceled',
-      message: 'Canceled during upload.',
-      links: [{ label: 'App Store Connect', url: 'https://appstoreconnect.apple.com' }],
-    }
-    run = applyEvent(run, finished)
+    const links = [{ label: 'App Store Connect', url: 'https://appstoreconnect.apple.com' }]
+    let run = applyEvent(fresh(), started('upload', 'Upload'))
+    run = applyEvent(run, runFinished('canceled', 'Canceled during upload.', links))
     expect(run).toMatchObject({ outcome: 'canceled', resumable: true, message: 'Canceled during upload.' })
     // Canceled is not a failure: the step that was going shows stopped, with what that means.
     expect(step(run, 'upload')).toMatchObject({
@@ -167,49 +115,28 @@ describe('applyEvent', () => {
       error: null,
     })
     expect(step(run, 'processing').status).toBe('pending')
-    const published = applyEvent(fresh(), { ...finished, outcome: 'published', message: 'Published.' })
+    const published = applyEvent(fresh(), runFinished('published', 'Published.', links))
     expect(published.resumable).toBe(false)
   })
 
   it('shows a step going when the run failed as failed, and one going when it was interrupted as stopped', () => {
-    const going = applyEvent(fresh(), {
-      type: 'step-started',
-      runId: 'run-1',
-      at,
-      step: 'processing',
-      title: 'Processing',
-    })
-    const end = { type: 'run-finished' as const, runId: 'run-1', at, message: 'x', links: [] }
-    expect(step(applyEvent(going, { ...end, outcome: 'failed' }), 'processing').status).toBe('failed')
-    expect(step(applyEvent(going, { ...end, outcome: 'interrupted' }), 'processing')).toMatchObject({
+    const going = applyEvent(fresh(), started('processing', 'Processing'))
+    expect(step(applyEvent(going, runFinished('failed', 'x')), 'processing').status).toBe('failed')
+    expect(step(applyEvent(going, runFinished('interrupted', 'x')), 'processing')).toMatchObject({
       status: 'stopped',
       summary: STOPPED_SUMMARY.interrupted,
     })
   })
 
   it('puts a stopped step back to pending on resume', () => {
-    const going = applyEvent(fresh(), {
-      type: 'step-started',
-      runId: 'run-1',
-      at,
-      step: 'upload',
-      title: 'Upload',
-    })
-    const canceled = applyEvent(going, {
-      type: 'run-finished',
-      runId: 'run-1',
-      at,
-      outcome: 'canceled',
-      message: 'Canceled.',
-      links: [],
-    })
+    const going = applyEvent(fresh(), started('upload', 'Upload'))
+    const canceled = applyEvent(going, runFinished('canceled', 'Canceled.'))
     expect(step(runResumed(canceled, 'run-2'), 'upload')).toMatchObject({ status: 'pending', summary: null })
   })
 
   it('keeps only the newest log lines', () => {
     let run = fresh()
-    for (let i = 0; i < LOG_LIMIT + 5; i++)
-      run = applyEvent(run, { type: 'log', runId: 'run-1', at, level: 'info', message: `line ${i}` })
+    for (let i = 0; i < LOG_LIMIT + 5; i++) run = applyEvent(run, log('info', `line ${i}`))
     expect(run.log).toHaveLength(LOG_LIMIT)
     expect(run.log[0]?.message).toBe('line 5')
     expect(run.log.at(-1)?.message).toBe(`line ${LOG_LIMIT + 4}`)
@@ -218,50 +145,16 @@ describe('applyEvent', () => {
 
 describe('the run log', () => {
   it('tells the story of the steps: starts, new App Store Connect states, finishes; not every byte', () => {
-    let run = applyEvent(fresh(), {
-      type: 'step-started',
-      runId: 'run-1',
-      at,
-      step: 'processing',
-      title: 'Processing',
-    })
-    run = applyEvent(run, {
-      type: 'step-progress',
-      runId: 'run-1',
-      at,
-      step: 'processing',
-      state: 'PROCESSING',
-    })
-    run = applyEvent(run, {
-      type: 'step-progress',
-      runId: 'run-1',
-      at,
-      step: 'processing',
-      state: 'PROCESSING',
-    })
-    run = applyEvent(run, {
-      type: 'step-progress',
-      runId: 'run-1',
-      at,
-      step: 'upload',
-      bytesDone: 5,
-      bytesTotal: 10,
-    })
-    run = applyEvent(run, {
-      type: 'step-finished',
-      runId: 'run-1',
-      at,
-      step: 'processing',
-      summary: 'build 200 processed (VALID)',
-    })
-    run = applyEvent(run, {
-      type: 'run-finished',
-      runId: 'run-1',
-      at,
-      outcome: 'failed',
-      message: 'App Store step failed',
-      links: [],
-    })
+    let run = fresh()
+    for (const event of [
+      started('processing', 'Processing'),
+      progress('processing', { state: 'PROCESSING' }),
+      progress('processing', { state: 'PROCESSING' }),
+      progress('upload', { bytesDone: 5, bytesTotal: 10 }),
+      finished('processing', 'build 200 processed (VALID)'),
+      runFinished('failed', 'App Store step failed'),
+    ])
+      run = applyEvent(run, event)
     expect(run.log.map((l) => `${l.level} ${l.message}`)).toEqual([
       'info Processing: started',
       'info Processing: PROCESSING',
@@ -273,28 +166,9 @@ describe('the run log', () => {
 
 describe('runResumed', () => {
   it('keeps finished steps and resets the rest', () => {
-    let run = applyEvent(fresh(), {
-      type: 'step-finished',
-      runId: 'run-1',
-      at,
-      step: 'preflight',
-      summary: 'ok',
-    })
-    run = applyEvent(run, {
-      type: 'step-failed',
-      runId: 'run-1',
-      at,
-      step: 'upload',
-      error: { code: 'NETWORK', message: 'dropped' },
-    })
-    run = applyEvent(run, {
-      type: 'run-finished',
-      runId: 'run-1',
-      at,
-      outcome: 'failed',
-      message: 'Upload failed',
-      links: [],
-    })
+    let run = applyEvent(fresh(), finished('preflight', 'ok'))
+    run = applyEvent(run, failed('upload', { code: 'NETWORK', message: 'dropped' }))
+    run = applyEvent(run, runFinished('failed', 'Upload failed'))
     const resumed = runResumed(run, 'run-2')
     expect(resumed).toMatchObject({ runId: 'run-2', outcome: null, resumable: false })
     expect(step(resumed, 'preflight').status).toBe('done')
@@ -421,14 +295,7 @@ describe('stepAtRunEnd', () => {
 
 describe('runStateWithEvent', () => {
   it('leaves the state alone without a current run and clears busy at the end', () => {
-    const event: PublishEvent = {
-      type: 'run-finished',
-      runId: 'run-1',
-      at,
-      outcome: 'published',
-      message: 'Published.',
-      links: [],
-    }
+    const event = runFinished('published', 'Published.')
     expect(runStateWithEvent(emptyRun, event)).toBe(emptyRun)
     const next = runStateWithEvent({ current: fresh(), busy: 'canceling', error: null }, event)
     expect(next.busy).toBeNull()
