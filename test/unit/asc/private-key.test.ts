@@ -147,30 +147,8 @@ describe('parsePrivateKey', () => {
   })
 
   it('refuses a .p12 bundle read as text', async () => {
-    const keyFile = join(dir, 'k.pem')
-    const certFile = join(dir, 'c.pem')
+    const { keyFile, certFile } = selfSignedP256(dir)
     const p12File = join(dir, 'b.p12')
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-subj',
-        '/CN=t',
-        '-days',
-        '1',
-        '-keyout',
-        keyFile,
-        '-out',
-        certFile,
-      ],
-      { stdio: 'ignore' },
-    )
     execFileSync(
       'openssl',
       ['pkcs12', '-export', '-inkey', keyFile, '-in', certFile, '-out', p12File, '-passout', 'pass:x'],
