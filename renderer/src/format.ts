@@ -3,35 +3,9 @@
  * Connect and Finder show them, so "48.2 MB" here matches what Apple shows.
  */
 
-/**
- * The one byte unit rule for the whole window (build card, plan, upload bar): decimal, as macOS and
- * Transporter count, one decimal below 100 and none above ("48.2 MB", "482 MB") — the same rule as
- * shared/format-bytes.ts, which the pipeline uses for the plan and step summaries.
- */
-export interface ByteUnit {
-  readonly divisor: number
-  readonly suffix: 'B' | 'KB' | 'MB' | 'GB' | 'TB'
-  readonly digits: number
-}
+import { byteUnit } from '../../shared/format-bytes'
 
-const UNITS: readonly ByteUnit['suffix'][] = ['B', 'KB', 'MB', 'GB', 'TB']
-
-export function byteUnit(bytes: number): ByteUnit {
-  let divisor = 1
-  let index = 0
-  while (bytes / divisor >= 1000 && index < UNITS.length - 1) {
-    divisor *= 1000
-    index++
-  }
-  const digits = index === 0 || bytes / divisor >= 100 ? 0 : 1
-  return { divisor, suffix: UNITS[index] ?? 'B', digits }
-}
-
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '—'
-  const unit = byteUnit(bytes)
-  return `${(bytes / unit.divisor).toFixed(unit.digits)} ${unit.suffix}`
-}
+export { byteUnit, formatBytes, type ByteUnit } from '../../shared/format-bytes'
 
 export function formatRate(bytesPerSecond: number): string {
   if (!Number.isFinite(bytesPerSecond) || bytesPerSecond <= 0) return '— MB/s'
