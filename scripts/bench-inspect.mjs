@@ -1,4 +1,4 @@
-// Benchmark of `ascent inspect` (issue 5): generates a >= 1 GiB IPA whose Info.plist is the LAST entry
+// Benchmark of `ascent inspect`: generates a >= 1 GiB IPA whose Info.plist is the LAST entry
 // (behind a big stored padding entry), then prints in one run Ascent's in-process time, the CLI's
 // time, `unzip -p` of the same Info.plist and Node's bare start-up, with ratios and peak RSS.
 // Target: in-process <= 3x `unzip -p`; memory independent of the file size.

@@ -2,7 +2,7 @@
 // for COMPLETE) next to `curl -T` of the same file to the sandbox's /__sandbox/sink, measured in one run, plus
 // Ascent's peak RSS. Ascent runs in its own process (the esbuild bundle of test/integration/upload/upload-child.ts)
 // so its RSS and CPU time are its own; the sandbox is bundled from the current sources and runs in another.
-// Targets (issue 6): ratio >= 0.9, peak RSS <= 200 MiB, both independent of file size.
+// Targets: ratio >= 0.9, peak RSS <= 200 MiB, both independent of file size.
 // The machine is shared: wall times move with the load, so every figure is the best of BENCH_UPLOAD_RUNS
 // interleaved runs and the CPU seconds are printed too (they move much less).
 // Options: BENCH_UPLOAD_SIZES=128,512 (MiB)  BENCH_UPLOAD_CONCURRENCY=4  BENCH_UPLOAD_CHECKSUM=worker|inline|none

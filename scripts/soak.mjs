@@ -3,7 +3,7 @@
 // review submission) against the local sandbox with injected faults (429, 500, 503, dropped connections before
 // and AFTER a write landed, slow answers). A publish that fails is published again (it resumes), as a person
 // would. Prints successes, duplicates (must be 0), API calls per publish next to Codemagic's sequence for the
-// same options (shared/reference/codemagic-publish.md §1.3), and time. Exits 1 on any duplicate or failure.
+// same options (the CODEMAGIC table below), and time. Exits 1 on any duplicate or failure.
 // Everything runs on 127.0.0.1 and stops by itself.
 import { build } from 'esbuild'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -145,7 +145,7 @@ async function publishOnce(publisher, file, settings, options) {
 `
 
 // Codemagic's calls for the same options (TestFlight + 2 groups + What to Test + beta review, App Store version
-// created + phased release + review submission), from §1.3 of the reference, with the minimum of polling.
+// created + phased release + review submission), as codemagic-cli-tools' `app-store-connect publish` makes them, with the minimum of polling.
 const CODEMAGIC = [
   ['find app: GET /apps?filter[bundleId]', 1],
   ['find build: GET /builds?filter[...]', 1],

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-/** What `ascent inspect --json` prints and what the window shows for a dropped build (DESIGN.md fixes the keys). */
+/** What `ascent inspect --json` prints and what the window shows for a dropped build (its keys are a fixed interface, docs/architecture.md). */
 export const Platform = z.enum(['IOS', 'TV_OS', 'MAC_OS', 'VISION_OS'])
 export type Platform = z.infer<typeof Platform>
 

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { AscentErrorShape } from './errors'
 
-/** The steps of a run, in order (DESIGN.md "Publish pipeline"). */
+/** The steps of a run, in order (docs/architecture.md, "A publish run"). */
 export const StepId = z.enum(['preflight', 'upload', 'processing', 'testflight', 'app-store', 'review'])
 export type StepId = z.infer<typeof StepId>
 export const STEP_ORDER: readonly StepId[] = StepId.options

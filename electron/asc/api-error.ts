@@ -119,7 +119,7 @@ function appleText(errors: readonly AppleError[]): string {
     .join(' ')
 }
 
-/** The message for an HTTP error answer, following DESIGN.md: 409 shows Apple's detail verbatim. */
+/** The message for an HTTP error answer: a 409 shows Apple's detail verbatim, since it names what to fix in App Store Connect. */
 export function httpErrorMessage(input: {
   readonly method: string
   readonly path: string

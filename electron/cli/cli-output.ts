@@ -1,6 +1,6 @@
 import { AscentError, redactSecrets, toErrorShape, type ErrorCode } from '../../shared/errors'
 
-/** Exit codes of every `ascent` command (DESIGN.md, issue 7). */
+/** Exit codes of every `ascent` command, a fixed interface scripts rely on (docs/architecture.md). */
 export const ExitCode = {
   ok: 0,
   failure: 1,

@@ -18,7 +18,7 @@ const COMMON_NAME_OID = '2.5.4.3'
 export interface ProfileSigner {
   readonly subject: string
   readonly issuer: string
-  /** Subject and issuer both name Apple Inc.; the chain to Apple's root is NOT verified (DESIGN.md). */
+  /** Subject and issuer both name Apple Inc.; the chain to Apple's root is NOT verified: Apple re-validates on upload, and test profiles are self-signed. */
   readonly namesApple: boolean
 }
 

@@ -6,7 +6,7 @@ import { normalizePem, parsePrivateKey } from '../asc/private-key'
 import { createTokenSource, type TokenSource } from '../asc/token'
 import type { KeyService } from './key-service'
 
-/** Codemagic's names (DESIGN.md): how CI hands a key to `ascent` without a keychain. */
+/** Codemagic's names: how CI hands a key to `ascent` without a keychain. */
 export const ENV_ISSUER_ID = 'APP_STORE_CONNECT_ISSUER_ID'
 export const ENV_KEY_IDENTIFIER = 'APP_STORE_CONNECT_KEY_IDENTIFIER'
 export const ENV_PRIVATE_KEY = 'APP_STORE_CONNECT_PRIVATE_KEY'
@@ -43,7 +43,7 @@ export interface ResolveCredentialsOptions {
 }
 
 /**
- * Which key a command uses (DESIGN.md): the APP_STORE_CONNECT_* variables when set, whatever the config
+ * Which key a command uses (the fixed credentials order, docs/architecture.md): the APP_STORE_CONNECT_* variables when set, whatever the config
  * says; else the stored key named by the integration; else --key; else the only stored key.
  */
 export async function resolveCredentials(options: ResolveCredentialsOptions): Promise<Credentials> {

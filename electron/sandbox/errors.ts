@@ -36,7 +36,7 @@ export class ApiError extends Error {
   }
 }
 
-// Wording from Apple's answers as recorded in reference/app-store-connect-api.md.
+// Wording copied from App Store Connect's own error answers, so a message reads the same against Apple and the sandbox.
 export function notAuthorized(): ApiError {
   return new ApiError(401, [
     {

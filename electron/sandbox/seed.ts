@@ -16,7 +16,7 @@ export type ProcessingState = z.infer<typeof ProcessingState>
 export const BetaReviewState = z.enum(BETA_REVIEW_STATES)
 export type BetaReviewState = z.infer<typeof BetaReviewState>
 
-/** The seed file shape fixed in DESIGN.md ("Sandbox seed and state"), plus a few optional knobs. */
+/** The seed file shape, a fixed interface (docs/architecture.md, "Fixed interfaces"), plus a few optional knobs. */
 export const SandboxSeed = z.strictObject({
   apps: z.array(
     z.strictObject({

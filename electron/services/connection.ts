@@ -59,7 +59,7 @@ export function preferredKey(keys: readonly KeyMetadata[]): KeyMetadata | null {
 }
 
 /**
- * Chooses the App Store Connect to talk to, in the DESIGN.md order: APP_STORE_CONNECT_* variables, else a
+ * Chooses the App Store Connect to talk to, in the fixed credentials order (docs/architecture.md): APP_STORE_CONNECT_* variables, else a
  * stored key, else — so a first start is never a dead end — the sandbox, started in this process with a
  * key it generated and trusts. Re-evaluated on every call, so adding a key leaves sandbox mode at once.
  */

@@ -2,7 +2,7 @@ import { z } from 'zod'
 
 /**
  * Reading altool's output. altool's verdict is not its exit code: Xcode 26 can exit 0 after a failed upload
- * (codemagic-publish.md §1.2, cli-tools PR #478), so success needs the success line or JSON success-message and
+ * (codemagic-cli-tools PR #478), so success needs the success line or JSON success-message and
  * no product-errors; ERROR: lines fail a run unless altool also said UPLOAD SUCCEEDED (Xcode 16.4 prints a
  * harmless "ERROR: … option '-' is unknown: ignored").
  */
@@ -155,7 +155,7 @@ function amount(value: string, unit: string): number {
 }
 
 /**
- * altool has no documented progress format (app-store-connect-api.md §5), so lines are read loosely:
+ * altool has no documented progress format, so lines are read loosely:
  * "X MB of Y MB", a percentage on an upload line, or "COMPLETED - PART n". Returns null for other lines.
  */
 export function parseAltoolProgress(line: string): AltoolProgress | null {

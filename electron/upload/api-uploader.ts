@@ -64,7 +64,7 @@ function failedUpload(
 }
 
 /**
- * Uploads with App Store Connect's Build Upload API (app-store-connect-api.md §3): create the buildUpload,
+ * Uploads with App Store Connect's Build Upload API: create the buildUpload,
  * reserve the file, PUT each byte range from disk (several at once), commit with the checksum, wait until
  * Apple accepted or refused it. Every acknowledged part is journaled so a new run sends only what is missing.
  */
@@ -170,7 +170,7 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
         fileRecord.deliveryState === 'UPLOAD_COMPLETE' || fileRecord.deliveryState === 'COMPLETE'
 
       if (!alreadyDelivered) {
-        // 3. Checksum on its own read of the file, concurrently with the parts (performance-facts.md).
+        // 3. Checksum on its own read of the file, concurrently with the parts (it costs about as much as the upload).
         // SHA-256 unless Apple names MD5: it is the cheaper of the two here.
         const algorithm: ChecksumAlgorithm = fileRecord.checksumAlgorithm ?? 'SHA_256'
         const hashAbort = new AbortController()

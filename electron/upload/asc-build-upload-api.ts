@@ -35,7 +35,7 @@ function toFileRecord(file: BuildUploadFile): BuildUploadFileRecord {
   return {
     id: file.id,
     uploadOperations: file.uploadOperations,
-    // Apple's choice wins; without one the uploader uses SHA-256 (the cheaper one, performance-facts.md).
+    // Apple's choice wins; without one the uploader uses SHA-256 (the cheaper one to compute).
     checksumAlgorithm: file.checksumAlgorithm,
     deliveryState: file.deliveryState,
     errors: toDetails(file.errors),

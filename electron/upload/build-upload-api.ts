@@ -5,7 +5,7 @@ import type { ChecksumAlgorithm, FileChecksum } from './checksum'
 export type { UploadOperation } from '../asc/build-uploads'
 
 /**
- * The narrow slice of App Store Connect the API uploader needs (app-store-connect-api.md §3). It is an interface
+ * The narrow slice of App Store Connect the API uploader needs. It is an interface
  * so tests can bend one call (an MD5 algorithm, a proxy in front of the part URLs); createAscBuildUploadApi backs
  * it with the client's build-upload resources, where the request and response shapes live.
  */

@@ -22,7 +22,7 @@ const CHUNK_BYTES = 4 * 1024 * 1024
 /**
  * The whole-file hash is sequential by nature while the parts go out in parallel, so it reads the file a second
  * time, in order, on its own. The second read comes from the page cache; on loopback the hash costs as much as
- * the upload (performance-facts.md), so it must not sit on the upload's critical path: a worker thread puts
+ * the upload (measured by `npm run bench:upload`), so it must not sit on the upload's critical path: a worker thread puts
  * it on the other core. Memory: one 4 MiB buffer.
  */
 // Plain CommonJS so it runs with `eval: true` from a bundle (dist-cli) and from sources (vitest) alike.

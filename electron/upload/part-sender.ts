@@ -36,7 +36,7 @@ export interface PartSenderOptions {
 /**
  * PUTs byte ranges straight from disk to presigned URLs with node:http(s) and keep-alive agents (measured
  * faster than fetch+undici with a stream body on loopback). No Authorization header ever: the URLs carry
- * their own signature, and a JWT sent to a storage host would leak it (app-store-connect-api.md §3).
+ * their own signature, and a JWT sent to a storage host would leak it.
  */
 export function createPartSender(options: PartSenderOptions = {}): PartSender {
   const maxSockets = options.maxSockets ?? 8

@@ -41,7 +41,7 @@ const SECRET_SHAPES = [
 ]
 
 /**
- * The one way Ascent runs a program (STYLE.md rule 5): lines are streamed, expected exit codes are declared,
+ * The one way Ascent runs a program: lines are streamed, expected exit codes are declared,
  * cancel and the watchdog kill the whole process group (xcrun → altool → its helpers), and argv is refused when
  * it carries anything that looks like a secret (argv is visible to every user of the machine through `ps`).
  */

@@ -1,7 +1,7 @@
 /**
  * Bridge uploads live in a temp folder the browser never chose; services name the real path in their
  * messages ("<path> changed since…", "<path>: cannot be read"). Every reply and event that leaves the
- * bridge passes through `scrub`, which puts back the name the user dropped (DESIGN.md: the renderer never
+ * bridge passes through `scrub`, which puts back the name the user dropped (the contract: the renderer never
  * receives a raw file path it did not choose).
  */
 export interface UploadPathScrubber {

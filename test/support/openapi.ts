@@ -3,7 +3,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 
 /**
- * Validators built from Apple's OpenAPI component schemas (reference/schema-validation.md).
+ * Validators built from Apple's OpenAPI component schemas.
  * Used by sandbox tests (every response body) and client tests (every request body).
  *
  * Two adjustments make the OpenAPI 3.0 schemas usable by ajv while staying strict:

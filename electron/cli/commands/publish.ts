@@ -8,7 +8,7 @@ import { parseReleaseSettings, type ReleaseSettings } from '../../../shared/rele
 import { APPLE_API_URL } from '../../asc/client'
 import { readReleaseConfig } from '../../config/codemagic-file'
 import { inspectBuild } from '../../ipa'
-import { configDir } from '../../keys/config-dir'
+import { configDir, dataDir } from '../../app-dirs'
 import { resolveCredentials } from '../../keys/credentials'
 import { createKeyService } from '../../keys/key-service'
 import { createKeytarStore } from '../../keys/keytar-store'
@@ -17,7 +17,6 @@ import { wantsTestflight } from '../../publish/preflight'
 import { formatBytes } from '../../../shared/format-bytes'
 import { createPublisher } from '../../publish/publisher'
 import type { PublishJob, RunCredentials } from '../../publish/types'
-import { dataDir } from '../../services/data-dir'
 import { ExitCode, exitCodeFor, printJson, runCommand } from '../cli-output'
 
 interface PublishFlags {
@@ -42,7 +41,7 @@ interface PublishFlags {
   processingTimeout?: string
 }
 
-/** What `--key`, `--api-url` and the APP_STORE_CONNECT_* variables resolve to (DESIGN.md "Credentials"). */
+/** What `--key`, `--api-url` and the APP_STORE_CONNECT_* variables resolve to (the credentials order in docs/architecture.md). */
 export function cliCredentials(
   options: { key?: string; apiUrl?: string },
   integrationName: string | null = null,
@@ -209,7 +208,7 @@ export function deferredSteps(run: RunRecord, settings: ReleaseSettings): readon
 
 export function exitCodeForRun(run: RunRecord, settings?: ReleaseSettings): number {
   if (run.outcome === 'canceled' || run.outcome === 'interrupted') return ExitCode.canceled
-  // DESIGN.md: exit 0 only when every requested step is done; a deferred run is resumable, like an interrupted one.
+  // Exit 0 only when every requested step is done (a fixed interface); a deferred run is resumable, like an interrupted one.
   if (settings && deferredSteps(run, settings).length > 0) return ExitCode.canceled
   if (run.outcome === 'failed' || run.outcome === null) {
     const failed = run.steps.find((s) => s.status === 'failed')

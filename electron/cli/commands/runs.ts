@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import type { RunRecord } from '../../../shared/ipc'
 import { createPublisher } from '../../publish/publisher'
-import { dataDir } from '../../services/data-dir'
+import { dataDir } from '../../app-dirs'
 import { printJson, runCommand } from '../cli-output'
 
 function describe(run: RunRecord): string {

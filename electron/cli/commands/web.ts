@@ -1,11 +1,10 @@
 import { join } from 'node:path'
 import type { Command } from 'commander'
 import { AscentError, toErrorShape } from '../../../shared/errors'
-import { configDir } from '../../keys/config-dir'
+import { configDir, dataDir } from '../../app-dirs'
 import { loadSeed } from '../../sandbox'
 import type { ParsedSeed, SandboxOptions } from '../../sandbox'
 import { createServices } from '../../services/create-services'
-import { dataDir } from '../../services/data-dir'
 import { startWebBridge } from '../../web/bridge-server'
 import { printJson, runCommand } from '../cli-output'
 

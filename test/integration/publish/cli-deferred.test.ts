@@ -7,7 +7,7 @@ import { runCli } from '../../support/cli'
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
 
 /**
- * DESIGN.md: `ascent publish` exits 0 only when every requested step is done. With
+ * A fixed interface: `ascent publish` exits 0 only when every requested step is done. With
  * `--processing-timeout 0` the steps that need a processed build wait for a later run: that is exit 5
  * (test/integration/publish/options.test.ts shows the later run finishing it).
  */

@@ -20,7 +20,7 @@ function codes(summary: BuildSummary): string[] {
 }
 
 describe('a valid App Store IPA', () => {
-  test('the factory defaults are a clean App Store build of the demo app, in exactly the DESIGN.md shape', async () => {
+  test('the factory defaults are a clean App Store build of the demo app, in exactly the fixed `inspect --json` shape', async () => {
     const summary = await inspect({})
     expect(BuildSummary.strict().parse(summary)).toEqual(summary)
     expect(summary).toMatchObject({
@@ -202,7 +202,7 @@ describe('problems', () => {
     expect(codes(summary)).toEqual(['error:PROFILE_MISSING'])
   })
 
-  test('a profile not signed by a certificate naming Apple is only a warning (DESIGN.md)', async () => {
+  test('a profile not signed by a certificate naming Apple is only a warning (Apple re-validates the signer on upload)', async () => {
     const summary = await inspect({ profile: { signer: 'other' } })
     expect(codes(summary)).toEqual(['warning:PROFILE_SIGNER_UNTRUSTED'])
     expect(hasBlockingProblems(summary)).toBe(false)

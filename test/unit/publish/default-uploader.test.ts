@@ -8,7 +8,7 @@ import { createPublishConnection } from '../../../electron/publish/connection'
 import { defaultUploaderFactory } from '../../../electron/publish/default-uploader'
 import type { RunCredentials } from '../../../electron/publish/types'
 
-/** Which uploader the pipeline's `auto` picks (issue 6): altool where `xcrun altool` runs and can reach the service. */
+/** Which uploader the pipeline's `auto` picks: altool where `xcrun altool` runs and can reach the service. */
 
 const STANDIN_BIN = resolve(__dirname, '../../fixtures/bin')
 const PEM = generateKeyPairSync('ec', { namedCurve: 'P-256' })

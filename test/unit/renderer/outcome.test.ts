@@ -71,7 +71,7 @@ function line(over: Partial<OutcomeInput> = {}): string {
 }
 
 describe('outcomeText', () => {
-  it('says who can install the build now and who after beta review, as UI.md words it', () => {
+  it('says who can install the build now and who after beta review', () => {
     expect(line({ facts: facts({ submitToAppStore: false }) })).toBe(
       'Submitted for review. Testers in QA can install 1.1.0 (100) now; Public Beta after beta review.',
     )

@@ -11,7 +11,6 @@ import {
   preferredKey,
   type SandboxHandle,
 } from '../../../electron/services/connection'
-import { dataDir } from '../../../electron/services/data-dir'
 import { createEventHub } from '../../../electron/services/event-hub'
 import { createFileRegistry } from '../../../electron/services/file-registry'
 import { buildPathsFromArgv, createBuildOpener } from '../../../electron/services/open-builds'
@@ -301,20 +300,6 @@ describe('small rules', () => {
     expect(suggestCopyright('2019-2024 Example', 2026)).toBe('2019–2026 Example')
     expect(suggestCopyright('Example Inc.', 2026)).toBe('2026 Example Inc.')
     expect(suggestCopyright(null, 2026)).toBeNull()
-  })
-
-  it('puts data in ASCENT_DATA_DIR or the platform convention', () => {
-    expect(dataDir({ env: { ASCENT_DATA_DIR: '/tmp/x' } })).toBe('/tmp/x')
-    expect(dataDir({ env: {}, platform: 'linux', home: '/home/me' })).toBe('/home/me/.local/share/ascent')
-    expect(dataDir({ env: { XDG_DATA_HOME: '/xdg' }, platform: 'linux', home: '/home/me' })).toBe(
-      '/xdg/ascent',
-    )
-    expect(dataDir({ env: { XDG_DATA_HOME: 'relative' }, platform: 'linux', home: '/home/me' })).toBe(
-      '/home/me/.local/share/ascent',
-    )
-    expect(dataDir({ env: {}, platform: 'darwin', home: '/Users/me' })).toBe(
-      '/Users/me/Library/Application Support/Ascent',
-    )
   })
 
   it('finds the renderer next to the CLI bundle', () => {
