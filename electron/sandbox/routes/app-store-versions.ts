@@ -5,17 +5,8 @@ import { SandboxPlatform } from '../seed'
 import type { AppStoreVersion } from '../store'
 import { requireRecord } from './render'
 import { nullableToOne, readData, ref, toOne } from './request-body'
-import {
-  byId,
-  create,
-  endpoint,
-  endpointWithoutContent,
-  related,
-  remove,
-  update,
-  type Call,
-  type Route,
-} from './route'
+import type { Call, Route } from './call'
+import { byId, create, endpoint, endpointWithoutContent, related, remove, update } from './route'
 
 const VERSION_INCLUDES = ['app', 'build', 'appStoreVersionPhasedRelease']
 const VERSION_QUERY: QuerySpec = {

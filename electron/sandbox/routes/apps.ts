@@ -1,4 +1,5 @@
-import { byId, collection, type Route } from './route'
+import type { Route } from './call'
+import { byId, collection } from './route'
 
 const APP_INCLUDES = ['betaGroups', 'appStoreVersions', 'builds']
 

@@ -3,7 +3,8 @@ import { z } from 'zod'
 import { idsWhere } from '../resources'
 import { insert } from './render'
 import { relatedRecord, toOne } from './request-body'
-import { byId, collection, create, related, update, type Route } from './route'
+import type { Route } from './call'
+import { byId, collection, create, related, update } from './route'
 
 // Beta App Information: the review contact (betaAppReviewDetails) and the feedback email (betaAppLocalizations).
 const ReviewDetailUpdate = z.strictObject({

@@ -4,7 +4,8 @@ import { conflict } from '../errors'
 import { idsWhere } from '../resources'
 import { insert } from './render'
 import { relatedRecord, toOne } from './request-body'
-import { byId, collection, create, related, update, type Route } from './route'
+import type { Route } from './call'
+import { byId, collection, create, related, update } from './route'
 
 // "What to Test": one localization per build and locale.
 const LocalizationCreate = z.strictObject({

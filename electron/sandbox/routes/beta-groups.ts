@@ -1,7 +1,8 @@
 import { notFound, otherStateInvalid, relationshipInvalid } from '../errors'
 import { z } from 'zod'
 import { ref, readData } from './request-body'
-import { byId, collection, endpointWithoutContent, related, type Call, type Route } from './route'
+import type { Call, Route } from './call'
+import { byId, collection, endpointWithoutContent, related } from './route'
 
 const GROUP_INCLUDES = ['app', 'builds']
 const linkages = (type: 'builds' | 'betaGroups') => z.array(ref(type)).min(1)

@@ -3,7 +3,8 @@ import { z } from 'zod'
 import { otherStateInvalid } from '../errors'
 import { insert } from './render'
 import { relatedRecord, toOne } from './request-body'
-import { byId, collection, create, related, type Route } from './route'
+import type { Route } from './call'
+import { byId, collection, create, related } from './route'
 
 const BetaReviewCreate = z.strictObject({
   type: z.literal('betaAppReviewSubmissions'),

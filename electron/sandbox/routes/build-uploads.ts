@@ -4,7 +4,8 @@ import { idsWhere } from '../resources'
 import { SandboxPlatform } from '../seed'
 import { renderOne, requireRecord } from './render'
 import { toOne } from './request-body'
-import { byId, create, endpoint, related, remove, update, type Route } from './route'
+import type { Route } from './call'
+import { byId, create, endpoint, related, remove, update } from './route'
 
 // The Build Upload API: a buildUpload with one buildUploadFile per asset, parts PUT to uploadOperations.
 const Checksum = z.strictObject({ hash: z.string(), algorithm: z.enum(['MD5', 'SHA_256']) }).partial()

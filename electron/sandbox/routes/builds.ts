@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { attributeInvalid } from '../errors'
 import type { QuerySpec } from '../jsonapi'
-import { byId, collection, related, update, type Route } from './route'
+import type { Route } from './call'
+import { byId, collection, related, update } from './route'
 
 const BUILD_INCLUDES = [
   'preReleaseVersion',

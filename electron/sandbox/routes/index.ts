@@ -10,9 +10,9 @@ import { buildUploadRoutes } from './build-uploads'
 import { buildRoutes } from './builds'
 import { phasedReleaseRoutes } from './phased-releases'
 import { reviewSubmissionRoutes } from './review-submissions'
-import type { Route } from './route'
+import type { Route } from './call'
 
-export type { Call, Result, Route } from './route'
+export type { Call, Result, Route } from './call'
 
 /** Every App Store Connect endpoint the sandbox serves, by area. */
 export function routes(): readonly Route[] {

@@ -3,7 +3,8 @@ import { z } from 'zod'
 import { relationshipInvalid } from '../errors'
 import { insert } from './render'
 import { relatedRecord, toOne } from './request-body'
-import { create, related, remove, update, type Route } from './route'
+import type { Route } from './call'
+import { create, related, remove, update } from './route'
 
 const PhasedReleaseState = z.enum(['INACTIVE', 'ACTIVE', 'PAUSED', 'COMPLETE'])
 const PhasedCreate = z.strictObject({

@@ -1,6 +1,6 @@
 import { notFound } from '../errors'
 import { renderCollection, renderSingle } from '../jsonapi'
-import type { Call, Result } from './route'
+import type { Call, Result } from './call'
 
 /** The record behind `{id}` in the URL, or Apple's 404. */
 export function requireRecord<T>(map: ReadonlyMap<string, T>, type: string, id: string | undefined): T {

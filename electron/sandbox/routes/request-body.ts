@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { conflict, relationshipNotFound, unprocessable } from '../errors'
-import type { Call } from './route'
+import type { Call } from './call'
 
 // Request bodies refuse unknown keys, as Apple answers 422 for misspelled keys.
 export const ref = <T extends string>(type: T) =>

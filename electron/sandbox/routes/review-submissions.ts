@@ -5,7 +5,8 @@ import { SandboxPlatform } from '../seed'
 import { OPEN_SUBMISSION } from '../store'
 import { insert } from './render'
 import { relatedRecord, toOne } from './request-body'
-import { byId, collection, create, related, update, type Route } from './route'
+import type { Route } from './call'
+import { byId, collection, create, related, update } from './route'
 
 const SUBMISSION_INCLUDES = ['items', 'appStoreVersionForReview']
 const CANCELABLE = ['READY_FOR_REVIEW', 'WAITING_FOR_REVIEW', 'IN_REVIEW', 'UNRESOLVED_ISSUES']

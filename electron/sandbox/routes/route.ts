@@ -1,30 +1,11 @@
 import type { z } from 'zod'
+import type { Call, Endpoint, Result, Route } from './call'
 import { notFound } from '../errors'
-import type { Query, QuerySpec } from '../jsonapi'
-import type { Context, ResourceDef } from '../resources'
+import type { QuerySpec } from '../jsonapi'
+import type { Context } from '../resources'
 import { readData } from './request-body'
 import { renderList, renderOne, requireRecord } from './render'
 
-export type Result = { readonly status: number; readonly body?: object; readonly schema?: string }
-export type Call = {
-  readonly params: Readonly<Record<string, string>>
-  readonly url: URL
-  readonly query: Query
-  readonly body: unknown
-  readonly ctx: Context
-  readonly defs: ReadonlyMap<string, ResourceDef>
-  readonly base: string
-}
-export type Route = {
-  readonly method: string
-  readonly path: string
-  readonly query?: QuerySpec
-  readonly write?: boolean
-  readonly handle: (c: Call) => Result | Promise<Result>
-}
-
-/** `GET /v1/apps/{id}`: the method and path as Apple's documentation writes them. */
-export type Endpoint = `${'GET' | 'POST' | 'PATCH' | 'DELETE'} /v1/${string}`
 type Handler = (c: Call) => Result | Promise<Result>
 type Identified = { readonly id: string }
 
