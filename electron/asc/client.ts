@@ -11,6 +11,7 @@ import {
   type RetryPolicy,
 } from './retry'
 import type { TokenSource } from './token'
+import { networkFetch } from '../net/proxy'
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE'
 export type MutationMethod = Exclude<HttpMethod, 'GET'>
@@ -135,7 +136,7 @@ function rateLimitRemaining(headers: Headers): number | undefined {
 export function createAscClient(options: AscClientOptions): AscClient {
   const base = new URL(String(options.baseUrl))
   const basePath = base.pathname.replace(/\/+$/, '')
-  const fetchImpl = options.fetch ?? fetch
+  const fetchImpl = options.fetch ?? networkFetch
   const now = options.now ?? Date.now
   const sleep = options.sleep ?? sleepWithSignal
   const random = options.random ?? Math.random

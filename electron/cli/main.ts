@@ -1,4 +1,6 @@
 import { Command, CommanderError } from 'commander'
+import { checkProxyEnvironment } from '../net/proxy'
+import { exitCodeFor, printError } from './cli-output'
 import { registerCommands } from './commands'
 
 const program = new Command()
@@ -7,6 +9,8 @@ const program = new Command()
   .version(process.env.ASCENT_VERSION ?? '0.1.0')
   .showHelpAfterError()
   .exitOverride()
+  // A malformed HTTP(S)_PROXY is bad input said once, not a network failure retried on every request.
+  .hook('preAction', () => checkProxyEnvironment())
 
 registerCommands(program)
 
@@ -15,6 +19,6 @@ program.parseAsync(process.argv).catch((error: unknown) => {
     // --help and --version end here with code 0; usage errors are bad input.
     process.exit(error.exitCode === 0 ? 0 : 2)
   }
-  process.stderr.write(`ascent: ${error instanceof Error ? error.message : String(error)}\n`)
-  process.exit(1)
+  printError(error)
+  process.exit(exitCodeFor(error))
 })

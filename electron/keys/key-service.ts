@@ -14,6 +14,7 @@ import {
 } from './key-files'
 import { DEFAULT_API_URL, probeKey } from './key-test'
 import { readKeyMetadata, writeKeyMetadata } from './metadata-file'
+import { networkFetch } from '../net/proxy'
 
 export interface KeyServiceOptions {
   readonly store: KeyStore
@@ -73,7 +74,7 @@ const ISSUER_ID = /^[A-Za-z0-9-]{1,64}$/
 export function createKeyService(options: KeyServiceOptions): KeyService {
   const { store, configDir } = options
   const now = options.now ?? Date.now
-  const fetchImpl = options.fetch ?? fetch
+  const fetchImpl = options.fetch ?? networkFetch
   const apiUrl = options.apiUrl ?? process.env.ASCENT_API_URL ?? DEFAULT_API_URL
   const resolveFile = options.resolveFile ?? ((file: FileRef) => file.path)
   const home = options.home ?? os.homedir()

@@ -1,5 +1,6 @@
 import { createAscClient, type AscClient, type AscClientOptions } from '../asc/client'
 import type { AscConnection } from './asc-gateway'
+import { networkFetch } from '../net/proxy'
 
 export interface PublishConnection extends AscConnection {
   readonly client: AscClient
@@ -14,7 +15,7 @@ export interface PublishConnection extends AscConnection {
  */
 export function createPublishConnection(options: AscClientOptions): PublishConnection {
   const now = options.now ?? Date.now
-  const baseFetch = options.fetch ?? fetch
+  const baseFetch = options.fetch ?? networkFetch
   let anchor: { readonly server: number; readonly local: number } | null = null
   let requests = 0
   const readingFetch: typeof fetch = async (input, init) => {

@@ -15,6 +15,7 @@ import { defaultUploaderFactory } from '../publish/default-uploader'
 import type { PublisherDeps, RunCredentials } from '../publish/types'
 import { startSandbox, type SandboxOptions } from '../sandbox'
 import type { AscentServices } from './types'
+import { networkFetch } from '../net/proxy'
 
 export interface CreateServicesOptions {
   /** Run history, journals, bridge uploads. */
@@ -43,7 +44,7 @@ export interface CreateServicesOptions {
 /** The one composition of services, used by electron/main.ts and `ascent web` alike. */
 export async function createServices(options: CreateServicesOptions): Promise<AscentServices> {
   const env = options.env ?? process.env
-  const fetchImpl = options.fetch ?? fetch
+  const fetchImpl = options.fetch ?? networkFetch
   const apiUrl = options.apiUrl ?? env.ASCENT_API_URL ?? APPLE_API_URL
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 })
 

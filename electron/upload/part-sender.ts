@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises'
 import http from 'node:http'
 import https from 'node:https'
+import { createNodeAgents } from '../net/proxy'
 import type { UploadOperation } from './build-upload-api'
 
 /** How one PUT of a byte range ended; the caller decides whether to retry, refresh the operation or fail. */
@@ -42,8 +43,8 @@ export function createPartSender(options: PartSenderOptions = {}): PartSender {
   const maxSockets = options.maxSockets ?? 8
   const idleTimeoutMs = options.idleTimeoutMs ?? 60_000
   const readChunkBytes = options.readChunkBytes ?? 1024 * 1024
-  const httpAgent = new http.Agent({ keepAlive: true, maxSockets })
-  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets })
+  // Keep-alive agents, through HTTP(S)_PROXY when it applies to the part's host.
+  const agents = createNodeAgents({ maxSockets })
 
   return {
     send(file, operation, { signal, onBytes }) {
@@ -70,7 +71,7 @@ export function createPartSender(options: PartSenderOptions = {}): PartSender {
         const request = (isHttps ? https : http).request(url, {
           method: operation.method,
           headers,
-          agent: isHttps ? httpsAgent : httpAgent,
+          agent: agents.agentFor(url),
         })
         // Set once the request is over for whatever reason: the file reader stops and releases its handle.
         let stopped = false
@@ -133,8 +134,7 @@ export function createPartSender(options: PartSenderOptions = {}): PartSender {
       })
     },
     close() {
-      httpAgent.destroy()
-      httpsAgent.destroy()
+      agents.destroy()
     },
   }
 }

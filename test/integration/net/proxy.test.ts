@@ -1,0 +1,177 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { makeIpa } from '../../fixtures/build-factory'
+import { runCli } from '../../support/cli'
+import { startCountingProxy, type CountingProxy } from '../../support/counting-proxy'
+import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
+
+/**
+ * Corporate CI reaches App Store Connect only through a proxy: every API call and every upload part of
+ * `ascent publish` must pass through HTTP(S)_PROXY, NO_PROXY must exempt, and a TLS proxy signed by a
+ * private CA must be trusted through NODE_EXTRA_CA_CERTS.
+ */
+
+let dir: string
+let sandbox: TestSandbox
+let proxy: CountingProxy | undefined
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ascent-proxy-'))
+})
+afterEach(async () => {
+  await proxy?.close()
+  proxy = undefined
+  await sandbox?.close()
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+/** The environment of a CI job: sandbox credentials, a fresh data dir, and no proxy settings of our own. */
+function ciEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ASCENT_API_URL: sandbox.url,
+    APP_STORE_CONNECT_KEY_IDENTIFIER: sandbox.keyId,
+    APP_STORE_CONNECT_ISSUER_ID: sandbox.issuerId,
+    APP_STORE_CONNECT_PRIVATE_KEY: `@file:${sandbox.privateKeyPath}`,
+    ASCENT_DATA_DIR: join(dir, `data-${Math.random().toString(36).slice(2)}`),
+  }
+  for (const name of ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY']) {
+    delete env[name]
+  }
+  return { ...env, ...extra }
+}
+
+/** Requests the sandbox served, by `METHOD /path` shape, from its own count. */
+function served(): { total: number; uploads: number } {
+  const { requests } = sandbox.state()
+  const uploads = Object.entries(requests.byRoute)
+    .filter(([route]) => /^PUT .*upload/i.test(route))
+    .reduce((sum, [, n]) => sum + n, 0)
+  return { total: requests.total, uploads }
+}
+
+describe('HTTP(S)_PROXY', () => {
+  it('carries every API call and every upload part of a publish, loopback included', async () => {
+    sandbox = await startTestSandbox({ partSize: 256 * 1024, processingMs: 30 })
+    proxy = await startCountingProxy()
+    const file = await makeIpa({ padBytes: 1024 * 1024 }, dir)
+    const before = served().total
+
+    const r = await runCli(['publish', file, '--app-store', '--beta-group', 'QA'], {
+      env: ciEnv({ HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url }),
+    })
+
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    const after = served()
+    const apiCalls = proxy.requests.filter((line) => line.includes('/v1/'))
+    const parts = proxy.requests.filter((line) => /^PUT \/upload\//.test(line))
+    expect(parts.length).toBeGreaterThanOrEqual(4)
+    expect(parts.length).toBe(after.uploads)
+    expect(apiCalls.length).toBeGreaterThan(10)
+    // Everything the sandbox served during the run came through the proxy.
+    expect(proxy.requests).toHaveLength(after.total - before)
+    expect(new Set(proxy.tunnels)).toEqual(new Set([new URL(sandbox.url).host]))
+  })
+
+  it('NO_PROXY exempts the host: nothing passes through the proxy', async () => {
+    sandbox = await startTestSandbox({ processingMs: 30 })
+    proxy = await startCountingProxy()
+    const file = await makeIpa({}, dir)
+    const host = new URL(sandbox.url).hostname
+
+    const r = await runCli(['publish', file, '--beta-group', 'QA', '--processing-timeout', '0'], {
+      env: ciEnv({ HTTP_PROXY: proxy.url, NO_PROXY: `example.com, ${host}` }),
+    })
+
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(served().total).toBeGreaterThan(0)
+    expect(proxy.requests).toEqual([])
+    expect(proxy.tunnels).toEqual([])
+  })
+
+  it('a proxy that is down fails with App Store Connect unreachable (exit 4), not a hang', async () => {
+    sandbox = await startTestSandbox()
+    const down = await startCountingProxy()
+    await down.close()
+
+    const r = await runCli(['groups', 'com.example.ascent.demo', '--json'], {
+      env: ciEnv({ HTTP_PROXY: down.url, ASCENT_DEBUG: '' }),
+    })
+
+    expect(r.code).toBe(4)
+    expect(r.stderr).toMatch(/^ascent: .*Could not reach App Store Connect/)
+    expect(served().total).toBe(0)
+  })
+
+  it('a malformed proxy variable is bad input naming the variable (exit 2)', async () => {
+    sandbox = await startTestSandbox()
+    const r = await runCli(['groups', 'com.example.ascent.demo'], {
+      env: ciEnv({ HTTPS_PROXY: 'socks5://127.0.0.1:1080' }),
+    })
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim()).toBe(
+      'ascent: HTTPS_PROXY uses socks5, which Ascent cannot use; give an http:// or https:// proxy',
+    )
+    expect(served().total).toBe(0)
+  })
+})
+
+describe('NODE_EXTRA_CA_CERTS', () => {
+  it('a TLS proxy with a private certificate is refused, then trusted once NODE_EXTRA_CA_CERTS names it', async () => {
+    sandbox = await startTestSandbox()
+    const keyFile = join(dir, 'proxy-key.pem')
+    const certFile = join(dir, 'proxy-cert.pem')
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost',
+        '-days',
+        '1',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+      ],
+      { stdio: 'ignore' },
+    )
+    proxy = await startCountingProxy({
+      tls: { key: await readFile(keyFile, 'utf8'), cert: await readFile(certFile, 'utf8') },
+    })
+    const args = ['groups', 'com.example.ascent.demo', '--json']
+
+    const untrusted = await runCli(args, {
+      env: ciEnv({ HTTP_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: '', ASCENT_DEBUG: '' }),
+    })
+    expect(untrusted.code).toBe(4)
+    expect(untrusted.stderr).toMatch(/SELF_SIGNED|self.signed|certificate/i)
+    expect(proxy.requests).toEqual([])
+
+    const trusted = await runCli(args, {
+      env: ciEnv({ HTTP_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: certFile }),
+    })
+    expect(trusted.stderr).toBe('')
+    expect(trusted.code).toBe(0)
+    expect(JSON.parse(trusted.stdout)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'QA' })]),
+    )
+    expect(proxy.requests.length).toBeGreaterThan(0)
+    expect(proxy.requests.length).toBe(served().total)
+  })
+})
