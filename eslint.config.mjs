@@ -27,9 +27,16 @@ const LAYERS = [
     why: 'the window talks to the main process only through window.ascent',
   },
   {
+    name: 'electron/net',
+    dir: 'electron/net/',
+    may: ['electron/net/', 'shared/'],
+    node: true,
+    why: 'it is the way out to the network (proxies) under every area that sends requests',
+  },
+  {
     name: 'electron/asc',
     dir: 'electron/asc/',
-    may: ['electron/asc/', 'shared/'],
+    may: ['electron/asc/', 'electron/net/', 'shared/'],
     node: true,
     why: 'it is a leaf every other area builds on',
   },

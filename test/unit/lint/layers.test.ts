@@ -52,13 +52,23 @@ describe('the layering lint rule', () => {
     expect(messages).toEqual([expect.stringMatching(/^layer renderer may import only renderer\/, shared\//)])
   })
 
-  it('keeps electron/asc and electron/ipa leaves', async () => {
+  it('keeps electron/net, electron/asc and electron/ipa leaves', async () => {
     expect(
       await layerMessages(
         'electron/asc/probe.ts',
         "import { createKeyService } from '../keys/key-service'\nvoid createKeyService\n",
       ),
-    ).toEqual([expect.stringMatching(/^layer electron\/asc may import only electron\/asc\/, shared\//)])
+    ).toEqual([
+      expect.stringMatching(
+        /^layer electron\/asc may import only electron\/asc\/, electron\/net\/, shared\//,
+      ),
+    ])
+    expect(
+      await layerMessages(
+        'electron/net/probe.ts',
+        "import { createAscClient } from '../asc/client'\nvoid createAscClient\n",
+      ),
+    ).toEqual([expect.stringMatching(/^layer electron\/net may import only electron\/net\/, shared\//)])
     expect(
       await layerMessages(
         'electron/ipa/probe.ts',
