@@ -1,3 +1,4 @@
+import { currentDayNumber, totalPauseDays } from './phased-release'
 import { iso, type SandboxStore } from './store'
 import type { BuildUploadFile, BuildUpload, UploadStore } from './upload'
 
@@ -265,12 +266,16 @@ export function resourceDefs(ctx: Context): ReadonlyMap<string, ResourceDef> {
     resource(
       'appStoreVersionPhasedReleases',
       s.phasedReleases,
-      'phasedReleaseState totalPauseDuration currentDayNumber',
-      (p) => ({
-        phasedReleaseState: p.phasedReleaseState,
-        totalPauseDuration: 0,
-        currentDayNumber: p.phasedReleaseState === 'INACTIVE' ? 0 : 1,
-      }),
+      'phasedReleaseState startDate totalPauseDuration currentDayNumber',
+      (p) => {
+        const now = s.now()
+        return {
+          phasedReleaseState: p.phasedReleaseState,
+          ...(p.startedAt !== null ? { startDate: iso(p.startedAt) } : {}),
+          totalPauseDuration: totalPauseDays(p, now),
+          currentDayNumber: currentDayNumber(p, now),
+        }
+      },
     ),
     resource(
       'reviewSubmissions',

@@ -10,13 +10,24 @@ import { Faults, type FaultKind, type FaultOptions } from './faults'
 import { resourceDefs, type Context } from './resources'
 import { readBody } from './read-body'
 import { parseRouteQuery, routes, type Route } from './routes'
-import { handleControl, PartFailureRuleSchema, type PartFailureRule } from './routes/control'
+import {
+  ControlError,
+  handleControl,
+  PartFailureRuleSchema,
+  ReviewDecisionSchema,
+  type PartFailureRule,
+  type ReviewDecisionInput,
+} from './routes/control'
+import { RequestWindow } from './request-window'
 import { defaultSeed, parseSeed, type SandboxSeed } from './seed'
 import { snapshot, type SandboxState } from './state'
 import { SandboxStore } from './store'
 import { UploadStore } from './upload'
 
-export type { PartFailureRule } from './routes/control'
+export type { PartFailureRule, ReviewDecisionInput } from './routes/control'
+
+/** Apple's hourly request limit per key, announced in every answer's X-Rate-Limit header. */
+const HOURLY_LIMIT = 3600
 
 export type SandboxOptions = {
   readonly port?: number
@@ -24,9 +35,14 @@ export type SandboxOptions = {
   readonly seed?: SandboxSeed
   readonly faults?: FaultOptions
   readonly processingMs?: number
-  readonly betaReviewMs?: number
+  /** App Store review: IN_REVIEW after half of it, approved after all of it; 0 (default) waits for a decision. */
   readonly reviewMs?: number
+  /** Beta review, the same way (default: reviewMs). */
+  readonly betaReviewMs?: number
+  /** How long a canceled review submission stays CANCELING (default 1 s). */
+  readonly cancelMs?: number
   readonly partSize?: number
+  /** The wall clock (tokens are checked against it); POST /__sandbox/clock moves App Store Connect's own clock ahead of it. */
   readonly now?: () => number
   /** Sees every /v1 answer with the Apple schema it follows (tests validate them). */
   readonly onResponse?: (r: SandboxResponse) => void
@@ -49,6 +65,10 @@ export type RunningSandbox = {
   state(): SandboxState
   setFaults(options: FaultOptions): void
   expireUploadOperations(): void
+  /** Moves the sandbox's clock ahead (review timers, scheduled dates, phased-release days). */
+  advanceClock(ms: number): void
+  /** Decides the app's open App Store or beta review now. */
+  decideReview(decision: ReviewDecisionInput): { readonly id: string; readonly state: string }
   /** The next `times` PUTs of part `partNumber` (of `fileId`, or of any file) are answered with `status`. */
   failPart(rule: PartFailureRule): void
   close(): Promise<void>
@@ -66,15 +86,18 @@ function compile(route: Route): Compiled {
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
-  const now = options.now ?? Date.now
+  const wallClock = options.now ?? Date.now
+  let clockOffset = 0
+  const now = (): number => wallClock() + clockOffset
   const dir = await mkdtemp(join(tmpdir(), 'ascent-sandbox-'))
   const seed = parseSeed(options.seed ?? defaultSeed)
   const store = new SandboxStore(
     seed,
     {
       processingMs: options.processingMs ?? 3000,
-      betaReviewMs: options.betaReviewMs ?? 4000,
-      reviewMs: options.reviewMs ?? 5000,
+      reviewMs: options.reviewMs ?? 0,
+      betaReviewMs: options.betaReviewMs ?? options.reviewMs ?? 0,
+      cancelMs: options.cancelMs ?? 1000,
     },
     now,
   )
@@ -86,6 +109,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const faults = new Faults(options.faults)
   const keys = new Map<string, TrustedKey>()
   const requests = { total: 0, byRoute: {} as Record<string, number> }
+  const hourWindow = new RequestWindow(3_600_000)
 
   // The key this sandbox generates and trusts: a team key with the Admin role.
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
@@ -104,7 +128,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   ): void {
     const text = body === null ? '' : JSON.stringify(body)
     res.writeHead(status, {
-      Date: new Date(now()).toUTCString(),
+      Date: new Date(wallClock()).toUTCString(),
       ...(body === null
         ? {}
         : { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) }),
@@ -119,8 +143,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     return snapshot(ctx, requests, faults)
   }
 
+  function advanceClock(ms: number): void {
+    clockOffset += ms
+    store.advance()
+    uploads.advance()
+  }
+
+  function decideReview(input: ReviewDecisionInput): { readonly id: string; readonly state: string } {
+    store.advance()
+    const out = store.decideReview(input.bundleId, input.kind, input.decision)
+    if ('error' in out) throw new ControlError(out.error)
+    return out
+  }
+
   function count(route: string): void {
     requests.total++
+    hourWindow.add(now())
     requests.byRoute[route] = (requests.byRoute[route] ?? 0) + 1
   }
 
@@ -148,7 +186,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     const { route } = hit.c
     const routeName = `${route.method} ${route.path}`
     count(routeName)
-    const key = verifyToken(req.headers.authorization, keys, now())
+    const key = verifyToken(req.headers.authorization, keys, wallClock())
     if (route.write) requireWriteRole(key, route.path)
     const query = parseRouteQuery(route, url, defs)
     const raw = await readBody(req)
@@ -176,14 +214,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     // The effect is applied; losing the answer now is what makes blind POST retries dangerous.
     if (fault === 'reset-after') return void req.socket.destroy()
     send(res, result.status, result.body ?? null, {
-      'X-Rate-Limit': `user-hour-lim:3600;user-hour-rem:${Math.max(0, 3600 - requests.total)};`,
+      'X-Rate-Limit': `user-hour-lim:${HOURLY_LIMIT};user-hour-rem:${Math.max(0, HOURLY_LIMIT - hourWindow.count(now()))};`,
     })
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', base)
     if (url.pathname.startsWith('/__sandbox/'))
-      return handleControl(req, res, url.pathname, { state: currentState, faults, uploads, send })
+      return handleControl(req, res, url.pathname, {
+        state: currentState,
+        faults,
+        uploads,
+        send,
+        advanceClock,
+        decideReview,
+      })
     const fault = faults.pick(req.method ?? 'GET', url.pathname)
     if (fault === 'reset') return void req.socket.destroy()
     if (fault === 'slow') await new Promise((resolve) => setTimeout(resolve, faults.slowMs()))
@@ -235,6 +280,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     state: currentState,
     setFaults: (f) => faults.set(f),
     expireUploadOperations: () => uploads.expireOperations(),
+    advanceClock,
+    decideReview: (input) => decideReview(ReviewDecisionSchema.parse(input)),
     failPart: (rule) => uploads.failPart(PartFailureRuleSchema.parse(rule)),
     close: async () => {
       server.closeAllConnections()

@@ -1,5 +1,6 @@
 import type { Faults } from './faults'
 import { buildBetaStates, type Context } from './resources'
+import { currentDayNumber, totalPauseDays } from './phased-release'
 import { iso } from './store'
 
 /** What GET /__sandbox/state returns: everything the sandbox holds, plus request counts. */
@@ -13,6 +14,8 @@ export function snapshot(
   const { store: s, uploads: u } = ctx
   const all = <T>(m: ReadonlyMap<string, T>): T[] => [...m.values()]
   return {
+    /** The sandbox's clock (moved ahead by POST /__sandbox/clock). */
+    now: iso(s.now()),
     apps: all(s.apps).map((a) => ({
       id: a.id,
       bundleId: a.bundleId,
@@ -53,7 +56,14 @@ export function snapshot(
       }
     }),
     versions: all(s.appStoreVersions).map((v) => ({ ...v })),
-    phasedReleases: all(s.phasedReleases).map((p) => ({ ...p })),
+    phasedReleases: all(s.phasedReleases).map((p) => ({
+      id: p.id,
+      versionId: p.versionId,
+      phasedReleaseState: p.phasedReleaseState,
+      startDate: p.startedAt === null ? null : iso(p.startedAt),
+      currentDayNumber: currentDayNumber(p, s.now()),
+      totalPauseDuration: totalPauseDays(p, s.now()),
+    })),
     reviewSubmissions: all(s.reviewSubmissions).map((r) => ({
       id: r.id,
       appId: r.appId,

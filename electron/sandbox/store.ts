@@ -1,13 +1,21 @@
 import { randomUUID } from 'node:crypto'
 import { OPEN_REVIEW_SUBMISSION_STATES, type REVIEW_SUBMISSION_STATES } from '../asc/enums'
-import { ApiError, conflict, relationshipInvalid, relationshipNotFound } from './errors'
+import { ApiError, conflict, otherStateInvalid, relationshipInvalid, relationshipNotFound } from './errors'
+import { advancePhasedRelease, startPhasedRelease, type PhasedRelease } from './phased-release'
 import type { AppVersionState, BetaReviewState, ParsedSeed, ProcessingState, SandboxPlatform } from './seed'
 
 export type Timers = {
   readonly processingMs: number
+  /** A submitted beta review is IN_REVIEW after half of this and APPROVED after all of it; 0: it waits for a decision. */
   readonly betaReviewMs: number
+  /** The same for App Store review. */
   readonly reviewMs: number
+  /** How long a canceled review submission stays CANCELING. */
+  readonly cancelMs: number
 }
+
+export type ReviewKind = 'app-store' | 'beta'
+export type ReviewDecision = 'approve' | 'reject'
 
 export type App = {
   id: string
@@ -62,6 +70,7 @@ export type BetaAppReviewSubmission = {
   buildId: string
   state: BetaReviewState
   submittedAt: number
+  /** Moves on the beta review timer; false for seeded and decided reviews, which stay where they are. */
   timed: boolean
 }
 export type AppStoreVersion = {
@@ -78,11 +87,7 @@ export type AppStoreVersion = {
   reviewType: 'APP_STORE' | 'NOTARIZATION'
   downloadable: boolean
 }
-export type PhasedRelease = {
-  id: string
-  versionId: string
-  phasedReleaseState: 'INACTIVE' | 'ACTIVE' | 'PAUSED' | 'COMPLETE'
-}
+export type { PhasedRelease } from './phased-release'
 export type ReviewSubmissionState = (typeof REVIEW_SUBMISSION_STATES)[number]
 export type ReviewSubmission = {
   id: string
@@ -309,71 +314,158 @@ export class SandboxStore {
   /** Moves every timed state machine to where `now` says it is. Called before each request is answered. */
   advance(): void {
     const now = this.now()
-    const { betaReviewMs, reviewMs } = this.timers
+    const { betaReviewMs } = this.timers
     for (const b of this.builds.values()) {
       if (b.processingState === 'PROCESSING' && b.processedAt !== null && now >= b.processedAt)
         b.processingState = b.outcome
     }
     for (const s of this.betaAppReviewSubmissions.values()) {
-      if (!s.timed) continue
+      if (!s.timed || betaReviewMs <= 0) continue
       const elapsed = now - s.submittedAt
       s.state =
-        elapsed >= 2 * betaReviewMs
+        elapsed >= betaReviewMs
           ? 'APPROVED'
-          : elapsed >= betaReviewMs
+          : elapsed >= betaReviewMs / 2
             ? 'IN_REVIEW'
             : 'WAITING_FOR_REVIEW'
+      if (s.state === 'APPROVED') s.timed = false
     }
     for (const s of this.reviewSubmissions.values()) {
-      // Each timed phase lasts reviewMs; a loop lets a late observer see every step taken.
-      while (
-        s.changedAt !== null &&
-        now - s.changedAt >= reviewMs &&
-        this.stepSubmission(s, s.changedAt + reviewMs)
-      ) {
-        /* stepped */
+      // A loop lets a late observer see every step taken, each at the moment it happened.
+      while (s.changedAt !== null) {
+        const due = s.changedAt + this.phaseMs(s)
+        if (now < due || !this.stepSubmission(s, due)) break
       }
     }
+    for (const v of this.appStoreVersions.values()) {
+      const date = v.earliestReleaseDate === null ? NaN : Date.parse(v.earliestReleaseDate)
+      if (v.state === 'PENDING_DEVELOPER_RELEASE' && v.releaseType === 'SCHEDULED' && now >= date)
+        this.putOnSale(v, date)
+    }
+    for (const p of this.phasedReleases.values()) advancePhasedRelease(p, now)
   }
 
+  /** How long the submission's current timed phase lasts; Infinity while it waits for a decision. */
+  private phaseMs(s: ReviewSubmission): number {
+    if (s.state === 'CANCELING') return this.timers.cancelMs
+    if (s.state === 'WAITING_FOR_REVIEW' || s.state === 'IN_REVIEW')
+      return this.timers.reviewMs > 0 ? this.timers.reviewMs / 2 : Infinity
+    return Infinity
+  }
+
+  /** Takes the submission's next timed step at `at`; true when another timed step follows. */
   private stepSubmission(s: ReviewSubmission, at: number): boolean {
-    const versions = this.itemsOf(s.id).map((i) => this.appStoreVersions.get(i.versionId))
+    const versions = this.versionsOf(s.id)
     if (s.state === 'WAITING_FOR_REVIEW') {
       s.state = 'IN_REVIEW'
-      for (const v of versions) if (v) v.state = 'IN_REVIEW'
-    } else if (s.state === 'IN_REVIEW') {
-      s.state = 'COMPLETE'
-      for (const i of this.itemsOf(s.id)) i.state = 'APPROVED'
-      for (const v of versions) if (v) this.approve(v)
+      for (const v of versions) v.state = 'IN_REVIEW'
+      s.changedAt = at
+      return true
+    }
+    if (s.state === 'IN_REVIEW') {
+      this.decideSubmission(s, 'approve', at)
     } else if (s.state === 'CANCELING') {
       s.state = 'COMPLETE'
       for (const i of this.itemsOf(s.id)) i.state = 'REMOVED'
       // A canceled review hands the version back as DEVELOPER_REJECTED (editable again).
-      for (const v of versions)
-        if (v && (v.state === 'WAITING_FOR_REVIEW' || v.state === 'IN_REVIEW')) v.state = 'DEVELOPER_REJECTED'
-      for (const v of versions) if (v && v.state === 'READY_FOR_REVIEW') v.state = 'PREPARE_FOR_SUBMISSION'
-    } else {
-      s.changedAt = null
-      return false
+      for (const v of versions) {
+        if (v.state === 'WAITING_FOR_REVIEW' || v.state === 'IN_REVIEW' || v.state === 'REJECTED')
+          v.state = 'DEVELOPER_REJECTED'
+        else if (v.state === 'READY_FOR_REVIEW') v.state = 'PREPARE_FOR_SUBMISSION'
+      }
     }
-    s.changedAt = s.state === 'COMPLETE' ? null : at
-    return s.changedAt !== null
+    s.changedAt = null
+    return false
   }
 
-  private approve(v: AppStoreVersion): void {
-    if (v.releaseType === 'SCHEDULED') v.state = 'PENDING_APPLE_RELEASE'
-    else if (v.releaseType === 'MANUAL') v.state = 'PENDING_DEVELOPER_RELEASE'
-    else {
-      for (const other of this.appStoreVersions.values()) {
-        if (
-          other.appId === v.appId &&
-          other.platform === v.platform &&
-          other.state === 'READY_FOR_DISTRIBUTION'
-        )
-          other.state = 'REPLACED_WITH_NEW_VERSION'
-      }
-      v.state = 'READY_FOR_DISTRIBUTION'
+  private versionsOf(submissionId: string): AppStoreVersion[] {
+    return this.itemsOf(submissionId).flatMap((i) => {
+      const v = this.appStoreVersions.get(i.versionId)
+      return v ? [v] : []
+    })
+  }
+
+  /** App Review's verdict: approved items follow their release type; a rejection leaves UNRESOLVED_ISSUES. */
+  private decideSubmission(s: ReviewSubmission, decision: ReviewDecision, at: number): void {
+    s.changedAt = null
+    if (decision === 'approve') {
+      s.state = 'COMPLETE'
+      for (const i of this.itemsOf(s.id)) i.state = 'APPROVED'
+      for (const v of this.versionsOf(s.id)) this.approve(v, at)
+    } else {
+      s.state = 'UNRESOLVED_ISSUES'
+      for (const i of this.itemsOf(s.id)) i.state = 'REJECTED'
+      for (const v of this.versionsOf(s.id)) v.state = 'REJECTED'
     }
+  }
+
+  private approve(v: AppStoreVersion, at: number): void {
+    const date = v.earliestReleaseDate === null ? NaN : Date.parse(v.earliestReleaseDate)
+    // A scheduled version waits for its date as PENDING_DEVELOPER_RELEASE (advance releases it then).
+    if (v.releaseType === 'MANUAL' || (v.releaseType === 'SCHEDULED' && !(at >= date)))
+      v.state = 'PENDING_DEVELOPER_RELEASE'
+    else this.putOnSale(v, at)
+  }
+
+  /** The version goes on sale at `at`: the previous one is replaced, and its phased release starts. */
+  private putOnSale(v: AppStoreVersion, at: number): void {
+    for (const other of this.appStoreVersions.values()) {
+      if (
+        other.id !== v.id &&
+        other.appId === v.appId &&
+        other.platform === v.platform &&
+        other.state === 'READY_FOR_DISTRIBUTION'
+      )
+        other.state = 'REPLACED_WITH_NEW_VERSION'
+    }
+    v.state = 'READY_FOR_DISTRIBUTION'
+    for (const p of this.phasedReleases.values()) if (p.versionId === v.id) startPhasedRelease(p, at)
+  }
+
+  /** POST /v1/appStoreVersionReleaseRequests: only an approved version waiting for its developer. */
+  requestRelease(v: AppStoreVersion): void {
+    if (v.state !== 'PENDING_DEVELOPER_RELEASE')
+      throw otherStateInvalid(
+        `appStoreVersions with id '${v.id}' is ${v.state}; only a version in PENDING_DEVELOPER_RELEASE can be released.`,
+      )
+    this.putOnSale(v, this.now())
+  }
+
+  /**
+   * Decides the app's open review now (POST /__sandbox/review): the latest App Store review submission
+   * waiting for or in review, or the latest beta review. Returns what was decided, or an error sentence.
+   */
+  decideReview(
+    bundleId: string,
+    kind: ReviewKind,
+    decision: ReviewDecision,
+  ): { readonly id: string; readonly state: string } | { readonly error: string } {
+    const app = [...this.apps.values()].find((a) => a.bundleId === bundleId)
+    if (!app) return { error: `no app with bundle id '${bundleId}'` }
+    const now = this.now()
+    const latest = <T extends { submittedAt: number | null }>(list: T[]): T | undefined =>
+      list.sort((a, b) => (b.submittedAt ?? 0) - (a.submittedAt ?? 0))[0]
+    if (kind === 'beta') {
+      const sub = latest(
+        [...this.betaAppReviewSubmissions.values()].filter(
+          (s) =>
+            this.builds.get(s.buildId)?.appId === app.id &&
+            (s.state === 'WAITING_FOR_REVIEW' || s.state === 'IN_REVIEW'),
+        ),
+      )
+      if (!sub) return { error: `${bundleId} has no build waiting for or in beta review` }
+      sub.timed = false
+      sub.state = decision === 'approve' ? 'APPROVED' : 'REJECTED'
+      return { id: sub.id, state: sub.state }
+    }
+    const sub = latest(
+      [...this.reviewSubmissions.values()].filter(
+        (s) => s.appId === app.id && (s.state === 'WAITING_FOR_REVIEW' || s.state === 'IN_REVIEW'),
+      ),
+    )
+    if (!sub) return { error: `${bundleId} has no review submission waiting for or in review` }
+    this.decideSubmission(sub, decision, now)
+    return { id: sub.id, state: sub.state }
   }
 
   itemsOf(submissionId: string): ReviewSubmissionItem[] {

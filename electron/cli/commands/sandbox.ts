@@ -22,8 +22,11 @@ export function registerSandboxCommand(program: Command): void {
     .option('--faults <rate>', 'fraction of requests (0-1) answered with 429/500/503, resets or slow answers')
     .option('--fault-seed <n>', 'seed of the fault RNG, for reproducible runs')
     .option('--processing-ms <ms>', 'how long build processing takes')
-    .option('--review-ms <ms>', 'how long each App Store review step takes')
-    .option('--beta-review-ms <ms>', 'how long each beta review step takes')
+    .option(
+      '--review-ms <ms>',
+      'App Store and beta reviews: IN_REVIEW after half of it, approved after all of it (default 0: they wait for POST /__sandbox/review)',
+    )
+    .option('--beta-review-ms <ms>', 'beta reviews only, the same way (default: --review-ms)')
     .option('--part-size <bytes>', 'size of Build Upload API parts')
     .action(async (opts: Record<string, string | undefined>) => {
       await runCommand(async () => {

@@ -13,11 +13,29 @@ export const PartFailureRuleSchema = z.strictObject({
 })
 export type PartFailureRule = z.infer<typeof PartFailureRuleSchema>
 
+export const ReviewDecisionSchema = z.strictObject({
+  bundleId: z.string().min(1),
+  kind: z.enum(['app-store', 'beta']),
+  decision: z.enum(['approve', 'reject']),
+})
+export type ReviewDecisionInput = z.infer<typeof ReviewDecisionSchema>
+
+const ClockSchema = z.strictObject({ advanceMs: z.number().int().nonnegative() })
+
+function issues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')
+}
+
+/** A control request that cannot be carried out (nothing to decide); answered 409 with the sentence. */
+export class ControlError extends Error {}
+
 export type ControlDeps = {
   readonly state: () => SandboxState
   readonly faults: Faults
   readonly uploads: UploadStore
   readonly send: (res: ServerResponse, status: number, body: object | null) => void
+  readonly advanceClock: (ms: number) => void
+  readonly decideReview: (input: ReviewDecisionInput) => { readonly id: string; readonly state: string }
 }
 type Control = (req: IncomingMessage, res: ServerResponse, deps: ControlDeps) => Promise<void>
 
@@ -59,6 +77,34 @@ const controls: ReadonlyMap<string, Control> = new Map<string, Control>([
         })
       }
       d.uploads.failPart(rule)
+      d.send(res, 204, null)
+    },
+  ],
+  [
+    'POST /__sandbox/review',
+    async (req, res, d) => {
+      const input = ReviewDecisionSchema.safeParse(await readJson(req))
+      if (!input.success)
+        return d.send(res, 400, {
+          error: `send { "bundleId": string, "kind": "app-store"|"beta", "decision": "approve"|"reject" } (${issues(input.error)})`,
+        })
+      try {
+        d.send(res, 200, { kind: input.data.kind, ...d.decideReview(input.data) })
+      } catch (error) {
+        if (!(error instanceof ControlError)) throw error
+        d.send(res, 409, { error: error.message })
+      }
+    },
+  ],
+  [
+    'POST /__sandbox/clock',
+    async (req, res, d) => {
+      const input = ClockSchema.safeParse(await readJson(req))
+      if (!input.success)
+        return d.send(res, 400, {
+          error: `send { "advanceMs": whole milliseconds >= 0 } (${issues(input.error)})`,
+        })
+      d.advanceClock(input.data.advanceMs)
       d.send(res, 204, null)
     },
   ],

@@ -9,6 +9,7 @@ import { betaReviewRoutes } from './beta-review'
 import { buildUploadRoutes } from './build-uploads'
 import { buildRoutes } from './builds'
 import { phasedReleaseRoutes } from './phased-releases'
+import { releaseRequestRoutes } from './release-requests'
 import { reviewSubmissionRoutes } from './review-submissions'
 import type { Route } from './call'
 
@@ -25,6 +26,7 @@ export function routes(): readonly Route[] {
     ...betaReviewRoutes,
     ...appStoreVersionRoutes,
     ...phasedReleaseRoutes,
+    ...releaseRequestRoutes,
     ...reviewSubmissionRoutes,
     ...buildUploadRoutes,
   ]

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { relationshipInvalid } from '../errors'
+import {
+  assertDeletable,
+  newPhasedRelease,
+  requestPhasedReleaseState,
+  startPhasedRelease,
+} from '../phased-release'
 import { insert } from './render'
 import { relatedRecord, toOne } from './request-body'
 import type { Route } from './call'
@@ -44,11 +50,12 @@ export const phasedReleaseRoutes: readonly Route[] = [
           pointer,
         )
       }
-      return insert(s.phasedReleases, {
-        id: randomUUID(),
-        versionId: v.id,
-        phasedReleaseState: d.attributes?.phasedReleaseState ?? ('INACTIVE' as const),
-      })
+      const p = newPhasedRelease(randomUUID(), v.id, 'INACTIVE')
+      const state = d.attributes?.phasedReleaseState ?? 'INACTIVE'
+      // Created on a version already on sale, it starts now; otherwise when the version is released.
+      if (v.state === 'READY_FOR_DISTRIBUTION' && state !== 'INACTIVE') startPhasedRelease(p, s.now())
+      else if (state !== 'INACTIVE') requestPhasedReleaseState(p, state, s.now())
+      return insert(s.phasedReleases, p)
     },
   ),
   update(
@@ -56,10 +63,10 @@ export const phasedReleaseRoutes: readonly Route[] = [
     'AppStoreVersionPhasedReleaseResponse',
     (ctx) => ctx.store.phasedReleases,
     PhasedUpdate,
-    (_c, p, d) => {
+    (c, p, d) => {
       const state = d.attributes?.phasedReleaseState
-      if (state) p.phasedReleaseState = state
+      if (state) requestPhasedReleaseState(p, state, c.ctx.store.now())
     },
   ),
-  remove('DELETE /v1/appStoreVersionPhasedReleases/{id}', (ctx) => ctx.store.phasedReleases),
+  remove('DELETE /v1/appStoreVersionPhasedReleases/{id}', (ctx) => ctx.store.phasedReleases, assertDeletable),
 ]

@@ -88,7 +88,10 @@ export const reviewSubmissionRoutes: readonly Route[] = [
         sub.state = 'CANCELING'
         sub.changedAt = s.now()
       } else if (a.submitted) {
-        if (sub.state !== 'READY_FOR_REVIEW')
+        // After a rejection the same submission is submitted again once the problems are fixed.
+        if (sub.state === 'UNRESOLVED_ISSUES')
+          for (const i of s.itemsOf(sub.id)) if (i.state === 'REJECTED') i.state = 'READY_FOR_REVIEW'
+        if (sub.state !== 'READY_FOR_REVIEW' && sub.state !== 'UNRESOLVED_ISSUES')
           throw otherStateInvalid(
             `reviewSubmissions with id '${sub.id}' is ${sub.state} and cannot be submitted.`,
           )

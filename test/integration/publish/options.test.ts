@@ -232,7 +232,7 @@ describe('App Store', () => {
 
   it('cancels the submission in review, waits out CANCELING, then reuses the version', async () => {
     h = await publishHarness({
-      reviewMs: 300,
+      cancelMs: 300,
       seed: demoSeed({
         versions: [
           { platform: 'IOS', versionString: '1.0.0', state: 'READY_FOR_DISTRIBUTION' },

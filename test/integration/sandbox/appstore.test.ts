@@ -6,13 +6,10 @@ let sb: TestSandbox
 let appId: string
 let buildId: string
 let versionId: string
-// Real time plus an offset the test moves: review steps (a minute each) happen exactly when the test says.
-let offset = 0
-const skip = (ms: number): void => {
-  offset += ms
-}
+// Review steps (a minute each) and cancellation (a minute) happen exactly when the test moves the sandbox's clock.
+const skip = (ms: number): void => sb.advanceClock(ms)
 beforeAll(async () => {
-  sb = await startTestSandbox({ reviewMs: 60_000, now: () => Date.now() + offset })
+  sb = await startTestSandbox({ reviewMs: 120_000, cancelMs: 60_000 })
   appId = await demoAppId(sb)
   buildId = (await uploadBuild(sb, appId, '1.2.0', '30')).buildId ?? ''
 })
@@ -204,7 +201,7 @@ test('attach a build: non-VALID and mismatched versions refused, VALID attached 
   expect(withBuild.included).toHaveLength(1)
 })
 
-test('phased release: create, second refused, update, delete', async () => {
+test('phased release: create, second refused, no start before release, delete while unstarted', async () => {
   const body = {
     data: {
       type: 'appStoreVersionPhasedReleases',
@@ -213,18 +210,23 @@ test('phased release: create, second refused, update, delete', async () => {
     },
   }
   const created = await ok(sb, 'POST', '/v1/appStoreVersionPhasedReleases', body)
+  expect(created.data.attributes).toMatchObject({ phasedReleaseState: 'INACTIVE', currentDayNumber: 0 })
   await fails(sb, 'POST', '/v1/appStoreVersionPhasedReleases', body, 409, 'ENTITY_ERROR')
-  await ok(sb, 'PATCH', `/v1/appStoreVersionPhasedReleases/${created.data.id}`, {
-    data: {
-      type: 'appStoreVersionPhasedReleases',
-      id: created.data.id,
-      attributes: { phasedReleaseState: 'ACTIVE' },
+  const activate = await fails(
+    sb,
+    'PATCH',
+    `/v1/appStoreVersionPhasedReleases/${created.data.id}`,
+    {
+      data: {
+        type: 'appStoreVersionPhasedReleases',
+        id: created.data.id,
+        attributes: { phasedReleaseState: 'ACTIVE' },
+      },
     },
-  })
-  expect(
-    (await ok(sb, 'GET', `/v1/appStoreVersions/${versionId}/appStoreVersionPhasedRelease`)).data.attributes
-      .phasedReleaseState,
-  ).toBe('ACTIVE')
+    409,
+    'ENTITY_ERROR.ATTRIBUTE.INVALID',
+  )
+  expect(activate.detail).toContain('is INACTIVE and cannot be set to ACTIVE')
   await ok(sb, 'DELETE', `/v1/appStoreVersionPhasedReleases/${created.data.id}`, undefined, 204)
   expect(
     (await ok(sb, 'GET', `/v1/appStoreVersions/${versionId}/appStoreVersionPhasedRelease`)).data,
