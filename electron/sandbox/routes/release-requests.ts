@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { readData, relatedRecord, toOne } from './request-body'
-import { endpoint, type Route } from './route'
+import type { Route } from './call'
+import { endpoint } from './route'
 
 const ReleaseRequestCreate = z.strictObject({
   type: z.literal('appStoreVersionReleaseRequests'),
