@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto'
-import os from 'node:os'
 import path from 'node:path'
 import type { Command } from 'commander'
 import { AscentError, toErrorShape } from '../../../shared/errors'
@@ -7,7 +6,7 @@ import type { PublishEvent } from '../../../shared/publish-events'
 import { findAppByBundleId } from '../../asc/apps'
 import { APPLE_API_URL, createAscClient, type AscClient } from '../../asc/client'
 import { inspectBuild } from '../../ipa'
-import { configDir } from '../../app-dirs'
+import { configDir, dataDir } from '../../app-dirs'
 import { resolveCredentials } from '../../keys/credentials'
 import { createKeyService } from '../../keys/key-service'
 import { createKeytarStore } from '../../keys/keytar-store'
@@ -48,7 +47,7 @@ export function registerUploadCommand(program: Command): void {
     .option('--concurrency <n>', 'parts in flight for the Build Upload API', '4')
     .option(
       '--journal-dir <dir>',
-      'where the resume journal lives (default: a directory per file under the temp dir)',
+      'where the resume journal lives (default: uploads/ in the data directory, one per file, server and account)',
     )
     .action((file: string, options: UploadCommandOptions) =>
       runCommand(
@@ -79,7 +78,9 @@ async function uploadCommand(file: string, options: UploadCommandOptions): Promi
   })
   const client = createAscClient({ baseUrl: apiUrl, tokens: credentials.tokens })
   const appId = await findAppId(client, summary.bundleId)
-  const journalDir = options.journalDir ?? defaultJournalDir(summary.file)
+  const journalDir =
+    options.journalDir ??
+    defaultJournalDir(summary.file, apiUrl, credentials.issuerId ?? `individual key ${credentials.keyId}`)
 
   const uploader = await createUploader({
     method,
@@ -159,10 +160,15 @@ async function findAppId(client: AscClient, bundleId: string): Promise<string> {
   return id
 }
 
-/** One journal directory per file path, so `ascent upload` run again after Ctrl-C or a crash resumes. */
-function defaultJournalDir(file: string): string {
-  const id = createHash('sha256').update(path.resolve(file)).digest('hex').slice(0, 16)
-  return path.join(os.tmpdir(), 'ascent-uploads', id)
+/**
+ * One journal directory per file, App Store Connect server and account (team, or individual key), so `ascent
+ * upload` run again after Ctrl-C or a crash resumes, and an upload to another server or team never picks up
+ * this one's upload ids. In the data directory: it must outlive a reboot, and the temp dir is shared.
+ */
+function defaultJournalDir(file: string, apiUrl: string, account: string): string {
+  const key = JSON.stringify({ file: path.resolve(file), server: apiUrl.replace(/\/+$/, ''), account })
+  const id = createHash('sha256').update(key).digest('hex').slice(0, 32)
+  return path.join(dataDir(), 'uploads', id)
 }
 
 function createHumanProgress(): { update(p: UploadProgress): void; done(): void } {

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { build } from 'esbuild'
+import { afterEach } from 'vitest'
 import { createKeytarStore } from '../../../electron/keys/keytar-store'
 
 const ROOT = path.resolve(__dirname, '../../..')
@@ -18,8 +19,17 @@ export async function requireKeychain(): Promise<void> {
     )
 }
 
+const madeDirs: string[] = []
+// Every test file that uses tempDir gets its folders removed after each test.
+afterEach(async () => {
+  await Promise.all(madeDirs.splice(0).map((dir) => fs.rm(dir, { recursive: true, force: true })))
+})
+
+/** A fresh folder, removed after the test that made it. */
 export async function tempDir(prefix: string): Promise<string> {
-  return fs.mkdtemp(path.join(os.tmpdir(), `ascent-keys-${prefix}-`))
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), `ascent-keys-${prefix}-`))
+  madeDirs.push(dir)
+  return dir
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -51,6 +51,30 @@ describe('ascent upload', () => {
       state: 'COMPLETE',
     })
     expect(uploads[0]?.files[0]?.checksums?.file?.algorithm).toBe('SHA_256')
+  })
+
+  it('keeps its resume journal in the data directory, one per App Store Connect server, nothing in the temp dir', async () => {
+    const ipa = await makeIpa({ version: '3.1.0', buildNumber: '310' }, dir)
+    const data = path.join(dir, 'data')
+    const tmp = path.join(dir, 'tmp')
+    await mkdir(tmp)
+    const first = await runCli(['upload', ipa, '--json'], {
+      env: { ...envFor(sandbox), ASCENT_DATA_DIR: data, TMPDIR: tmp },
+    })
+    expect(first.code, first.stderr).toBe(0)
+    // Another server (another team's, or the sandbox after Apple) with the same file: a journal of its own.
+    const other = await startTestSandbox({ partSize: 16 * 1024, processingMs: 40 })
+    try {
+      const second = await runCli(['upload', ipa, '--json'], {
+        env: { ...envFor(other), ASCENT_DATA_DIR: data, TMPDIR: tmp },
+      })
+      expect(second.code, second.stderr).toBe(0)
+      expect(other.state().buildUploads).toMatchObject([{ cfBundleVersion: '310', state: 'COMPLETE' }])
+    } finally {
+      await other.close()
+    }
+    expect(await readdir(path.join(data, 'uploads'))).toHaveLength(2)
+    expect(await readdir(tmp)).toEqual([])
   })
 
   it("refuses a build number App Store Connect already has, with Apple's words, exit 4", async () => {

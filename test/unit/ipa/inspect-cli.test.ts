@@ -1,19 +1,20 @@
 import { spawn } from 'node:child_process'
-import { mkdtemp } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { build } from 'esbuild'
-import { beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { BuildSummary } from '../../../shared/build-summary'
 import { makeBadInput, makeIpa, makePkg, type BadInputKind } from '../../fixtures/build-factory'
 import { useTempDir } from './temp-dir'
 
 const tempDir = useTempDir()
 let cli = ''
+let out = ''
 
 // The same bundle scripts/build-cli.mjs makes, written to a private path so parallel test files never race on dist-cli/.
 beforeAll(async () => {
-  const out = await mkdtemp(path.join(os.tmpdir(), 'ascent-cli-'))
+  out = await mkdtemp(path.join(os.tmpdir(), 'ascent-cli-'))
   cli = path.join(out, 'ascent.cjs')
   await build({
     entryPoints: ['electron/cli/main.ts'],
@@ -25,6 +26,10 @@ beforeAll(async () => {
     external: ['keytar', 'electron'],
     logLevel: 'silent',
   })
+})
+
+afterAll(async () => {
+  if (out) await rm(out, { recursive: true, force: true })
 })
 
 function run(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -1,5 +1,4 @@
 import { promises as fs } from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { generateKeyPairSync } from 'node:crypto'
 import { decodeJwt, decodeProtectedHeader } from 'jose'
@@ -7,6 +6,9 @@ import { describe, expect, it } from 'vitest'
 import { AscentError } from '../../../shared/errors'
 import { resolveCredentials } from '../../../electron/keys/credentials'
 import type { KeyService } from '../../../electron/keys/key-service'
+import { useTempDir } from '../../support/temp-dir'
+
+const tempDir = useTempDir('ascent-cred-')
 
 const ISSUER = 'aa11bb22-cc33-47e3-e053-5b8c7c11a4d1'
 
@@ -55,7 +57,7 @@ describe('resolveCredentials from APP_STORE_CONNECT_* variables', () => {
   })
 
   it('takes @file:PATH (relative to cwd) and @env:NAME', async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ascent-cred-'))
+    const dir = await tempDir()
     await fs.writeFile(path.join(dir, 'AuthKey_X.p8'), pem())
     const fromFile = await resolveCredentials({
       env: {

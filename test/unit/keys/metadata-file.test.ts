@@ -1,9 +1,11 @@
 import { promises as fs } from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { metadataPath, readKeyMetadata, writeKeyMetadata } from '../../../electron/keys/metadata-file'
 import { keyIdFromFileName } from '../../../electron/keys/key-files'
+import { useTempDir } from '../../support/temp-dir'
+
+const tempDir = useTempDir('ascent-meta-')
 
 const key = {
   name: 'Main',
@@ -17,7 +19,7 @@ const key = {
 
 describe('metadata file', () => {
   it('writes atomically with mode 0600 and reads back; a missing file is an empty list', async () => {
-    const dir = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'ascent-meta-')), 'nested')
+    const dir = path.join(await tempDir(), 'nested')
     expect(await readKeyMetadata(dir)).toEqual([])
     await writeKeyMetadata(dir, [key])
     await writeKeyMetadata(dir, [key, { ...key, keyId: 'SECOND1234', name: 'Second' }])
@@ -27,7 +29,7 @@ describe('metadata file', () => {
   })
 
   it('names the damaged file and the fix', async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ascent-meta-'))
+    const dir = await tempDir()
     await fs.writeFile(metadataPath(dir), '{"version":1,"keys":[{"name":1}]}')
     await expect(readKeyMetadata(dir)).rejects.toMatchObject({
       code: 'BAD_CONFIG',

@@ -1,12 +1,14 @@
-import { mkdir, mkdtemp, readdir, readFile, stat } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { writeFileAtomic } from '../../../electron/atomic-write'
+import { useTempDir } from '../../support/temp-dir'
+
+const tempDir = useTempDir('ascent-atomic-')
 
 describe('writeFileAtomic', () => {
   it('replaces the whole file, private by default, and leaves no temp file behind', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ascent-atomic-'))
+    const dir = await tempDir()
     const file = join(dir, 'journal.json')
     await writeFileAtomic(file, 'first')
     await writeFileAtomic(file, 'second')
@@ -16,7 +18,7 @@ describe('writeFileAtomic', () => {
   })
 
   it('keeps the old file and cleans up when the write cannot finish', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ascent-atomic-'))
+    const dir = await tempDir()
     const file = join(dir, 'journal.json')
     await writeFileAtomic(file, 'old')
     // Renaming a file onto a directory fails after the temp file was written.
