@@ -218,7 +218,7 @@ export const calls = {
   },
 } as const
 
-export type Calls = typeof calls
+type Calls = typeof calls
 export type CallName = keyof Calls
 export type CallArgs<N extends CallName> = z.infer<Calls[N]['args']>
 export type CallResult<N extends CallName> = z.infer<Calls[N]['result']>

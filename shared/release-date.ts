@@ -15,7 +15,7 @@ function pad(n: number, width = 2): string {
   return String(Math.abs(n)).padStart(width, '0')
 }
 
-export function formatOffset(offsetMinutes: number): string {
+function formatOffset(offsetMinutes: number): string {
   if (offsetMinutes === 0) return '+00:00'
   const sign = offsetMinutes < 0 ? '-' : '+'
   const abs = Math.abs(offsetMinutes)

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { AscentError, type ErrorCode } from '../../shared/errors'
 
 /** One entry of Apple's `errors[]` (ErrorResponse in Apple's OpenAPI spec); `status` is a string there. */
-export const AppleErrorSchema = z.object({
+const AppleErrorSchema = z.object({
   id: z.string().optional(),
   status: z.string().optional(),
   code: z.string().default('UNKNOWN'),

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { AscClient } from './client'
 import { optString } from './enums'
-import { collectionDocument, optionalDocument, resource, singleDocument } from './json-api'
+import { collectionDocument, optionalDocument, resource } from './json-api'
 
 export interface App {
   readonly id: string
@@ -13,7 +13,7 @@ export interface App {
 
 const APP_FIELDS = ['bundleId', 'name', 'sku', 'primaryLocale'] as const
 
-export const AppResource = resource(
+const AppResource = resource(
   'apps',
   { bundleId: z.string(), name: z.string(), sku: optString, primaryLocale: optString },
   {},
@@ -40,19 +40,6 @@ export async function findAppByBundleId(
   })
   const match = doc.data.find((r) => r.attributes.bundleId === bundleId)
   return match ? toApp(match) : null
-}
-
-export async function getApp(
-  client: AscClient,
-  appId: string,
-  options: { readonly signal?: AbortSignal } = {},
-): Promise<App> {
-  const doc = await client.request('GET', `/v1/apps/${encodeURIComponent(appId)}`, {
-    query: { 'fields[apps]': APP_FIELDS },
-    schema: singleDocument(AppResource),
-    signal: options.signal,
-  })
-  return toApp(doc.data)
 }
 
 export interface BetaAppInfo {

@@ -44,7 +44,7 @@ export interface UploadOperation {
   readonly expiration: string | null
 }
 
-export const CHECKSUM_ALGORITHMS = ['MD5', 'SHA_256'] as const
+const CHECKSUM_ALGORITHMS = ['MD5', 'SHA_256'] as const
 export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number]
 export type UploadUti =
   | 'com.apple.ipa'
@@ -259,7 +259,7 @@ export async function deleteBuildUpload(
   })
 }
 
-export async function listBuildUploadFiles(
+async function listBuildUploadFiles(
   client: AscClient,
   uploadId: string,
   options: { readonly signal?: AbortSignal } = {},

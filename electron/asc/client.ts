@@ -13,8 +13,8 @@ import {
 import type { TokenSource } from './token'
 import { networkFetch } from '../net/proxy'
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE'
-export type MutationMethod = Exclude<HttpMethod, 'GET'>
+type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE'
+type MutationMethod = Exclude<HttpMethod, 'GET'>
 
 /** One line of the call log: never a token, never a query string (it can carry names and ids). */
 export interface AuditEntry {
@@ -31,7 +31,7 @@ export interface AuditEntry {
   readonly rateLimitRemaining?: number
 }
 
-export interface RequestOptions {
+interface RequestOptions {
   readonly query?: Query
   readonly body?: unknown
   readonly signal?: AbortSignal
@@ -44,7 +44,7 @@ export function applied<T>(value: T): AppliedCheck<T> {
   return { applied: true, value }
 }
 
-export interface MutateOptions<T> {
+interface MutateOptions<T> {
   readonly method: MutationMethod
   readonly path: string
   readonly query?: Query
@@ -60,7 +60,7 @@ export interface MutateOptions<T> {
   readonly alreadyApplied: (signal: AbortSignal | undefined) => Promise<AppliedCheck<T>>
 }
 
-export interface Page<R> {
+interface Page<R> {
   readonly data: readonly R[]
   readonly included: readonly IncludedItem[]
   /** Apple's `meta.paging.total` of the first page, when given. */
@@ -105,7 +105,7 @@ export interface AscClientOptions {
 }
 
 export const APPLE_API_URL = 'https://api.appstoreconnect.apple.com'
-export const PAGE_LIMIT = 200
+const PAGE_LIMIT = 200
 
 type Outcome =
   | { readonly kind: 'answer'; readonly status: number; readonly text: string; readonly headers: Headers }

@@ -16,7 +16,7 @@ export const PROCESSING_STATES = ['PROCESSING', 'FAILED', 'INVALID', 'VALID'] as
 export type ProcessingState = (typeof PROCESSING_STATES)[number] | 'UNKNOWN'
 export const ProcessingStateSchema = appleEnum(PROCESSING_STATES)
 
-export const INTERNAL_BETA_STATES = [
+const INTERNAL_BETA_STATES = [
   'PROCESSING',
   'PROCESSING_EXCEPTION',
   'MISSING_EXPORT_COMPLIANCE',
@@ -28,7 +28,7 @@ export const INTERNAL_BETA_STATES = [
 export type InternalBetaState = (typeof INTERNAL_BETA_STATES)[number] | 'UNKNOWN'
 export const InternalBetaStateSchema = appleEnum(INTERNAL_BETA_STATES)
 
-export const EXTERNAL_BETA_STATES = [
+const EXTERNAL_BETA_STATES = [
   ...INTERNAL_BETA_STATES,
   'READY_FOR_BETA_SUBMISSION',
   'WAITING_FOR_BETA_REVIEW',
@@ -109,15 +109,15 @@ export const OPEN_REVIEW_SUBMISSION_STATES = [
   'COMPLETING',
 ] as const satisfies readonly ReviewSubmissionState[]
 
-export const REVIEW_ITEM_STATES = ['READY_FOR_REVIEW', 'ACCEPTED', 'APPROVED', 'REJECTED', 'REMOVED'] as const
+const REVIEW_ITEM_STATES = ['READY_FOR_REVIEW', 'ACCEPTED', 'APPROVED', 'REJECTED', 'REMOVED'] as const
 export type ReviewItemState = (typeof REVIEW_ITEM_STATES)[number] | 'UNKNOWN'
 export const ReviewItemStateSchema = appleEnum(REVIEW_ITEM_STATES)
 
-export const BUILD_UPLOAD_STATES = ['AWAITING_UPLOAD', 'PROCESSING', 'FAILED', 'COMPLETE'] as const
+const BUILD_UPLOAD_STATES = ['AWAITING_UPLOAD', 'PROCESSING', 'FAILED', 'COMPLETE'] as const
 export type BuildUploadState = (typeof BUILD_UPLOAD_STATES)[number] | 'UNKNOWN'
 export const BuildUploadStateSchema = appleEnum(BUILD_UPLOAD_STATES)
 
-export const ASSET_DELIVERY_STATES = ['AWAITING_UPLOAD', 'UPLOAD_COMPLETE', 'COMPLETE', 'FAILED'] as const
+const ASSET_DELIVERY_STATES = ['AWAITING_UPLOAD', 'UPLOAD_COMPLETE', 'COMPLETE', 'FAILED'] as const
 export type AssetDeliveryState = (typeof ASSET_DELIVERY_STATES)[number] | 'UNKNOWN'
 export const AssetDeliveryStateSchema = appleEnum(ASSET_DELIVERY_STATES)
 

@@ -2,7 +2,7 @@ import { z } from 'zod'
 
 /** JSON:API building blocks shared by the typed resources. Only what we read is declared; zod drops the rest. */
 
-export type QueryValue = string | number | boolean | readonly (string | number)[] | null | undefined
+type QueryValue = string | number | boolean | readonly (string | number)[] | null | undefined
 export type Query = Readonly<Record<string, QueryValue>>
 
 /**
@@ -66,8 +66,8 @@ export function optionalDocument<S extends z.ZodType>(data: S) {
   return z.object({ data: data.nullable(), included: z.array(IncludedItem).default([]) })
 }
 
-export const PageLinks = z.object({ self: z.string().optional(), next: z.string().optional() })
-export const PageMeta = z.object({
+const PageLinks = z.object({ self: z.string().optional(), next: z.string().optional() })
+const PageMeta = z.object({
   paging: z.object({ total: z.number().optional(), limit: z.number().optional() }).optional(),
 })
 

@@ -21,8 +21,8 @@ export interface TokenSourceOptions {
   readonly lifetimeSeconds?: number
 }
 
-export const AUDIENCE = 'appstoreconnect-v1'
-export const MAX_LIFETIME_SECONDS = 1200
+const AUDIENCE = 'appstoreconnect-v1'
+const MAX_LIFETIME_SECONDS = 1200
 /** Backdate iat "in case our time is slightly ahead of Apple's servers" (fastlane token.rb does the same). */
 const BACKDATE_SECONDS = 60
 /** Stop using a token this long before it expires so it cannot expire in flight. */

@@ -44,7 +44,7 @@ export interface AppStoreVersion {
   readonly phasedRelease: PhasedRelease | null
 }
 
-export type ReleaseTypeInput = (typeof RELEASE_TYPES)[number]
+type ReleaseTypeInput = (typeof RELEASE_TYPES)[number]
 
 const AppStoreVersionResource = resource(
   'appStoreVersions',
@@ -135,7 +135,7 @@ export async function listAppStoreVersions(
   return page.data.map((r) => toVersion(r, page.included))
 }
 
-export async function getAppStoreVersion(
+async function getAppStoreVersion(
   client: AscClient,
   versionId: string,
   options: { readonly signal?: AbortSignal } = {},

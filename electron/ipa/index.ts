@@ -1,9 +1,3 @@
-export { inspectBuild, type InspectOptions } from './inspect-build'
-export {
-  parseProvisioningProfile,
-  profileTypeOf,
-  appIdMatchesBundleId,
-  type ProvisioningProfile,
-} from './provisioning-profile'
-export { parsePlistDict, type PlistDict, type PlistValue } from './plist-reader'
+export { inspectBuild } from './inspect-build'
+export { parseProvisioningProfile, profileTypeOf, appIdMatchesBundleId } from './provisioning-profile'
 export { ZIPPED_APP_REASON } from './ipa-inspector'

@@ -24,10 +24,10 @@ import {
 import { openZip, type ZipArchive, type ZipEntry } from './zip-reader'
 
 /** Real Info.plists are a few KiB; a profile with 100 devices is ~40 KiB. Anything near these caps is not a build. */
-export const MAX_INFO_PLIST_BYTES = 4 * 1024 * 1024
-export const MAX_PROFILE_BYTES = 2 * 1024 * 1024
+const MAX_INFO_PLIST_BYTES = 4 * 1024 * 1024
+const MAX_PROFILE_BYTES = 2 * 1024 * 1024
 /** The icon is a nicety: skip it rather than read a large file. */
-export const MAX_ICON_BYTES = 256 * 1024
+const MAX_ICON_BYTES = 256 * 1024
 
 export const ZIPPED_APP_REASON =
   'a zipped .app is not an uploadable build: export a .pkg from Xcode (Product > Archive > Distribute)'
@@ -206,7 +206,7 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
  * Xcode "crushes" iOS PNGs (a CgBI chunk before IHDR, BGRA, raw deflate): browsers cannot show them,
  * so such an icon is reported as absent rather than as a broken image.
  */
-export function pngDataUrl(bytes: Buffer): string | null {
+function pngDataUrl(bytes: Buffer): string | null {
   if (bytes.length < 16 || !bytes.subarray(0, 8).equals(PNG_SIGNATURE)) return null
   if (bytes.toString('latin1', 12, 16) !== 'IHDR') return null
   return `data:image/png;base64,${bytes.toString('base64')}`

@@ -15,7 +15,7 @@ const SIGNED_DATA_OID = '1.2.840.113549.1.7.2'
 const ORGANIZATION_OID = '2.5.4.10'
 const COMMON_NAME_OID = '2.5.4.3'
 
-export interface ProfileSigner {
+interface ProfileSigner {
   readonly subject: string
   readonly issuer: string
   /** Subject and issuer both name Apple Inc.; the chain to Apple's root is NOT verified: Apple re-validates on upload, and test profiles are self-signed. */

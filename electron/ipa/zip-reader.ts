@@ -97,7 +97,7 @@ export interface ZipArchive {
 }
 
 /** yauzl's messages are for programmers; these say what is wrong with the file. */
-export function describeZipError(error: unknown): string {
+function describeZipError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error)
   if (/end of central directory record signature not found/i.test(message)) {
     return 'not a zip archive, or truncated: the end of its central directory is missing'
@@ -125,7 +125,7 @@ export function describeZipError(error: unknown): string {
 /** Belt and braces on top of yauzl's own check: no absolute paths, no `..`, no backslashes, no NUL. */
 const UNSAFE_NAME = /(^|\/)\.\.(\/|$)|\\|^\/|^[A-Za-z]:|\0/
 
-export function isUnsafeEntryName(name: string): boolean {
+function isUnsafeEntryName(name: string): boolean {
   // Called for every entry: the cheap tests first (the regex alone was a tenth of a 20,000-entry walk).
   const second = name.charCodeAt(1)
   if (name.charCodeAt(0) === 0x2f || second === 0x3a) return UNSAFE_NAME.test(name)

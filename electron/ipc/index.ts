@@ -19,7 +19,7 @@ const PICK_FILTERS: Readonly<Record<PickKind, Electron.FileFilter[]>> = {
 }
 
 /** Our window's main frame showing our renderer; never an iframe, another window or a page navigated elsewhere. */
-export function isTrustedSender(
+function isTrustedSender(
   event: IpcMainInvokeEvent,
   window: BrowserWindow,
   devServerUrl: string | undefined,

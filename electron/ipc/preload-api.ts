@@ -16,7 +16,7 @@ import type { PublishEvent } from '../../shared/publish-events'
 import { callChannel, EVENT_CHANNEL, FILE_DROP_CHANNEL } from './channels'
 
 /** What contextBridge carries for a failed call: Errors lose their fields crossing it, plain objects do not. */
-export interface CallErrorShape extends AscentErrorShape {
+interface CallErrorShape extends AscentErrorShape {
   readonly name: 'AscentCallError'
 }
 

@@ -121,7 +121,7 @@ export function keyFolders(home: string, cwd: string): readonly string[] {
 }
 
 /** The id the window sends back to import a discovered key: opaque, so it cannot name an arbitrary path. */
-export function discoveredKeyId(file: string): string {
+function discoveredKeyId(file: string): string {
   return createHash('sha256').update(path.resolve(file)).digest('hex').slice(0, 24)
 }
 

@@ -42,7 +42,7 @@ type WithFilePath<T> = T extends { readonly file: FileRef }
  */
 export type AddKeyRequest = AddKeyInput | WithFilePath<AddKeyInput>
 
-export interface KeyTestResult {
+interface KeyTestResult {
   readonly metadata: KeyMetadata
   /** null when App Store Connect accepted the key. */
   readonly error: AscentError | null

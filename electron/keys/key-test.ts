@@ -81,7 +81,7 @@ export async function probeKey(probe: KeyProbe): Promise<void> {
 }
 
 /** Positive when App Store Connect's clock is ahead of ours. */
-export function clockSkewMs(dateHeader: string | null, localMs: number): number | null {
+function clockSkewMs(dateHeader: string | null, localMs: number): number | null {
   if (!dateHeader) return null
   const serverMs = Date.parse(dateHeader)
   return Number.isNaN(serverMs) ? null : serverMs - localMs

@@ -6,7 +6,7 @@ import type { KeyStore } from './key-store'
 export const KEYCHAIN_SERVICE = 'Ascent App Store Connect'
 
 /** The part of keytar we use; tests and other backends can pass their own. */
-export interface KeytarModule {
+interface KeytarModule {
   getPassword(service: string, account: string): Promise<string | null>
   setPassword(service: string, account: string, password: string): Promise<void>
   deletePassword(service: string, account: string): Promise<boolean>

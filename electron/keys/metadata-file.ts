@@ -6,7 +6,7 @@ import { AscentError } from '../../shared/errors'
 import { KeyMetadata } from '../../shared/ipc'
 
 /** The metadata file: names, ids and verification outcomes only. Secrets live in the KeyStore. */
-export const METADATA_FILE_NAME = 'keys.json'
+const METADATA_FILE_NAME = 'keys.json'
 
 const MetadataFile = z.object({ version: z.literal(1), keys: z.array(KeyMetadata) })
 

@@ -67,11 +67,10 @@ export interface ReviewSubmissionRecord {
   readonly activeItems?: number
   readonly activeItemIds?: readonly string[]
 }
-export interface BetaReviewRecord {
+interface BetaReviewRecord {
   readonly id: string
   readonly state: string
 }
-export type { BetaAppInfo }
 export interface VersionAttributes {
   readonly versionString?: string
   readonly copyright?: string | null

@@ -142,13 +142,13 @@ export async function writeJournal(dataDir: string, journal: RunJournal): Promis
   await writeFileAtomic(join(dir, JOURNAL_FILE), JSON.stringify(journal, null, 2) + '\n')
 }
 
-export type JournalRead =
+type JournalRead =
   | { readonly kind: 'ok'; readonly journal: RunJournal }
   | { readonly kind: 'missing' }
   | { readonly kind: 'damaged'; readonly file: string }
 
 /** missing: no journal (yet); damaged: there is one but it does not parse (disk error, another version's). */
-export async function readJournalFile(dataDir: string, runId: string): Promise<JournalRead> {
+async function readJournalFile(dataDir: string, runId: string): Promise<JournalRead> {
   const file = join(runDir(dataDir, runId), JOURNAL_FILE)
   let text: string
   try {

@@ -32,7 +32,6 @@ export type SubstepOutcome =
   | { readonly kind: 'later'; readonly note: string }
 
 export const done = (note: string): SubstepOutcome => ({ kind: 'done', note })
-export const skipped = (note: string): SubstepOutcome => ({ kind: 'skipped', note })
 export const later = (note: string): SubstepOutcome => ({ kind: 'later', note })
 
 /** One run being executed: its journal (mutated in place and saved after every change), the API and the event sink. */

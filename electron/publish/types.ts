@@ -35,7 +35,7 @@ export interface RunCredentials {
   readonly signingKey?: AltoolCredentials
 }
 
-export interface UploaderRequest {
+interface UploaderRequest {
   readonly method: UploadMethod
   readonly connection: PublishConnection
   readonly credentials: RunCredentials

@@ -2,8 +2,7 @@ import { createPublicKey, verify, type KeyObject } from 'node:crypto'
 import { z } from 'zod'
 import { forbidden, notAuthorized } from './errors'
 
-export type KeyRole =
-  'ADMIN' | 'APP_MANAGER' | 'DEVELOPER' | 'FINANCE' | 'SALES' | 'MARKETING' | 'CUSTOMER_SUPPORT'
+type KeyRole = 'ADMIN' | 'APP_MANAGER' | 'DEVELOPER' | 'FINANCE' | 'SALES' | 'MARKETING' | 'CUSTOMER_SUPPORT'
 
 export type TrustedKeyInput = {
   readonly keyId: string

@@ -1,7 +1,7 @@
 import { parameterError } from './errors'
 import type { ResourceDef } from './resources'
 
-export const MAX_LIMIT = 200
+const MAX_LIMIT = 200
 const DEFAULT_LIMIT = 50
 
 /** What a route accepts; anything else in the query string is a 400 PARAMETER_ERROR, as on Apple's API. */
@@ -105,7 +105,7 @@ export function href(url: URL): string {
 
 type Renderer = { readonly defs: ReadonlyMap<string, ResourceDef>; readonly base: string }
 
-export function renderResource(
+function renderResource(
   r: Renderer,
   type: string,
   id: string,

@@ -5,7 +5,7 @@ import type { SandboxPlatform } from './seed'
 import { iso, type SandboxStore } from './store'
 import { hashChunks, PartVerifier } from './upload-hash'
 
-export type StateDetail = { readonly code: string; readonly description: string }
+type StateDetail = { readonly code: string; readonly description: string }
 export type BuildUpload = {
   id: string
   appId: string
@@ -18,7 +18,7 @@ export type BuildUpload = {
   errors: StateDetail[]
   buildId: string | null
 }
-export type Part = {
+type Part = {
   number: number
   offset: number
   length: number

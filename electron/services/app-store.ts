@@ -30,7 +30,7 @@ const BetaGroupResource = resource(
 )
 
 /** Apple's web UI for an app; the window links to it. */
-export function appStoreConnectLink(appId: string): string {
+function appStoreConnectLink(appId: string): string {
   return `https://appstoreconnect.apple.com/apps/${encodeURIComponent(appId)}/distribution`
 }
 

@@ -33,7 +33,7 @@ export function createCallHandlers(services: AscentServices): CallHandlers {
   }
 }
 
-export function isCallName(name: unknown): name is CallName {
+function isCallName(name: unknown): name is CallName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(calls, name)
 }
 

@@ -1,8 +1,8 @@
 import type { EventName, events, Unsubscribe } from '../../shared/ipc'
 import type { z } from 'zod'
 
-export type EventOf<N extends EventName> = z.infer<(typeof events)[N]>
-export type EventListener<N extends EventName> = (event: EventOf<N>) => void
+type EventOf<N extends EventName> = z.infer<(typeof events)[N]>
+type EventListener<N extends EventName> = (event: EventOf<N>) => void
 
 /** Fan-out of publish and app events to every transport (the window's webContents, bridge sockets, tests). */
 export interface EventHub {

@@ -33,19 +33,10 @@ export interface CallContext {
   readonly pickFile?: (kind: PickKind) => Promise<string | null>
 }
 
-export type CallHandler<N extends CallName> = (
-  ctx: CallContext,
-  ...args: CallArgs<N>
-) => Promise<CallResult<N>>
+type CallHandler<N extends CallName> = (ctx: CallContext, ...args: CallArgs<N>) => Promise<CallResult<N>>
 export type CallHandlers = { readonly [N in CallName]: CallHandler<N> }
 
-/** A contract type with its FileRef replaced by the registered path (services never see ids). */
-type WithFilePath<T> = T extends { readonly file: FileRef }
-  ? Omit<T, 'file'> & { readonly filePath: string }
-  : T
-export type KeyAddRequest = WithFilePath<AddKeyInput>
-
-export interface BuildService {
+interface BuildService {
   inspect(path: string): Promise<BuildSummary>
 }
 
@@ -54,7 +45,7 @@ export interface ConnectionService {
   info(): Promise<ConnectionInfo>
 }
 
-export interface KeysService {
+interface KeysService {
   keychainStatus(): Promise<KeychainStatus>
   list(): Promise<readonly KeyMetadata[]>
   discover(): Promise<readonly DiscoveredKey[]>

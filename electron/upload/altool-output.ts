@@ -21,7 +21,7 @@ export const AltoolJson = z.object({
 })
 export type AltoolJson = z.infer<typeof AltoolJson>
 
-export interface AltoolProductError {
+interface AltoolProductError {
   readonly message: string
   readonly code: string | null
   /** Apple's reason (NSLocalizedFailureReason) and its iris code (e.g. ENTITY_ERROR.ATTRIBUTE.INVALID.DUPLICATE). */

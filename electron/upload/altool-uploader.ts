@@ -64,7 +64,7 @@ export async function altoolAvailable(
 }
 
 /** The argv for one upload: the modern --upload-package form when the app id is known (altool(1), Xcode 26). */
-export function altoolArguments(build: UploadBuild, keyId: string, issuerId: string | null): string[] {
+function altoolArguments(build: UploadBuild, keyId: string, issuerId: string | null): string[] {
   const platform = ALTOOL_PLATFORM[build.platform]
   const target = build.appId
     ? [

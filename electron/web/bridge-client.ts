@@ -47,7 +47,7 @@ export interface BridgeClientConfig {
  * and a WebSocket (events). This function is sent to the browser as source text (see bridgeScript), so it
  * must not use anything from outside its own body — type imports only.
  */
-export function installAscentBridge(config: BridgeClientConfig): void {
+function installAscentBridge(config: BridgeClientConfig): void {
   const page = globalThis as unknown as BridgeGlobals
 
   // Same name as shared/ipc.ts' AscentCallError, whose instanceof check recognises it.

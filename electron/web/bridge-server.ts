@@ -53,7 +53,7 @@ const BRIDGE_SCRIPT_PATH = '/bridge.js'
 const TOKEN_HEADER = 'x-ascent-token'
 /** Call arguments are settings and names; a PEM is a few hundred bytes. Builds go through /api/files instead. */
 const MAX_CALL_BODY_BYTES = 4 * 1024 * 1024
-export const DEFAULT_MAX_UPLOAD_BYTES = 8 * 1024 ** 3
+const DEFAULT_MAX_UPLOAD_BYTES = 8 * 1024 ** 3
 const LOOPBACK_HOSTS: Readonly<Record<string, string>> = {
   '127.0.0.1': '127.0.0.1',
   localhost: '127.0.0.1',

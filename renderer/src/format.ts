@@ -5,7 +5,7 @@
 
 import { byteUnit } from '../../shared/format-bytes'
 
-export { byteUnit, formatBytes, type ByteUnit } from '../../shared/format-bytes'
+export { byteUnit, formatBytes } from '../../shared/format-bytes'
 
 export function formatRate(bytesPerSecond: number): string {
   if (!Number.isFinite(bytesPerSecond) || bytesPerSecond <= 0) return '— MB/s'

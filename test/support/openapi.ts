@@ -66,7 +66,7 @@ function buildAjv(closeObjects: boolean): Ajv {
 const ajvs = new Map<boolean, Ajv>()
 
 /** The validator of one Apple component schema, e.g. `BuildUploadFileCreateRequest`, `BuildsResponse`, `ErrorResponse`. */
-export function schemaValidator(name: string, options?: { allowExtra?: boolean }): ValidateFunction {
+function schemaValidator(name: string, options?: { allowExtra?: boolean }): ValidateFunction {
   const close = !options?.allowExtra
   let ajv = ajvs.get(close)
   if (!ajv) {

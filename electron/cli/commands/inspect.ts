@@ -4,7 +4,7 @@ import { formatBytes } from '../../../shared/format-bytes'
 import { printJson, runCommand } from '../cli-output'
 
 /** A short aligned summary: label column, then the facts a person checks before uploading. */
-export function formatBuildSummary(summary: BuildSummary): string {
+function formatBuildSummary(summary: BuildSummary): string {
   const profile = summary.profile
   const rows: [string, string][] = [
     ['App', `${summary.displayName ? `${summary.displayName}  ` : ''}${summary.bundleId}`],

@@ -13,7 +13,7 @@ import { releaseRequestRoutes } from './release-requests'
 import { reviewSubmissionRoutes } from './review-submissions'
 import type { Route } from './call'
 
-export type { Call, Result, Route } from './call'
+export type { Route } from './call'
 
 /** Every App Store Connect endpoint the sandbox serves, by area. */
 export function routes(): readonly Route[] {

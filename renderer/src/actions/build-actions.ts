@@ -16,9 +16,9 @@ import { applySuggestedCopyright, useReleaseStore } from '../stores/release-stor
 import { loadGroups } from './groups-actions'
 import { requestPlan } from './plan-actions'
 
-export const BUILD_EXTENSIONS = ['.ipa', '.pkg'] as const
+const BUILD_EXTENSIONS = ['.ipa', '.pkg'] as const
 
-export function isBuildFileName(name: string): boolean {
+function isBuildFileName(name: string): boolean {
   const lower = name.toLowerCase()
   return BUILD_EXTENSIONS.some((ext) => lower.endsWith(ext))
 }

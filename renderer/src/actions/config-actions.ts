@@ -31,7 +31,7 @@ export async function chooseConfigNatively(): Promise<boolean> {
   return true
 }
 
-export async function importConfig(file: FileRef, workflow: string | null): Promise<void> {
+async function importConfig(file: FileRef, workflow: string | null): Promise<void> {
   useConfigStore.setState((s) => importStarted(s, file))
   try {
     const imported = await api().importConfig(file, workflow)

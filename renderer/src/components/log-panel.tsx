@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import type { LogLine } from '../stores/run-store'
 
-export function logText(log: readonly LogLine[]): string {
+function logText(log: readonly LogLine[]): string {
   return log.map((l) => `${l.at} ${l.level.toUpperCase().padEnd(5)} ${l.message}`).join('\n')
 }
 

@@ -26,7 +26,7 @@ export function groupsRequested(state: GroupsState, appId: string): GroupsState 
 }
 
 /** Internal groups first (they need no beta review), then by name, as App Store Connect lists them. */
-export function sortGroups(groups: readonly BetaGroup[]): readonly BetaGroup[] {
+function sortGroups(groups: readonly BetaGroup[]): readonly BetaGroup[] {
   return [...groups].sort((a, b) =>
     a.isInternal === b.isInternal
       ? a.name.localeCompare(b.name, 'en', { sensitivity: 'base' })

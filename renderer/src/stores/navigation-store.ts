@@ -12,7 +12,7 @@ export interface NavigationState {
   readonly focusAddKey: boolean
 }
 
-export const initialNavigation: NavigationState = {
+const initialNavigation: NavigationState = {
   screen: 'publish',
   connection: null,
   connectionError: null,

@@ -25,9 +25,9 @@ export interface ReleaseState {
   readonly copyrightEdited: boolean
 }
 
-export const DEFAULT_RELEASE_HOUR = 10
+const DEFAULT_RELEASE_HOUR = 10
 
-export function systemTimeZone(): string {
+function systemTimeZone(): string {
   try {
     return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
   } catch {
@@ -47,7 +47,7 @@ function pad(n: number): string {
   return String(n).padStart(2, '0')
 }
 
-export function scheduleText(date: string, hour: number): string {
+function scheduleText(date: string, hour: number): string {
   return `${date} ${pad(hour)}:00`
 }
 

@@ -14,9 +14,9 @@ import type { ReleaseFacts } from './outcome'
  * A step's state in the window: the record's states plus `stopped`, a step that was going when the run
  * was canceled or interrupted. It did not fail — nothing more was sent — so it must not look like a failure.
  */
-export type StepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'stopped'
+type StepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'stopped'
 
-export interface UploadProgress {
+interface UploadProgress {
   readonly bytesDone: number
   readonly bytesTotal: number
   readonly bytesPerSecond: number
@@ -65,7 +65,7 @@ export interface RunView {
 /** A long run can log a lot; the window keeps the latest lines (the journal keeps everything). */
 export const LOG_LIMIT = 2000
 
-export const STEP_TITLES: Readonly<Record<StepId, string>> = {
+const STEP_TITLES: Readonly<Record<StepId, string>> = {
   preflight: 'Preflight',
   upload: 'Upload',
   processing: 'Processing',

@@ -6,12 +6,12 @@ import { createInterface } from 'node:readline'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, expect } from 'vitest'
 
-export const ROOT = path.resolve(__dirname, '..', '..', '..')
-export const SCREENSHOTS = path.join(ROOT, 'test', 'artifacts', 'screenshots')
+const ROOT = path.resolve(__dirname, '..', '..', '..')
+const SCREENSHOTS = path.join(ROOT, 'test', 'artifacts', 'screenshots')
 const CLI = path.join(ROOT, 'dist-cli', 'ascent.cjs')
 
 /** `ascent web --sandbox` in its own data and config dirs, as a person would start it. */
-export interface AscentWeb {
+interface AscentWeb {
   readonly url: string
   /** The in-process sandbox's base URL, read from what `ascent web` wrote on stderr. */
   sandboxUrl(): string
@@ -27,12 +27,12 @@ function waitForExit(child: ChildProcess): Promise<void> {
   })
 }
 
-export interface StartOptions {
+interface StartOptions {
   /** Extra `ascent web` arguments, e.g. ['--seed', file, '--processing-ms', '200']. */
   readonly args?: readonly string[]
 }
 
-export async function startAscentWeb(options: StartOptions = {}): Promise<AscentWeb> {
+async function startAscentWeb(options: StartOptions = {}): Promise<AscentWeb> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ascent-e2e-'))
   await mkdir(path.join(dir, 'data'))
   await mkdir(path.join(dir, 'config'))
@@ -76,7 +76,7 @@ export async function startAscentWeb(options: StartOptions = {}): Promise<Ascent
   }
 }
 
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   '--headless=new',
   '--no-sandbox',
   '--disable-gpu',
@@ -86,7 +86,7 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ]
 
-export interface Browser {
+interface Browser {
   readonly context: BrowserContext
   readonly page: Page
   /** Console errors and CSP violations seen by the page; a clean window has none. */
@@ -95,9 +95,7 @@ export interface Browser {
 }
 
 /** Chromium with a fresh profile, one page, sized like a laptop window. */
-export async function openBrowser(
-  options: { readonly colorScheme?: 'light' | 'dark' } = {},
-): Promise<Browser> {
+async function openBrowser(options: { readonly colorScheme?: 'light' | 'dark' } = {}): Promise<Browser> {
   const profile = await mkdtemp(path.join(os.tmpdir(), 'ascent-chromium-'))
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',

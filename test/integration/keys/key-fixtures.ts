@@ -7,7 +7,7 @@ export function makeAscKey(): { keyId: string; pem: string; body: string } {
   return { keyId: randomKeyId(), pem, body: pemBody(pem) }
 }
 
-export function randomKeyId(): string {
+function randomKeyId(): string {
   const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'
   return [...randomBytes(10)].map((b) => alphabet[b % alphabet.length]).join('')
 }

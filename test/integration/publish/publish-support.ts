@@ -33,7 +33,7 @@ export interface PublishHarness {
   close(): Promise<void>
 }
 
-export const fastOptions: PublishOptions = { uploadMethod: 'api', processingTimeoutMs: 20_000 }
+const fastOptions: PublishOptions = { uploadMethod: 'api', processingTimeoutMs: 20_000 }
 
 /** A sandbox with tiny timers, a temp data dir and a publisher wired to both, as the app wires them. */
 export async function publishHarness(

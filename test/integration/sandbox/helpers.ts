@@ -101,7 +101,7 @@ export type Operation = {
   requestHeaders: { name: string; value: string }[]
 }
 
-export async function putParts(file: Doc, bytes: Buffer): Promise<void> {
+async function putParts(file: Doc, bytes: Buffer): Promise<void> {
   for (const op of file.data.attributes.uploadOperations as Operation[]) {
     const res = await fetch(op.url, {
       method: op.method,

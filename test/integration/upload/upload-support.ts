@@ -8,7 +8,7 @@ import { createTokenSource } from '../../../electron/asc/token'
 import type { UploadBuild } from '../../../electron/upload'
 import type { TestSandbox } from '../../support/sandbox'
 
-export const DEMO_BUNDLE_ID = 'com.example.ascent.demo'
+const DEMO_BUNDLE_ID = 'com.example.ascent.demo'
 
 export function clientFor(sandbox: TestSandbox, fetchImpl?: typeof fetch): AscClient {
   return createAscClient({

@@ -10,7 +10,7 @@ import type { AscentServices } from '../../../electron/services/types'
 import { startWebBridge, type WebBridge } from '../../../electron/web/bridge-server'
 
 /** A KeyStore in memory: these tests are about the transport, not the keychain (test/integration/keys covers that). */
-export function memoryKeyStore(): KeyStore {
+function memoryKeyStore(): KeyStore {
   const secrets = new Map<string, string>()
   const status: KeychainStatus = { available: true, message: null }
   return {

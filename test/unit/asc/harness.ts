@@ -7,7 +7,7 @@ import {
 } from '../../../electron/asc/client'
 import { createTokenSource, type TokenSource } from '../../../electron/asc/token'
 
-export const TEST_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+const TEST_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' })
 
 export interface Harness {
   readonly client: AscClient

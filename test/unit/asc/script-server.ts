@@ -7,7 +7,7 @@ import { afterEach } from 'vitest'
  * paging and error handling meet real sockets (resets included) without the sandbox.
  */
 
-export interface RecordedRequest {
+interface RecordedRequest {
   readonly method: string
   readonly url: string
   readonly path: string
@@ -16,7 +16,7 @@ export interface RecordedRequest {
   readonly body: unknown
 }
 
-export type ScriptedReply =
+type ScriptedReply =
   | { readonly status: number; readonly body?: unknown; readonly headers?: Readonly<Record<string, string>> }
   /** Destroy the socket after reading the request: the client sees ECONNRESET / "fetch failed". */
   | { readonly reset: true }
@@ -31,7 +31,7 @@ export interface ScriptServer {
   close(): Promise<void>
 }
 
-export async function startScriptServer(handler: Handler): Promise<ScriptServer> {
+async function startScriptServer(handler: Handler): Promise<ScriptServer> {
   const requests: RecordedRequest[] = []
   const server = createServer((req, res) => {
     const chunks: Buffer[] = []

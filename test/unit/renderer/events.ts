@@ -3,7 +3,7 @@ import type { Link, PublishEvent, RunOutcome, StepId } from '../../../shared/pub
 
 /** Builders for the PublishEvents a test feeds the run store, so a test reads as the story of its run. */
 
-export const runId = 'run-1'
+const runId = 'run-1'
 export const at = '2031-01-01T10:00:00.000Z'
 
 type EventOf<T extends PublishEvent['type']> = Extract<PublishEvent, { type: T }>
