@@ -69,7 +69,7 @@ function exempt(env: ProxyEnv, hostname: string, port: number): boolean {
  * The proxy a request to `url` goes through, or null for a direct connection. HTTPS_PROXY serves https
  * URLs (falling back to HTTP_PROXY), HTTP_PROXY http ones. Loopback is not exempt: only NO_PROXY exempts.
  */
-export function proxyFor(url: URL | string, env: ProxyEnv = process.env): URL | null {
+function proxyFor(url: URL | string, env: ProxyEnv = process.env): URL | null {
   const target = typeof url === 'string' ? new URL(url) : url
   const names =
     target.protocol === 'https:' ? PROXY_VARIABLES : PROXY_VARIABLES.filter((n) => /^http_/i.test(n))

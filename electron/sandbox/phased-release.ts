@@ -6,10 +6,10 @@ import { conflict } from './errors'
  * 100 % of users on days 1 to 7; it may be paused for up to 30 days in total (then it resumes by
  * itself), and released to everyone at any time. Only an unstarted one can be deleted.
  */
-export const PHASED_RELEASE_PERCENTAGES = [1, 2, 5, 10, 20, 50, 100] as const
+const PHASED_RELEASE_PERCENTAGES = [1, 2, 5, 10, 20, 50, 100] as const
 
-export const DAY_MS = 86_400_000
-export const MAX_TOTAL_PAUSE_MS = 30 * DAY_MS
+const DAY_MS = 86_400_000
+const MAX_TOTAL_PAUSE_MS = 30 * DAY_MS
 
 export type PhasedReleaseState = 'INACTIVE' | 'ACTIVE' | 'PAUSED' | 'COMPLETE'
 

@@ -24,8 +24,6 @@ import { snapshot, type SandboxState } from './state'
 import { SandboxStore } from './store'
 import { UploadStore } from './upload'
 
-export type { PartFailureRule, ReviewDecisionInput } from './routes/control'
-
 /** Apple's hourly request limit per key, announced in every answer's X-Rate-Limit header. */
 const HOURLY_LIMIT = 3600
 
