@@ -6,7 +6,8 @@ import { registerCommands } from './commands'
 const program = new Command()
   .name('ascent')
   .description('Publish iOS, tvOS and macOS builds to App Store Connect.')
-  .version(process.env.ASCENT_VERSION ?? '0.1.0')
+  // The package version, written into the bundle by scripts/build-cli.mjs.
+  .version(process.env.ASCENT_BUILD_VERSION ?? '0.0.0-dev')
   .showHelpAfterError()
   .exitOverride()
   // A malformed HTTP(S)_PROXY is bad input said once, not a network failure retried on every request.

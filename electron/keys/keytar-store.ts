@@ -92,7 +92,11 @@ export function keychainUnavailable(error: unknown, platform: NodeJS.Platform): 
   })
 }
 
+// keytar is an optional peer of the ascent-cli package: CI installs without it and passes keys in the environment.
+const KEYTAR_NOT_INSTALLED = /cannot find (module|package) ['"]keytar['"]/i
+
 function describeReason(reason: string): string {
+  if (KEYTAR_NOT_INSTALLED.test(reason)) return 'no OS keychain: the keytar module is not installed'
   if (
     /cannot find module|could not locate the bindings|was compiled against a different node|invalid elf|dlopen/i.test(
       reason,
@@ -111,6 +115,11 @@ function describeReason(reason: string): string {
 }
 
 function remedy(reason: string, platform: NodeJS.Platform): string {
+  if (KEYTAR_NOT_INSTALLED.test(reason))
+    return (
+      'set APP_STORE_CONNECT_ISSUER_ID, APP_STORE_CONNECT_KEY_IDENTIFIER and APP_STORE_CONNECT_PRIVATE_KEY instead, ' +
+      'or run `npm install keytar` where ascent is installed to use the OS keychain'
+    )
   if (/cannot find module|bindings|different node|invalid elf|dlopen/i.test(reason))
     return 'reinstall Ascent (npm ci rebuilds keytar; a packaged app needs electron-builder install-app-deps)'
   if (platform === 'darwin') return 'unlock the login keychain in Keychain Access and try again'

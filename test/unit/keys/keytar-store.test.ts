@@ -18,6 +18,20 @@ describe('keytar store failures', () => {
     expect(await store.status()).toEqual({ available: false, message: expect.stringMatching(/reinstall/) })
   })
 
+  it('says that keytar is not installed (the CLI package leaves it out) and that the environment variables work', () => {
+    for (const reason of [
+      "Cannot find module 'keytar'\nRequire stack:\n- /ci/node_modules/ascent-cli/ascent.cjs",
+      "Cannot find package 'keytar' imported from /ci/node_modules/ascent-cli/ascent.cjs",
+    ]) {
+      const error = keychainUnavailable(new Error(reason), 'linux')
+      expect(error.code).toBe('KEYCHAIN_UNAVAILABLE')
+      expect(error.message).toMatch(
+        /^no OS keychain: the keytar module is not installed; set APP_STORE_CONNECT_ISSUER_ID, .* or run `npm install keytar`/,
+      )
+      expect(error.message).not.toContain('/ci/node_modules')
+    }
+  })
+
   it('says what to do on each OS', () => {
     const bus = new Error('Could not connect: No such file or directory')
     expect(keychainUnavailable(bus, 'linux').message).toMatch(
