@@ -8,6 +8,8 @@ import { registerPublishCommand } from './publish'
 import { registerRunsCommand } from './runs'
 import { registerGroupsCommand } from './groups'
 import { registerUploadCommand } from './upload'
+import { registerStatusCommand } from './status'
+import { registerReleaseCommand } from './release'
 
 /**
  * Each command lives in its own module and exports `register<Name>Command(program)`; they are added here.
@@ -22,4 +24,6 @@ export function registerCommands(program: Command): void {
   registerRunsCommand(program)
   registerGroupsCommand(program)
   registerUploadCommand(program)
+  registerStatusCommand(program)
+  registerReleaseCommand(program)
 }

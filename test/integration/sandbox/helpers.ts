@@ -93,6 +93,55 @@ export async function uploadBuild(
   return { uploadId: upload.data.id, buildId, state: done.state }
 }
 
+/** Creates version 1.1.0 with the build attached (and a phased release when asked), and submits it for review. */
+export async function submitUpdate(
+  sb: TestSandbox,
+  appId: string,
+  buildId: string,
+  attributes: Record<string, unknown>,
+  phased = false,
+): Promise<{ versionId: string; submissionId: string; phasedId: string | null }> {
+  const version = await ok(sb, 'POST', '/v1/appStoreVersions', {
+    data: {
+      type: 'appStoreVersions',
+      attributes: { platform: 'IOS', versionString: '1.1.0', ...attributes },
+      relationships: { app: rel('apps', appId), build: rel('builds', buildId) },
+    },
+  })
+  const versionId = version.data.id
+  let phasedId: string | null = null
+  if (phased) {
+    const made = await ok(sb, 'POST', '/v1/appStoreVersionPhasedReleases', {
+      data: {
+        type: 'appStoreVersionPhasedReleases',
+        attributes: { phasedReleaseState: 'INACTIVE' },
+        relationships: { appStoreVersion: rel('appStoreVersions', versionId) },
+      },
+    })
+    phasedId = made.data.id
+  }
+  const sub = await ok(sb, 'POST', '/v1/reviewSubmissions', {
+    data: {
+      type: 'reviewSubmissions',
+      attributes: { platform: 'IOS' },
+      relationships: { app: rel('apps', appId) },
+    },
+  })
+  await ok(sb, 'POST', '/v1/reviewSubmissionItems', {
+    data: {
+      type: 'reviewSubmissionItems',
+      relationships: {
+        reviewSubmission: rel('reviewSubmissions', sub.data.id),
+        appStoreVersion: rel('appStoreVersions', versionId),
+      },
+    },
+  })
+  await ok(sb, 'PATCH', `/v1/reviewSubmissions/${sub.data.id}`, {
+    data: { type: 'reviewSubmissions', id: sub.data.id, attributes: { submitted: true } },
+  })
+  return { versionId, submissionId: sub.data.id, phasedId }
+}
+
 export type Operation = {
   method: string
   url: string

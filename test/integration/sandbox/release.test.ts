@@ -1,7 +1,7 @@
 import { afterEach, expect, test } from 'vitest'
 import type { SandboxOptions } from '../../../electron/sandbox'
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
-import { demoAppId, fails, ok, okList } from './helpers'
+import { demoAppId, fails, ok, okList, submitUpdate } from './helpers'
 
 const DAY = 86_400_000
 const BUNDLE = 'com.example.release'
@@ -37,54 +37,6 @@ async function start(options: SandboxOptions = {}): Promise<{ appId: string; bui
   const appId = await demoAppId(sb, BUNDLE)
   const builds = await okList(sb, `/v1/builds?filter[app]=${appId}&filter[version]=7`)
   return { appId, buildId: builds.data[0]?.id ?? '' }
-}
-
-/** Creates 1.1.0 with the build attached (and a phased release when asked), and submits it for review. */
-async function submit(
-  appId: string,
-  buildId: string,
-  attributes: Record<string, unknown>,
-  phased = false,
-): Promise<{ versionId: string; submissionId: string; phasedId: string | null }> {
-  const version = await ok(sb, 'POST', '/v1/appStoreVersions', {
-    data: {
-      type: 'appStoreVersions',
-      attributes: { platform: 'IOS', versionString: '1.1.0', ...attributes },
-      relationships: { app: rel('apps', appId), build: rel('builds', buildId) },
-    },
-  })
-  const versionId = version.data.id
-  let phasedId: string | null = null
-  if (phased) {
-    const made = await ok(sb, 'POST', '/v1/appStoreVersionPhasedReleases', {
-      data: {
-        type: 'appStoreVersionPhasedReleases',
-        attributes: { phasedReleaseState: 'INACTIVE' },
-        relationships: { appStoreVersion: rel('appStoreVersions', versionId) },
-      },
-    })
-    phasedId = made.data.id
-  }
-  const sub = await ok(sb, 'POST', '/v1/reviewSubmissions', {
-    data: {
-      type: 'reviewSubmissions',
-      attributes: { platform: 'IOS' },
-      relationships: { app: rel('apps', appId) },
-    },
-  })
-  await ok(sb, 'POST', '/v1/reviewSubmissionItems', {
-    data: {
-      type: 'reviewSubmissionItems',
-      relationships: {
-        reviewSubmission: rel('reviewSubmissions', sub.data.id),
-        appStoreVersion: rel('appStoreVersions', versionId),
-      },
-    },
-  })
-  await ok(sb, 'PATCH', `/v1/reviewSubmissions/${sub.data.id}`, {
-    data: { type: 'reviewSubmissions', id: sub.data.id, attributes: { submitted: true } },
-  })
-  return { versionId, submissionId: sub.data.id, phasedId }
 }
 
 async function control(path: string, body: unknown): Promise<{ status: number; body: unknown }> {
@@ -132,7 +84,7 @@ async function patchPhased(id: string, state: string, status = 200): Promise<voi
 
 test('MANUAL: reviews wait for a decision; approved -> PENDING_DEVELOPER_RELEASE; a release request puts it on sale', async () => {
   const { appId, buildId } = await start()
-  const { versionId, submissionId } = await submit(appId, buildId, { releaseType: 'MANUAL' })
+  const { versionId, submissionId } = await submitUpdate(sb, appId, buildId, { releaseType: 'MANUAL' })
   sb.advanceClock(30 * DAY)
   expect(await versionStates(versionId)).toEqual({
     appStoreState: 'WAITING_FOR_REVIEW',
@@ -181,7 +133,7 @@ test('MANUAL: reviews wait for a decision; approved -> PENDING_DEVELOPER_RELEASE
 
 test('a rejection: version REJECTED, submission UNRESOLVED_ISSUES; it can be canceled or submitted again', async () => {
   const { appId, buildId } = await start()
-  const { versionId, submissionId } = await submit(appId, buildId, { releaseType: 'MANUAL' })
+  const { versionId, submissionId } = await submitUpdate(sb, appId, buildId, { releaseType: 'MANUAL' })
   expect((await decide('reject')).body).toMatchObject({ state: 'UNRESOLVED_ISSUES' })
   expect(await versionStates(versionId)).toEqual({ appStoreState: 'REJECTED', appVersionState: 'REJECTED' })
   const sub = await ok(sb, 'GET', `/v1/reviewSubmissions/${submissionId}?include=items`)
@@ -202,7 +154,7 @@ test('a rejection: version REJECTED, submission UNRESOLVED_ISSUES; it can be can
 
 test('--review-ms: IN_REVIEW after half of it, approved after all of it (AFTER_APPROVAL goes on sale)', async () => {
   const { appId, buildId } = await start({ reviewMs: 3_600_000 })
-  const { versionId } = await submit(appId, buildId, { releaseType: 'AFTER_APPROVAL' })
+  const { versionId } = await submitUpdate(sb, appId, buildId, { releaseType: 'AFTER_APPROVAL' })
   sb.advanceClock(1_799_000)
   expect((await versionStates(versionId)).appVersionState).toBe('WAITING_FOR_REVIEW')
   sb.advanceClock(1_000)
@@ -219,7 +171,10 @@ test('SCHEDULED: approved before its date waits as PENDING_DEVELOPER_RELEASE, th
   const date = new Date(Math.ceil(Date.now() / 3_600_000 + 48) * 3_600_000)
     .toISOString()
     .replace('.000Z', 'Z')
-  const { versionId } = await submit(appId, buildId, { releaseType: 'SCHEDULED', earliestReleaseDate: date })
+  const { versionId } = await submitUpdate(sb, appId, buildId, {
+    releaseType: 'SCHEDULED',
+    earliestReleaseDate: date,
+  })
   await decide('approve')
   const before = await ok(sb, 'GET', `/v1/appStoreVersions/${versionId}`)
   expect(before.data.attributes).toMatchObject({
@@ -232,7 +187,13 @@ test('SCHEDULED: approved before its date waits as PENDING_DEVELOPER_RELEASE, th
 
 test('phased release: ACTIVE when on sale, 7 days, pause (days stop), resume, release to all', async () => {
   const { appId, buildId } = await start()
-  const { versionId, phasedId } = await submit(appId, buildId, { releaseType: 'AFTER_APPROVAL' }, true)
+  const { versionId, phasedId } = await submitUpdate(
+    sb,
+    appId,
+    buildId,
+    { releaseType: 'AFTER_APPROVAL' },
+    true,
+  )
   const id = phasedId ?? ''
   expect(await phased(versionId)).toMatchObject({ phasedReleaseState: 'INACTIVE', currentDayNumber: 0 })
   await patchPhased(id, 'PAUSED', 409)
@@ -261,7 +222,7 @@ test('phased release: ACTIVE when on sale, 7 days, pause (days stop), resume, re
 
 test('phased release completes by itself on day 7; a pause ends by itself after 30 days in total', async () => {
   const { appId, buildId } = await start()
-  const { versionId, phasedId } = await submit(appId, buildId, { releaseType: 'MANUAL' }, true)
+  const { versionId, phasedId } = await submitUpdate(sb, appId, buildId, { releaseType: 'MANUAL' }, true)
   const id = phasedId ?? ''
   await decide('approve')
   expect((await phased(versionId)).phasedReleaseState).toBe('INACTIVE')
