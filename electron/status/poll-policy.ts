@@ -26,14 +26,22 @@ export const DEFAULT_POLL_POLICY: PollPolicy = {
   idleMaxMs: 600_000,
 }
 
-const WAITING = ['WAITING_FOR_REVIEW', 'READY_FOR_REVIEW', 'PROCESSING_FOR_APP_STORE', 'WAITING_FOR_EXPORT_COMPLIANCE']
+const WAITING = [
+  'WAITING_FOR_REVIEW',
+  'READY_FOR_REVIEW',
+  'PROCESSING_FOR_APP_STORE',
+  'WAITING_FOR_EXPORT_COMPLIANCE',
+]
 
 function ceiling(status: AppStatus | null, policy: PollPolicy): number {
   if (status === null) return policy.minMs
   const states = status.versions.map((v) => v.appStoreState)
   if (states.includes('IN_REVIEW')) return policy.inReviewMaxMs
   const betaWaiting = status.builds.some(
-    (b) => b.processingState === 'PROCESSING' || b.betaReviewState === 'WAITING_FOR_REVIEW' || b.betaReviewState === 'IN_REVIEW',
+    (b) =>
+      b.processingState === 'PROCESSING' ||
+      b.betaReviewState === 'WAITING_FOR_REVIEW' ||
+      b.betaReviewState === 'IN_REVIEW',
   )
   if (betaWaiting || states.some((s) => WAITING.includes(s))) return policy.waitingMaxMs
   if (status.versions.some((v) => v.phasedRelease?.state === 'ACTIVE')) return policy.phasedMaxMs
@@ -41,7 +49,11 @@ function ceiling(status: AppStatus | null, policy: PollPolicy): number {
 }
 
 /** Milliseconds until the next read of an app last seen as `status`, which last changed `sinceChangeMs` ago. */
-export function nextPollDelay(status: AppStatus | null, sinceChangeMs: number, policy: PollPolicy = DEFAULT_POLL_POLICY): number {
+export function nextPollDelay(
+  status: AppStatus | null,
+  sinceChangeMs: number,
+  policy: PollPolicy = DEFAULT_POLL_POLICY,
+): number {
   return Math.round(Math.min(ceiling(status, policy), Math.max(policy.minMs, sinceChangeMs / 4)))
 }
 

@@ -56,7 +56,11 @@ const BuildResource = resource(
   { preReleaseVersion: ToOne, betaAppReviewSubmission: ToOne, betaGroups: ToMany },
 )
 const TrainResource = resource('preReleaseVersions', { version: z.string() }, {})
-const BetaReviewResource = resource('betaAppReviewSubmissions', { betaReviewState: BetaReviewStateSchema }, {})
+const BetaReviewResource = resource(
+  'betaAppReviewSubmissions',
+  { betaReviewState: BetaReviewStateSchema },
+  {},
+)
 const GroupResource = resource('betaGroups', { name: z.string() }, {})
 
 /** Every version but those a newer one replaced: what was submitted, what is on sale, what is being prepared. */
@@ -143,7 +147,8 @@ export async function readAppStatus(
     .map((v, index) => ({ v, index }))
     .sort(
       (a, b) =>
-        (b.v.attributes.createdDate ?? '').localeCompare(a.v.attributes.createdDate ?? '') || b.index - a.index,
+        (b.v.attributes.createdDate ?? '').localeCompare(a.v.attributes.createdDate ?? '') ||
+        b.index - a.index,
     )
     .map((x) => x.v)
   const rows = ordered.map((v) => versionRow(v, versions.included, submissionOf.get(v.id) ?? null))

@@ -34,7 +34,13 @@ async function start(options: SandboxOptions = {}): Promise<{ sb: TestSandbox; e
   if (!demo) throw new Error('the default seed has no app')
   const seed = {
     apps: [
-      { ...demo, builds: [...(demo.builds ?? []), { versionString: '1.1.0', buildNumber: '7', platform: 'IOS' as const, state: 'VALID' as const }] },
+      {
+        ...demo,
+        builds: [
+          ...(demo.builds ?? []),
+          { versionString: '1.1.0', buildNumber: '7', platform: 'IOS' as const, state: 'VALID' as const },
+        ],
+      },
     ],
   }
   const sb = await startTestSandbox({ processingMs: 40, reviewMs: 0, betaReviewMs: 0, seed, ...options })
@@ -66,7 +72,11 @@ async function status(env: NodeJS.ProcessEnv): Promise<AppStatus> {
 }
 
 /** Submits the seeded 1.1.0 build 7 as an update straight through the API: what a publish leaves behind. */
-async function submitted(sb: TestSandbox, attributes: Record<string, unknown>, phased = false): Promise<void> {
+async function submitted(
+  sb: TestSandbox,
+  attributes: Record<string, unknown>,
+  phased = false,
+): Promise<void> {
   const appId = await demoAppId(sb)
   const builds = await okList(sb, `/v1/builds?filter[app]=${appId}&filter[version]=7`)
   await submitUpdate(sb, appId, builds.data[0]?.id ?? '', attributes, phased)
@@ -98,7 +108,9 @@ describe('ascent status / release', () => {
 
     const early = await runCli(['release', DEMO, '--now'], { env })
     expect(early.code).toBe(3)
-    expect(early.stderr).toMatch(/Release now is not possible: 1\.1\.0 is WAITING_FOR_REVIEW.*--cancel-review/)
+    expect(early.stderr).toMatch(
+      /Release now is not possible: 1\.1\.0 is WAITING_FOR_REVIEW.*--cancel-review/,
+    )
 
     await decide(sb, 'approve')
     expect((await status(env)).versions[0]).toMatchObject({
@@ -106,13 +118,17 @@ describe('ascent status / release', () => {
       reviewSubmissionState: 'COMPLETE',
     })
     const text = await runCli(['status', DEMO], { env })
-    expect(text.stdout).toContain('1.1.0 (5) · Approved, waiting for you to release it [PENDING_DEVELOPER_RELEASE]')
+    expect(text.stdout).toContain(
+      '1.1.0 (5) · Approved, waiting for you to release it [PENDING_DEVELOPER_RELEASE]',
+    )
 
     const released = await runCli(['release', DEMO, '--now'], { env })
     expect(released.code, released.stderr).toBe(0)
     expect(released.stdout).toContain('Release now: done for 1.1.0.')
     const after = await status(env)
-    expect(after.versions.map((v) => [v.versionString, v.appStoreState])).toEqual([['1.1.0', 'READY_FOR_SALE']])
+    expect(after.versions.map((v) => [v.versionString, v.appStoreState])).toEqual([
+      ['1.1.0', 'READY_FOR_SALE'],
+    ])
   })
 
   it('a rejection shows REJECTED / UNRESOLVED_ISSUES and release --now exits 3 naming the state', async () => {
@@ -166,7 +182,9 @@ describe('ascent status / release', () => {
       { env: { ...process.env, ...env } },
     )
     const lines: AppStatus[] = []
-    createInterface({ input: child.stdout }).on('line', (line) => lines.push(AppStatus.parse(JSON.parse(line))))
+    createInterface({ input: child.stdout }).on('line', (line) =>
+      lines.push(AppStatus.parse(JSON.parse(line))),
+    )
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
     expect(code).toBe(0)
     const states = lines.map((l) => l.versions[0]?.appStoreState)
@@ -179,11 +197,17 @@ describe('ascent status / release', () => {
   it('bad input exits 2; --until with a timeout that passes exits 5', async () => {
     const { env } = await start()
     const cases: [string[], RegExp][] = [
-      [['status', DEMO, '--until', 'APPROVED_SOON'], /--until APPROVED_SOON is not a state App Store Connect reports/],
+      [
+        ['status', DEMO, '--until', 'APPROVED_SOON'],
+        /--until APPROVED_SOON is not a state App Store Connect reports/,
+      ],
       [['status', DEMO, '--timeout', 'soon'], /--timeout must be a number of seconds/],
       [['release', DEMO], /say what to do: one of --now \| --pause/],
       [['release', DEMO, '--now', '--pause'], /choose one action, not 2/],
-      [['release', DEMO, '--now', '--app-version', '9.9'], /has no App Store version 9\.9 \(it has 1\.0\.0\)/],
+      [
+        ['release', DEMO, '--now', '--app-version', '9.9'],
+        /has no App Store version 9\.9 \(it has 1\.0\.0\)/,
+      ],
       [['status', 'com.example.none'], /no app with bundle id com\.example\.none/],
     ]
     for (const [args, message] of cases) {
