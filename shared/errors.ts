@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { boundMessage } from './bounded-text'
 
 /**
  * The one error shape that crosses a process boundary (IPC, web bridge, CLI --json).
@@ -57,15 +58,20 @@ export function redactSecrets(text: string): string {
     .replace(JWT, '[token redacted]')
 }
 
+/** Redacted, then bounded: cutting first could leave part of a token that the redaction no longer recognizes. */
+function shownMessage(message: string): string {
+  return boundMessage(redactSecrets(message.slice(0, 64 * 1024)))
+}
+
 export function toErrorShape(error: unknown): AscentErrorShape {
   if (error instanceof AscentError) {
     const shape = error.toShape()
     return {
       ...shape,
-      message: redactSecrets(shape.message),
+      message: shownMessage(shape.message),
       ...(shape.detail ? { detail: redactSecrets(shape.detail) } : {}),
     }
   }
   const message = error instanceof Error ? error.message : String(error)
-  return { code: 'INTERNAL', message: redactSecrets(message) }
+  return { code: 'INTERNAL', message: shownMessage(message) }
 }

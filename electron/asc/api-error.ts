@@ -30,7 +30,7 @@ export function parseAppleErrors(status: number, text: string): readonly AppleEr
   return [{ status: String(status), code: 'UNKNOWN', title: `HTTP ${status}`, detail: snippet }]
 }
 
-export type AscFailureKind = 'http' | 'network' | 'timeout' | 'shape'
+export type AscFailureKind = 'http' | 'network' | 'timeout' | 'shape' | 'too-large' | 'slow' | 'redirect'
 
 export interface AscApiErrorInit {
   readonly code: ErrorCode

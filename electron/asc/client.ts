@@ -2,6 +2,9 @@ import { z } from 'zod'
 import { AscentError } from '../../shared/errors'
 import { AscApiError, clockSkewMs, httpErrorMessage, parseAppleErrors, type AppleError } from './api-error'
 import { buildQuery, collectionDocument, type IncludedItem, type Query } from './json-api'
+import { AnswerTooLargeError, readAnswerText } from './read-answer'
+import { printableExcerpt } from '../../shared/bounded-text'
+import { describeIssue } from '../../shared/describe-issue'
 import {
   backoffDelay,
   canceledError,
@@ -100,16 +103,33 @@ export interface AscClientOptions {
   readonly retry?: Partial<RetryPolicy>
   /** Per attempt, until the whole answer body has arrived. */
   readonly timeoutMs?: number
+  /** Largest answer body read, counted after gzip/deflate/br decoding. */
+  readonly maxAnswerBytes?: number
   readonly onAudit?: (entry: AuditEntry) => void
   readonly userAgent?: string
 }
 
 export const APPLE_API_URL = 'https://api.appstoreconnect.apple.com'
 const PAGE_LIMIT = 200
+/** Apple's largest pages (200 resources with their included ones) are a few MB; far beyond that is not an answer. */
+export const MAX_ANSWER_BYTES = 16 * 1024 * 1024
+
+function duration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`
+}
+
+function mebibytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : `${Math.round(bytes / 1024)} KiB`
+}
 
 type Outcome =
   | { readonly kind: 'answer'; readonly status: number; readonly text: string; readonly headers: Headers }
   | { readonly kind: 'network' | 'timeout'; readonly failure: string; readonly error: unknown }
+  /** The status arrived, then the body was too big or too slow: sending the request again cannot help. */
+  | { readonly kind: 'too-large'; readonly status: number; readonly error: unknown }
+  | { readonly kind: 'slow'; readonly status: number; readonly error: unknown }
+  /** A 3xx: not followed, the token must not travel to wherever it points. */
+  | { readonly kind: 'redirect'; readonly status: number; readonly location: string | null }
 
 interface Call {
   readonly method: HttpMethod
@@ -142,6 +162,7 @@ export function createAscClient(options: AscClientOptions): AscClient {
   const random = options.random ?? Math.random
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry }
   const timeoutMs = options.timeoutMs ?? 60_000
+  const maxAnswerBytes = options.maxAnswerBytes ?? MAX_ANSWER_BYTES
   const audit = options.onAudit ?? (() => undefined)
   const userAgent = options.userAgent ?? 'Ascent'
 
@@ -164,25 +185,17 @@ export function createAscClient(options: AscClientOptions): AscClient {
     }
     if (call.body !== undefined) headers['Content-Type'] = 'application/json'
     const started = now()
+    const record = (status: number | null, extra: Partial<AuditEntry> = {}): void =>
+      audit({ method: call.method, path: call.url.pathname, status, ms: now() - started, attempt, ...extra })
+    let response: Response
     try {
-      const response = await fetchImpl(call.url, {
+      response = await fetchImpl(call.url, {
         method: call.method,
         headers,
         body: call.body === undefined ? undefined : JSON.stringify(call.body),
         signal,
-        redirect: 'error',
+        redirect: 'manual',
       })
-      const text = await response.text()
-      const remaining = rateLimitRemaining(response.headers)
-      audit({
-        method: call.method,
-        path: call.url.pathname,
-        status: response.status,
-        ms: now() - started,
-        attempt,
-        ...(remaining === undefined ? {} : { rateLimitRemaining: remaining }),
-      })
-      return { kind: 'answer', status: response.status, text, headers: response.headers }
     } catch (error) {
       if (call.signal?.aborted) throw canceledError(`${call.method} ${call.url.pathname}`)
       const kind = timeout.aborted ? 'timeout' : 'network'
@@ -197,6 +210,28 @@ export function createAscClient(options: AscClientOptions): AscClient {
       })
       return { kind, failure, error }
     }
+    if (response.status >= 300 && response.status < 400) {
+      await response.body?.cancel().catch(() => undefined)
+      record(response.status, { failure: 'redirect' })
+      return { kind: 'redirect', status: response.status, location: response.headers.get('location') }
+    }
+    try {
+      const text = await readAnswerText(response, maxAnswerBytes, signal)
+      const remaining = rateLimitRemaining(response.headers)
+      record(response.status, remaining === undefined ? {} : { rateLimitRemaining: remaining })
+      return { kind: 'answer', status: response.status, text, headers: response.headers }
+    } catch (error) {
+      if (call.signal?.aborted) throw canceledError(`${call.method} ${call.url.pathname}`)
+      const kind = error instanceof AnswerTooLargeError ? 'too-large' : timeout.aborted ? 'slow' : null
+      if (kind === null) {
+        // The connection dropped in the middle of the body: like a reset, a retry may help.
+        const failure = failureName(error)
+        record(null, { failure })
+        return { kind: 'network', failure, error }
+      }
+      record(response.status, { failure: kind })
+      return { kind, status: response.status, error }
+    }
   }
 
   function failureError(
@@ -206,10 +241,13 @@ export function createAscClient(options: AscClientOptions): AscClient {
     retryAfterMs: number | null,
   ): AscApiError {
     const path = call.url.pathname
+    if (outcome.kind === 'too-large' || outcome.kind === 'slow' || outcome.kind === 'redirect') {
+      return unusableAnswerError(call, outcome, attempts)
+    }
     if (outcome.kind !== 'answer') {
       const message =
         outcome.kind === 'timeout'
-          ? `App Store Connect did not answer ${call.method} ${path} within ${Math.round(timeoutMs / 1000)} s (${attempts} attempt${attempts === 1 ? '' : 's'}). Check the connection and try again.`
+          ? `App Store Connect did not answer ${call.method} ${path} within ${duration(timeoutMs)} (${attempts} attempt${attempts === 1 ? '' : 's'}). Check the connection and try again.`
           : `Could not reach App Store Connect at ${call.url.host} for ${call.method} ${path} (${outcome.failure}, ${attempts} attempt${attempts === 1 ? '' : 's'}). Check the connection and try again.`
       return new AscApiError({
         code: 'NETWORK',
@@ -244,20 +282,54 @@ export function createAscClient(options: AscClientOptions): AscClient {
     })
   }
 
-  function parseBody<T>(call: Call, text: string, schema: z.ZodType<T>): T {
+  /** An answer that came but cannot be used: each says what happened, and none is sent again. */
+  function unusableAnswerError(
+    call: Call,
+    outcome: Extract<Outcome, { kind: 'too-large' | 'slow' | 'redirect' }>,
+    attempts: number,
+  ): AscApiError {
+    const where = `${call.method} ${call.url.pathname}`
+    let message: string
+    if (outcome.kind === 'too-large') {
+      message = `App Store Connect sent an answer larger than ${mebibytes(maxAnswerBytes)} to ${where} (HTTP ${outcome.status}); Ascent stopped reading it. Check that the API URL (--api-url or ASCENT_API_URL) is App Store Connect's.`
+    } else if (outcome.kind === 'slow') {
+      message = `App Store Connect did not finish answering ${where} within ${duration(timeoutMs)} (HTTP ${outcome.status} arrived, the rest too slowly). Check the connection and try again.`
+    } else {
+      const to = outcome.location === null ? 'no address' : `"${printableExcerpt(outcome.location, 120)}"`
+      message = `App Store Connect at ${call.url.host} redirected ${where} to ${to} (HTTP ${outcome.status}); Ascent does not follow redirects, so the API token goes nowhere else. Check the API URL (--api-url or ASCENT_API_URL).`
+    }
+    return new AscApiError({
+      code: 'ASC_ERROR',
+      message,
+      kind: outcome.kind,
+      method: call.method,
+      path: call.url.pathname,
+      status: outcome.status,
+      attempts,
+      ...(outcome.kind === 'redirect' ? {} : { cause: outcome.error }),
+    })
+  }
+
+  function parseBody<T>(call: Call, status: number, text: string, schema: z.ZodType<T>): T {
     let json: unknown = undefined
-    if (text.length > 0) {
+    if (text.trim().length > 0) {
       try {
         json = JSON.parse(text)
       } catch (error) {
-        throw shapeError(call, 'its answer is not JSON', error)
+        throw shapeError(call, `its answer is not JSON (it starts "${printableExcerpt(text)}")`, error)
       }
     }
     const parsed = schema.safeParse(json)
     if (!parsed.success) {
+      if (json === undefined)
+        throw shapeError(
+          call,
+          `the answer was empty (HTTP ${status}) where a JSON document was expected`,
+          parsed.error,
+        )
       const issue = parsed.error.issues[0]
-      const where = issue ? `/${issue.path.join('/')}: ${issue.message}` : ''
-      throw shapeError(call, `its answer has an unexpected shape (${where})`, parsed.error)
+      const where = issue ? ` (${describeIssue(issue, '/')})` : ''
+      throw shapeError(call, `its answer has an unexpected shape${where}`, parsed.error)
     }
     return parsed.data
   }
@@ -287,7 +359,16 @@ export function createAscClient(options: AscClientOptions): AscClient {
     let resigned = false
     for (let attempt = 1; ; attempt++) {
       const outcome = await once(call, attempt)
-      if (outcome.kind === 'answer' && outcome.status < 400) return parseBody(call, outcome.text, schema)
+      if (outcome.kind === 'answer' && outcome.status < 400)
+        return parseBody(call, outcome.status, outcome.text, schema)
+      if (outcome.kind === 'too-large' || outcome.kind === 'slow' || outcome.kind === 'redirect') {
+        // A mutation whose answer came with a success status was applied even if its body is unusable.
+        if (check !== null && outcome.status < 300) {
+          const found = await check(call.signal)
+          if (found.applied) return found.value
+        }
+        throw failureError(call, outcome, attempt, null)
+      }
 
       if (outcome.kind === 'answer' && outcome.status === 401 && !resigned) {
         // A token can be refused once for reasons a fresh one fixes (expired in flight, Apple's false 401s).
@@ -357,7 +438,8 @@ export function createAscClient(options: AscClientOptions): AscClient {
       seen.add(url.href)
       const call: Call = { method: 'GET', url, body: undefined, signal: opts.signal }
       const doc = await send(call, schema, null)
-      data.push(...(doc.data as z.infer<S>[]))
+      // One by one: spreading a huge page into push() overflows the call stack.
+      for (const item of doc.data as z.infer<S>[]) data.push(item)
       for (const item of doc.included) included.set(`${item.type}/${item.id}`, item)
       if (page === 0) total = doc.meta?.paging?.total ?? null
       url = doc.links?.next ? nextPage(doc.links.next, url, seen) : null
