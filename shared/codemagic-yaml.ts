@@ -1,5 +1,7 @@
 import { Document, isMap, isScalar, parseDocument, YAMLMap } from 'yaml'
+import { printableExcerpt } from './bounded-text'
 import { parseReleaseDate } from './release-date'
+import { yamlNestingProblem } from './yaml-depth'
 import {
   parseReleaseSettings,
   settingsToYamlSection,
@@ -29,13 +31,35 @@ export interface ImportOptions {
 
 const SECTION = ['publishing', 'app_store_connect'] as const
 
+/** A file of junk has thousands of syntax errors: the first few say enough. */
+const MAX_SYNTAX_ISSUES = 3
+
 function yamlSyntaxIssues(doc: Document): SettingsIssue[] {
-  return doc.errors.map((e) => {
+  const issues = doc.errors.slice(0, MAX_SYNTAX_ISSUES).map((e) => {
     const pos = e.linePos?.[0]
     const where = pos ? `line ${pos.line}, column ${pos.col}` : 'somewhere in the file'
     const reason = e.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? e.message
-    return { path: '(file)', message: `is not valid YAML at ${where}: ${reason}` }
+    return { path: '(file)', message: `is not valid YAML at ${where}: ${printableExcerpt(reason, 160)}` }
   })
+  const more = doc.errors.length - issues.length
+  if (more > 0) issues.push({ path: '(file)', message: `and ${more} more YAML syntax errors` })
+  return issues
+}
+
+/**
+ * The file as plain values. The yaml library refuses an alias bomb ("billion laughs") and an alias to an
+ * anchor that does not exist by throwing: both are bad input, reported like any other syntax problem.
+ */
+function plainValue(doc: Document): { ok: true; value: unknown } | { ok: false; issue: SettingsIssue } {
+  try {
+    return { ok: true, value: doc.toJS() }
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    return {
+      ok: false,
+      issue: { path: '(file)', message: `is not valid YAML: ${printableExcerpt(reason, 160)}` },
+    }
+  }
 }
 
 function workflowsWithSection(doc: Document): string[] {
@@ -44,6 +68,26 @@ function workflowsWithSection(doc: Document): string[] {
   return workflows.items
     .filter((pair) => isMap(pair.value) && (pair.value as YAMLMap).hasIn([...SECTION]))
     .map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key))
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date)
+}
+
+/** The plain value at `path`, or undefined when some step is missing or not a mapping. */
+function plainAt(root: unknown, path: readonly string[]): unknown {
+  let current = root
+  for (const key of path) {
+    if (!isMapping(current) || !Object.hasOwn(current, key)) return undefined
+    current = current[key]
+  }
+  return current
+}
+
+function plainWorkflowsWithSection(root: unknown): string[] {
+  const workflows = plainAt(root, ['workflows'])
+  if (!isMapping(workflows)) return []
+  return Object.keys(workflows).filter((name) => plainAt(workflows, [name, ...SECTION]) !== undefined)
 }
 
 /** A bare Ascent release file: the settings mapping itself at the top level. */
@@ -58,11 +102,24 @@ function isBareReleaseFile(value: unknown): value is Record<string, unknown> {
 }
 
 export function importCodemagicYaml(text: string, options: ImportOptions = {}): ConfigImport {
+  const tooDeep = yamlNestingProblem(text)
+  if (tooDeep !== null)
+    return { workflows: [], workflow: null, settings: null, issues: [{ path: '(file)', message: tooDeep }] }
   const doc = parseDocument(text, { prettyErrors: true })
   const syntax = yamlSyntaxIssues(doc)
   if (syntax.length > 0) return { workflows: [], workflow: null, settings: null, issues: syntax }
-  const root: unknown = doc.toJS()
+  const plain = plainValue(doc)
+  if (!plain.ok) return { workflows: [], workflow: null, settings: null, issues: [plain.issue] }
+  const root = plain.value
   const validate = { now: options.now }
+  if (typeof options.workflow === 'string' && options.workflow.trim() === '') {
+    return {
+      workflows: plainWorkflowsWithSection(root),
+      workflow: null,
+      settings: null,
+      issues: [{ path: 'workflows', message: 'the workflow name is empty: give the name of a workflow' }],
+    }
+  }
 
   if (isBareReleaseFile(root)) {
     const result = parseReleaseSettings(root, { ...validate, basePath: 'app_store_connect' })
@@ -74,10 +131,10 @@ export function importCodemagicYaml(text: string, options: ImportOptions = {}): 
     }
   }
 
-  const workflows = workflowsWithSection(doc)
+  const workflows = plainWorkflowsWithSection(root)
   let workflow: string
   if (options.workflow) {
-    if (!doc.hasIn(['workflows', options.workflow])) {
+    if (plainAt(root, ['workflows', options.workflow]) === undefined) {
       const known =
         workflows.length > 0 ? `; workflows with App Store Connect publishing: ${workflows.join(', ')}` : ''
       return {
@@ -87,7 +144,7 @@ export function importCodemagicYaml(text: string, options: ImportOptions = {}): 
         issues: [
           {
             path: `workflows.${options.workflow}`,
-            message: `no workflow named "${options.workflow}"${known}`,
+            message: `no workflow named "${printableExcerpt(options.workflow)}"${known}`,
           },
         ],
       }
@@ -122,10 +179,9 @@ export function importCodemagicYaml(text: string, options: ImportOptions = {}): 
   }
 
   const basePath = `workflows.${workflow}.publishing.app_store_connect`
-  const raw: unknown = doc.getIn(['workflows', workflow, ...SECTION])
-  const integration: unknown = doc.getIn(['workflows', workflow, 'integrations', 'app_store_connect'])
+  const section = plainAt(root, ['workflows', workflow, ...SECTION])
+  const integration = plainAt(root, ['workflows', workflow, 'integrations', 'app_store_connect'])
   const integrationName = typeof integration === 'string' ? integration : null
-  const section = raw instanceof YAMLMap ? raw.toJSON() : raw
   if (section === undefined) {
     return {
       workflows,
@@ -177,6 +233,8 @@ export function exportCodemagicYaml(
     return new Document({ workflows: { [workflow]: body } }).toString()
   }
 
+  const tooDeep = yamlNestingProblem(text)
+  if (tooDeep !== null) throw new Error(tooDeep)
   const doc = parseDocument(text)
   if (doc.errors.length > 0) throw new Error(yamlSyntaxIssues(doc)[0]!.message)
   const workflows = workflowsWithSection(doc)

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { printableExcerpt } from './bounded-text'
 import { parseReleaseDate } from './release-date'
 
 /**
@@ -108,7 +109,7 @@ function describe(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'a list'
   if (value instanceof Date) return 'a date'
-  if (typeof value === 'string') return `"${value}"`
+  if (typeof value === 'string') return `"${printableExcerpt(value)}"`
   if (typeof value === 'object') return 'a mapping'
   return String(value)
 }
@@ -181,21 +182,38 @@ export function parseReleaseSettings(raw: unknown, options: ValidateOptions = {}
       }
       case 'string': {
         if (value === null) break
-        if (typeof value !== 'string' && typeof value !== 'number') {
-          wrong('text')
+        // Exactly text: `copyright: 2031` is a number to YAML; quoting it says what is meant.
+        if (typeof value !== 'string') {
+          wrong(typeof value === 'number' ? 'text (put it in quotes)' : 'text')
           break
         }
-        if (key === 'copyright') settings.copyright = String(value)
-        else settings.whatToTest = String(value)
+        if (key === 'copyright') settings.copyright = value
+        else settings.whatToTest = value
         break
       }
       case 'string-list': {
-        const list = typeof value === 'string' ? [value] : value
-        if (!Array.isArray(list) || !list.every((g) => typeof g === 'string' && g.trim() !== '')) {
-          wrong('a list of beta group names')
+        // Exactly a list: a lone string is refused rather than guessed at (Codemagic reads a list).
+        if (!Array.isArray(value)) {
+          wrong(
+            typeof value === 'string'
+              ? `a list of beta group names, e.g. beta_groups: ["${printableExcerpt(value)}"]`
+              : 'a list of beta group names',
+          )
           break
         }
-        settings.betaGroups = [...new Set(list as string[])]
+        const bad = value.findIndex((g) => typeof g !== 'string' || g.trim() === '')
+        if (bad >= 0) {
+          const item: unknown = value[bad]
+          issues.push({
+            path: at(key),
+            message:
+              typeof item === 'string'
+                ? `entry ${bad + 1} is empty: a beta group name cannot be empty; write the group’s name or remove the entry`
+                : `entry ${bad + 1} must be a beta group name (text), found ${describe(item)}`,
+          })
+          break
+        }
+        settings.betaGroups = [...new Set(value as string[])]
         break
       }
       case 'release-type': {

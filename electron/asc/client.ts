@@ -153,8 +153,25 @@ function rateLimitRemaining(headers: Headers): number | undefined {
   return match ? Number(match[1]) : undefined
 }
 
+/** Only an absolute http(s) URL can be App Store Connect: anything else is bad input, not a network failure. */
+function baseUrlOf(value: string | URL): URL {
+  let url: URL | null
+  try {
+    url = new URL(String(value))
+  } catch {
+    url = null
+  }
+  if (url === null || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new AscentError(
+      'BAD_INPUT',
+      `"${printableExcerpt(String(value))}" is not an http:// or https:// URL; App Store Connect's is ${APPLE_API_URL}`,
+    )
+  }
+  return url
+}
+
 export function createAscClient(options: AscClientOptions): AscClient {
-  const base = new URL(String(options.baseUrl))
+  const base = baseUrlOf(options.baseUrl)
   const basePath = base.pathname.replace(/\/+$/, '')
   const fetchImpl = options.fetch ?? networkFetch
   const now = options.now ?? Date.now

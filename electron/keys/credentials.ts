@@ -1,7 +1,7 @@
-import { promises as fs } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { AscentError } from '../../shared/errors'
+import { readTextFile, TEXT_FILE_KINDS, TextFileError } from '../read-text-file'
 import { normalizePem, parsePrivateKey } from '../asc/private-key'
 import { createTokenSource, type TokenSource } from '../asc/token'
 import type { KeyService } from './key-service'
@@ -149,12 +149,15 @@ async function privateKeyText(
     const given = value.slice('@file:'.length).trim()
     const file = path.resolve(cwd, given.startsWith('~/') ? path.join(os.homedir(), given.slice(2)) : given)
     try {
-      return { pem: await fs.readFile(file, 'utf8'), source: `${ENV_PRIVATE_KEY} (${file})` }
+      return {
+        pem: await readTextFile(file, TEXT_FILE_KINDS.privateKey),
+        source: `${ENV_PRIVATE_KEY} (${file})`,
+      }
     } catch (error) {
+      if (!(error instanceof TextFileError)) throw error
       throw new AscentError(
         'BAD_KEY',
-        `${ENV_PRIVATE_KEY}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}); fix the @file: path`,
-        { cause: error },
+        `${ENV_PRIVATE_KEY}: cannot read ${file}: ${error.message}; fix the @file: path`,
       )
     }
   }

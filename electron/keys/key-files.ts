@@ -3,10 +3,8 @@ import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 import { AscentError } from '../../shared/errors'
+import { readNamedTextFile, readTextFile, TEXT_FILE_KINDS, TextFileError } from '../read-text-file'
 import type { DiscoveredKey } from '../../shared/ipc'
-
-/** A .p8 is about 250 bytes; anything far bigger is not a key, and is not read into memory. */
-const MAX_KEY_FILE_BYTES = 64 * 1024
 
 /** Apple names downloaded keys `AuthKey_<KEYID>.p8`; altool and fastlane find keys by that name. */
 const AUTH_KEY_FILE = /^AuthKey_([A-Za-z0-9]+)\.p8$/
@@ -17,32 +15,15 @@ export function keyIdFromFileName(fileName: string): string | null {
 
 /** Reads a key file's text, refusing what cannot be a key (missing, a directory, too big, binary). */
 export async function readKeyFile(file: string): Promise<string> {
-  let stat
   try {
-    stat = await fs.stat(file)
+    return await readTextFile(file, TEXT_FILE_KINDS.privateKey)
   } catch (error) {
+    if (!(error instanceof TextFileError)) throw error
     throw new AscentError(
       'BAD_KEY',
-      `${file}: cannot read the key file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-      {
-        cause: error,
-      },
+      `${file}: ${error.message}; choose the AuthKey_<KEYID>.p8 App Store Connect gave you`,
     )
   }
-  if (!stat.isFile())
-    throw new AscentError('BAD_KEY', `${file}: not a file; choose the AuthKey_<KEYID>.p8 you downloaded`)
-  if (stat.size > MAX_KEY_FILE_BYTES)
-    throw new AscentError(
-      'BAD_KEY',
-      `${file}: too big to be an App Store Connect key (.p8 files are under 1 KB)`,
-    )
-  const bytes = await fs.readFile(file)
-  if (bytes.includes(0))
-    throw new AscentError(
-      'BAD_KEY',
-      `${file}: binary data, not a PEM text key; use the .p8 file App Store Connect gave you`,
-    )
-  return bytes.toString('utf8')
 }
 
 /** fastlane's API key JSON (`app_store_connect_api_key` / `api_key_path`). */
@@ -63,18 +44,7 @@ export interface FastlaneKey {
 }
 
 export async function readFastlaneKeyJson(file: string): Promise<FastlaneKey> {
-  let text: string
-  try {
-    text = await fs.readFile(file, 'utf8')
-  } catch (error) {
-    throw new AscentError(
-      'BAD_INPUT',
-      `${file}: cannot read the fastlane API key JSON (${(error as NodeJS.ErrnoException).code})`,
-      {
-        cause: error,
-      },
-    )
-  }
+  const text = await readNamedTextFile(file, TEXT_FILE_KINDS.fastlaneKeyJson)
   let json: unknown
   try {
     json = JSON.parse(text)

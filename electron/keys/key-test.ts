@@ -1,5 +1,10 @@
+import { printableExcerpt } from '../../shared/bounded-text'
 import { AscentError } from '../../shared/errors'
+import { readAnswerText } from '../asc/read-answer'
 import type { TokenSource } from '../asc/token'
+
+/** The key test reads at most this much of an answer: Apple's error bodies are a few hundred bytes. */
+const MAX_PROBE_ANSWER_BYTES = 1024 * 1024
 
 export const DEFAULT_API_URL = 'https://api.appstoreconnect.apple.com'
 
@@ -27,10 +32,14 @@ export async function probeKey(probe: KeyProbe): Promise<void> {
   const jwt = await probe.tokens.token()
   const sentAt = probe.now()
   let response: Response
+  // One deadline for the status and the body alike.
+  const signal = AbortSignal.timeout(probe.timeoutMs ?? 30_000)
   try {
     response = await probe.fetch(url, {
       headers: { Authorization: `Bearer ${jwt}`, Accept: 'application/json' },
-      signal: AbortSignal.timeout(probe.timeoutMs ?? 30_000),
+      signal,
+      // The token must not follow a redirect to wherever it points.
+      redirect: 'manual',
     })
   } catch (error) {
     throw new AscentError(
@@ -41,7 +50,16 @@ export async function probeKey(probe: KeyProbe): Promise<void> {
       },
     )
   }
-  const body = await response.text().catch(() => '')
+  if (response.status >= 300 && response.status < 400) {
+    await response.body?.cancel().catch(() => undefined)
+    const location = response.headers.get('location')
+    throw new AscentError(
+      'ASC_ERROR',
+      `${probe.apiUrl} redirected the key test to ${location === null ? 'no address' : `"${printableExcerpt(location, 120)}"`} (HTTP ${response.status}); Ascent does not follow redirects; check the API URL`,
+    )
+  }
+  // An answer too big or too slow has no Apple error to read; its status still says enough.
+  const body = await readAnswerText(response, MAX_PROBE_ANSWER_BYTES, signal).catch(() => '')
   if (response.ok) return
   const apple = firstAppleError(body)
   const appleText = apple ? ` (${apple.code}: ${apple.title})` : ''

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import { AscentError } from '../../shared/errors'
 import { KeyMetadata } from '../../shared/ipc'
+import { readTextFile, TEXT_FILE_KINDS, TextFileError } from '../read-text-file'
 
 /** The metadata file: names, ids and verification outcomes only. Secrets live in the KeyStore. */
 const METADATA_FILE_NAME = 'keys.json'
@@ -18,9 +19,9 @@ export async function readKeyMetadata(dir: string): Promise<readonly KeyMetadata
   const file = metadataPath(dir)
   let text: string
   try {
-    text = await fs.readFile(file, 'utf8')
+    text = await readTextFile(file, TEXT_FILE_KINDS.keyList)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+    if (error instanceof TextFileError && error.errno === 'ENOENT') return []
     throw new AscentError('BAD_CONFIG', `${file}: cannot read the key list (${(error as Error).message})`, {
       cause: error,
     })

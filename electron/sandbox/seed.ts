@@ -1,6 +1,8 @@
-import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
+import { printableExcerpt } from '../../shared/bounded-text'
+import { describeIssue } from '../../shared/describe-issue'
 import { AscentError } from '../../shared/errors'
+import { readNamedTextFile, TEXT_FILE_KINDS } from '../read-text-file'
 import { APP_VERSION_STATES, BETA_REVIEW_STATES, PLATFORMS, PROCESSING_STATES } from '../asc/enums'
 
 // Apple's value lists are facts of the OpenAPI spec, kept once in the client's enums; the sandbox's rules stay its own.
@@ -88,26 +90,21 @@ export function parseSeed(value: unknown, source = 'seed'): ParsedSeed {
   const result = SandboxSeed.safeParse(value)
   if (result.success) return result.data
   const issue = result.error.issues[0]
-  const where = issue ? issue.path.join('.') || '(root)' : '(root)'
-  throw new AscentError('BAD_INPUT', `${source}: ${where}: ${issue?.message ?? 'invalid seed'}`)
+  throw new AscentError('BAD_INPUT', `${source}: ${issue ? describeIssue(issue) : 'not a valid seed'}`)
 }
 
 /** Reads and validates a seed file; every failure is one clear AscentError naming the file. */
 export async function loadSeed(file: string): Promise<ParsedSeed> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (error) {
-    throw new AscentError(
-      'BAD_INPUT',
-      `${file}: cannot read the seed file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-    )
-  }
+  const text = await readNamedTextFile(file, TEXT_FILE_KINDS.seed)
   let json: unknown
   try {
     json = JSON.parse(text)
   } catch (error) {
-    throw new AscentError('BAD_INPUT', `${file}: not valid JSON (${(error as Error).message})`)
+    // The parser quotes the text around the fault: keep that short and printable.
+    throw new AscentError(
+      'BAD_INPUT',
+      `${file}: not valid JSON (${printableExcerpt((error as Error).message, 120)})`,
+    )
   }
   return parseSeed(json, file)
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { readReleaseConfig } from '../../config/codemagic-file'
 import { ExitCode, printJson, runCommand } from '../cli-output'
+import { nameOption } from '../option-values'
 
 export function registerConfigCommand(program: Command): void {
   const config = program.command('config').description('Read and check release settings in a codemagic.yaml')
@@ -13,7 +14,9 @@ export function registerConfigCommand(program: Command): void {
     .action((file: string, options: { workflow?: string; json?: boolean }) =>
       runCommand(
         async () => {
-          const result = await readReleaseConfig(file, { workflow: options.workflow ?? null })
+          const result = await readReleaseConfig(file, {
+            workflow: nameOption('--workflow', options.workflow) ?? null,
+          })
           const valid = result.issues.length === 0
           if (options.json) {
             printJson({ valid, workflow: result.workflow, errors: result.issues })

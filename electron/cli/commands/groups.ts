@@ -4,6 +4,7 @@ import type { BetaGroup } from '../../../shared/ipc'
 import { createAscGateway } from '../../publish/asc-gateway'
 import { createPublishConnection } from '../../publish/connection'
 import { printJson, runCommand } from '../cli-output'
+import { nameOption } from '../option-values'
 import { cliCredentials } from './publish'
 
 export function registerGroupsCommand(program: Command): void {
@@ -17,6 +18,7 @@ export function registerGroupsCommand(program: Command): void {
     .action((bundleId: string, options: { json?: boolean; key?: string; apiUrl?: string }) =>
       runCommand(
         async () => {
+          nameOption('the bundle id', bundleId)
           const credentials = await cliCredentials(options)()
           const gateway = createAscGateway(
             createPublishConnection({ baseUrl: credentials.apiUrl, tokens: credentials.tokens }),

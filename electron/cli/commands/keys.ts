@@ -5,7 +5,10 @@ import type { KeyMetadata } from '../../../shared/ipc'
 import { configDir } from '../../app-dirs'
 import { createKeyService, type AddKeyRequest, type KeyService } from '../../keys/key-service'
 import { createKeytarStore } from '../../keys/keytar-store'
-import { ExitCode, printError, printJson, runCommand } from '../cli-output'
+import { formatBytes } from '../../../shared/format-bytes'
+import { TEXT_FILE_KINDS } from '../../read-text-file'
+import { exitCodeFor, printError, printJson, runCommand } from '../cli-output'
+import { apiUrlOption } from '../option-values'
 
 interface AddOptions {
   name: string
@@ -70,12 +73,10 @@ export function registerKeysCommand(program: Command): void {
     .option('--api-url <url>', 'App Store Connect base URL (default ASCENT_API_URL, else Apple)')
     .action((keyId: string, options: { apiUrl?: string }) =>
       runCommand(async () => {
-        const { metadata, error } = await keyService(options.apiUrl).check(keyId)
+        const { metadata, error } = await keyService(apiUrlOption(options.apiUrl)).check(keyId)
         if (error) {
           printError(error)
-          return error.code === 'NETWORK' || error.code === 'ASC_ERROR' || error.code === 'FORBIDDEN'
-            ? ExitCode.appStoreConnect
-            : ExitCode.failure
+          return exitCodeFor(error)
         }
         process.stdout.write(`key "${metadata.name}" (${metadata.keyId}) works\n`)
       }),
@@ -128,8 +129,20 @@ async function addInput(options: AddOptions): Promise<AddKeyRequest> {
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write('paste the .p8 text, then press Ctrl-D\n')
   const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  const text = Buffer.concat(chunks).toString('utf8')
+  let size = 0
+  for await (const chunk of process.stdin) {
+    size += (chunk as Buffer).length
+    // A key is about 250 bytes: stop reading a stream that is plainly something else.
+    if (size > TEXT_FILE_KINDS.privateKey.maxBytes)
+      throw new AscentError(
+        'BAD_KEY',
+        `standard input is larger than an App Store Connect key (.p8) can be (at most ${formatBytes(TEXT_FILE_KINDS.privateKey.maxBytes)}); pipe the .p8 file into --private-key-stdin`,
+      )
+    chunks.push(chunk as Buffer)
+  }
+  const bytes = Buffer.concat(chunks)
+  if (bytes.includes(0)) throw new AscentError('BAD_KEY', 'standard input holds binary data, not a .p8 key')
+  const text = bytes.toString('utf8')
   if (!text.trim())
     throw new AscentError('BAD_KEY', 'standard input was empty; pipe the .p8 file into --private-key-stdin')
   return text

@@ -5,7 +5,6 @@ import { AscentError, toErrorShape } from '../../../shared/errors'
 import type { PublishOptions, PublishPlan, RunRecord } from '../../../shared/ipc'
 import type { PublishEvent } from '../../../shared/publish-events'
 import { parseReleaseSettings, type ReleaseSettings } from '../../../shared/release-settings'
-import { APPLE_API_URL } from '../../asc/client'
 import { readReleaseConfig } from '../../config/codemagic-file'
 import { inspectBuild } from '../../ipa'
 import { configDir, dataDir } from '../../app-dirs'
@@ -18,6 +17,7 @@ import { formatBytes } from '../../../shared/format-bytes'
 import { createPublisher } from '../../publish/publisher'
 import type { PublishJob, RunCredentials } from '../../publish/types'
 import { ExitCode, exitCodeFor, printJson, runCommand } from '../cli-output'
+import { apiUrlOption, nameOption, optionalIntegerOption } from '../option-values'
 
 interface PublishFlags {
   config?: string
@@ -47,14 +47,15 @@ export function cliCredentials(
   integrationName: string | null = null,
 ): () => Promise<RunCredentials> {
   return async () => {
+    const apiUrl = apiUrlOption(options.apiUrl)
     const credentials = await resolveCredentials({
       env: process.env,
       keyService: createKeyService({ store: createKeytarStore(), configDir: configDir() }),
-      ...(options.key ? { keyId: options.key } : {}),
+      ...(nameOption('--key', options.key) !== undefined ? { keyId: options.key } : {}),
       integrationName,
     })
     return {
-      apiUrl: options.apiUrl ?? process.env.ASCENT_API_URL ?? APPLE_API_URL,
+      apiUrl,
       tokens: credentials.tokens,
       signingKey: credentials,
     }
@@ -79,6 +80,7 @@ const SETTING_FLAGS: readonly (keyof PublishFlags)[] = [
 const NO_CLOCK = { now: () => 0 }
 
 async function settingsFrom(flags: PublishFlags): Promise<ReleaseSettings> {
+  nameOption('--workflow', flags.workflow)
   const given = SETTING_FLAGS.filter((k) => flags[k] !== undefined)
   if (flags.config) {
     if (given.length > 0) {
@@ -102,7 +104,7 @@ async function settingsFrom(flags: PublishFlags): Promise<ReleaseSettings> {
     }
     return imported.settings
   }
-  if (flags.workflow) throw new AscentError('BAD_INPUT', '--workflow needs --config')
+  if (flags.workflow !== undefined) throw new AscentError('BAD_INPUT', '--workflow needs --config')
   const raw: Record<string, unknown> = {}
   if (flags.testflight) raw.submit_to_testflight = true
   if (flags.betaGroup?.length) raw.beta_groups = flags.betaGroup
@@ -135,17 +137,12 @@ function optionsFrom(flags: PublishFlags): PublishOptions {
   if (method !== 'auto' && method !== 'api' && method !== 'altool') {
     throw new AscentError('BAD_INPUT', `--upload-method must be auto, api or altool, not "${method}"`)
   }
-  let processingTimeoutMs = 30 * 60_000
-  if (flags.processingTimeout !== undefined) {
-    const seconds = Number(flags.processingTimeout)
-    if (!Number.isFinite(seconds) || seconds < 0 || !Number.isInteger(seconds)) {
-      throw new AscentError(
-        'BAD_INPUT',
-        `--processing-timeout must be whole seconds (0 = do not wait), not "${flags.processingTimeout}"`,
-      )
-    }
-    processingTimeoutMs = seconds * 1000
-  }
+  // Up to a week; 0 = do not wait.
+  const seconds = optionalIntegerOption('--processing-timeout', flags.processingTimeout, {
+    min: 0,
+    max: 7 * 24 * 3600,
+  })
+  const processingTimeoutMs = seconds === undefined ? 30 * 60_000 : seconds * 1000
   return { uploadMethod: method, processingTimeoutMs }
 }
 
@@ -258,6 +255,9 @@ export function registerPublishCommand(program: Command): void {
         async () => {
           const settings = await settingsFrom(flags)
           const options = optionsFrom(flags)
+          // Checked before the build is read; the credentials read it again when the run needs them.
+          apiUrlOption(flags.apiUrl)
+          nameOption('--key', flags.key)
           const path = resolve(file)
           const info = await stat(path).catch(() => {
             throw new AscentError('BAD_BUILD', 'no such file')

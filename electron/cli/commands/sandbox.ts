@@ -1,15 +1,9 @@
 import type { Command } from 'commander'
-import { AscentError } from '../../../shared/errors'
 import { loadSeed, startSandbox } from '../../sandbox'
 import { ExitCode, printJson, runCommand } from '../cli-output'
+import { fractionOption, optionalIntegerOption as integer } from '../option-values'
 
-function number(flag: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined
-  const n = Number(value)
-  if (!Number.isFinite(n) || n < min || n > max)
-    throw new AscentError('BAD_INPUT', `${flag} must be a number from ${min} to ${max}, got '${value}'`)
-  return n
-}
+const MS = { min: 0, max: 3_600_000 }
 
 /** `ascent sandbox`: a local App Store Connect; prints ONE JSON line `{ url, keyId, issuerId, privateKeyPath }`. */
 export function registerSandboxCommand(program: Command): void {
@@ -30,15 +24,15 @@ export function registerSandboxCommand(program: Command): void {
     .option('--part-size <bytes>', 'size of Build Upload API parts')
     .action(async (opts: Record<string, string | undefined>) => {
       await runCommand(async () => {
-        // loadSeed's message already names the file.
-        const seed = opts.seed ? await loadSeed(opts.seed) : undefined
-        const rate = number('--faults', opts.faults, 0, 1)
-        const faultSeed = number('--fault-seed', opts.faultSeed, 0, 2 ** 32)
-        const port = number('--port', opts.port, 0, 65535)
-        const processingMs = number('--processing-ms', opts.processingMs, 0, 3_600_000)
-        const reviewMs = number('--review-ms', opts.reviewMs, 0, 3_600_000)
-        const betaReviewMs = number('--beta-review-ms', opts.betaReviewMs, 0, 3_600_000)
-        const partSize = number('--part-size', opts.partSize, 1024, 2 ** 31)
+        // Options first (nothing is read for a mistyped number); loadSeed's message already names the file.
+        const rate = fractionOption('--faults', opts.faults)
+        const faultSeed = integer('--fault-seed', opts.faultSeed, { min: 0, max: 2 ** 32 })
+        const port = integer('--port', opts.port, { min: 0, max: 65535 })
+        const processingMs = integer('--processing-ms', opts.processingMs, MS)
+        const reviewMs = integer('--review-ms', opts.reviewMs, MS)
+        const betaReviewMs = integer('--beta-review-ms', opts.betaReviewMs, MS)
+        const partSize = integer('--part-size', opts.partSize, { min: 1024, max: 2 ** 31 })
+        const seed = opts.seed !== undefined ? await loadSeed(opts.seed) : undefined
         const sandbox = await startSandbox({
           ...(seed ? { seed } : {}),
           ...(port !== undefined ? { port } : {}),

@@ -4,7 +4,7 @@ import type { Command } from 'commander'
 import { AscentError, toErrorShape } from '../../../shared/errors'
 import type { PublishEvent } from '../../../shared/publish-events'
 import { findAppByBundleId } from '../../asc/apps'
-import { APPLE_API_URL, createAscClient, type AscClient } from '../../asc/client'
+import { createAscClient, type AscClient } from '../../asc/client'
 import { inspectBuild } from '../../ipa'
 import { configDir, dataDir } from '../../app-dirs'
 import { resolveCredentials } from '../../keys/credentials'
@@ -12,6 +12,7 @@ import { createKeyService } from '../../keys/key-service'
 import { createKeytarStore } from '../../keys/keytar-store'
 import { createAscBuildUploadApi, createUploader, type UploadMethod, type UploadProgress } from '../../upload'
 import { ExitCode, printJson, runCommand } from '../cli-output'
+import { apiUrlOption, nameOption, optionalIntegerOption } from '../option-values'
 
 interface UploadCommandOptions {
   method: string
@@ -62,15 +63,10 @@ async function uploadCommand(file: string, options: UploadCommandOptions): Promi
   if (!METHODS.includes(method)) {
     throw new AscentError('BAD_INPUT', `--method must be auto, api or altool, not "${options.method}"`)
   }
-  const concurrency = Number(options.concurrency ?? 4)
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) {
-    throw new AscentError(
-      'BAD_INPUT',
-      `--concurrency must be a whole number from 1 to 32, not "${options.concurrency}"`,
-    )
-  }
+  const concurrency = optionalIntegerOption('--concurrency', options.concurrency, { min: 1, max: 32 }) ?? 4
+  const apiUrl = apiUrlOption(options.apiUrl)
+  nameOption('--key', options.key)
   const summary = await inspectBuild(file)
-  const apiUrl = options.apiUrl ?? process.env.ASCENT_API_URL ?? APPLE_API_URL
   const credentials = await resolveCredentials({
     env: process.env,
     keyService: createKeyService({ store: createKeytarStore(), configDir: configDir(), apiUrl }),

@@ -1,29 +1,13 @@
 import { join } from 'node:path'
 import type { Command } from 'commander'
-import { AscentError, toErrorShape } from '../../../shared/errors'
+import { toErrorShape } from '../../../shared/errors'
 import { configDir, dataDir } from '../../app-dirs'
 import { loadSeed } from '../../sandbox'
 import type { ParsedSeed, SandboxOptions } from '../../sandbox'
 import { createServices } from '../../services/create-services'
 import { startWebBridge } from '../../web/bridge-server'
 import { printJson, runCommand } from '../cli-output'
-
-function parsePort(value: string): number {
-  const port = Number(value)
-  if (!/^\d+$/.test(value) || port > 65535)
-    throw new AscentError('BAD_INPUT', `--port ${value} is not a port number (0-65535).`)
-  return port
-}
-
-function parseMaxUploadBytes(value: string): number {
-  const bytes = Number(value)
-  if (!/^\d+$/.test(value) || bytes < 1 || !Number.isSafeInteger(bytes))
-    throw new AscentError(
-      'BAD_INPUT',
-      `--max-upload-bytes ${value} is not a whole number of bytes (1 or more).`,
-    )
-  return bytes
-}
+import { apiUrlOption, optionalIntegerOption } from '../option-values'
 
 /** The built renderer next to the CLI bundle: dist-cli/ascent.cjs -> out/renderer. */
 export function rendererDirFor(bundleDir: string, env: NodeJS.ProcessEnv): string {
@@ -36,22 +20,12 @@ class SeedError extends Error {
   }
 }
 
-function parseProcessingMs(value: string): number {
-  const ms = Number(value)
-  if (!/^\d+$/.test(value) || ms > 3_600_000)
-    throw new AscentError(
-      'BAD_INPUT',
-      `--processing-ms ${value} is not a whole number of milliseconds (0-3600000).`,
-    )
-  return ms
-}
-
 /** --seed and --processing-ms shape the in-process sandbox only; read the seed before anything starts. */
 async function sandboxOptionsFrom(opts: {
   readonly seed?: string
   readonly processingMs?: string
 }): Promise<SandboxOptions> {
-  const processingMs = opts.processingMs === undefined ? undefined : parseProcessingMs(opts.processingMs)
+  const processingMs = optionalIntegerOption('--processing-ms', opts.processingMs, { min: 0, max: 3_600_000 })
   let seed: ParsedSeed | undefined
   try {
     seed = opts.seed === undefined ? undefined : await loadSeed(opts.seed)
@@ -97,11 +71,14 @@ export function registerWebCommand(program: Command): void {
         let subject: string | undefined = 'web'
         return runCommand(
           async () => {
-            const port = opts.port === undefined ? 0 : parsePort(opts.port)
-            const maxUpload =
-              opts.maxUploadBytes === undefined
-                ? {}
-                : { maxUploadBytes: parseMaxUploadBytes(opts.maxUploadBytes) }
+            const port = optionalIntegerOption('--port', opts.port, { min: 0, max: 65535 }) ?? 0
+            const maxUploadBytes = optionalIntegerOption('--max-upload-bytes', opts.maxUploadBytes, {
+              min: 1,
+              max: Number.MAX_SAFE_INTEGER,
+            })
+            const maxUpload = maxUploadBytes === undefined ? {} : { maxUploadBytes }
+            // A bad ASCENT_API_URL is refused now, not reported later as an unreachable App Store Connect.
+            apiUrlOption(undefined)
             let sandboxOptions: SandboxOptions
             try {
               sandboxOptions = await sandboxOptionsFrom(opts)

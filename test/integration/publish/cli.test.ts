@@ -66,7 +66,7 @@ describe('ascent publish: bad input exits 2 with one line', () => {
     [
       'a bad processing timeout',
       ['publish', 'FILE', '--processing-timeout', 'soon'],
-      /--processing-timeout must be whole seconds/,
+      /--processing-timeout must be a whole number from 0 to 604800/,
     ],
     [
       '--config with setting flags',

@@ -160,7 +160,7 @@ describe('ascent web', () => {
     const code = await new Promise<number | null>((resolve) => proc.on('exit', resolve))
     expect(code).toBe(2)
     expect(stderr.trim().split('\n')).toEqual([
-      'ascent: web: --processing-ms soon is not a whole number of milliseconds (0-3600000).',
+      'ascent: web: --processing-ms must be a whole number from 0 to 3600000, not "soon"',
     ])
   })
 
@@ -183,7 +183,7 @@ describe('ascent web', () => {
     proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     expect(await new Promise<number | null>((resolve) => proc.on('exit', resolve))).toBe(2)
     expect(stderr.trim().split('\n')).toEqual([
-      'ascent: web: --max-upload-bytes lots is not a whole number of bytes (1 or more).',
+      'ascent: web: --max-upload-bytes must be a whole number from 1 to 9007199254740991, not "lots"',
     ])
   })
 
@@ -195,6 +195,8 @@ describe('ascent web', () => {
     proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     const code = await new Promise<number | null>((resolve) => proc.on('exit', resolve))
     expect(code).toBe(2)
-    expect(stderr.trim().split('\n')).toEqual(['ascent: web: --port eighty is not a port number (0-65535).'])
+    expect(stderr.trim().split('\n')).toEqual([
+      'ascent: web: --port must be a whole number from 0 to 65535, not "eighty"',
+    ])
   })
 })
