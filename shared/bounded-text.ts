@@ -2,7 +2,7 @@
  * Messages quote what they refuse, but a refused input can be 50 MB of binary: a message carries at most
  * a few hundred printable characters, and a quote of bad input at most a short excerpt of it.
  */
-export const MAX_MESSAGE_CHARS = 500
+const MAX_MESSAGE_CHARS = 500
 
 /** C0/C1 control characters (tab and newline kept), the replacement character of broken UTF-8, and lone surrogates. */
 const UNPRINTABLE =

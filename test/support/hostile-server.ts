@@ -73,7 +73,7 @@ function bomb(res: ServerResponse, encoding: 'gzip' | 'deflate' | 'br', bytes: n
   writeLazily(zip, repeat(Buffer.alloc(1024 * 1024, 0x20), bytes))
 }
 
-export async function startHostileServer(
+async function startHostileServer(
   answer: HostileAnswer | ((path: string) => HostileAnswer),
 ): Promise<HostileServer> {
   const requests: string[] = []
