@@ -14,8 +14,10 @@ import { createKeytarStore } from '../../keys/keytar-store'
 import { defaultUploaderFactory } from '../../publish/default-uploader'
 import { wantsTestflight } from '../../publish/preflight'
 import { formatBytes } from '../../../shared/format-bytes'
+import { readJournal } from '../../publish/journal'
 import { createPublisher } from '../../publish/publisher'
 import type { PublishJob, RunCredentials } from '../../publish/types'
+import { writeCiReport } from '../ci-report'
 import { ExitCode, exitCodeFor, printJson, runCommand } from '../cli-output'
 import { apiUrlOption, nameOption, optionalIntegerOption } from '../option-values'
 
@@ -180,7 +182,8 @@ function humanPrinter(): (event: PublishEvent) => void {
         out(`${event.skipped ? '–' : '✓'} ${event.step}: ${event.summary}`)
         break
       case 'step-failed':
-        out(`✗ ${event.step}: ${event.error.message}`)
+        // Errors go to stderr, so a CI log or a pipe that keeps only errors still says why the run stopped.
+        process.stderr.write(`✗ ${event.step}: ${event.error.message}\n`)
         break
       case 'log':
         out(`${event.level}: ${event.message}`)
@@ -294,6 +297,9 @@ export function registerPublishCommand(program: Command): void {
           process.on('SIGINT', onSignal)
           process.on('SIGTERM', onSignal)
           const run = await publisher.wait(runId)
+          await writeCiReport(run, await readJournal(dataDir(), runId), process.env, (warning) =>
+            process.stderr.write(`ascent: warning: ${warning}\n`),
+          )
           const left = deferredSteps(run, settings)
           if (left.length > 0) {
             process.stderr.write(
