@@ -2,8 +2,9 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
 
-// keytar is native and must stay outside the bundle (it is unpacked from asar by electron-builder).
-const nodeExternal = ['electron', 'keytar']
+// keytar and fs-native-extensions (the run lock) are native and stay outside the bundle (unpacked from asar
+// by electron-builder).
+const nodeExternal = ['electron', 'keytar', 'fs-native-extensions']
 
 export default defineConfig({
   main: {

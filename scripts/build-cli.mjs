@@ -18,7 +18,8 @@ export async function buildCli({ outfile, sourcemap }) {
     minifyWhitespace: true,
     minifySyntax: true,
     // keytar is native (an optional peer of the CLI package); electron is never reached from the CLI.
-    external: ['keytar', 'electron'],
+    // fs-native-extensions (the run lock) is native too: the CLI package carries its prebuilt binaries.
+    external: ['keytar', 'fs-native-extensions', 'electron'],
     define: { 'process.env.ASCENT_BUILD_VERSION': JSON.stringify(version) },
     banner: { js: '#!/usr/bin/env node' },
     logLevel: 'warning',

@@ -46,7 +46,13 @@ export class AscentError extends Error {
   }
 }
 
-const PEM_BLOCK = /-----BEGIN [A-Z ]+-----[\s\S]*?(-----END [A-Z ]+-----|$)/g
+/**
+ * Key material only: a BEGIN line followed by base64 (after any "Proc-Type:"-style header lines; line breaks may
+ * be real or JSON-escaped), through its END line or, cut off, wherever the base64 stops. Text that merely names
+ * the BEGIN line ("it has no \"-----BEGIN PRIVATE KEY-----\" line") is guidance and stays.
+ */
+const PEM_BLOCK =
+  /-----BEGIN [A-Z0-9 ]+-----(?:\s|\\[rn])*(?:[A-Za-z-]+:[^\n\\]*(?:\s|\\[rn])+)*[A-Za-z0-9+/]{8}[A-Za-z0-9+/=\s\\]*(?:-----END [A-Z0-9 ]+-----)?/g
 const BEARER = /Bearer\s+[A-Za-z0-9._~+/=-]+/g
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+/g
 

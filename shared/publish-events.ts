@@ -12,6 +12,8 @@ export const RunOutcome = z.enum([
   'testflight',
   'uploaded',
   'failed',
+  /** Preflight found problems; nothing was sent to App Store Connect, so there is nothing to resume. */
+  'refused',
   'canceled',
   'interrupted',
 ])

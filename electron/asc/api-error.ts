@@ -127,6 +127,8 @@ export function httpErrorMessage(input: {
   readonly errors: readonly AppleError[]
   readonly skewMs: number | null
   readonly retryAfterMs: number | null
+  /** What the token source knows a 401 most likely means (an individual key used for lack of an issuer id). */
+  readonly unauthorizedHint?: string | null
 }): { code: ErrorCode; message: string } {
   const { method, path, status, errors } = input
   const where = `${method} ${path}`
@@ -137,6 +139,12 @@ export function httpErrorMessage(input: {
       return {
         code: 'ASC_ERROR',
         message: `App Store Connect refused the API key: ${describeSkew(input.skewMs)}`,
+      }
+    }
+    if (input.unauthorizedHint) {
+      return {
+        code: 'ASC_ERROR',
+        message: `App Store Connect refused the API key (401 NOT_AUTHORIZED): ${input.unauthorizedHint}`,
       }
     }
     return {

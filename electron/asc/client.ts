@@ -285,6 +285,7 @@ export function createAscClient(options: AscClientOptions): AscClient {
       errors,
       skewMs: clockSkewMs(outcome.headers.get('date'), now()),
       retryAfterMs,
+      unauthorizedHint: options.tokens.unauthorizedHint ?? null,
     })
     return new AscApiError({
       code,

@@ -8,6 +8,8 @@ export interface TokenSource {
   /** Forget the cached token (after a 401) so the next call signs a fresh one. */
   invalidate(): void
   readonly keyId: string
+  /** Said instead of the usual guesses when App Store Connect refuses this key's tokens (401). */
+  readonly unauthorizedHint?: string
 }
 
 export interface TokenSourceOptions {
@@ -19,6 +21,8 @@ export interface TokenSourceOptions {
   readonly now?: () => number
   /** exp − iat in seconds; Apple refuses more than 1200 (20 minutes). */
   readonly lifetimeSeconds?: number
+  /** What a 401 most likely means for this key as it was given (e.g. an issuer id that was never set). */
+  readonly unauthorizedHint?: string
 }
 
 const AUDIENCE = 'appstoreconnect-v1'
@@ -59,6 +63,7 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
 
   return {
     keyId: options.keyId,
+    ...(options.unauthorizedHint ? { unauthorizedHint: options.unauthorizedHint } : {}),
     token(signal) {
       if (signal?.aborted)
         return Promise.reject(new AscentError('CANCELED', 'canceled before signing a token'))

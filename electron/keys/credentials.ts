@@ -115,6 +115,7 @@ async function fromEnvironment(options: ResolveCredentialsOptions): Promise<Cred
     issuerId,
     privateKey: parsePrivateKey(pem, source),
     now: options.now,
+    ...(issuerId === null ? { unauthorizedHint: noIssuerHint(env, keyId) } : {}),
   })
   return {
     kind: 'env',
@@ -124,6 +125,25 @@ async function fromEnvironment(options: ResolveCredentialsOptions): Promise<Cred
     label: `${issuerId === null ? 'individual ' : ''}key ${keyId} from APP_STORE_CONNECT_* variables`,
     privateKeyPem: async () => normalizePem(pem),
   }
+}
+
+/**
+ * Without an issuer id the key signs as an individual key; most team keys are refused that way. Says so, names
+ * the variable, and points at a look-alike variable that is set (a misspelling), by name only.
+ */
+function noIssuerHint(env: NodeJS.ProcessEnv, keyId: string): string {
+  const state = env[ENV_ISSUER_ID] === undefined ? 'is not set' : 'is empty'
+  const lookalikes = Object.keys(env).filter(
+    (name) => name !== ENV_ISSUER_ID && /ISSUER/i.test(name) && env[name]?.trim(),
+  )
+  const misspelled =
+    lookalikes.length > 0
+      ? ` (${lookalikes.join(', ')} ${lookalikes.length === 1 ? 'is' : 'are'} set: misspelled?)`
+      : ''
+  return (
+    `no issuer id was given: ${ENV_ISSUER_ID} ${state}${misspelled}, so key ${keyId} was used as an individual key. ` +
+    `For a team key, set ${ENV_ISSUER_ID} to the Issuer ID shown in App Store Connect → Users and Access → Integrations.`
+  )
 }
 
 async function storedPem(

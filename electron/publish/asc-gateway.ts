@@ -9,6 +9,7 @@ import {
 } from '../asc/beta-build-localizations'
 import { addBuildToBetaGroups, listBetaGroups, type BetaGroupInfo } from '../asc/beta-groups'
 import { findBetaReviewSubmission, submitForBetaReview, type BetaReviewSubmission } from '../asc/beta-review'
+import { findBuildUploads } from '../asc/build-uploads'
 import { findBuilds, getBuild, patchBuild, type Build } from '../asc/builds'
 import type { AscClient } from '../asc/client'
 import type { ReviewSubmissionState } from '../asc/enums'
@@ -120,6 +121,13 @@ export interface AscGateway {
   betaAppInfo(app: AppRecord): Promise<BetaAppInfo>
   findBuilds(appId: string, version: string, buildNumber: string, platform: Platform): Promise<BuildRecord[]>
   getBuild(buildId: string): Promise<BuildRecord>
+  /** This build number's uploads, newest first, with Apple's state (AWAITING_UPLOAD, PROCESSING, COMPLETE, FAILED). */
+  findBuildUploads(
+    appId: string,
+    version: string,
+    buildNumber: string,
+    platform: Platform,
+  ): Promise<{ id: string; state: string | null }[]>
   setExportCompliance(buildId: string, usesNonExemptEncryption: boolean): Promise<void>
   expireBuild(buildId: string): Promise<void>
   buildsInBetaReview(appId: string, platform: Platform): Promise<BuildRecord[]>
@@ -193,6 +201,10 @@ export function createAscGateway(connection: AscConnection): AscGateway {
       return builds.map(toBuild).filter((b) => b.buildNumber === buildNumber)
     },
     getBuild: async (buildId) => toBuild(await getBuild(client, buildId)),
+    async findBuildUploads(appId, version, buildNumber, platform) {
+      const uploads = await findBuildUploads(client, { appId, version, buildNumber, platform })
+      return uploads.filter((u) => u.buildNumber === buildNumber).map((u) => ({ id: u.id, state: u.state }))
+    },
     async setExportCompliance(buildId, usesNonExemptEncryption) {
       await patchBuild(client, buildId, { usesNonExemptEncryption })
     },

@@ -94,6 +94,11 @@ export const RunJournal = z.object({
   substeps: z.partialRecord(SubstepId, SubstepRecord),
   ids: RunIds,
   links: z.array(Link),
+  /**
+   * A later run (with other settings) took this unfinished run's upload over: this one is no longer resumed or
+   * offered for resume, and the later one carries on from the build.
+   */
+  supersededBy: z.string().optional(),
   /** API requests this run sent, over all its attempts (resumes add up). */
   requests: z.number().int().nonnegative().default(0),
 })

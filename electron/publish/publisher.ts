@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises'
-import { basename, resolve } from 'node:path'
+import { copyFile, mkdir, stat } from 'node:fs/promises'
+import { basename, join, resolve } from 'node:path'
 import type { BuildSummary } from '../../shared/build-summary'
 import { AscentError, redactSecrets, toErrorShape } from '../../shared/errors'
 import type { PublishPlan, RunRecord, RunReleaseSummary, Unsubscribe } from '../../shared/ipc'
 import type { PublishEvent, RunOutcome } from '../../shared/publish-events'
 import type { ReleaseSettings } from '../../shared/release-settings'
 import { sleepWithSignal } from '../asc/retry'
+import { JOURNAL_FILE_NAME as UPLOAD_JOURNAL_FILE } from '../upload/journal'
 import { createAscGateway } from './asc-gateway'
 import { createPublishConnection } from './connection'
 import {
@@ -17,18 +18,27 @@ import {
   readAllJournals,
   readJournal,
   readRunJournals,
+  runDir,
   runLockPath,
   runsDir,
   writeJournal,
   type FileIdentity,
+  SubstepId,
   type RunJournal,
-  type SubstepId,
 } from './journal'
 import { runLinks } from './links'
 import { buildPlan } from './plan'
 import { runPreflight, wantsTestflight } from './preflight'
 import { RunContext, type ResolvedDeps } from './run-context'
-import { appStoreStep, processingStep, reviewStep, testflightStep, uploadStep } from './steps'
+import { isFileLocked, tryFileLock, type HeldLock } from './run-lock'
+import {
+  appStoreStep,
+  processingStep,
+  reviewStep,
+  settleCanceledUpload,
+  testflightStep,
+  uploadStep,
+} from './steps'
 import type { Publisher, PublisherDeps, PublishJob, RunCredentials } from './types'
 
 const SUCCESS: ReadonlySet<RunOutcome> = new Set([
@@ -62,15 +72,20 @@ export function isFinished(journal: RunJournal): boolean {
   })
 }
 
-function pidAlive(pid: number | null): boolean {
-  if (pid === null) return false
-  if (pid === process.pid) return true
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
+/**
+ * Whether the run may have changed something in App Store Connect: a sub-step started. A run refused (or
+ * failed, or stopped) in preflight sent nothing; there is nothing to resume and it holds no build number.
+ */
+export function hasEffect(journal: RunJournal): boolean {
+  return Object.keys(journal.substeps).length > 0
+}
+
+/**
+ * Unfinished: it changed something and has more to do. Only such a run is resumed by publishing its build
+ * again, offered as "Resume", and keeps another file of the same build out.
+ */
+export function isOpen(journal: RunJournal): boolean {
+  return hasEffect(journal) && !isFinished(journal) && journal.supersededBy === undefined
 }
 
 export type BuildIdentity = Pick<BuildSummary, 'bundleId' | 'platform' | 'version' | 'buildNumber'>
@@ -116,20 +131,17 @@ function sameStat(a: FileIdentity, b: FileIdentity): boolean {
 }
 
 /**
- * Is `file` the file of the unfinished run `journal` (same build identity)? Same path, size and mtime: yes
- * without reading it. Otherwise size plus SHA-256 against the hash the journal recorded, or the run's file if it
- * is still where it was. On a match the journal takes the new path (and the hash) so the resume uses it.
+ * Is `file` the file of run `journal` (same build identity)? Same path, size and mtime: yes without reading it.
+ * Otherwise size plus SHA-256 against the hash the journal recorded, or the run's file if it is still where it
+ * was. Its SHA-256 comes back when it had to be read.
  */
-async function confirmSameFile(journal: RunJournal, file: FileIdentity): Promise<void> {
-  if (file.path === journal.file.path && sameStat(file, journal.file)) return
-  const label = `${journal.build.bundleId} ${journal.build.version} (${journal.build.buildNumber})`
-  const refuse = (): never => {
-    throw new AscentError(
-      'BAD_INPUT',
-      `${file.path}: an unfinished run (${journal.runId}) of ${label} exists with another file (${journal.file.path}): publish that file to finish it, or delete its folder under the data directory's runs/ to forget it and upload this file with a new build number`,
-    )
-  }
-  if (file.sizeBytes !== journal.file.sizeBytes) refuse()
+async function matchesFile(
+  journal: RunJournal,
+  file: FileIdentity,
+): Promise<{ readonly same: boolean; readonly sha256: string | null }> {
+  if (file.path === journal.file.path && sameStat(file, journal.file))
+    return { same: true, sha256: journal.file.sha256 ?? null }
+  if (file.sizeBytes !== journal.file.sizeBytes) return { same: false, sha256: null }
   const hash = await sha256OfFile(file.path)
   let reference = journal.file.sha256 ?? null
   if (reference === null) {
@@ -137,8 +149,24 @@ async function confirmSameFile(journal: RunJournal, file: FileIdentity): Promise
     if (old && sameStat(old, journal.file)) reference = await sha256OfFile(old.path)
   }
   // No reference (the first file is gone and was never hashed): same build identity and size is the best left.
-  if (reference !== null && reference !== hash) refuse()
-  journal.file = { ...file, sha256: hash }
+  return { same: reference === null || reference === hash, sha256: hash }
+}
+
+/**
+ * Is `file` the file of the unfinished run `journal`? If not: BAD_INPUT saying what that run already did. On a
+ * match the journal takes the new path (and the hash) so the resume uses it.
+ */
+async function confirmSameFile(journal: RunJournal, file: FileIdentity): Promise<void> {
+  const match = await matchesFile(journal, file)
+  if (!match.same) {
+    const label = `${journal.build.bundleId} ${journal.build.version} (${journal.build.buildNumber})`
+    throw new AscentError(
+      'BAD_INPUT',
+      `${file.path}: an unfinished run (${journal.runId}) of ${label} with another file (${journal.file.path}) already changed App Store Connect (${doneSummary(journal)}): publish that file to finish it, or delete its folder under the data directory's runs/ to forget it and upload this file with a new build number`,
+    )
+  }
+  if (file.path !== journal.file.path || !sameStat(file, journal.file))
+    journal.file = { ...file, ...(match.sha256 ? { sha256: match.sha256 } : {}) }
 }
 
 /** A copy with every string (at any depth) passed through redactSecrets. */
@@ -224,11 +252,55 @@ function releaseSummary(journal: RunJournal): { release?: RunReleaseSummary } {
   }
 }
 
+/** What the run did in App Store Connect so far: finished sub-steps' notes, and those started that may have acted. */
 function doneSummary(journal: RunJournal): string {
-  const notes = Object.values(journal.substeps)
-    .filter((s) => s?.status === 'done' && s.note)
-    .map((s) => s!.note!)
-  return notes.length > 0 ? notes.join('; ') : 'nothing was sent yet'
+  const said: string[] = []
+  for (const id of SubstepId.options) {
+    const s = journal.substeps[id]
+    if (s?.status === 'done' && s.note) said.push(s.note)
+    else if (s?.status === 'started') said.push(s.note ?? `${id.replace(/-/g, ' ')} was started`)
+  }
+  return said.length > 0 ? said.join('; ') : 'nothing was sent yet'
+}
+
+function sameBuild(a: BuildIdentity, b: BuildIdentity): boolean {
+  return (
+    a.bundleId === b.bundleId &&
+    a.platform === b.platform &&
+    a.version === b.version &&
+    a.buildNumber === b.buildNumber
+  )
+}
+
+/** The ids of an earlier run's upload, which a run going on from its build starts with. */
+function uploadIds(journal: RunJournal): RunJournal['ids'] {
+  const { buildUploadId, deliveryId, buildId, buildState } = journal.ids
+  return Object.fromEntries(
+    Object.entries({ buildUploadId, deliveryId, buildId, buildState }).filter(([, v]) => v !== undefined),
+  )
+}
+
+function superseded(journal: RunJournal, message: string | null): string | null {
+  if (journal.supersededBy === undefined) return message
+  const note = `continued by run ${journal.supersededBy} with other settings`
+  return message ? `${message} (${note})` : note
+}
+
+/** Why a finished or taken-over run cannot be resumed. */
+function notResumable(journal: RunJournal): AscentError {
+  const { runId } = journal
+  return journal.supersededBy !== undefined
+    ? new AscentError(
+        'BAD_INPUT',
+        `run ${runId} was continued by run ${journal.supersededBy} (other settings); nothing to resume here`,
+      )
+    : new AscentError('BAD_INPUT', `run ${runId} already finished (${journal.outcome}); nothing to resume`)
+}
+
+function interruptedMessage(journal: RunJournal): string {
+  return hasEffect(journal)
+    ? `Interrupted. Done so far: ${doneSummary(journal)}`
+    : 'Interrupted before anything was sent to App Store Connect; publish the build again to start over'
 }
 
 export function createPublisher(deps: PublisherDeps): Publisher {
@@ -252,44 +324,34 @@ export function createPublisher(deps: PublisherDeps): Publisher {
   /** Run keys whose start is under way here (before the run is in `active`): a second start waits for the first. */
   const starting = new Map<string, Promise<string>>()
 
+  /** The run-key locks this process holds (one per run key it is starting or running). */
+  const locks = new Map<string, HeldLock>()
+
   /**
-   * Takes the run key's lock file (exclusive create). Another live process holding it: BAD_INPUT. A lock of a
-   * dead process is taken over. Held by this process for a run it is running: nothing to take (false).
+   * Takes the run key's lock (the OS's file lock, which a dead or zombie process cannot keep). Another process
+   * holding it: BAD_INPUT. Held by this process for a run it is running: nothing to take (false).
    */
   async function acquireLock(runKey: string): Promise<boolean> {
-    const path = runLockPath(resolved.dataDir, runKey)
-    await mkdir(runsDir(resolved.dataDir), { recursive: true })
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        const handle = await open(path, 'wx')
-        try {
-          await handle.writeFile(`${process.pid}\n`)
-        } finally {
-          await handle.close()
-        }
-        return true
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-      }
-      const owner = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10)
-      const ours = owner === process.pid
-      if (ours && [...active.values()].some((a) => a.runKey === runKey)) return false
-      if (!ours && Number.isInteger(owner) && pidAlive(owner)) {
-        throw new AscentError(
-          'BAD_INPUT',
-          `this build is being published by another Ascent process (pid ${owner}); wait for it or stop it first`,
-        )
-      }
-      // Stale (its process is gone, or a leftover of ours): take it over; a racing taker loses at 'wx'.
-      await unlink(path).catch(() => undefined)
+    if (locks.has(runKey)) {
+      if ([...active.values()].some((a) => a.runKey === runKey)) return false
+      await releaseLock(runKey)
     }
-    throw new AscentError('BAD_INPUT', `could not lock ${path}; try again`)
+    await mkdir(runsDir(resolved.dataDir), { recursive: true })
+    const attempt = await tryFileLock(runLockPath(resolved.dataDir, runKey))
+    if (attempt.kind === 'busy') {
+      throw new AscentError(
+        'BAD_INPUT',
+        `this build is being published by another Ascent process${attempt.pid === null ? '' : ` (pid ${attempt.pid})`}; wait for it or stop it first`,
+      )
+    }
+    locks.set(runKey, attempt.lock)
+    return true
   }
 
   async function releaseLock(runKey: string): Promise<void> {
-    const path = runLockPath(resolved.dataDir, runKey)
-    const owner = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10)
-    if (owner === process.pid) await unlink(path).catch(() => undefined)
+    const lock = locks.get(runKey)
+    locks.delete(runKey)
+    await lock?.release()
   }
 
   /** One start of a run key at a time in this process, and in all processes through the lock file. */
@@ -337,10 +399,18 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     return { connection, gateway: createAscGateway(connection) }
   }
 
+  /** A run without an outcome that another process is executing now (it holds the run key's lock). */
+  async function runningElsewhere(journal: RunJournal): Promise<boolean> {
+    if (journal.outcome !== null || active.has(journal.runId) || locks.has(journal.runKey)) return false
+    // A journal written by hand or by another version may carry a key no lock file can be named after.
+    if (!/^[0-9a-f]+$/.test(journal.runKey)) return false
+    return isFileLocked(runLockPath(resolved.dataDir, journal.runKey))
+  }
+
   async function toRecord(journal: RunJournal): Promise<RunRecord> {
-    const running = active.has(journal.runId)
+    const running = active.has(journal.runId) || (await runningElsewhere(journal))
     let outcome = journal.outcome
-    if (outcome === null && !running && !pidAlive(journal.pid)) outcome = 'interrupted'
+    if (outcome === null && !running) outcome = 'interrupted'
     const fileOk = await identify(journal.file.path).then(
       (now) => now.sizeBytes === journal.file.sizeBytes && now.mtimeMs === journal.file.mtimeMs,
       () => false,
@@ -355,22 +425,16 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       startedAt: journal.startedAt,
       finishedAt: journal.finishedAt,
       outcome,
-      message:
-        journal.message ??
-        (outcome === 'interrupted' ? `Interrupted. Done so far: ${doneSummary(journal)}` : null),
+      message: superseded(
+        journal,
+        journal.message ?? (outcome === 'interrupted' ? interruptedMessage(journal) : null),
+      ),
       steps: journal.steps,
       links: journal.links,
-      resumable:
-        !running && outcome !== null && !isFinished(journal) && fileOk && !pidAliveElsewhere(journal),
+      resumable: !running && outcome !== null && isOpen(journal) && fileOk,
       appName: journal.ids.appName ?? null,
       ...releaseSummary(journal),
     }
-  }
-
-  function pidAliveElsewhere(journal: RunJournal): boolean {
-    return (
-      journal.outcome === null && journal.pid !== null && journal.pid !== process.pid && pidAlive(journal.pid)
-    )
   }
 
   /** Never rejects (callers fire and forget it): a failure anywhere ends the run as failed, said in run-finished. */
@@ -474,7 +538,17 @@ export function createPublisher(deps: PublisherDeps): Publisher {
         const shape = toErrorShape(error)
         if (shape.code === 'CANCELED' || controller.signal.aborted) {
           outcome = 'canceled'
-          message = `Canceled at a safe point. Done: ${doneSummary(journal)}. Publish the same build again to continue.`
+          await settleCanceledUpload(ctx)
+          message = hasEffect(journal)
+            ? `Canceled at a safe point. Done: ${doneSummary(journal)}. Publish the same build again to continue.`
+            : 'Canceled before anything was sent to App Store Connect.'
+        } else if (!hasEffect(journal)) {
+          // Ended in preflight: nothing was sent, so there is nothing to resume; the reasons are the message.
+          outcome = shape.code === 'PREFLIGHT_FAILED' ? 'refused' : 'failed'
+          message =
+            outcome === 'refused'
+              ? `Refused by preflight, nothing was sent: ${shape.message}`
+              : `${shape.message} (nothing was sent to App Store Connect)`
         } else {
           outcome = 'failed'
           message = shape.message
@@ -522,7 +596,15 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     file: FileIdentity,
     build: BuildSummary,
     runKey: string,
+    earlier: RunJournal | null,
   ): Promise<string> {
+    const takesOver = earlier !== null && isOpen(earlier)
+    if (takesOver && (active.has(earlier.runId) || (await runningElsewhere(earlier)))) {
+      throw new AscentError(
+        'BAD_INPUT',
+        `run ${earlier.runId} of this build is running now with other settings; wait for it or cancel it first`,
+      )
+    }
     const journal: RunJournal = {
       schema: 1,
       runId: newRunId(resolved.now()),
@@ -537,12 +619,23 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       outcome: null,
       message: null,
       steps: emptySteps(),
-      substeps: {},
-      ids: {},
+      substeps: earlier?.substeps.upload ? { upload: earlier.substeps.upload } : {},
+      ids: earlier ? uploadIds(earlier) : {},
       links: [],
       requests: 0,
     }
     await resolved.writeJournal(resolved.dataDir, journal)
+    if (earlier?.substeps.upload?.status === 'started') {
+      // The upload's own resume state (which parts Apple has): the new run sends only what is missing.
+      await copyFile(
+        join(runDir(resolved.dataDir, earlier.runId), UPLOAD_JOURNAL_FILE),
+        join(runDir(resolved.dataDir, journal.runId), UPLOAD_JOURNAL_FILE),
+      ).catch(() => undefined)
+    }
+    if (takesOver) {
+      earlier.supersededBy = journal.runId
+      await resolved.writeJournal(resolved.dataDir, earlier)
+    }
     void execute(journal)
     return journal.runId
   }
@@ -554,12 +647,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     confirmed = false,
   ): Promise<string> {
     if (active.has(journal.runId)) return journal.runId
-    if (pidAliveElsewhere(journal)) {
-      throw new AscentError(
-        'BAD_INPUT',
-        `run ${journal.runId} is running in another Ascent process (pid ${journal.pid}); wait for it or stop it first`,
-      )
-    }
+    // Not running elsewhere: the caller holds the run key's lock.
     const now = confirmed ? journal.file : await identify(journal.file.path)
     if (!sameStat(now, journal.file)) {
       throw new AscentError(
@@ -573,31 +661,52 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     return journal.runId
   }
 
-  /** The unfinished run of this build and settings, checked to be of this very file (else BAD_INPUT). */
-  async function findUnfinished(
+  /**
+   * Where a start of this file with these settings begins. `previous`: the unfinished run of the same build and
+   * settings, resumed (of another file: BAD_INPUT saying what it did). Else `earlier`: the latest run of this
+   * very file that uploaded it (with other settings, or finished): the new run goes on from its build instead
+   * of uploading again, which App Store Connect would refuse as a used build number.
+   */
+  async function startingPoint(
     file: FileIdentity,
     build: BuildSummary,
     settings: ReleaseSettings,
-  ): Promise<{ runKey: string; previous: RunJournal | null }> {
+  ): Promise<{ runKey: string; previous: RunJournal | null; earlier: RunJournal | null }> {
     const runKey = runKeyOf(build, settings)
     const journals = await readAllJournals(resolved.dataDir)
-    const previous = journals.find((j) => j.runKey === runKey && !isFinished(j)) ?? null
-    if (previous) await confirmSameFile(previous, file)
-    return { runKey, previous }
+    for (const j of journals) {
+      if (j.runKey !== runKey) continue
+      if (active.has(j.runId) || isOpen(j)) {
+        await confirmSameFile(j, file)
+        return { runKey, previous: j, earlier: null }
+      }
+      // Stopped (killed) before it sent anything: taken up again rather than left beside a second run.
+      if (j.outcome === null && j.supersededBy === undefined && (await matchesFile(j, file)).same) {
+        await confirmSameFile(j, file)
+        return { runKey, previous: j, earlier: null }
+      }
+    }
+    for (const j of journals) {
+      if (j.substeps.upload === undefined || !sameBuild(j.build, build)) continue
+      if ((await matchesFile(j, file)).same) return { runKey, previous: null, earlier: j }
+    }
+    return { runKey, previous: null, earlier: null }
   }
 
   return {
     async plan(job) {
       const file = await identify(job.filePath)
       const build = await deps.inspect(file.path)
-      const { previous } = await findUnfinished(file, build, job.settings)
+      const { previous, earlier } = await startingPoint(file, build, job.settings)
       const credentials = await deps.credentials(job.settings)
       const { gateway } = connect(credentials)
+      const from =
+        previous ?? (earlier && { substeps: { upload: earlier.substeps.upload }, ids: uploadIds(earlier) })
       const result = await runPreflight({
         build,
         settings: job.settings,
         gateway,
-        ...(previous ? { substeps: previous.substeps, ids: previous.ids } : {}),
+        ...(from ? { substeps: from.substeps, ids: from.ids } : {}),
         localNow: resolved.now,
       })
       const plan: PublishPlan = buildPlan({
@@ -617,21 +726,17 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       const build = await deps.inspect(file.path)
       const runKey = runKeyOf(build, job.settings)
       const runId = await guarded(runKey, async () => {
-        const { previous } = await findUnfinished(file, build, job.settings)
+        const { previous, earlier } = await startingPoint(file, build, job.settings)
         if (previous) return resumeJournal(previous, job.options, true)
-        return startNew(job, file, build, runKey)
+        return startNew(job, file, build, runKey, earlier)
       })
       return { runId }
     },
     async resume(runId) {
       const journal = await readJournal(resolved.dataDir, runId)
       if (!journal) throw new AscentError('NOT_FOUND', `no run ${runId}; \`ascent runs\` lists the runs`)
-      if (isFinished(journal)) {
-        throw new AscentError(
-          'BAD_INPUT',
-          `run ${runId} already finished (${journal.outcome}); nothing to resume`,
-        )
-      }
+      // A run that sent nothing may be run again (it starts over); it is just not offered as "Resume".
+      if (isFinished(journal) || journal.supersededBy !== undefined) throw notResumable(journal)
       return { runId: await guarded(journal.runKey, () => resumeJournal(journal)) }
     },
     async cancel(runId) {

@@ -163,6 +163,53 @@ export async function uploadStep(ctx: RunContext): Promise<void> {
   })
 }
 
+/**
+ * A cancel that came while the upload was under way: whether the build got there is not known here (the bytes
+ * may all have arrived while we waited for Apple's verdict). Ask App Store Connect and journal the answer, so
+ * the run says what did happen, and a build that arrived counts as uploaded.
+ */
+export async function settleCanceledUpload(ctx: RunContext): Promise<void> {
+  const { journal } = ctx
+  const upload = journal.substeps.upload
+  if (upload?.status !== 'started' || !ctx.gateway || !ctx.ids.appId) return
+  const { version, buildNumber, platform } = journal.build
+  const note = (text: string): void => {
+    journal.substeps.upload = { status: 'started', at: ctx.at(), note: text }
+  }
+  try {
+    const build = (await ctx.gateway.findBuilds(ctx.ids.appId, version, buildNumber, platform))[0]
+    if (build) {
+      ctx.ids.buildId = build.id
+      ctx.ids.buildState = build.processingState
+      journal.substeps.upload = {
+        status: 'done',
+        at: ctx.at(),
+        note: `uploaded before the cancel: App Store Connect has build ${buildNumber} (${build.processingState})`,
+      }
+      return
+    }
+    const latest = (await ctx.gateway.findBuildUploads(ctx.ids.appId, version, buildNumber, platform))[0]
+    if (latest?.state === 'PROCESSING' || latest?.state === 'COMPLETE') {
+      ctx.ids.buildUploadId = latest.id
+      note(
+        `all of build ${buildNumber} reached App Store Connect before the cancel; it is being processed into a build`,
+      )
+    } else if (latest?.state === 'FAILED') {
+      note(`App Store Connect refused the upload of build ${buildNumber}`)
+    } else if (latest) {
+      note(
+        `the upload of build ${buildNumber} stopped part way; App Store Connect keeps what arrived and publishing again sends the rest`,
+      )
+    } else {
+      note(`App Store Connect has no upload of build ${buildNumber}`)
+    }
+  } catch (error) {
+    note(
+      `the upload was under way; App Store Connect could not be asked whether build ${buildNumber} arrived (${error instanceof Error ? error.message : String(error)})`,
+    )
+  }
+}
+
 export async function processingStep(ctx: RunContext): Promise<void> {
   const build = ctx.journal.build
   const timeoutMs = ctx.journal.options.processingTimeoutMs

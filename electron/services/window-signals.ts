@@ -30,6 +30,7 @@ const TITLES: Readonly<Record<Extract<PublishEvent, { type: 'run-finished' }>['o
   testflight: 'Available in TestFlight',
   uploaded: 'Uploaded',
   failed: 'Publish failed',
+  refused: 'Publish refused',
   canceled: 'Publish canceled',
   interrupted: 'Publish interrupted',
 }

@@ -201,13 +201,14 @@ function humanPrinter(): (event: PublishEvent) => void {
  * Only counts when the run was asked for more than the upload: an upload-only run with timeout 0 did all it was asked.
  */
 export function deferredSteps(run: RunRecord, settings: ReleaseSettings): readonly string[] {
-  if (run.outcome === null || run.outcome === 'failed') return []
+  if (run.outcome === null || run.outcome === 'failed' || run.outcome === 'refused') return []
   if (!wantsTestflight(settings) && !settings.submitToAppStore) return []
   return run.steps.filter((s) => s.status === 'pending' || s.status === 'running').map((s) => s.step)
 }
 
 export function exitCodeForRun(run: RunRecord, settings?: ReleaseSettings): number {
   if (run.outcome === 'canceled' || run.outcome === 'interrupted') return ExitCode.canceled
+  if (run.outcome === 'refused') return ExitCode.refused
   // Exit 0 only when every requested step is done (a fixed interface); a deferred run is resumable, like an interrupted one.
   if (settings && deferredSteps(run, settings).length > 0) return ExitCode.canceled
   if (run.outcome === 'failed' || run.outcome === null) {

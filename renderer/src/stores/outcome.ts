@@ -10,6 +10,7 @@ export function outcomeTone(outcome: RunOutcome | null): OutcomeTone {
     case null:
       return 'running'
     case 'failed':
+    case 'refused':
       return 'failed'
     case 'canceled':
     case 'interrupted':
@@ -26,6 +27,7 @@ export const OUTCOME_HEADLINES: Readonly<Record<RunOutcome, string>> = {
   testflight: 'In TestFlight',
   uploaded: 'Uploaded',
   failed: 'Failed',
+  refused: 'Refused',
   canceled: 'Canceled',
   interrupted: 'Interrupted',
 }
@@ -161,10 +163,7 @@ function stoppedSentence(input: OutcomeInput, how: 'canceled' | 'interrupted'): 
   const stopped = input.steps.find((s) => s.status === 'stopped' || s.status === 'running')
   const next = input.steps.find((s) => s.status === 'pending')
   const where = stopped ? ` during ${stopped.title}` : next ? ` before ${next.title}` : ''
-  const what =
-    how === 'canceled'
-      ? `Stopped${where}; nothing more was sent to App Store Connect`
-      : `Ascent stopped${where} before the run finished`
+  const what = how === 'canceled' ? `Stopped${where}` : `Ascent stopped${where} before the run finished`
   return `${what}. Resume picks up where it stopped, without doing anything twice.`
 }
 
@@ -186,7 +185,14 @@ export function outcomeText(input: OutcomeInput): OutcomeText {
         sentence: `${failed ? `${failed.title}: ` : ''}${sentenceCase(reason.replace(/\.$/, ''))}. Resume continues from there; nothing done already is done again.`,
       }
     }
+    case 'refused':
+      return {
+        headline,
+        sentence: input.message ?? 'Preflight found problems; nothing was sent to App Store Connect.',
+      }
     case 'canceled':
+      // What had reached App Store Connect when the cancel came is the pipeline's to say (it asks when unsure).
+      return { headline, sentence: input.message ?? stoppedSentence(input, 'canceled') }
     case 'interrupted':
       return { headline, sentence: stoppedSentence(input, input.outcome) }
     case 'uploaded': {

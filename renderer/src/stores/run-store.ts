@@ -12,7 +12,7 @@ import type { ReleaseFacts } from './outcome'
 
 /**
  * A step's state in the window: the record's states plus `stopped`, a step that was going when the run
- * was canceled or interrupted. It did not fail — nothing more was sent — so it must not look like a failure.
+ * was canceled or interrupted. It did not fail, so it must not look like a failure.
  */
 type StepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'stopped'
 
@@ -78,7 +78,7 @@ const RESUMABLE: readonly RunOutcome[] = ['failed', 'canceled', 'interrupted']
 
 /** What a stopped step says instead of a summary. */
 export const STOPPED_SUMMARY: Readonly<Record<'canceled' | 'interrupted', string>> = {
-  canceled: 'Canceled — nothing more was sent',
+  canceled: 'Canceled at this step',
   interrupted: 'Interrupted — Ascent stopped before this step finished',
 }
 

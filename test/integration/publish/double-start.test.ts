@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process'
-import { access, mkdir, writeFile } from 'node:fs/promises'
+import { once } from 'node:events'
+import { access, mkdir } from 'node:fs/promises'
+import { createInterface } from 'node:readline'
 import { describe, expect, it } from 'vitest'
 import { toErrorShape } from '../../../shared/errors'
 import { defaultReleaseSettings } from '../../../shared/release-settings'
@@ -27,7 +29,7 @@ describe('two starts of the same build', () => {
     }
   })
 
-  it('a start while another live process holds the lock is refused; a dead process’s lock is taken over and released', async () => {
+  it('a start while another live process holds the lock is refused; once that process ends the lock is free', async () => {
     const h = await publishHarness({ processingMs: 30 })
     try {
       const file = await h.ipa()
@@ -35,20 +37,31 @@ describe('two starts of the same build', () => {
       const lock = runLockPath(h.dataDir, runKeyOf(await inspectBuild(file), settings))
       await mkdir(runsDir(h.dataDir), { recursive: true })
 
-      // The test runner's parent is alive and is not this process: "another Ascent process".
-      await writeFile(lock, `${process.ppid}\n`)
+      // Another process takes the run's lock the way Ascent does and keeps it until its stdin closes.
+      const holder = spawn(
+        process.execPath,
+        [
+          '-e',
+          `const fs = require('node:fs'); const { tryLock } = require('fs-native-extensions')
+           const fd = fs.openSync(process.argv[1], 'a+'); fs.writeSync(fd, process.pid + '\\n')
+           console.log(tryLock(fd) ? 'locked' : 'busy'); process.stdin.resume(); process.stdin.on('end', () => process.exit(0))`,
+          lock,
+        ],
+        { stdio: ['pipe', 'pipe', 'inherit'] },
+      )
+      const [said] = (await once(createInterface({ input: holder.stdout! }), 'line')) as [string]
+      expect(said).toBe('locked')
       const error = await h.publisher.start(h.job(file, settings)).then(
         () => null,
         (e: unknown) => toErrorShape(e),
       )
       expect(error?.code).toBe('BAD_INPUT')
-      expect(error?.message).toContain(`another Ascent process (pid ${process.ppid})`)
+      expect(error?.message).toContain(`another Ascent process (pid ${holder.pid})`)
       expect(h.sandbox.state().buildUploads).toHaveLength(0)
 
-      const gone = spawn(process.execPath, ['-e', ''])
-      const deadPid = gone.pid!
-      await new Promise((r) => gone.once('exit', r))
-      await writeFile(lock, `${deadPid}\n`)
+      const exited = once(holder, 'exit')
+      holder.stdin!.end()
+      await exited
       const { runId } = await h.publisher.start(h.job(file, settings))
       expect((await h.publisher.wait(runId)).outcome).toBe('testflight')
       await expect(access(lock)).rejects.toThrow()

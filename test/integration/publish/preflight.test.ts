@@ -29,7 +29,7 @@ describe('preflight refuses, sending nothing', () => {
   it('an app record that does not exist', async () => {
     h = await publishHarness()
     const run = await h.publish(await h.ipa({ bundleId: 'com.example.unknown' }), { betaGroups: ['QA'] })
-    expect(run.outcome).toBe('failed')
+    expect(run.outcome).toBe('refused')
     expect(preflightError(run)).toMatchObject({ code: 'PREFLIGHT_FAILED' })
     expect(run.message).toMatch(/no app with bundle id com\.example\.unknown.*create the app record/)
     expect(writesSent(h)).toEqual([])
@@ -43,7 +43,7 @@ describe('preflight refuses, sending nothing', () => {
       }),
     })
     const run = await h.publish(await h.ipa(), { submitToAppStore: true })
-    expect(run.outcome).toBe('failed')
+    expect(run.outcome).toBe('refused')
     expect(run.message).toMatch(
       /build 100 of version 1\.1\.0 \(IOS\) is already in App Store Connect.*raise CFBundleVersion/,
     )
@@ -65,14 +65,14 @@ describe('preflight refuses, sending nothing', () => {
       /"Public Beta" is an external group.*submit_to_testflight: true/,
     )
     const run = await h.publish(await h.ipa(), { betaGroups: ['qa'] })
-    expect(run.outcome).toBe('failed')
+    expect(run.outcome).toBe('refused')
     expect(writesSent(h)).toEqual([])
   })
 
   it('an ad-hoc build', async () => {
     h = await publishHarness()
     const run = await h.publish(await h.ipa({ profileType: 'ad-hoc' }), { betaGroups: ['QA'] })
-    expect(run.outcome).toBe('failed')
+    expect(run.outcome).toBe('refused')
     expect(preflightError(run)?.code).toBe('PREFLIGHT_FAILED')
     expect(run.message).toMatch(/ad-hoc|App Store/i)
     expect(writesSent(h)).toEqual([])
@@ -81,7 +81,7 @@ describe('preflight refuses, sending nothing', () => {
   it('incomplete TestFlight test information when beta review is asked for', async () => {
     h = await publishHarness({ seed: demoSeed({ betaAppInfo: false }) })
     const run = await h.publish(await h.ipa(), { submitToTestflight: true })
-    expect(run.outcome).toBe('failed')
+    expect(run.outcome).toBe('refused')
     expect(run.message).toMatch(/lacks a feedback email and a review contact.*testflight\/test-info/)
     expect(writesSent(h)).toEqual([])
   })
@@ -96,7 +96,7 @@ describe('preflight refuses, sending nothing', () => {
       }),
     })
     const run = await h.publish(await h.ipa(), { submitToAppStore: true })
-    expect(run.outcome).toBe('failed')
+    expect(run.outcome).toBe('refused')
     expect(run.message).toMatch(/version 1\.0\.1 is IN_REVIEW.*cancel_previous_submissions: true/)
     expect(writesSent(h)).toEqual([])
   })
@@ -124,7 +124,7 @@ describe("the release date is judged by App Store Connect's clock", () => {
       releaseType: 'SCHEDULED',
       earliestReleaseDate: date,
     })
-    expect(run.outcome).toBe('failed')
+    expect(run.outcome).toBe('refused')
     expect(run.message).toMatch(/is in the past by App Store Connect's clock/)
     expect(writesSent(h)).toEqual([])
   })

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { redactSecrets } from '../../../shared/errors'
 import { redactStrings } from '../../../electron/publish/publisher'
 import { demoSeed, publishHarness } from './publish-support'
 
@@ -31,5 +32,29 @@ describe('event redaction', () => {
     } finally {
       await h.close()
     }
+  })
+})
+
+describe('what the redactor takes', () => {
+  const KEY = [
+    '-----BEGIN PRIVATE KEY-----',
+    'MIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQgevZzL1gdAFr88hb2',
+    'OF/2NxApJCzGCEDdfSp6VQO30hyhRANCAAQRWz+jn65BtOMvdyHKcvjBeBSDZH2r',
+    '-----END PRIVATE KEY-----',
+  ].join('\n')
+
+  it('takes key material: whole, cut off, JSON-escaped, with headers', () => {
+    expect(redactSecrets(`key: ${KEY} end`)).toBe('key: [private key redacted] end')
+    expect(redactSecrets(`key: ${KEY.slice(0, 60)}`)).toBe('key: [private key redacted]')
+    expect(redactSecrets(JSON.stringify({ key: KEY }))).toBe('{"key":"[private key redacted]"}')
+    const encrypted =
+      '-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,0A1B\n\nMIIEpAIBAAKCAQEAx0\n-----END RSA PRIVATE KEY-----'
+    expect(redactSecrets(encrypted)).toBe('[private key redacted]')
+  })
+
+  it('leaves guidance that only names the BEGIN line', () => {
+    const guidance =
+      'APP_STORE_CONNECT_PRIVATE_KEY is not a PEM key: it has no "-----BEGIN PRIVATE KEY-----" line. Download the .p8 again'
+    expect(redactSecrets(guidance)).toBe(guidance)
   })
 })

@@ -84,6 +84,7 @@ describe('outcomeText', () => {
       'testflight',
       'uploaded',
       'failed',
+      'refused',
       'canceled',
       'interrupted',
     ]
@@ -93,6 +94,7 @@ describe('outcomeText', () => {
       'In TestFlight',
       'Uploaded',
       'Failed',
+      'Refused',
       'Canceled',
       'Interrupted',
     ])
@@ -170,16 +172,26 @@ describe('outcomeText', () => {
       { step: 'upload', title: 'Upload', status: 'stopped', error: null },
       { step: 'processing', title: 'Processing', status: 'pending', error: null },
     ]
-    expect(line({ outcome: 'canceled', steps })).toBe(
-      'Canceled. Stopped during Upload; nothing more was sent to App Store Connect. Resume picks up where it stopped, without doing anything twice.',
+    // What reached App Store Connect is the pipeline's to say: its message is the sentence.
+    const said =
+      'Canceled at a safe point. Done: all of build 100 reached App Store Connect before the cancel. Publish the same build again to continue.'
+    expect(line({ outcome: 'canceled', steps, message: said })).toBe(`Canceled. ${said}`)
+    expect(line({ outcome: 'canceled', steps, message: null })).toBe(
+      'Canceled. Stopped during Upload. Resume picks up where it stopped, without doing anything twice.',
     )
     expect(line({ outcome: 'interrupted', steps })).toBe(
       'Interrupted. Ascent stopped during Upload before the run finished. Resume picks up where it stopped, without doing anything twice.',
     )
     const between: OutcomeStep[] = [done('preflight', 'Preflight'), { ...steps[2]!, status: 'pending' }]
-    expect(outcomeText(input({ outcome: 'canceled', steps: between })).sentence).toMatch(
-      /^Stopped before Processing;/,
+    expect(outcomeText(input({ outcome: 'canceled', steps: between, message: null })).sentence).toMatch(
+      /^Stopped before Processing\./,
     )
+  })
+
+  it('says a refused run was refused, with preflight’s reasons, and nothing about resuming', () => {
+    const reasons = 'Refused by preflight, nothing was sent: the build is signed with an ad-hoc profile'
+    const text = outcomeText(input({ outcome: 'refused', message: reasons }))
+    expect(text).toEqual({ headline: 'Refused', sentence: reasons })
   })
 
   it('tells an upload that was not waited for from one that is all that was asked', () => {

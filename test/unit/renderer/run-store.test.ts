@@ -111,7 +111,7 @@ describe('applyEvent', () => {
     // Canceled is not a failure: the step that was going shows stopped, with what that means.
     expect(step(run, 'upload')).toMatchObject({
       status: 'stopped',
-      summary: 'Canceled — nothing more was sent',
+      summary: 'Canceled at this step',
       error: null,
     })
     expect(step(run, 'processing').status).toBe('pending')
@@ -279,7 +279,7 @@ describe('runViewFromRecord', () => {
     const view = runViewFromRecord(record)
     expect(step(view, 'upload')).toMatchObject({
       status: 'stopped',
-      summary: 'Canceled — nothing more was sent',
+      summary: 'Canceled at this step',
       error: null,
     })
     expect(step(view, 'processing').status).toBe('pending')
