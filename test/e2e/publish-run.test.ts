@@ -5,12 +5,14 @@ import { expectAccessible, failUploadPart, sandboxState, screenshot, windowSessi
 
 const YEAR = new Date().getFullYear() + 1
 
-async function chooseBuild(page: Page, file: string): Promise<void> {
+/** `label` is the build as the window names it, e.g. "1.2.0 (300)": the previous build's screen may still show. */
+async function chooseBuild(page: Page, file: string, label: string): Promise<void> {
   // Start from the build screen, whatever the test before left on screen.
   await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Publish' }).click()
   if (await page.getByRole('button', { name: 'Done' }).isVisible())
     await page.getByRole('button', { name: 'Done' }).click()
   await page.locator('input[type=file][accept=".ipa,.pkg"]').setInputFiles(file)
+  await page.getByText(label).first().waitFor()
   await page.getByTestId('group-list').waitFor()
 }
 
@@ -57,7 +59,7 @@ describe('publishing through ascent web --sandbox', () => {
       { fileName: 'Release.ipa', version: '1.1.0', buildNumber: '200', padBytes: 24_000_000 },
       session.dir,
     )
-    await chooseBuild(page, ipa)
+    await chooseBuild(page, ipa, '1.1.0 (200)')
 
     await page.getByRole('checkbox', { name: 'Submit to TestFlight' }).check()
     await page.getByRole('checkbox', { name: 'QA', exact: true }).check()
@@ -159,7 +161,7 @@ describe('publishing through ascent web --sandbox', () => {
       { fileName: 'Cancel.ipa', version: '1.2.0', buildNumber: '300', padBytes: 400_000_000 },
       session.dir,
     )
-    await chooseBuild(page, ipa)
+    await chooseBuild(page, ipa, '1.2.0 (300)')
     await uploadOnly(page)
     await waitForPublishReady(page)
     await publishButton(page).click()
@@ -208,7 +210,7 @@ describe('publishing through ascent web --sandbox', () => {
   it('shows a failed upload with the reason and recovers with Resume', async () => {
     const { page } = session
     const ipa = await makeIpa({ fileName: 'Fault.ipa', version: '1.3.0', buildNumber: '400' }, session.dir)
-    await chooseBuild(page, ipa)
+    await chooseBuild(page, ipa, '1.3.0 (400)')
     await uploadOnly(page)
     await waitForPublishReady(page)
     // 400 is not retried: the upload step fails at once, as a refused part does with Apple.
