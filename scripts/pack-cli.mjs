@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildCli } from './build-cli.mjs'
 
+const LOCK_PLATFORMS = ['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'win32-x64', 'win32-arm64']
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const out = join(root, 'dist-cli')
 await mkdir(out, { recursive: true })
@@ -23,7 +24,7 @@ try {
     license: app.license,
     author: app.author,
     bin: { ascent: 'ascent.cjs' },
-    files: ['ascent.cjs', 'README.md'],
+    files: ['ascent.cjs', 'README.md', 'prebuilds'],
     engines: app.engines,
     peerDependencies: { keytar: app.dependencies.keytar },
     peerDependenciesMeta: { keytar: { optional: true } },
@@ -33,6 +34,17 @@ try {
   // No source map: it is larger than the bundle and no installed CLI reads it.
   await buildCli({ outfile: join(pkg, 'ascent.cjs'), sourcemap: false })
   await copyFile(join(root, 'scripts', 'cli-package', 'README.md'), join(pkg, 'README.md'))
+  // The run lock's native binaries (fs-native-extensions, Apache-2.0), for the machines CI and desktops run
+  // on; the bundle loads the one for its platform from here.
+  const lockModule = join(root, 'node_modules', 'fs-native-extensions')
+  for (const platform of LOCK_PLATFORMS) {
+    await mkdir(join(pkg, 'prebuilds', platform), { recursive: true })
+    await copyFile(
+      join(lockModule, 'prebuilds', platform, 'fs-native-extensions.node'),
+      join(pkg, 'prebuilds', platform, 'fs-native-extensions.node'),
+    )
+  }
+  await copyFile(join(lockModule, 'LICENSE'), join(pkg, 'prebuilds', 'LICENSE-fs-native-extensions'))
   await writeFile(join(pkg, 'package.json'), JSON.stringify(manifest, null, 2) + '\n')
   const packed = JSON.parse(
     execFileSync('npm', ['pack', '--json', '--pack-destination', staging], {

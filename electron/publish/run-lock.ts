@@ -1,4 +1,7 @@
+import { realpathSync } from 'node:fs'
 import { open, readFile, stat, unlink, type FileHandle } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 
 /**
  * A cross-process lock on one file, held through the OS's own file locking (an open file description lock
@@ -11,10 +14,45 @@ export interface HeldLock {
   release(): Promise<void>
 }
 
-/** Loaded on first use: a command that never publishes (inspect, config) does not load the native module. */
+interface NativeLock {
+  tryLock(fd: number): boolean
+}
+
+let native: Promise<NativeLock> | null = null
+
+/**
+ * fs-native-extensions, loaded on first use (a command that never publishes does not load it): from
+ * node_modules, else from the prebuilt binaries the CLI package carries beside its bundle.
+ */
+function nativeLock(): Promise<NativeLock> {
+  native ??= import('fs-native-extensions').then(
+    (module) => ({ tryLock: (fd) => module.tryLock(fd) }),
+    () => bundledLock(),
+  )
+  return native
+}
+
+function bundledLock(): NativeLock {
+  const base = dirname(realpathSync(process.argv[1] ?? process.cwd()))
+  const file = join(base, 'prebuilds', `${process.platform}-${process.arch}`, 'fs-native-extensions.node')
+  const binding = createRequire(join(base, 'noop.js'))(file) as {
+    tryLock(fd: number, offset: number, length: number, exclusive: boolean): void
+  }
+  return {
+    tryLock(fd) {
+      try {
+        binding.tryLock(fd, 0, 0, true)
+        return true
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EAGAIN') return false
+        throw error
+      }
+    },
+  }
+}
+
 async function tryLock(fd: number): Promise<boolean> {
-  const native = await import('fs-native-extensions')
-  return native.tryLock(fd)
+  return (await nativeLock()).tryLock(fd)
 }
 
 export type LockAttempt =
