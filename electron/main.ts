@@ -1,9 +1,21 @@
 import { join } from 'node:path'
-import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, session, shell } from 'electron'
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  net,
+  Notification,
+  powerMonitor,
+  protocol,
+  session,
+  shell,
+} from 'electron'
 import { configDir, dataDir } from './app-dirs'
 import { createServices } from './services/create-services'
 import { buildPathsFromArgv, createBuildOpener, type BuildOpener } from './services/open-builds'
-import { runFinishedNotice, taskbarProgress } from './services/window-signals'
+import { releaseNotice, runFinishedNotice, taskbarProgress } from './services/window-signals'
 import type { AscentServices } from './services/types'
 import { contentSecurityPolicy, readRendererFile, SECURITY_HEADERS } from './web/static-files'
 import { appMenuTemplate } from './ipc/app-menu'
@@ -64,8 +76,23 @@ function createWindow(ready: AscentServices, buildOpener: BuildOpener): BrowserW
     const notice = runFinishedNotice(event)
     if (notice && !win.isFocused() && Notification.isSupported()) new Notification(notice).show()
   })
+  // Release transitions: a native notification while the window is in the background; clicking it opens
+  // Releases at that app. In front, the window shows its own notice.
+  const stopReleaseSignals = ready.events.subscribe('app', (event) => {
+    const notice = releaseNotice(event)
+    if (!notice || win.isFocused() || !Notification.isSupported()) return
+    const shown = new Notification(notice)
+    shown.on('click', () => {
+      if (win.isDestroyed()) return
+      if (win.isMinimized()) win.restore()
+      win.focus()
+      ready.events.emit('app', { type: 'navigate', screen: 'releases', bundleId: notice.bundleId })
+    })
+    shown.show()
+  })
   win.on('closed', () => {
     stopSignals()
+    stopReleaseSignals()
     registration.dispose()
     window = null
   })
@@ -153,8 +180,15 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(async () => {
     hardenSessionAndContents()
-    const ready = await createServices({ dataDir: dataDir(), configDir: configDir() })
+    const ready = await createServices({
+      dataDir: dataDir(),
+      configDir: configDir(),
+      releases: { isOnline: () => net.isOnline() },
+    })
     services = ready
+    // Asleep, no reads; on wake, whatever moved meanwhile is read at once.
+    powerMonitor.on('suspend', () => ready.releases?.pause())
+    powerMonitor.on('resume', () => ready.releases?.resume())
     const buildOpener = createBuildOpener({ files: ready.files, events: ready.events })
     opener = buildOpener
     for (const path of earlyOpens.splice(0)) void buildOpener.open(path)

@@ -3,6 +3,8 @@ import { BuildSummary, Platform, Problem } from './build-summary'
 import { AscentErrorShape } from './errors'
 import { Link, PublishEvent, RunOutcome, StepId } from './publish-events'
 import { ReleaseSettings, ReleaseType } from './release-settings'
+import { AppStatus, ReleaseAction } from './release-status'
+import { ReleaseTransition } from './release-transitions'
 
 /**
  * The one contract between the window and the main process. Preload (Electron) and the web bridge
@@ -186,6 +188,32 @@ export type ImportedConfig = z.infer<typeof ImportedConfig>
 export const ExportedConfig = z.object({ text: z.string(), writtenTo: z.string().nullable() })
 export type ExportedConfig = z.infer<typeof ExportedConfig>
 
+/** An app the Releases screen watches after submission: its live status and the transitions seen. */
+export const WatchedApp = z.object({
+  bundleId: z.string(),
+  appName: z.string(),
+  status: AppStatus.nullable(),
+  /** Transitions seen, oldest first. */
+  timeline: z.array(ReleaseTransition),
+  /** False once nothing is in motion any more (on sale, rejection acknowledged, removed). */
+  watching: z.boolean(),
+  /** Rejected versions the user has seen: they no longer keep the app watched. */
+  acknowledged: z.array(z.string()),
+  lastCheckedAt: z.string().nullable(),
+  lastChangeAt: z.string(),
+  nextCheckAt: z.string().nullable(),
+  /** The last read's failure in words; null when it worked. */
+  error: z.string().nullable(),
+})
+export type WatchedApp = z.infer<typeof WatchedApp>
+
+export const ReleaseActionRequest = z.object({
+  bundleId: z.string().min(1),
+  versionString: z.string().min(1),
+  action: ReleaseAction,
+})
+export type ReleaseActionRequest = z.infer<typeof ReleaseActionRequest>
+
 const none = z.tuple([])
 const ok = z.object({ ok: z.literal(true) })
 
@@ -216,6 +244,11 @@ export const calls = {
     ]),
     result: ExportedConfig,
   },
+  listWatchedApps: { args: none, result: z.array(WatchedApp) },
+  watchApp: { args: z.tuple([z.string().min(1)]), result: WatchedApp },
+  unwatchApp: { args: z.tuple([z.string().min(1)]), result: ok },
+  releaseAction: { args: z.tuple([ReleaseActionRequest]), result: WatchedApp },
+  acknowledgeRejection: { args: z.tuple([z.string().min(1), z.string().min(1)]), result: WatchedApp },
 } as const
 
 type Calls = typeof calls
@@ -228,10 +261,19 @@ export const CALL_NAMES = Object.keys(calls) as CallName[]
 export type CallReply<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: AscentErrorShape }
 
-/** Events main sends the window besides publish progress: menu commands, files opened from the OS. */
+/**
+ * Events main sends the window besides publish progress: menu commands, files opened from the OS, a
+ * watched app's new status and each release transition (a notification clicked opens Releases at it).
+ */
 export const AppEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('open-build'), file: FileRef }),
-  z.object({ type: z.literal('navigate'), screen: z.enum(['publish', 'history', 'keys']) }),
+  z.object({
+    type: z.literal('navigate'),
+    screen: z.enum(['publish', 'history', 'keys', 'releases']),
+    bundleId: z.string().optional(),
+  }),
+  z.object({ type: z.literal('release-status'), app: WatchedApp }),
+  z.object({ type: z.literal('release-transition'), transition: ReleaseTransition }),
   z.object({ type: z.literal('menu'), command: z.enum(['import-config', 'export-config']) }),
 ])
 export type AppEvent = z.infer<typeof AppEvent>

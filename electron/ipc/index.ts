@@ -10,6 +10,7 @@ import { EVENT_CHANNEL, FILE_DROP_CHANNEL } from './channels'
 import { registerConfigIpc } from './config'
 import { registerKeysIpc } from './keys'
 import { registerPublishIpc } from './publish'
+import { registerReleasesIpc } from './releases'
 import { isTrustedRendererUrl } from './sender-policy'
 import { createTypedIpcMain, forbiddenReply } from './typed-ipc'
 
@@ -61,6 +62,7 @@ export function registerIpc(options: {
   registerPublishIpc(ipc)
   registerKeysIpc(ipc)
   registerConfigIpc(ipc)
+  registerReleasesIpc(ipc)
   const missing = CALL_NAMES.filter((name) => !ipc.registered.has(name))
   if (missing.length > 0)
     throw new AscentError('INTERNAL', `IPC areas do not register ${missing.join(', ')}.`)

@@ -6,6 +6,7 @@ import { BUILDS_CALLS, buildsCalls, type BuildsCall } from './calls/builds'
 import { CONFIG_CALLS, configCalls, type ConfigCall } from './calls/config'
 import { KEYS_CALLS, keysCalls, type KeysCall } from './calls/keys'
 import { PUBLISH_CALLS, publishCalls, type PublishCall } from './calls/publish'
+import { RELEASES_CALLS, releasesCalls, type ReleasesCall } from './calls/releases'
 import type { AscentServices, CallContext, CallHandlers } from './types'
 
 /** The contract's calls grouped by area; each transport registers the areas (electron/ipc has one module per area). */
@@ -15,10 +16,11 @@ export const CALL_AREAS = {
   publish: PUBLISH_CALLS,
   keys: KEYS_CALLS,
   config: CONFIG_CALLS,
+  releases: RELEASES_CALLS,
 } as const
 
 // Compile-time proof that the areas cover the contract: a call added to shared/ipc.ts without an area fails here.
-type Covered = BuildsCall | AppStoreCall | PublishCall | KeysCall | ConfigCall
+type Covered = BuildsCall | AppStoreCall | PublishCall | KeysCall | ConfigCall | ReleasesCall
 const everyCallHasAnArea: [Exclude<CallName, Covered>] extends [never] ? true : false = true
 void everyCallHasAnArea
 
@@ -30,6 +32,7 @@ export function createCallHandlers(services: AscentServices): CallHandlers {
     ...publishCalls(services),
     ...keysCalls(services),
     ...configCalls(services),
+    ...releasesCalls(services),
   }
 }
 

@@ -8,13 +8,15 @@ import { createKeytarStore } from '../keys/keytar-store'
 import { createAppStoreService } from './app-store'
 import { createConfigService } from './config-service'
 import { createConnectionManager, type ActiveConnection, type SandboxHandle } from './connection'
-import { createEventHub } from './event-hub'
+import { createEventHub, type EventHub } from './event-hub'
 import { createFileRegistry } from './file-registry'
 import { createPublisher } from '../publish/publisher'
 import { defaultUploaderFactory } from '../publish/default-uploader'
 import type { PublisherDeps, RunCredentials } from '../publish/types'
 import { startSandbox, type SandboxOptions } from '../sandbox'
 import type { AscentServices } from './types'
+import { HourlyBudget, type PollPolicy } from '../status/poll-policy'
+import { createReleaseWatcher, type ReleaseWatcher } from '../status/watcher'
 import { networkFetch } from '../net/proxy'
 
 export interface CreateServicesOptions {
@@ -36,6 +38,8 @@ export interface CreateServicesOptions {
   /** The sandbox started when none is forced or no key exists; tests seed it and shorten its processing. */
   readonly sandboxOptions?: SandboxOptions
   /** Pipeline tuning (tests shorten polls); the uploader defaults to the Build Upload API / altool choice. */
+  /** Release watching: its hourly share and poll policy (tests shorten it); false turns it off. */
+  readonly releases?: false | { readonly policy?: PollPolicy; readonly isOnline?: () => boolean }
   readonly publisher?: Partial<
     Pick<PublisherDeps, 'pollIntervals' | 'sleep' | 'now' | 'client' | 'cancelTimeoutMs' | 'uploaderFactory'>
   >
@@ -121,6 +125,11 @@ export async function createServices(options: CreateServicesOptions): Promise<As
   })
   publisher.onEvent((event) => events.emit('publish', event))
 
+  const releases =
+    options.releases === false
+      ? null
+      : await createWatching(options, events, publisher, connection, fetchImpl)
+
   return {
     files,
     events,
@@ -130,6 +139,67 @@ export async function createServices(options: CreateServicesOptions): Promise<As
     appStore: createAppStoreService({ client }),
     publisher,
     config: createConfigService(),
-    close: () => connection.close(),
+    releases,
+    close: async () => {
+      await releases?.close()
+      await connection.close()
+    },
   }
 }
+
+/**
+ * The release watcher: its own client (its audit feeds the hourly budget with every attempt and Apple's
+ * X-Rate-Limit remainder), status and transitions as app events, and a run that ends submitted (or in
+ * TestFlight) starts watching its app.
+ */
+async function createWatching(
+  options: CreateServicesOptions,
+  events: EventHub,
+  publisher: ReturnType<typeof createPublisher>,
+  connection: ReturnType<typeof createConnectionManager>,
+  fetchImpl: typeof fetch,
+): Promise<ReleaseWatcher> {
+  const settings = options.releases === false ? {} : (options.releases ?? {})
+  const budget = new HourlyBudget(1800, 360)
+  let clientFor: { readonly connection: ActiveConnection; readonly client: AscClient } | null = null
+  const watcher = await createReleaseWatcher({
+    dataDir: options.dataDir,
+    budget,
+    timers: true,
+    ...(settings.policy ? { policy: settings.policy } : {}),
+    ...(settings.isOnline ? { isOnline: settings.isOnline } : {}),
+    async client() {
+      const active = await connection.active()
+      if (
+        clientFor === null ||
+        clientFor.connection.tokens !== active.tokens ||
+        clientFor.connection.apiUrl !== active.apiUrl
+      ) {
+        clientFor = {
+          connection: active,
+          client: createAscClient({
+            baseUrl: active.apiUrl,
+            tokens: active.tokens,
+            fetch: fetchImpl,
+            onAudit: (e) => budget.record(Date.now(), e.rateLimitRemaining),
+          }),
+        }
+      }
+      return clientFor.client
+    },
+    onChange(app, transitions) {
+      events.emit('app', { type: 'release-status', app })
+      for (const transition of transitions) events.emit('app', { type: 'release-transition', transition })
+    },
+  })
+  publisher.onEvent((event) => {
+    if (event.type !== 'run-finished' || !WATCHED_OUTCOMES.includes(event.outcome)) return
+    void publisher
+      .getRun(event.runId)
+      .then((run) => watcher.watch(run.bundleId))
+      .catch(() => undefined)
+  })
+  return watcher
+}
+
+const WATCHED_OUTCOMES: readonly string[] = ['submitted-for-review', 'testflight', 'published']

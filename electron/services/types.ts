@@ -1,3 +1,4 @@
+import type { ReleaseWatcher } from '../status/watcher'
 import type { BuildSummary, Platform } from '../../shared/build-summary'
 import type {
   AddKeyInput,
@@ -99,5 +100,7 @@ export interface AscentServices {
   /** null until electron/publish lands: its calls answer INTERNAL "not available yet". */
   readonly publisher: PublisherService | null
   readonly config: ConfigService | null
+  /** Watches apps after submission (null where nothing watches, e.g. a bare test composition). */
+  readonly releases?: ReleaseWatcher | null
   close(): Promise<void>
 }

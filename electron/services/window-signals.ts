@@ -1,3 +1,4 @@
+import type { AppEvent } from '../../shared/ipc'
 import type { PublishEvent } from '../../shared/publish-events'
 
 /**
@@ -39,4 +40,11 @@ const TITLES: Readonly<Record<Extract<PublishEvent, { type: 'run-finished' }>['o
 export function runFinishedNotice(event: PublishEvent): Notice | null {
   if (event.type !== 'run-finished') return null
   return { title: `Ascent: ${TITLES[event.outcome]}`, body: event.message }
+}
+
+/** The native notification for a release transition: the app and version, what happened, what to do next. */
+export function releaseNotice(event: AppEvent): (Notice & { readonly bundleId: string }) | null {
+  if (event.type !== 'release-transition') return null
+  const t = event.transition
+  return { title: `${t.appName} ${t.name}: ${t.title}`, body: t.body, bundleId: t.bundleId }
 }

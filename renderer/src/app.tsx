@@ -3,13 +3,17 @@ import type { AppEvent } from '../../shared/ipc'
 import { inspect, openBuildFile } from './actions/build-actions'
 import { chooseConfigNatively, exportConfig, importConfigFile } from './actions/config-actions'
 import { loadConnection } from './actions/connection-actions'
+import { handleReleaseEvent } from './actions/releases-actions'
 import { attachRunningRun, listenForPublishEvents } from './actions/run-actions'
 import { api } from './api'
 import { HistoryScreen } from './components/history-screen'
 import { KeysScreen } from './components/keys-screen'
 import { PublishScreen } from './components/publish-screen'
+import { ReleaseNotices } from './components/release-notices'
+import { ReleasesScreen } from './components/releases-screen'
 import { Sidebar } from './components/sidebar'
 import { navigate, useNavigationStore } from './stores/navigation-store'
+import { focused, useReleasesStore } from './stores/releases-store'
 
 function hasFiles(e: DragEvent): boolean {
   return Array.from(e.dataTransfer.types).includes('Files')
@@ -23,6 +27,11 @@ function handleAppEvent(event: AppEvent): void {
       return
     case 'navigate':
       useNavigationStore.setState((s) => navigate(s, event.screen))
+      if (event.bundleId !== undefined) useReleasesStore.setState((s) => focused(s, event.bundleId ?? null))
+      return
+    case 'release-status':
+    case 'release-transition':
+      handleReleaseEvent(event)
       return
     case 'menu':
       useNavigationStore.setState((s) => navigate(s, 'publish'))
@@ -95,7 +104,9 @@ export function App() {
         {screen === 'publish' ? <PublishScreen dragging={dragging} /> : null}
         {screen === 'history' ? <HistoryScreen /> : null}
         {screen === 'keys' ? <KeysScreen dropped={droppedKey} /> : null}
+        {screen === 'releases' ? <ReleasesScreen /> : null}
       </main>
+      <ReleaseNotices />
     </div>
   )
 }

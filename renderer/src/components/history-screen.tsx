@@ -1,5 +1,6 @@
 import { useEffect } from 'react'
 import { loadHistory, openRun } from '../actions/history-actions'
+import { watchApp } from '../actions/releases-actions'
 import { resumeRecord } from '../actions/run-actions'
 import { formatDuration, formatWhen, platformLabel } from '../format'
 import { outcomeLabel, runClosed, runDurationMs, useHistoryStore } from '../stores/history-store'
@@ -102,6 +103,19 @@ export function HistoryScreen() {
                   </td>
                   <td className="numeric">{ms === null ? '—' : formatDuration(ms)}</td>
                   <td className="row-actions">
+                    {run.outcome === 'submitted-for-review' || run.outcome === 'published' ? (
+                      <button
+                        type="button"
+                        className="button button-small button-quiet"
+                        aria-label={`Live status of ${run.bundleId}`}
+                        onClick={() => {
+                          useNavigationStore.setState((s) => navigate(s, 'releases'))
+                          void watchApp(run.bundleId)
+                        }}
+                      >
+                        Live status
+                      </button>
+                    ) : null}
                     <button
                       type="button"
                       className="button button-small"

@@ -3,6 +3,7 @@ import { isRunActive, useRunStore } from '../stores/run-store'
 
 const SCREENS: readonly { readonly screen: Screen; readonly label: string }[] = [
   { screen: 'publish', label: 'Publish' },
+  { screen: 'releases', label: 'Releases' },
   { screen: 'history', label: 'History' },
   { screen: 'keys', label: 'Keys' },
 ]

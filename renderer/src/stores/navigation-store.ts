@@ -1,7 +1,7 @@
 import { create } from 'zustand'
 import type { ConnectionInfo } from '../../../shared/ipc'
 
-export type Screen = 'publish' | 'history' | 'keys'
+export type Screen = 'publish' | 'history' | 'keys' | 'releases'
 
 /** Which screen is shown and which App Store Connect the window talks to. */
 export interface NavigationState {

@@ -8,6 +8,7 @@ import { registerBuildsIpc } from '../../../electron/ipc/builds'
 import { registerConfigIpc } from '../../../electron/ipc/config'
 import { registerKeysIpc } from '../../../electron/ipc/keys'
 import { registerPublishIpc } from '../../../electron/ipc/publish'
+import { registerReleasesIpc } from '../../../electron/ipc/releases'
 import type { CallHandlers } from '../../../electron/services/types'
 
 describe('sender policy', () => {
@@ -55,6 +56,7 @@ describe('typed ipcMain', () => {
       registerPublishIpc,
       registerKeysIpc,
       registerConfigIpc,
+      registerReleasesIpc,
     ])
       register(ipc)
     return { ipc, channels }

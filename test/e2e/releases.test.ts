@@ -1,0 +1,93 @@
+import { writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { expectAccessible, screenshot, windowSession } from './support/web-app'
+
+const BUNDLE = 'com.example.ascent.demo'
+
+const SEED = {
+  apps: [
+    {
+      bundleId: BUNDLE,
+      name: 'Ascent Demo',
+      platforms: ['IOS'],
+      betaGroups: [{ name: 'QA', isInternal: true }],
+      versions: [
+        { platform: 'IOS', versionString: '1.0.0', state: 'READY_FOR_DISTRIBUTION' },
+        { platform: 'IOS', versionString: '1.1.0', state: 'WAITING_FOR_REVIEW' },
+      ],
+      builds: [
+        { versionString: '1.0.0', buildNumber: '1', platform: 'IOS', state: 'VALID' },
+        { versionString: '1.1.0', buildNumber: '5', platform: 'IOS', state: 'VALID' },
+      ],
+    },
+  ],
+}
+
+async function decide(sandboxUrl: string, decision: 'approve' | 'reject'): Promise<void> {
+  const res = await fetch(new URL('/__sandbox/review', sandboxUrl), {
+    method: 'POST',
+    body: JSON.stringify({ bundleId: BUNDLE, kind: 'app-store', decision }),
+  })
+  expect(res.status).toBe(200)
+}
+
+describe('Releases: live states after submission, through ascent web --sandbox', () => {
+  const session = windowSession({
+    tempPrefix: 'ascent-e2e-releases-',
+    open: true,
+    webArgs: async (dir) => {
+      const seed = path.join(dir, 'seed.json')
+      await writeFile(seed, JSON.stringify(SEED))
+      return ['--seed', seed]
+    },
+  })
+
+  it('shows an approval without a reload, with an in-page notice, and "Release now" puts it on sale', async () => {
+    const { page, web } = session
+    await page.getByRole('button', { name: 'Releases' }).click()
+    await page.getByRole('heading', { name: 'Releases', level: 1 }).waitFor()
+    await page.getByText('Nothing watched yet').waitFor()
+    await page.getByRole('textbox', { name: 'Watch an app' }).fill(BUNDLE)
+    await page.getByRole('button', { name: 'Watch', exact: true }).click()
+    const card = page.getByRole('region', { name: 'Ascent Demo releases' })
+    const pending = card.locator('[data-version="1.1.0"]')
+    await pending.getByText('Waiting for review').waitFor()
+    await expect.poll(() => pending.getByRole('button', { name: 'Cancel review' }).count()).toBe(1)
+    await screenshot(page, '20-releases-waiting')
+
+    await decide(web.sandboxUrl(), 'approve')
+    await pending.getByText('Approved, waiting for you to release it').waitFor()
+    const notice = page.getByRole('status').getByText('Ascent Demo 1.1.0: Approved: ready to release')
+    await notice.waitFor()
+    await card
+      .getByRole('list', { name: 'Ascent Demo timeline' })
+      .getByText('Approved: ready to release')
+      .waitFor()
+    await screenshot(page, '21-releases-approved')
+    await expectAccessible(page)
+
+    await pending.getByRole('button', { name: 'Release now' }).click()
+    const confirm = pending.getByRole('group', { name: 'Confirm' })
+    await confirm.getByText('puts the approved version on the App Store now').waitFor()
+    await confirm.getByRole('button', { name: 'Yes, release now' }).click()
+    await pending.getByText('On the App Store').waitFor()
+    expect(await card.locator('[data-version="1.0.0"]').count()).toBe(0)
+    await screenshot(page, '22-releases-on-sale')
+  })
+
+  it('a refused action says the state and what is possible', async () => {
+    const { page } = session
+    const message = await page.evaluate(
+      async (bundleId) =>
+        window.ascent
+          ?.releaseAction({ bundleId, versionString: '1.1.0', action: 'pause' })
+          .then(() => 'done')
+          .catch((error: Error) => error.message),
+      BUNDLE,
+    )
+    expect(message).toBe(
+      'Pause phased release is not possible: 1.1.0 is READY_FOR_SALE, review submission COMPLETE. Nothing can be done to it now.',
+    )
+  })
+})
