@@ -13,6 +13,7 @@ import { DEFAULT_POLL_POLICY, HourlyBudget, nextPollDelay } from '../../status/p
 import { readAppStatus } from '../../status/read-status'
 import { resolveApp } from '../../status/release-actions'
 import { ExitCode, printJson, runCommand } from '../cli-output'
+import { optionalIntegerOption } from '../option-values'
 import { cliCredentials } from './publish'
 
 type StatusOptions = {
@@ -26,12 +27,10 @@ type StatusOptions = {
 
 const KNOWN_STATES: readonly string[] = [...new Set<string>([...APP_STORE_STATES, ...BETA_REVIEW_STATES])]
 
+/** --timeout in whole seconds (at most 30 days), as milliseconds; null without it. */
 function parseTimeout(value: string | undefined): number | null {
-  if (value === undefined) return null
-  const seconds = Number(value)
-  if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0)
-    throw new AscentError('BAD_INPUT', `--timeout must be a number of seconds (0 or more), got '${value}'`)
-  return seconds * 1000
+  const seconds = optionalIntegerOption('--timeout', value, { min: 0, max: 30 * 86_400 })
+  return seconds === undefined ? null : seconds * 1000
 }
 
 function parseUntil(value: string | undefined): string | null {

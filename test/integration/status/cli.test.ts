@@ -201,7 +201,7 @@ describe('ascent status / release', () => {
         ['status', DEMO, '--until', 'APPROVED_SOON'],
         /--until APPROVED_SOON is not a state App Store Connect reports/,
       ],
-      [['status', DEMO, '--timeout', 'soon'], /--timeout must be a number of seconds/],
+      [['status', DEMO, '--timeout', 'soon'], /--timeout must be a whole number from 0 to 2592000/],
       [['release', DEMO], /say what to do: one of --now \| --pause/],
       [['release', DEMO, '--now', '--pause'], /choose one action, not 2/],
       [
