@@ -54,6 +54,8 @@ function headline(run: RunRecord): string {
   switch (run.outcome) {
     case 'failed':
       return '❌ Ascent: publish failed'
+    case 'refused':
+      return '❌ Ascent: publish refused by preflight (nothing was sent)'
     case 'canceled':
     case 'interrupted':
     case null:

@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs'
 import { open, readFile, stat, unlink, type FileHandle } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
+import { AscentError } from '../../shared/errors'
 
 /**
  * A cross-process lock on one file, held through the OS's own file locking (an open file description lock
@@ -35,8 +36,15 @@ function nativeLock(): Promise<NativeLock> {
 function bundledLock(): NativeLock {
   const base = dirname(realpathSync(process.argv[1] ?? process.cwd()))
   const file = join(base, 'prebuilds', `${process.platform}-${process.arch}`, 'fs-native-extensions.node')
-  const binding = createRequire(join(base, 'noop.js'))(file) as {
-    tryLock(fd: number, offset: number, length: number, exclusive: boolean): void
+  let binding: { tryLock(fd: number, offset: number, length: number, exclusive: boolean): void }
+  try {
+    binding = createRequire(join(base, 'noop.js'))(file) as typeof binding
+  } catch (error) {
+    throw new AscentError(
+      'INTERNAL',
+      'the run lock needs the fs-native-extensions module, which is not installed: run `npm ci` (or `npm install`) in the Ascent folder',
+      { cause: error },
+    )
   }
   return {
     tryLock(fd) {

@@ -88,7 +88,7 @@ export const STOPPED_SUMMARY: Readonly<Record<'canceled' | 'interrupted', string
  */
 export function stepAtRunEnd(step: StepView, outcome: RunOutcome): StepView {
   if (step.status !== 'running') return step
-  if (outcome === 'failed') return { ...step, status: 'failed' }
+  if (outcome === 'failed' || outcome === 'refused') return { ...step, status: 'failed' }
   return {
     ...step,
     status: 'stopped',
@@ -242,7 +242,7 @@ export function applyEvent(run: RunView, event: PublishEvent): RunView {
       return {
         ...appendLog(run, {
           at: event.at,
-          level: event.outcome === 'failed' ? 'error' : 'info',
+          level: event.outcome === 'failed' || event.outcome === 'refused' ? 'error' : 'info',
           message: event.message,
         }),
         // A step still "running" when the run ends did not finish: show it stopped (or failed), not spinning.

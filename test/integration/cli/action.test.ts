@@ -202,7 +202,7 @@ describe('action.yml', () => {
     )
   })
 
-  it('a refused publish fails the step; the summary names the reason and the outputs say failed', async () => {
+  it('a refused publish fails the step; the summary names the reason and the outputs say refused', async () => {
     const ipa = await makeIpa({ buildNumber: '202' }, dir)
     const r = await runAction(
       {
@@ -216,8 +216,8 @@ describe('action.yml', () => {
 
     expect(r.failedStep).toBe(1)
     expect(r.stderr).toMatch(/Nobody/)
-    expect(r.outputs).toMatchObject({ outcome: 'failed', 'build-id': '', 'submission-id': '' })
-    expect(r.summary).toContain('### ❌ Ascent: publish failed')
+    expect(r.outputs).toMatchObject({ outcome: 'refused', 'build-id': '', 'submission-id': '' })
+    expect(r.summary).toContain('### ❌ Ascent: publish refused by preflight (nothing was sent)')
     expect(r.summary).toMatch(/\| preflight \| ❌ failed \| .*Nobody/)
     expect(r.summary).toMatch(/\| upload \| ⏸️ not run \|/)
   })
