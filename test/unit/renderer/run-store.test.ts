@@ -286,6 +286,53 @@ describe('runViewFromRecord', () => {
   })
 })
 
+describe('a run refused by preflight', () => {
+  const reasons =
+    'Refused by preflight, nothing was sent: the build is signed with an ad-hoc profile; export it with an App Store profile'
+
+  it('from History: headline Refused, preflight’s reasons, no Resume', () => {
+    const record: RunRecord = {
+      runId: 'r11',
+      fileName: 'store-adhoc.ipa',
+      bundleId: 'com.example.demo',
+      version: '2.4.0',
+      buildNumber: '42',
+      platform: 'IOS',
+      startedAt: at,
+      finishedAt: at,
+      outcome: 'refused',
+      message: reasons,
+      steps: [
+        {
+          step: 'preflight',
+          status: 'failed',
+          summary: null,
+          startedAt: at,
+          finishedAt: at,
+          error: { code: 'PREFLIGHT_FAILED', message: 'the build is signed with an ad-hoc profile' },
+        },
+      ],
+      links: [],
+      resumable: false,
+    }
+    const view = runViewFromRecord(record)
+    expect(view.resumable).toBe(false)
+    expect(step(view, 'preflight').status).toBe('failed')
+    expect(outcomeText({ ...view, outcome: 'refused', facts: null })).toEqual({
+      headline: 'Refused',
+      sentence: reasons,
+    })
+  })
+
+  it('live: the run ends refused, its log line an error, and nothing to resume', () => {
+    let run = applyEvent(fresh(), started('preflight', 'Preflight'))
+    run = applyEvent(run, runFinished('refused', reasons, []))
+    expect(run).toMatchObject({ outcome: 'refused', resumable: false })
+    expect(step(run, 'preflight').status).toBe('failed')
+    expect(run.log.at(-1)).toMatchObject({ level: 'error', message: reasons })
+  })
+})
+
 describe('stepAtRunEnd', () => {
   it('leaves steps that are not going alone', () => {
     const done = { ...step(fresh(), 'upload'), status: 'done' as const }
