@@ -181,7 +181,7 @@ async function createWatching(
             baseUrl: active.apiUrl,
             tokens: active.tokens,
             fetch: fetchImpl,
-            onAudit: (e) => budget.record(Date.now(), e.rateLimitRemaining),
+            onAudit: (e) => budget.observeRemaining(Date.now(), e.rateLimitRemaining),
           }),
         }
       }

@@ -58,7 +58,7 @@ export function nextPollDelay(
 }
 
 /**
- * The key's hourly request budget, shared with publishing and CI: Ascent's own requests of the last
+ * The key's hourly request budget, shared with publishing and CI: watching's own requests of the last
  * hour are counted here, and Apple's `X-Rate-Limit` remainder (which counts everyone on the key)
  * stops watching early when others use the key too.
  */
@@ -73,9 +73,14 @@ export class HourlyBudget {
     readonly reserve: number,
   ) {}
 
-  record(at: number, appleRemaining?: number): void {
-    this.times.push(at)
-    if (appleRemaining !== undefined) this.appleRemaining = { value: appleRemaining, at }
+  /** `requests` sent by watching at `at`. */
+  record(at: number, requests = 1): void {
+    for (let i = 0; i < requests; i++) this.times.push(at)
+  }
+
+  /** Apple's `user-hour-rem` from an answer (any answer on the key: watching's, publishing's). */
+  observeRemaining(at: number, remaining: number | undefined): void {
+    if (remaining !== undefined) this.appleRemaining = { value: remaining, at }
   }
 
   used(at: number): number {

@@ -25,8 +25,8 @@ export interface ReleaseWatcherDeps {
   readonly now?: () => number
   readonly policy?: PollPolicy
   /**
-   * The key's hourly budget, fed by the client's audit (every attempt, and Apple's X-Rate-Limit remainder,
-   * which counts publishing and CI on the same key too); the watcher waits its turn.
+   * The key's hourly budget: the watcher counts its reads in it, and the host feeds it Apple's X-Rate-Limit
+   * remainder from the client's audit (it counts publishing and CI on the same key too).
    */
   readonly budget?: HourlyBudget
   /** Called for each watched app whose status or watch changed, and with the transitions seen. */
@@ -134,6 +134,7 @@ export async function createReleaseWatcher(deps: ReleaseWatcherDeps): Promise<Re
   async function read(entry: Entry): Promise<void> {
     const client = await deps.client()
     const app: AppRef = { id: entry.appId, bundleId: entry.bundleId, name: entry.appName }
+    budget.record(now(), CALLS_PER_READ)
     try {
       const snapshot = await readAppStatus(client, app)
       const transitions = apply(entry, snapshot)
@@ -239,6 +240,8 @@ export async function createReleaseWatcher(deps: ReleaseWatcherDeps): Promise<Re
       const entry = entryOf(bundleId)
       const client = await deps.client()
       const app = { id: entry.appId, bundleId, name: entry.appName }
+      // The read that checks the state, and the action itself.
+      budget.record(now(), CALLS_PER_READ + 1)
       const snapshot = await readAppStatus(client, app)
       await performReleaseAction(client, snapshot, action, { versionString })
       entry.watching = true

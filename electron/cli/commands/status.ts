@@ -97,7 +97,7 @@ export function registerStatusCommand(program: Command): void {
           const connection = createPublishConnection({
             baseUrl: credentials.apiUrl,
             tokens: credentials.tokens,
-            onAudit: (e) => budget.record(Date.now(), e.rateLimitRemaining),
+            onAudit: (e) => budget.observeRemaining(Date.now(), e.rateLimitRemaining),
           })
           const stop = new AbortController()
           const interrupt = (): void => stop.abort()
@@ -114,6 +114,7 @@ export function registerStatusCommand(program: Command): void {
             let last: string | null = null
             let lastChange = started
             for (;;) {
+              budget.record(Date.now(), 3)
               const { status } = await readAppStatus(connection.client, app, { signal: stop.signal })
               const text = JSON.stringify(status)
               const changed = text !== last
