@@ -21,7 +21,7 @@ import {
   appIdMatchesBundleId,
   type ProvisioningProfile,
 } from './provisioning-profile'
-import { openZip, type ZipArchive, type ZipEntry } from './zip-reader'
+import { openZip, zipIntegrityProblems, type ZipArchive, type ZipEntry } from './zip-reader'
 
 /** Real Info.plists are a few KiB; a profile with 100 devices is ~40 KiB. Anything near these caps is not a build. */
 const MAX_INFO_PLIST_BYTES = 4 * 1024 * 1024
@@ -376,6 +376,7 @@ export async function inspectIpa(
       )
     }
     const iconDataUrl = await readIcon(zip, layout, info, options.signal)
+    problems.push(...zipIntegrityProblems(zip))
     return {
       file,
       kind: 'ipa',

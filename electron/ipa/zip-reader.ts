@@ -1,9 +1,14 @@
 import { close, read } from 'node:fs'
 import { promisify } from 'node:util'
 import { Readable } from 'node:stream'
+import { crc32 } from 'node:zlib'
 import yauzl from 'yauzl'
+import type { Problem } from '../../shared/build-summary'
+import { printableExcerpt } from '../../shared/bounded-text'
 import { AscentError } from '../../shared/errors'
 import { badBuild, throwIfAborted } from './bad-build'
+import { error } from './build-problems'
+import { checkEndRecords, checkLocalHeader } from './zip-integrity'
 
 /** Central-directory reads are small and sequential: a window growing to 256 KiB turns thousands of reads into a few. */
 const WINDOW_BYTES = 256 * 1024
@@ -93,8 +98,28 @@ export interface ZipArchive {
   readonly entries: readonly ZipEntry[]
   readonly entryCount: number
   readEntry(entry: ZipEntry, maxBytes: number, signal?: AbortSignal): Promise<Buffer>
+  /**
+   * Where the archive's fields lie, as `unzip -t` would find: its end records and central directory, and
+   * the local header and CRC of every entry read so far. Apple's reader refuses such an archive.
+   */
+  integrityProblems(): readonly string[]
   close(): void
 }
+
+/** Integrity findings as error problems: a build Apple's reader refuses must not be uploaded. */
+export function zipIntegrityProblems(zip: ZipArchive): Problem[] {
+  return zip
+    .integrityProblems()
+    .map((finding) =>
+      error(
+        'ZIP_CORRUPT',
+        `the archive is damaged: ${finding}; App Store Connect refuses such a zip; export the build again (Xcode Organizer → Distribute App)`,
+      ),
+    )
+}
+
+/** A damaged archive can lie in every record: the first few findings say enough. */
+const MAX_FINDINGS = 5
 
 /** yauzl's messages are for programmers; these say what is wrong with the file. */
 function describeZipError(error: unknown): string {
@@ -160,10 +185,22 @@ export async function openZip(
     throw badBuild(describeZipError(error), error)
   }
   let entries: ZipEntry[]
+  const findings: string[] = []
+  const note = (finding: string): void => {
+    if (findings.length < MAX_FINDINGS && !findings.includes(finding)) findings.push(finding)
+  }
   try {
     // yauzl found and checked the end records (zip64 included); its cursor is where the directory starts.
     const directoryStart = (zip as unknown as { readEntryCursor: number }).readEntryCursor
-    entries = await scanDirectory(fd, size, directoryStart, zip.entryCount, keep, signal)
+    const end = await checkEndRecords((position, length) => readWindow(fd, position, length), size)
+    end.findings.forEach(note)
+    const scan = await scanDirectory(fd, size, directoryStart, zip.entryCount, keep, signal, note)
+    entries = scan.entries
+    // A directory that already ends in the wrong place would only be reported twice.
+    if (end.end !== null && end.findings.length === 0 && scan.bytes !== end.end.directorySize)
+      note(
+        `its central directory holds ${scan.bytes} bytes of records, but the end record says ${end.end.directorySize}`,
+      )
   } catch (error) {
     zip.close()
     if (error instanceof AscentError) throw error
@@ -172,7 +209,19 @@ export async function openZip(
   return {
     entries,
     entryCount: zip.entryCount,
-    readEntry: (entry, maxBytes, entrySignal) => readBounded(zip, entry, maxBytes, entrySignal),
+    readEntry: async (entry, maxBytes, entrySignal) => {
+      const header = await readWindow(
+        fd,
+        entry.raw.relativeOffsetOfLocalHeader,
+        30 + entry.raw.fileNameLength,
+      )
+      checkLocalHeader(header, entry).forEach(note)
+      const data = await readBounded(zip, entry, maxBytes, entrySignal)
+      // yauzl checks sizes, not the CRC: a flipped bit in Info.plist would otherwise pass unseen.
+      if (crc32(data) !== entry.raw.crc32) note(`${entry.name} fails its CRC check (its data is damaged)`)
+      return data
+    },
+    integrityProblems: () => [...findings],
     close: () => {
       if (zip.isOpen) zip.close()
     },
@@ -194,19 +243,20 @@ async function scanDirectory(
   entryCount: number,
   keep: (name: string) => boolean,
   signal: AbortSignal | undefined,
-): Promise<ZipEntry[]> {
+  note: (finding: string) => void,
+): Promise<{ entries: ZipEntry[]; bytes: number }> {
   const entries: ZipEntry[] = []
   let cursor = start
   for (let done = 0; done < entryCount;) {
     throwIfAborted(signal)
     const window = await readWindow(fd, cursor, Math.min(DIRECTORY_READ_BYTES, fileSize - cursor))
-    const walked = walkRecords(window, entryCount - done, keep, entries)
+    const walked = walkRecords(window, entryCount - done, keep, entries, note)
     // A window holds any whole record (at most 46 + 3 x 64 KiB), so none fitting means the file ends early.
     if (walked.records === 0) throw new Error('unexpected EOF')
     done += walked.records
     cursor += walked.bytes
   }
-  return entries
+  return { entries, bytes: cursor - start }
 }
 
 async function readWindow(fd: number, position: number, length: number): Promise<Buffer> {
@@ -229,6 +279,7 @@ function walkRecords(
   max: number,
   keep: (name: string) => boolean,
   entries: ZipEntry[],
+  note: (finding: string) => void,
 ): { records: number; bytes: number } {
   const end = window.length
   let at = 0
@@ -258,6 +309,10 @@ function walkRecords(
     if (isUnsafeEntryName(name)) {
       throw badBuild(`unsafe entry name in the archive (path traversal): ${JSON.stringify(name)}`)
     }
+    // 0xffff: the real number is in the zip64 extra field, which single-disk writers leave out.
+    const disk = window[at + 34]! | (window[at + 35]! << 8)
+    if (disk !== 0 && disk !== 0xffff)
+      note(`entry "${printableExcerpt(name, 80)}" says it starts on disk ${disk}`)
     if (keep(name)) entries.push(toEntry(window.subarray(at, at + recordLength), name))
     at += recordLength
     records++
