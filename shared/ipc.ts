@@ -207,12 +207,12 @@ export const WatchedApp = z.object({
 })
 export type WatchedApp = z.infer<typeof WatchedApp>
 
-export const ReleaseActionRequest = z.object({
+const ReleaseActionRequest = z.object({
   bundleId: z.string().min(1),
   versionString: z.string().min(1),
   action: ReleaseAction,
 })
-export type ReleaseActionRequest = z.infer<typeof ReleaseActionRequest>
+type ReleaseActionRequest = z.infer<typeof ReleaseActionRequest>
 
 const none = z.tuple([])
 const ok = z.object({ ok: z.literal(true) })

@@ -5,11 +5,11 @@ import { z } from 'zod'
  * release type and date, build, phased release) and its recent builds (processing, beta review,
  * groups). The shape `ascent status --json` prints, the window shows and the watcher compares.
  */
-export const PhasedReleaseStatus = z.object({
+const PhasedReleaseStatus = z.object({
   state: z.string(),
   currentDayNumber: z.number().int(),
 })
-export type PhasedReleaseStatus = z.infer<typeof PhasedReleaseStatus>
+type PhasedReleaseStatus = z.infer<typeof PhasedReleaseStatus>
 
 export const VersionStatus = z.object({
   platform: z.string(),
@@ -117,7 +117,7 @@ export function needsWatching(status: AppStatus, acknowledged: readonly string[]
   return versionMoving || buildMoving
 }
 
-export const RELEASE_ACTIONS = ['now', 'pause', 'resume', 'complete', 'cancel-review'] as const
+const RELEASE_ACTIONS = ['now', 'pause', 'resume', 'complete', 'cancel-review'] as const
 export const ReleaseAction = z.enum(RELEASE_ACTIONS)
 export type ReleaseAction = z.infer<typeof ReleaseAction>
 
@@ -167,7 +167,7 @@ export function possibleActions(v: VersionStatus): readonly ReleaseAction[] {
 }
 
 /** "1.1.0 is REJECTED (review submission UNRESOLVED_ISSUES)": the state an action was refused in. */
-export function describeState(v: VersionStatus): string {
+function describeState(v: VersionStatus): string {
   const review = v.reviewSubmissionState ? `, review submission ${v.reviewSubmissionState}` : ''
   const phased = v.phasedRelease ? `, phased release ${v.phasedRelease.state}` : ''
   return `${v.versionString} is ${v.appStoreState}${review}${phased}`

@@ -14,8 +14,8 @@ export type Timers = {
   readonly cancelMs: number
 }
 
-export type ReviewKind = 'app-store' | 'beta'
-export type ReviewDecision = 'approve' | 'reject'
+type ReviewKind = 'app-store' | 'beta'
+type ReviewDecision = 'approve' | 'reject'
 
 export type App = {
   id: string

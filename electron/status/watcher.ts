@@ -19,7 +19,7 @@ const CALLS_PER_READ = 3
 const TIMELINE_LIMIT = 200
 const OFFLINE_RETRY_MS = 30_000
 
-export interface ReleaseWatcherDeps {
+interface ReleaseWatcherDeps {
   readonly dataDir: string
   readonly client: () => Promise<AscClient>
   readonly now?: () => number

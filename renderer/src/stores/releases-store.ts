@@ -4,7 +4,7 @@ import type { ReleaseAction } from '../../../shared/release-status'
 import type { ReleaseTransition } from '../../../shared/release-transitions'
 
 /** An in-page notice of a release transition (the window's own, beside the system notification). */
-export interface ReleaseNotice {
+interface ReleaseNotice {
   readonly id: number
   readonly transition: ReleaseTransition
 }
@@ -16,7 +16,7 @@ export interface PendingAction {
   readonly action: ReleaseAction
 }
 
-export interface ReleasesState {
+interface ReleasesState {
   readonly apps: readonly WatchedApp[]
   readonly loaded: boolean
   /** The app a notification or a History link opened Releases at. */
@@ -29,7 +29,7 @@ export interface ReleasesState {
   readonly nextNoticeId: number
 }
 
-export const initialReleases: ReleasesState = {
+const initialReleases: ReleasesState = {
   apps: [],
   loaded: false,
   focus: null,
