@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { checkProxyEnvironment } from '../net/proxy'
 import { exitCodeFor, printError } from './cli-output'
 import { registerCommands } from './commands'
+import { applyQuiet } from './terminal'
 
 const program = new Command()
   .name('ascent')
@@ -10,8 +11,12 @@ const program = new Command()
   .version(process.env.ASCENT_BUILD_VERSION ?? '0.0.0-dev')
   .showHelpAfterError()
   .exitOverride()
-  // A malformed HTTP(S)_PROXY is bad input said once, not a network failure retried on every request.
-  .hook('preAction', () => checkProxyEnvironment())
+  .option('-q, --quiet', 'print nothing but errors (on stderr) and data asked for with --json')
+  .hook('preAction', (_program, command) => {
+    // A malformed HTTP(S)_PROXY is bad input said once, not a network failure retried on every request.
+    checkProxyEnvironment()
+    if (program.opts<{ quiet?: boolean }>().quiet) applyQuiet(command)
+  })
 
 registerCommands(program)
 

@@ -10,6 +10,7 @@ import { registerGroupsCommand } from './groups'
 import { registerUploadCommand } from './upload'
 import { registerStatusCommand } from './status'
 import { registerReleaseCommand } from './release'
+import { registerCompletionCommand } from './completion'
 
 /**
  * Each command lives in its own module and exports `register<Name>Command(program)`; they are added here.
@@ -26,4 +27,5 @@ export function registerCommands(program: Command): void {
   registerUploadCommand(program)
   registerStatusCommand(program)
   registerReleaseCommand(program)
+  registerCompletionCommand(program)
 }

@@ -44,9 +44,11 @@ export function registerKeysCommand(program: Command): void {
     .option('--private-key-path <file>', 'the .p8 file')
     .option('--private-key-stdin', 'read the .p8 text from standard input')
     .option('--fastlane-json <file>', "fastlane's API key JSON (key_id, issuer_id, key or key_filepath)")
-    .action((options: AddOptions) =>
+    .option('--json', 'print the stored key’s metadata (never the private key)')
+    .action((options: AddOptions & { json?: boolean }) =>
       runCommand(async () => {
         const metadata = await keyService().add(await addInput(options))
+        if (options.json) return printJson(metadata)
         process.stdout.write(
           `stored key "${metadata.name}" (${metadata.keyId}) in the OS keychain; check it with: ascent keys test ${metadata.keyId}\n`,
         )
@@ -71,13 +73,16 @@ export function registerKeysCommand(program: Command): void {
     .description('Sign a token with a stored key and call App Store Connect (ASCENT_API_URL or --api-url)')
     .argument('<key-id>', 'the stored key id')
     .option('--api-url <url>', 'App Store Connect base URL (default ASCENT_API_URL, else Apple)')
-    .action((keyId: string, options: { apiUrl?: string }) =>
+    .option('--json', 'print the key’s metadata with the result of this check')
+    .action((keyId: string, options: { apiUrl?: string; json?: boolean }) =>
       runCommand(async () => {
         const { metadata, error } = await keyService(apiUrlOption(options.apiUrl)).check(keyId)
+        if (options.json) printJson(metadata)
         if (error) {
           printError(error)
           return exitCodeFor(error)
         }
+        if (options.json) return
         process.stdout.write(`key "${metadata.name}" (${metadata.keyId}) works\n`)
       }),
     )

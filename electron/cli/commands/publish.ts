@@ -18,6 +18,7 @@ import { readJournal } from '../../publish/journal'
 import { createPublisher } from '../../publish/publisher'
 import type { PublishJob, RunCredentials } from '../../publish/types'
 import { writeCiReport } from '../ci-report'
+import { paint } from '../terminal'
 import { ExitCode, exitCodeFor, printJson, runCommand } from '../cli-output'
 import { apiUrlOption, nameOption, optionalIntegerOption } from '../option-values'
 
@@ -179,14 +180,18 @@ function humanPrinter(): (event: PublishEvent) => void {
         } else if (event.message) out(`  ${event.message}`)
         break
       case 'step-finished':
-        out(`${event.skipped ? '–' : '✓'} ${event.step}: ${event.summary}`)
+        out(`${event.skipped ? paint('quiet', '–') : paint('ok', '✓')} ${event.step}: ${event.summary}`)
         break
       case 'step-failed':
         // Errors go to stderr, so a CI log or a pipe that keeps only errors still says why the run stopped.
-        process.stderr.write(`✗ ${event.step}: ${event.error.message}\n`)
+        process.stderr.write(
+          `${paint('failed', '✗', process.stderr)} ${event.step}: ${event.error.message}\n`,
+        )
         break
       case 'log':
-        out(`${event.level}: ${event.message}`)
+        out(
+          `${event.level === 'info' ? event.level : paint(event.level === 'warn' ? 'warning' : 'failed', event.level)}: ${event.message}`,
+        )
         break
       case 'run-finished':
         out(event.message)

@@ -81,7 +81,15 @@ describe('ascent keys', () => {
       fromStdin.pem,
     )
     expect(piped.code, piped.stderr).toBe(0)
-    expect((await ascent(['keys', 'add', '--name', 'Fastlane', '--fastlane-json', json], env)).code).toBe(0)
+    const fastlane = await ascent(
+      ['keys', 'add', '--name', 'Fastlane', '--fastlane-json', json, '--json'],
+      env,
+    )
+    expect(fastlane.code, fastlane.stderr).toBe(0)
+    expect(KeyMetadata.parse(JSON.parse(fastlane.stdout))).toMatchObject({
+      name: 'Fastlane',
+      keyId: fromJson.keyId,
+    })
 
     const list = await ascent(['keys', 'list', '--json'], env)
     expect(list.code).toBe(0)
@@ -103,9 +111,13 @@ describe('ascent keys', () => {
       const works = await ascent(['keys', 'test', fromFile.keyId], { ...env, ASCENT_API_URL: stub.url })
       expect(works.code, works.stderr).toBe(0)
       expect(works.stdout).toMatch(/works/)
-      const refused = await ascent(['keys', 'test', fromJson.keyId], { ...env, ASCENT_API_URL: stub.url })
+      const refused = await ascent(['keys', 'test', fromJson.keyId, '--json'], {
+        ...env,
+        ASCENT_API_URL: stub.url,
+      })
       expect(refused.code).toBe(4)
       expect(oneLine(refused)).toMatch(/revoked/)
+      expect(KeyMetadata.parse(JSON.parse(refused.stdout)).lastError).toMatch(/revoked/)
       expect(stub.requests.filter((r) => r === 'GET /v1/apps?limit=1')).toHaveLength(2)
     } finally {
       await stub.close()
