@@ -38,8 +38,6 @@ const publishArgs = async (): Promise<string[]> => [
   await makeIpa({ buildNumber: String(++builds) }, dir),
   '--beta-group',
   'QA',
-  '--processing-timeout',
-  '0',
 ]
 
 /** Runs the CLI on a pseudo-terminal (util-linux `script`), as a person at a shell would. */

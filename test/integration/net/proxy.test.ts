@@ -85,7 +85,7 @@ describe('HTTP(S)_PROXY', () => {
     const file = await makeIpa({}, dir)
     const host = new URL(sandbox.url).hostname
 
-    const r = await runCli(['publish', file, '--beta-group', 'QA', '--processing-timeout', '0'], {
+    const r = await runCli(['publish', file, '--beta-group', 'QA'], {
       env: ciEnv({ HTTP_PROXY: proxy.url, NO_PROXY: `example.com, ${host}` }),
     })
 
