@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config'
+import { bridgeClientVitePlugin } from './scripts/bridge-client-bundle.mjs'
 
 export default defineConfig({
+  // The web bridge imports its browser script as a bundled text module.
+  plugins: [bridgeClientVitePlugin()],
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/temp-root.ts'],

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises'
 import { pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
+import { bridgeClientEsbuildPlugin } from './bridge-client-bundle.mjs'
 
 /** Writes the bundle to `outfile`; `sourcemap` adds `outfile.map` beside it. */
 export async function buildCli({ outfile, sourcemap }) {
@@ -23,6 +24,7 @@ export async function buildCli({ outfile, sourcemap }) {
     define: { 'process.env.ASCENT_BUILD_VERSION': JSON.stringify(version) },
     banner: { js: '#!/usr/bin/env node' },
     logLevel: 'warning',
+    plugins: [bridgeClientEsbuildPlugin()],
   })
 }
 

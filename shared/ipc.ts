@@ -312,7 +312,8 @@ export class AscentCallError extends Error {
   /**
    * Errors lose their class crossing a boundary: Electron's contextBridge keeps only an Error's message,
    * so preload rejects with the plain shape `{ name: 'AscentCallError', code, message, detail }`, and the
-   * web bridge's shim has its own copy of this class. Both still pass `instanceof AscentCallError`.
+   * web bridge's script is a bundle of its own with its own copy of this class. Both still pass
+   * `instanceof AscentCallError`.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (typeof value !== 'object' || value === null) return false

@@ -7,10 +7,11 @@ import { basename, join } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { AscentError, toErrorShape } from '../../shared/errors'
-import { CALL_NAMES, type CallReply, type EventName, type FileRef } from '../../shared/ipc'
+import type { CallReply, CallName, EventName, FileRef } from '../../shared/ipc'
 import { createCallHandlers, dispatchCall } from '../services/call-handlers'
 import type { AscentServices, CallHandlers } from '../services/types'
-import { bridgeScript } from './bridge-client'
+import bridgeClientScript from 'virtual:ascent-bridge-client'
+import { BRIDGE_PATHS } from './bridge-paths'
 import {
   contentSecurityPolicy,
   contentTypeFor,
@@ -46,10 +47,6 @@ export interface WebBridge {
   close(): Promise<void>
 }
 
-const CALL_PATH = '/api/call/'
-const FILES_PATH = '/api/files'
-const EVENTS_PATH = '/api/events'
-const BRIDGE_SCRIPT_PATH = '/bridge.js'
 const TOKEN_HEADER = 'x-ascent-token'
 /** Call arguments are settings and names; a PEM is a few hundred bytes. Builds go through /api/files instead. */
 const MAX_CALL_BODY_BYTES = 4 * 1024 * 1024
@@ -221,18 +218,12 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     const cookie: Record<string, string> = setCookie
       ? { 'set-cookie': `${cookieName}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/` }
       : {}
-    if (pathname === BRIDGE_SCRIPT_PATH) {
-      const script = bridgeScript({
-        callNames: CALL_NAMES,
-        callPath: CALL_PATH,
-        filesPath: FILES_PATH,
-        eventsPath: EVENTS_PATH,
-      })
-      send(res, 200, contentTypeFor('bridge.js'), script, cookie)
+    if (pathname === BRIDGE_PATHS.script) {
+      send(res, 200, contentTypeFor('bridge.js'), bridgeClientScript, cookie)
       return
     }
     const answer = await readRendererFile(options.rendererDir, pathname, {
-      inject: (html) => injectScript(html, BRIDGE_SCRIPT_PATH),
+      inject: (html) => injectScript(html, BRIDGE_PATHS.script),
     })
     send(res, answer.status, answer.contentType, answer.body, answer.status === 200 ? cookie : {})
   }
@@ -287,7 +278,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     }
     const url = new URL(req.url ?? '/', 'http://bridge')
     const method = req.method ?? 'GET'
-    if (url.pathname.startsWith(CALL_PATH)) {
+    if (url.pathname.startsWith(BRIDGE_PATHS.call)) {
       if (method !== 'POST')
         return send(res, 405, 'text/plain; charset=utf-8', 'POST only', { allow: 'POST' })
       // JSON only: a cross-site <form> cannot send this content type without a CORS preflight we never answer.
@@ -305,10 +296,10 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
           ),
         })
       }
-      const name = decodeURIComponent(url.pathname.slice(CALL_PATH.length))
-      return sendReply(res, await dispatchCall(handlers, name as (typeof CALL_NAMES)[number], args, {}))
+      const name = decodeURIComponent(url.pathname.slice(BRIDGE_PATHS.call.length))
+      return sendReply(res, await dispatchCall(handlers, name as CallName, args, {}))
     }
-    if (url.pathname === FILES_PATH) {
+    if (url.pathname === BRIDGE_PATHS.files) {
       if (method !== 'PUT' && method !== 'POST')
         return send(res, 405, 'text/plain; charset=utf-8', 'PUT only', { allow: 'PUT' })
       try {
@@ -334,7 +325,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const verdict = authorize(req)
     const path = new URL(req.url ?? '/', 'http://bridge').pathname
-    if (!verdict.ok || path !== EVENTS_PATH) {
+    if (!verdict.ok || path !== BRIDGE_PATHS.events) {
       const status = verdict.ok ? 404 : verdict.status
       socket.end(
         `HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,

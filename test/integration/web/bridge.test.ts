@@ -121,7 +121,9 @@ describe('web bridge: serving the renderer', () => {
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8')
     const shim = await http(`${fx.bridge.origin}/bridge.js`, { headers: { cookie } })
     expect(shim.status).toBe(200)
-    expect(shim.body).toContain('installAscentBridge')
+    // The bundled electron/web/bridge-client.ts: it calls /api/call/… and rejects with AscentCallError.
+    expect(shim.body).toContain('/api/call/')
+    expect(shim.body).toContain('AscentCallError')
   })
 })
 

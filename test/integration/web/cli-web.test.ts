@@ -10,8 +10,14 @@ import { http } from './http'
 let child: ChildProcess | null = null
 let dir = ''
 afterEach(async () => {
-  child?.kill('SIGTERM')
+  // Wait for it to exit: on SIGTERM it removes its upload folder and its sandbox's key folder.
+  const running = child
   child = null
+  if (running && running.exitCode === null && running.signalCode === null) {
+    const exited = new Promise((resolve) => running.once('exit', resolve))
+    running.kill('SIGTERM')
+    await exited
+  }
   if (dir) await rm(dir, { recursive: true, force: true })
 })
 
