@@ -1,18 +1,12 @@
 import { dialog, type BrowserWindow, type IpcMain, type IpcMainInvokeEvent } from 'electron'
 import { z } from 'zod'
 import { AscentError, toErrorShape } from '../../shared/errors'
-import { CALL_NAMES, type CallReply, type FileRef } from '../../shared/ipc'
+import type { CallReply, FileRef } from '../../shared/ipc'
 import { createCallHandlers } from '../services/call-handlers'
 import type { AscentServices, PickKind } from '../services/types'
-import { registerAppStoreIpc } from './app-store'
-import { registerBuildsIpc } from './builds'
 import { EVENT_CHANNEL, FILE_DROP_CHANNEL } from './channels'
-import { registerConfigIpc } from './config'
-import { registerKeysIpc } from './keys'
-import { registerPublishIpc } from './publish'
-import { registerReleasesIpc } from './releases'
 import { isTrustedRendererUrl } from './sender-policy'
-import { createTypedIpcMain, forbiddenReply } from './typed-ipc'
+import { forbiddenReply, registerCalls } from './typed-ipc'
 
 const PICK_FILTERS: Readonly<Record<PickKind, Electron.FileFilter[]>> = {
   build: [{ name: 'iOS, tvOS or macOS build', extensions: ['ipa', 'pkg'] }],
@@ -43,7 +37,7 @@ export function registerIpc(options: {
 }): IpcRegistration {
   const { ipcMain, window, services, devServerUrl } = options
   const trusted = (event: IpcMainInvokeEvent): boolean => isTrustedSender(event, window, devServerUrl)
-  const ipc = createTypedIpcMain({
+  const removeCalls = registerCalls({
     ipcMain,
     handlers: createCallHandlers(services),
     isTrustedSender: trusted,
@@ -57,15 +51,6 @@ export function registerIpc(options: {
       },
     }),
   })
-  registerBuildsIpc(ipc)
-  registerAppStoreIpc(ipc)
-  registerPublishIpc(ipc)
-  registerKeysIpc(ipc)
-  registerConfigIpc(ipc)
-  registerReleasesIpc(ipc)
-  const missing = CALL_NAMES.filter((name) => !ipc.registered.has(name))
-  if (missing.length > 0)
-    throw new AscentError('INTERNAL', `IPC areas do not register ${missing.join(', ')}.`)
 
   // The path comes from webUtils.getPathForFile in preload, i.e. from a File the user dropped or picked.
   ipcMain.handle(FILE_DROP_CHANNEL, async (event, rawPath: unknown): Promise<CallReply<FileRef>> => {
@@ -98,7 +83,7 @@ export function registerIpc(options: {
   return {
     dispose() {
       for (const unsubscribe of unsubscribers) unsubscribe()
-      ipc.dispose()
+      removeCalls()
       ipcMain.removeHandler(FILE_DROP_CHANNEL)
     },
   }

@@ -70,7 +70,7 @@ export interface PublishJob {
 }
 
 /** The pipeline (electron/publish, pipeline helper). Its progress goes to `AscentServices.events` ('publish'). */
-export interface PublisherService {
+interface PublisherService {
   plan(job: PublishJob): Promise<PublishPlan>
   start(job: PublishJob): Promise<{ readonly runId: string }>
   cancel(runId: string): Promise<void>
@@ -97,9 +97,8 @@ export interface AscentServices {
   readonly connection: ConnectionService
   readonly keys: KeysService
   readonly appStore: AppStoreService
-  /** null until electron/publish lands: its calls answer INTERNAL "not available yet". */
-  readonly publisher: PublisherService | null
-  readonly config: ConfigService | null
+  readonly publisher: PublisherService
+  readonly config: ConfigService
   /** Watches apps after submission (null where nothing watches, e.g. a bare test composition). */
   readonly releases?: ReleaseWatcher | null
   close(): Promise<void>

@@ -1,7 +1,7 @@
 import type { AscentServices, CallHandlers } from '../types'
 
-export const APP_STORE_CALLS = ['getConnection', 'findApp', 'listBetaGroups'] as const
-export type AppStoreCall = (typeof APP_STORE_CALLS)[number]
+/** The contract's calls this module answers; createCallHandlers' return type checks they cover the contract. */
+type AppStoreCall = 'getConnection' | 'findApp' | 'listBetaGroups'
 
 export function appStoreCalls(services: AscentServices): Pick<CallHandlers, AppStoreCall> {
   return {

@@ -1,7 +1,7 @@
 import type { AscentServices, CallHandlers } from '../types'
 
-export const BUILDS_CALLS = ['chooseBuild', 'inspectBuild'] as const
-export type BuildsCall = (typeof BUILDS_CALLS)[number]
+/** The contract's calls this module answers; createCallHandlers' return type checks they cover the contract. */
+type BuildsCall = 'chooseBuild' | 'inspectBuild'
 
 export function buildsCalls(services: AscentServices): Pick<CallHandlers, BuildsCall> {
   return {

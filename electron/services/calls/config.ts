@@ -1,17 +1,7 @@
-import { AscentError } from '../../../shared/errors'
-import type { AscentServices, CallHandlers, ConfigService } from '../types'
+import type { AscentServices, CallHandlers } from '../types'
 
-export const CONFIG_CALLS = ['chooseConfigFile', 'importConfig', 'exportConfig'] as const
-export type ConfigCall = (typeof CONFIG_CALLS)[number]
-
-function configOf(services: AscentServices): ConfigService {
-  if (!services.config)
-    throw new AscentError(
-      'INTERNAL',
-      'codemagic.yaml import and export are not available yet in this build of Ascent.',
-    )
-  return services.config
-}
+/** The contract's calls this module answers; createCallHandlers' return type checks they cover the contract. */
+type ConfigCall = 'chooseConfigFile' | 'importConfig' | 'exportConfig'
 
 export function configCalls(services: AscentServices): Pick<CallHandlers, ConfigCall> {
   return {
@@ -20,12 +10,12 @@ export function configCalls(services: AscentServices): Pick<CallHandlers, Config
       return path === null ? null : services.files.register(path)
     },
     async importConfig(_ctx, file, workflow) {
-      const imported = await configOf(services).importConfig(services.files.resolve(file), workflow)
+      const imported = await services.config.importConfig(services.files.resolve(file), workflow)
       return { ...imported, file }
     },
     async exportConfig(_ctx, { file, workflow, settings }) {
       const path = file === null ? null : services.files.resolve(file)
-      const exported = await configOf(services).exportConfig(path, workflow, settings)
+      const exported = await services.config.exportConfig(path, workflow, settings)
       // Say where it went the way the window knows the file (a bridge upload's temp path stays private).
       return {
         text: exported.text,

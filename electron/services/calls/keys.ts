@@ -1,14 +1,7 @@
 import type { AscentServices, CallHandlers } from '../types'
 
-export const KEYS_CALLS = [
-  'keychainStatus',
-  'listKeys',
-  'discoverKeys',
-  'addKey',
-  'testKey',
-  'removeKey',
-] as const
-export type KeysCall = (typeof KEYS_CALLS)[number]
+/** The contract's calls this module answers; createCallHandlers' return type checks they cover the contract. */
+type KeysCall = 'keychainStatus' | 'listKeys' | 'discoverKeys' | 'addKey' | 'testKey' | 'removeKey'
 
 export function keysCalls(services: AscentServices): Pick<CallHandlers, KeysCall> {
   return {

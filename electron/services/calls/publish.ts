@@ -1,22 +1,8 @@
-import { AscentError } from '../../../shared/errors'
 import type { PublishRequest } from '../../../shared/ipc'
-import type { AscentServices, CallHandlers, PublisherService, PublishJob } from '../types'
+import type { AscentServices, CallHandlers, PublishJob } from '../types'
 
-export const PUBLISH_CALLS = [
-  'planPublish',
-  'startPublish',
-  'cancelPublish',
-  'resumePublish',
-  'listRuns',
-  'getRun',
-] as const
-export type PublishCall = (typeof PUBLISH_CALLS)[number]
-
-function publisherOf(services: AscentServices): PublisherService {
-  if (!services.publisher)
-    throw new AscentError('INTERNAL', 'publishing is not available yet in this build of Ascent.')
-  return services.publisher
-}
+/** The contract's calls this module answers; createCallHandlers' return type checks they cover the contract. */
+type PublishCall = 'planPublish' | 'startPublish' | 'cancelPublish' | 'resumePublish' | 'listRuns' | 'getRun'
 
 function jobFor(services: AscentServices, request: PublishRequest): PublishJob {
   return {
@@ -30,23 +16,23 @@ function jobFor(services: AscentServices, request: PublishRequest): PublishJob {
 export function publishCalls(services: AscentServices): Pick<CallHandlers, PublishCall> {
   return {
     async planPublish(_ctx, request) {
-      const plan = await publisherOf(services).plan(jobFor(services, request))
+      const plan = await services.publisher.plan(jobFor(services, request))
       // As in inspectBuild: the window sees the path it chose, not where a bridge upload was stored.
       return { ...plan, build: { ...plan.build, file: request.file.path } }
     },
     async startPublish(_ctx, request) {
-      const { runId } = await publisherOf(services).start(jobFor(services, request))
+      const { runId } = await services.publisher.start(jobFor(services, request))
       return { runId }
     },
     async cancelPublish(_ctx, runId) {
-      await publisherOf(services).cancel(runId)
+      await services.publisher.cancel(runId)
       return { ok: true }
     },
     async resumePublish(_ctx, runId) {
-      const { runId: resumed } = await publisherOf(services).resume(runId)
+      const { runId: resumed } = await services.publisher.resume(runId)
       return { runId: resumed }
     },
-    listRuns: async () => [...(await publisherOf(services).listRuns())],
-    getRun: async (_ctx, runId) => publisherOf(services).getRun(runId),
+    listRuns: async () => [...(await services.publisher.listRuns())],
+    getRun: async (_ctx, runId) => services.publisher.getRun(runId),
   }
 }

@@ -2,14 +2,8 @@ import { AscentError } from '../../../shared/errors'
 import type { ReleaseWatcher } from '../../status/watcher'
 import type { AscentServices, CallHandlers } from '../types'
 
-export const RELEASES_CALLS = [
-  'listWatchedApps',
-  'watchApp',
-  'unwatchApp',
-  'releaseAction',
-  'acknowledgeRejection',
-] as const
-export type ReleasesCall = (typeof RELEASES_CALLS)[number]
+/** The contract's calls this module answers; createCallHandlers' return type checks they cover the contract. */
+type ReleasesCall = 'listWatchedApps' | 'watchApp' | 'unwatchApp' | 'releaseAction' | 'acknowledgeRejection'
 
 function watcherOf(services: AscentServices): ReleaseWatcher {
   if (!services.releases)

@@ -2,13 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { CALL_NAMES, type CallReply } from '../../../shared/ipc'
 import { callChannel } from '../../../electron/ipc/channels'
 import { isAllowedExternalUrl, isTrustedRendererUrl } from '../../../electron/ipc/sender-policy'
-import { createTypedIpcMain, type TypedIpcOptions } from '../../../electron/ipc/typed-ipc'
-import { registerAppStoreIpc } from '../../../electron/ipc/app-store'
-import { registerBuildsIpc } from '../../../electron/ipc/builds'
-import { registerConfigIpc } from '../../../electron/ipc/config'
-import { registerKeysIpc } from '../../../electron/ipc/keys'
-import { registerPublishIpc } from '../../../electron/ipc/publish'
-import { registerReleasesIpc } from '../../../electron/ipc/releases'
+import { registerCalls, type TypedIpcOptions } from '../../../electron/ipc/typed-ipc'
 import type { CallHandlers } from '../../../electron/services/types'
 
 describe('sender policy', () => {
@@ -44,29 +38,19 @@ describe('typed ipcMain', () => {
       handle: (channel: string, fn: Invoke) => void channels.set(channel, fn),
       removeHandler: (channel: string) => void channels.delete(channel),
     } as unknown as TypedIpcOptions['ipcMain']
-    const ipc = createTypedIpcMain({
+    const remove = registerCalls({
       ipcMain,
       handlers,
       isTrustedSender: () => trusted,
       contextFor: () => ({}),
     })
-    for (const register of [
-      registerBuildsIpc,
-      registerAppStoreIpc,
-      registerPublishIpc,
-      registerKeysIpc,
-      registerConfigIpc,
-      registerReleasesIpc,
-    ])
-      register(ipc)
-    return { ipc, channels }
+    return { remove, channels }
   }
 
-  it('registers every call of the contract on its derived channel through the area modules', () => {
-    const { ipc, channels } = setup(true)
-    expect([...ipc.registered].sort()).toEqual([...CALL_NAMES].sort())
+  it('registers every call of the contract on its derived channel, and removes them all', () => {
+    const { remove, channels } = setup(true)
     expect([...channels.keys()].sort()).toEqual(CALL_NAMES.map(callChannel).sort())
-    ipc.dispose()
+    remove()
     expect(channels.size).toBe(0)
   })
 
