@@ -372,13 +372,16 @@ export function createAscClient(options: AscClientOptions): AscClient {
     call: Call,
     schema: z.ZodType<T>,
     check: ((signal: AbortSignal | undefined) => Promise<AppliedCheck<T>>) | null,
+    onAnswerBytes: (bytes: number) => void = () => undefined,
   ): Promise<T> {
     const started = now()
     let resigned = false
     for (let attempt = 1; ; attempt++) {
       const outcome = await once(call, attempt)
-      if (outcome.kind === 'answer' && outcome.status < 400)
+      if (outcome.kind === 'answer' && outcome.status < 400) {
+        onAnswerBytes(outcome.text.length)
         return parseBody(call, outcome.status, outcome.text, schema)
+      }
       if (outcome.kind === 'too-large' || outcome.kind === 'slow' || outcome.kind === 'redirect') {
         // A mutation whose answer came with a success status was applied even if its body is unusable.
         if (check !== null && outcome.status < 300) {
@@ -446,6 +449,9 @@ export function createAscClient(options: AscClientOptions): AscClient {
     let total: number | null = null
     let url: URL | null = urlFor(path, { limit: PAGE_LIMIT, ...opts.query })
     const seen = new Set<string>()
+    // Each page is capped; so is the sum, or 500 pages just under the cap would still fill memory.
+    const maxTotalBytes = 4 * maxAnswerBytes
+    let totalBytes = 0
     for (let page = 0; url !== null; page++) {
       if (page >= maxPages) {
         throw new AscentError(
@@ -455,7 +461,13 @@ export function createAscClient(options: AscClientOptions): AscClient {
       }
       seen.add(url.href)
       const call: Call = { method: 'GET', url, body: undefined, signal: opts.signal }
-      const doc = await send(call, schema, null)
+      const doc = await send(call, schema, null, (bytes) => (totalBytes += bytes))
+      if (totalBytes > maxTotalBytes) {
+        throw new AscentError(
+          'ASC_ERROR',
+          `App Store Connect sent more than ${mebibytes(maxTotalBytes)} over ${page + 1} pages of ${path}; stopped. Check that the API URL (--api-url or ASCENT_API_URL) is App Store Connect's.`,
+        )
+      }
       // One by one: spreading a huge page into push() overflows the call stack.
       for (const item of doc.data as z.infer<S>[]) data.push(item)
       for (const item of doc.included) included.set(`${item.type}/${item.id}`, item)

@@ -85,6 +85,34 @@ describe('createAscClient: answers larger than the cap', () => {
   })
 })
 
+describe('createAscClient: paging', () => {
+  it('stops a collection whose pages stay under the cap but add up past four times it', async () => {
+    const cap = 64 * KIB
+    let page = 0
+    let base = ''
+    const server = await serve(() => ({
+      kind: 'json',
+      status: 200,
+      body: {
+        data: [{ type: 'apps', id: String(page), attributes: { name: 'x'.repeat(cap / 2) } }],
+        links: { next: `${base}/v1/apps?cursor=${++page}` },
+      },
+    }))
+    base = server.url
+    const h = makeHarness(server.url, { maxAnswerBytes: cap })
+    const error = await h.client
+      .getAll('/v1/apps', { item: z.object({ type: z.string(), id: z.string() }) })
+      .then(
+        () => null,
+        (e: unknown) => e as Error,
+      )
+    expect(error?.message).toBe(
+      `App Store Connect sent more than 256 KiB over ${server.requests.length} pages of /v1/apps; stopped. Check that the API URL (--api-url or ASCENT_API_URL) is App Store Connect's.`,
+    )
+    expect(server.requests.length).toBeLessThan(12)
+  })
+})
+
 describe('createAscClient: answers that never finish', () => {
   it('stops a body that drips after the headers at the deadline and does not send the request again', async () => {
     const server = await serve({ kind: 'drip', everyMs: 20 })
