@@ -6,7 +6,7 @@
 // same options (the CODEMAGIC table below), and time. Exits 1 on any duplicate or failure.
 // Everything runs on 127.0.0.1 and stops by itself.
 import { build } from 'esbuild'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -163,8 +163,12 @@ const codemagicTotal = CODEMAGIC.reduce((n, [, c]) => n + c, 0)
 
 const root = process.cwd()
 const dir = await mkdtemp(join(tmpdir(), 'ascent-soak-'))
+// The bundle lives inside the checkout, so the native modules it leaves external (the run lock's
+// fs-native-extensions) resolve from node_modules as they do for the app.
+await mkdir(join(root, 'node_modules', '.cache'), { recursive: true })
+const bundleDir = await mkdtemp(join(root, 'node_modules', '.cache', 'ascent-soak-'))
 try {
-  const out = join(dir, 'soak-runner.mjs')
+  const out = join(bundleDir, 'soak-runner.mjs')
   await build({
     stdin: { contents: runner, resolveDir: root, loader: 'ts', sourcefile: 'soak-runner.ts' },
     bundle: true,
@@ -172,9 +176,9 @@ try {
     target: 'node20',
     format: 'esm',
     outfile: out,
-    external: ['keytar', 'electron'],
+    external: ['keytar', 'electron', 'fs-native-extensions'],
     banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      js: "import { createRequire as soakCreateRequire } from 'node:module'; const require = soakCreateRequire(import.meta.url);",
     },
     logLevel: 'warning',
   })
@@ -222,4 +226,5 @@ try {
   process.exitCode = duplicates === 0 && r.succeeded === r.publishes ? 0 : 1
 } finally {
   await rm(dir, { recursive: true, force: true })
+  await rm(bundleDir, { recursive: true, force: true })
 }
