@@ -40,6 +40,13 @@ export type SandboxOptions = {
   /** How long a canceled review submission stays CANCELING (default 1 s). */
   readonly cancelMs?: number
   readonly partSize?: number
+  /**
+   * Every API answer waits this long first, as App Store Connect's do over a real network (300 ms to over a
+   * second); upload part PUTs and /__sandbox routes do not. Default 0.
+   */
+  readonly latencyMs?: number
+  /** How the sandbox waits (tests pass one that records the waits instead of taking them). */
+  readonly delay?: (ms: number) => Promise<void>
   /** The wall clock (tokens are checked against it); POST /__sandbox/clock moves App Store Connect's own clock ahead of it. */
   readonly now?: () => number
   /** Sees every /v1 answer with the Apple schema it follows (tests validate them). */
@@ -87,6 +94,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const wallClock = options.now ?? Date.now
   let clockOffset = 0
   const now = (): number => wallClock() + clockOffset
+  const latencyMs = options.latencyMs ?? 0
+  if (!Number.isSafeInteger(latencyMs) || latencyMs < 0)
+    throw new RangeError(`latencyMs must be a whole number of milliseconds, not ${latencyMs}`)
+  const delay = options.delay ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
   const dir = await mkdtemp(join(tmpdir(), 'ascent-sandbox-'))
   const seed = parseSeed(options.seed ?? defaultSeed)
   const store = new SandboxStore(
@@ -138,7 +149,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   function currentState(): SandboxState {
     store.advance()
     uploads.advance()
-    return snapshot(ctx, requests, faults)
+    return snapshot(ctx, requests, faults, latencyMs)
   }
 
   function advanceClock(ms: number): void {
@@ -227,6 +238,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         advanceClock,
         decideReview,
       })
+    const isPart = req.method === 'PUT' && url.pathname.startsWith('/upload/')
+    if (latencyMs > 0 && !isPart) await delay(latencyMs)
     const fault = faults.pick(req.method ?? 'GET', url.pathname)
     if (fault === 'reset') return void req.socket.destroy()
     if (fault === 'slow') await new Promise((resolve) => setTimeout(resolve, faults.slowMs()))

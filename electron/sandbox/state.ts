@@ -10,6 +10,7 @@ export function snapshot(
   ctx: Context,
   requests: { total: number; byRoute: Record<string, number> },
   faults: Faults,
+  latencyMs: number,
 ) {
   const { store: s, uploads: u } = ctx
   const all = <T>(m: ReadonlyMap<string, T>): T[] => [...m.values()]
@@ -100,6 +101,8 @@ export function snapshot(
       injected: faults.log.length,
       byKind: countBy(faults.log.map((l) => l.kind)),
     },
+    /** What every API answer waits before it is sent (`--latency-ms`). */
+    latencyMs,
     requests: { total: requests.total, byRoute: { ...requests.byRoute } },
   }
 }

@@ -22,6 +22,10 @@ export function registerSandboxCommand(program: Command): void {
     )
     .option('--beta-review-ms <ms>', 'beta reviews only, the same way (default: --review-ms)')
     .option('--part-size <bytes>', 'size of Build Upload API parts')
+    .option(
+      '--latency-ms <ms>',
+      'every API answer waits this long, as over a real network (upload parts and /__sandbox do not)',
+    )
     .action(async (opts: Record<string, string | undefined>) => {
       await runCommand(async () => {
         // Options first (nothing is read for a mistyped number); loadSeed's message already names the file.
@@ -32,6 +36,7 @@ export function registerSandboxCommand(program: Command): void {
         const reviewMs = integer('--review-ms', opts.reviewMs, MS)
         const betaReviewMs = integer('--beta-review-ms', opts.betaReviewMs, MS)
         const partSize = integer('--part-size', opts.partSize, { min: 1024, max: 2 ** 31 })
+        const latencyMs = integer('--latency-ms', opts.latencyMs, { min: 0, max: 60_000 })
         const seed = opts.seed !== undefined ? await loadSeed(opts.seed) : undefined
         const sandbox = await startSandbox({
           ...(seed ? { seed } : {}),
@@ -44,6 +49,7 @@ export function registerSandboxCommand(program: Command): void {
           ...(reviewMs !== undefined ? { reviewMs } : {}),
           ...(betaReviewMs !== undefined ? { betaReviewMs } : {}),
           ...(partSize !== undefined ? { partSize } : {}),
+          ...(latencyMs !== undefined ? { latencyMs } : {}),
         })
         printJson({
           url: sandbox.url,

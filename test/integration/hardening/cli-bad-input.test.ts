@@ -116,6 +116,8 @@ describe('numeric options: whole numbers in range, the same rule in every comman
     ['sandbox', '--port', ''],
     ['sandbox', '--faults', ''],
     ['sandbox', '--processing-ms', '-1'],
+    ['sandbox', '--latency-ms', '0.3'],
+    ['sandbox', '--latency-ms', '60001'],
     ['web', '--port', ''],
   ])('%s %s "%s" exits 2', async (command, flag, value) => {
     const result = await runCli([command, `${flag}=${value}`], { env })

@@ -56,3 +56,17 @@ test('a bad seed file exits 2 with one line naming the file', async () => {
   expect(stderr.trim().split('\n')).toHaveLength(1)
   expect(stderr).toContain(`ascent: ${seed}: apps.0.name`)
 })
+
+test('ascent sandbox --latency-ms is applied: the state reports it', async () => {
+  const child = spawn(process.execPath, [cli, 'sandbox', '--latency-ms', '25'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const lines = createInterface({ input: child.stdout })
+  const first = await new Promise<string>((resolve) => lines.once('line', resolve))
+  const info = JSON.parse(first) as { url: string }
+  const state = (await (await fetch(`${info.url}/__sandbox/state`)).json()) as { latencyMs: number }
+  expect(state.latencyMs).toBe(25)
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  expect(await exited).toBe(0)
+})
