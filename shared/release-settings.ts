@@ -143,6 +143,7 @@ export function parseReleaseSettings(raw: unknown, options: ValidateOptions = {}
     integrationName: options.integrationName ?? null,
   }
   let dateValue: string | Date | null = null
+  let releaseTypeInvalid = false
 
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     if (!(key in FIELDS)) {
@@ -217,8 +218,10 @@ export function parseReleaseSettings(raw: unknown, options: ValidateOptions = {}
         break
       }
       case 'release-type': {
-        const parsed = ReleaseType.safeParse(value)
+        // Case does not matter (the CLI's --release-type scheduled and YAML's release_type: scheduled are the same).
+        const parsed = ReleaseType.safeParse(typeof value === 'string' ? value.trim().toUpperCase() : value)
         if (!parsed.success) {
+          releaseTypeInvalid = true
           const hint = typeof value === 'string' ? suggest(value.toUpperCase(), ReleaseType.options) : null
           issues.push({
             path: at(key),
@@ -271,7 +274,8 @@ export function parseReleaseSettings(raw: unknown, options: ValidateOptions = {}
           message: `${parsed.iso} is in the past: choose a later hour (App Store Connect refuses past release dates)`,
         })
       }
-      if (settings.releaseType !== 'SCHEDULED') {
+      // A misspelt release_type already has its message; the date is not judged against a type nobody chose.
+      if (settings.releaseType !== 'SCHEDULED' && !releaseTypeInvalid) {
         issues.push({
           path: at('earliest_release_date'),
           message: `is set but release_type is ${settings.releaseType}: set release_type: SCHEDULED or remove the date`,

@@ -29,10 +29,15 @@ export function exitCodeFor(error: unknown): number {
   return error instanceof AscentError ? (exitByCode[error.code] ?? ExitCode.failure) : ExitCode.failure
 }
 
+/** A message that starts with an option's name (`--copyright: …`) is about that option, not the command's file. */
+function namesAnOption(message: string): boolean {
+  return /^--[a-z]/.test(message)
+}
+
 /** One line on stderr, `ascent: <subject>: <reason>`, never a stack trace. */
 export function printError(error: unknown, subject?: string): void {
   const shape = toErrorShape(error)
-  const prefix = subject ? `ascent: ${subject}: ` : 'ascent: '
+  const prefix = subject && !namesAnOption(shape.message) ? `ascent: ${subject}: ` : 'ascent: '
   process.stderr.write(`${prefix}${shape.message.replace(/\s*\n\s*/g, ' ')}\n`)
   if (shape.detail && process.env.ASCENT_DEBUG) process.stderr.write(redactSecrets(shape.detail) + '\n')
 }
@@ -44,13 +49,13 @@ export function printJson(value: unknown): void {
 /** Runs a command body, mapping any error to one line and its exit code. */
 export async function runCommand(
   body: () => Promise<number | void>,
-  subject?: () => string | undefined,
+  subject?: (error: unknown) => string | undefined,
 ): Promise<never> {
   try {
     const code = await body()
     process.exit(code ?? ExitCode.ok)
   } catch (error) {
-    printError(error, subject?.())
+    printError(error, subject?.(error))
     process.exit(exitCodeFor(error))
   }
 }

@@ -9,7 +9,8 @@ const program = new Command()
   .description('Publish iOS, tvOS and macOS builds to App Store Connect.')
   // The package version, written into the bundle by scripts/build-cli.mjs.
   .version(process.env.ASCENT_BUILD_VERSION ?? '0.0.0-dev')
-  .showHelpAfterError()
+  // The did-you-mean stays the last thing on screen: one pointer to --help instead of the whole help.
+  .showHelpAfterError('Run the command with --help to see its options.')
   .exitOverride()
   .option('-q, --quiet', 'print nothing but errors (on stderr) and data asked for with --json')
   .hook('preAction', (_program, command) => {

@@ -83,3 +83,21 @@ export function nameOption(flag: string, value: string | undefined): string | un
     throw new AscentError('BAD_INPUT', `${flag} is empty: give a name, or leave the option out`)
   return value
 }
+
+const UPLOAD_METHODS = ['auto', 'api', 'altool'] as const
+export type UploadMethodOption = (typeof UPLOAD_METHODS)[number]
+
+/**
+ * `--upload-method` of `publish` and `upload`, or its hidden alias `--method`: one name for one idea, the old
+ * spelling still read. Both given and different is a contradiction, not a choice.
+ */
+export function uploadMethodOption(flags: { uploadMethod?: string; method?: string }): UploadMethodOption {
+  if (flags.uploadMethod !== undefined && flags.method !== undefined && flags.uploadMethod !== flags.method) {
+    throw new AscentError('BAD_INPUT', '--upload-method and --method say different things: give one')
+  }
+  const flag = flags.uploadMethod !== undefined ? '--upload-method' : '--method'
+  const value = flags.uploadMethod ?? flags.method ?? 'auto'
+  const method = UPLOAD_METHODS.find((m) => m === value)
+  if (!method) throw new AscentError('BAD_INPUT', `${flag} must be auto, api or altool, not ${quoted(value)}`)
+  return method
+}

@@ -153,7 +153,7 @@ async function storedPem(
   if (!keyService.privateKeyPemFor)
     throw new AscentError(
       'INTERNAL',
-      `the stored key ${keyId} cannot be read for altool here; use --method api`,
+      `the stored key ${keyId} cannot be read for altool here; use --upload-method api`,
     )
   return keyService.privateKeyPemFor(keyId)
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import type { BuildSummary } from '../../../shared/build-summary'
 import { formatBytes } from '../../../shared/format-bytes'
-import { printJson, runCommand } from '../cli-output'
+import { ExitCode, printJson, runCommand } from '../cli-output'
 
 /** A short aligned summary: label column, then the facts a person checks before uploading. */
 function formatBuildSummary(summary: BuildSummary): string {
@@ -53,7 +53,8 @@ export function registerInspectCommand(program: Command): void {
     .description('Read an .ipa or .pkg and say what it is and what App Store Connect would reject')
     .argument('<file>', 'the .ipa or .pkg')
     .option('--json', 'print one JSON object (the BuildSummary)')
-    .action((file: string, options: { json?: boolean }) =>
+    .option('--strict', 'exit 3 when a problem App Store Connect would refuse is found (for CI scripts)')
+    .action((file: string, options: { json?: boolean; strict?: boolean }) =>
       runCommand(
         async () => {
           // Loaded on use: other commands do not pay for the zip, plist and ASN.1 readers at start-up.
@@ -61,6 +62,9 @@ export function registerInspectCommand(program: Command): void {
           const summary = await inspectBuild(file)
           if (options.json) printJson(summary)
           else process.stdout.write(formatBuildSummary(summary))
+          // Readable is enough without --strict: the problems are in the output for the reader to judge.
+          if (options.strict && summary.problems.some((p) => p.severity === 'error')) return ExitCode.refused
+          return ExitCode.ok
         },
         () => file,
       ),

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
 import { AscentError, toErrorShape } from '../../../shared/errors'
 import type { PublishOptions, PublishPlan, RunRecord } from '../../../shared/ipc'
 import type { PublishEvent } from '../../../shared/publish-events'
@@ -20,13 +20,15 @@ import type { PublishJob, RunCredentials } from '../../publish/types'
 import { writeCiReport } from '../ci-report'
 import { paint } from '../terminal'
 import { ExitCode, exitCodeFor, printJson, runCommand } from '../cli-output'
-import { apiUrlOption, nameOption, optionalIntegerOption } from '../option-values'
+import { apiUrlOption, nameOption, optionalIntegerOption, uploadMethodOption } from '../option-values'
 
 interface PublishFlags {
   config?: string
   workflow?: string
   testflight?: boolean
   betaGroup?: string[]
+  expireBuildSubmittedForReview?: boolean
+  /** Hidden alias of --expire-build-submitted-for-review (the YAML key's name). */
   expirePrevious?: boolean
   whatToTest?: string
   appStore?: boolean
@@ -41,6 +43,8 @@ interface PublishFlags {
   key?: string
   apiUrl?: string
   uploadMethod?: string
+  /** Hidden alias of --upload-method (the name `ascent upload` once used). */
+  method?: string
   processingTimeout?: string
 }
 
@@ -68,6 +72,7 @@ export function cliCredentials(
 const SETTING_FLAGS: readonly (keyof PublishFlags)[] = [
   'testflight',
   'betaGroup',
+  'expireBuildSubmittedForReview',
   'expirePrevious',
   'whatToTest',
   'appStore',
@@ -78,6 +83,22 @@ const SETTING_FLAGS: readonly (keyof PublishFlags)[] = [
   'cancelPreviousSubmissions',
   'usesNonExemptEncryption',
 ]
+
+/** Settings of the App Store version: they mean nothing without --app-store, so alone they are refused, not dropped. */
+const APP_STORE_FLAGS: readonly (keyof PublishFlags)[] = [
+  'releaseType',
+  'earliestReleaseDate',
+  'copyright',
+  'phasedRelease',
+  'cancelPreviousSubmissions',
+]
+
+/** The flag that sets each settings key, so an error names what the user typed. */
+const FLAG_FOR_KEY: Readonly<Record<string, string>> = {
+  submit_to_testflight: '--testflight',
+  beta_groups: '--beta-group',
+  submit_to_app_store: '--app-store',
+}
 
 // "Not in the past" is checked by preflight against App Store Connect's clock, not this computer's.
 const NO_CLOCK = { now: () => 0 }
@@ -108,13 +129,25 @@ async function settingsFrom(flags: PublishFlags): Promise<ReleaseSettings> {
     return imported.settings
   }
   if (flags.workflow !== undefined) throw new AscentError('BAD_INPUT', '--workflow needs --config')
+  if (!flags.appStore) {
+    const alone = APP_STORE_FLAGS.filter((k) => flags[k] !== undefined).map((k) =>
+      k === 'phasedRelease' && flags.phasedRelease === false ? '--no-phased-release' : flagName(k),
+    )
+    if (alone.length > 0) {
+      throw new AscentError(
+        'BAD_INPUT',
+        `${alone.join(', ')} ${alone.length === 1 ? 'sets' : 'set'} the App Store version and needs --app-store: add --app-store to submit for App Store review, or leave ${alone.length === 1 ? 'it' : 'them'} out`,
+      )
+    }
+  }
   const raw: Record<string, unknown> = {}
   if (flags.testflight) raw.submit_to_testflight = true
   if (flags.betaGroup?.length) raw.beta_groups = flags.betaGroup
-  if (flags.expirePrevious) raw.expire_build_submitted_for_review = true
+  if (flags.expireBuildSubmittedForReview || flags.expirePrevious)
+    raw.expire_build_submitted_for_review = true
   if (flags.whatToTest !== undefined) raw.what_to_test = flags.whatToTest
   if (flags.appStore) raw.submit_to_app_store = true
-  if (flags.releaseType !== undefined) raw.release_type = flags.releaseType.toUpperCase()
+  if (flags.releaseType !== undefined) raw.release_type = flags.releaseType
   if (flags.earliestReleaseDate !== undefined) raw.earliest_release_date = flags.earliestReleaseDate
   if (flags.copyright !== undefined) raw.copyright = flags.copyright
   if (flags.phasedRelease !== undefined) raw.phased_release = flags.phasedRelease
@@ -123,9 +156,10 @@ async function settingsFrom(flags: PublishFlags): Promise<ReleaseSettings> {
   const parsed = parseReleaseSettings(raw, { basePath: 'flags', ...NO_CLOCK })
   if (!parsed.ok) {
     const issue = parsed.issues[0]!
+    const key = issue.path.replace(/^flags\./, '')
     throw new AscentError(
       'BAD_INPUT',
-      `--${issue.path.replace(/^flags\./, '').replace(/_/g, '-')}: ${issue.message}`,
+      `${FLAG_FOR_KEY[key] ?? '--' + key.replace(/_/g, '-')}: ${issue.message}`,
     )
   }
   return parsed.settings
@@ -136,10 +170,7 @@ function flagName(key: keyof PublishFlags): string {
 }
 
 function optionsFrom(flags: PublishFlags): PublishOptions {
-  const method = flags.uploadMethod ?? 'auto'
-  if (method !== 'auto' && method !== 'api' && method !== 'altool') {
-    throw new AscentError('BAD_INPUT', `--upload-method must be auto, api or altool, not "${method}"`)
-  }
+  const method = uploadMethodOption(flags)
   // Up to a week; 0 = do not wait.
   const seconds = optionalIntegerOption('--processing-timeout', flags.processingTimeout, {
     min: 0,
@@ -147,6 +178,14 @@ function optionsFrom(flags: PublishFlags): PublishOptions {
   })
   const processingTimeoutMs = seconds === undefined ? 30 * 60_000 : seconds * 1000
   return { uploadMethod: method, processingTimeoutMs }
+}
+
+/** The first line of a run that picks up an earlier one: which run, and what is left of it. */
+function resumeLine(run: RunRecord): string {
+  const left = run.steps.filter((s) => s.status !== 'done' && s.status !== 'skipped').length
+  const upload = run.steps.find((s) => s.step === 'upload')
+  const uploadDone = upload?.status === 'done' || upload?.status === 'skipped'
+  return `Resuming run ${run.runId} (${uploadDone ? 'upload done, ' : ''}${left} ${left === 1 ? 'step' : 'steps'} left)`
 }
 
 function printPlan(plan: PublishPlan): void {
@@ -240,7 +279,11 @@ export function registerPublishCommand(program: Command): void {
       'add the build to this beta group (repeatable)',
       (v: string, all: string[] = []) => [...all, v],
     )
-    .option('--expire-previous', 'expire the build in beta review to make room for this one')
+    .option(
+      '--expire-build-submitted-for-review',
+      'expire the build in beta review to make room for this one',
+    )
+    .addOption(new Option('--expire-previous').hideHelp())
     .option('--what-to-test <text>', 'TestFlight "What to Test" notes')
     .option('--app-store', 'submit the version for App Store review')
     .option('--release-type <type>', 'MANUAL, AFTER_APPROVAL or SCHEDULED')
@@ -257,7 +300,8 @@ export function registerPublishCommand(program: Command): void {
     .option('--json', 'print NDJSON publish events (with --plan: the plan object)')
     .option('--key <key-id>', 'the stored API key to use')
     .option('--api-url <url>', 'App Store Connect base URL (default ASCENT_API_URL, else Apple)')
-    .option('--upload-method <method>', 'auto, api or altool', 'auto')
+    .option('--upload-method <method>', 'auto, api or altool (default: auto)')
+    .addOption(new Option('--method <method>').hideHelp())
     .option('--processing-timeout <seconds>', 'how long to wait for processing; 0 = do not wait', '1800')
     .action((file: string, flags: PublishFlags) =>
       runCommand(
@@ -292,8 +336,22 @@ export function registerPublishCommand(program: Command): void {
             else printPlan(plan)
             return plan.problems.some((p) => p.severity === 'error') ? ExitCode.refused : ExitCode.ok
           }
-          publisher.onEvent(flags.json ? (event) => printJson(event) : humanPrinter())
+          const print = flags.json ? (event: PublishEvent) => printJson(event) : humanPrinter()
+          // Runs known before the start: if the start returns one of them, this run resumes it and says so first.
+          const earlier = new Map((await publisher.listRuns()).map((r) => [r.runId, r]))
+          let held: PublishEvent[] | null = []
+          publisher.onEvent((event) => (held ? held.push(event) : print(event)))
           const { runId } = await publisher.start(job)
+          const resumed = earlier.get(runId)
+          if (resumed) {
+            const message = resumeLine(resumed)
+            // NDJSON stays events only: there the sentence is the stream's first event, a log line.
+            if (flags.json)
+              printJson({ type: 'log', runId, at: new Date().toISOString(), level: 'info', message })
+            else process.stdout.write(message + '\n')
+          }
+          for (const event of held) print(event)
+          held = null
           let interrupts = 0
           const onSignal = (): void => {
             // First Ctrl-C: stop at the next safe point (the run says what was done); second: leave now, resumable.
@@ -314,7 +372,8 @@ export function registerPublishCommand(program: Command): void {
           }
           return exitCodeForRun(run, settings)
         },
-        () => file,
+        // Errors about the build name it; a settings file's errors name that file, an option's the option.
+        (error) => (error instanceof AscentError && error.code === 'BAD_CONFIG' ? undefined : file),
       ),
     )
 }

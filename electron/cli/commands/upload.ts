@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto'
 import path from 'node:path'
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
 import { AscentError, toErrorShape } from '../../../shared/errors'
 import type { PublishEvent } from '../../../shared/publish-events'
 import { findAppByBundleId } from '../../asc/apps'
@@ -12,10 +12,12 @@ import { createKeyService } from '../../keys/key-service'
 import { createKeytarStore } from '../../keys/keytar-store'
 import { createAscBuildUploadApi, createUploader, type UploadMethod, type UploadProgress } from '../../upload'
 import { ExitCode, printJson, runCommand } from '../cli-output'
-import { apiUrlOption, nameOption, optionalIntegerOption } from '../option-values'
+import { apiUrlOption, nameOption, optionalIntegerOption, uploadMethodOption } from '../option-values'
 
 interface UploadCommandOptions {
-  method: string
+  uploadMethod?: string
+  /** Hidden alias of --upload-method, the name `publish` uses too. */
+  method?: string
   json?: boolean
   key?: string
   apiUrl?: string
@@ -30,18 +32,16 @@ type EventBody = PublishEvent extends infer E
     : never
   : never
 
-const METHODS: readonly UploadMethod[] = ['auto', 'api', 'altool']
-
 export function registerUploadCommand(program: Command): void {
   program
     .command('upload')
     .description('Upload a build (.ipa or .pkg) to App Store Connect, and nothing else')
     .argument('<file>', 'the .ipa or .pkg')
     .option(
-      '--method <method>',
-      'auto (altool on a Mac with Xcode, else the Build Upload API), api or altool',
-      'auto',
+      '--upload-method <method>',
+      'auto (altool on a Mac with Xcode, else the Build Upload API), api or altool (default: auto)',
     )
+    .addOption(new Option('--method <method>').hideHelp())
     .option('--json', 'print NDJSON progress events (the shape of `ascent publish --json`)')
     .option('--key <keyId>', 'which stored key to use (when the APP_STORE_CONNECT_* variables are not set)')
     .option('--api-url <url>', 'App Store Connect base URL (default: ASCENT_API_URL, else Apple)')
@@ -59,10 +59,7 @@ export function registerUploadCommand(program: Command): void {
 }
 
 async function uploadCommand(file: string, options: UploadCommandOptions): Promise<number> {
-  const method = options.method as UploadMethod
-  if (!METHODS.includes(method)) {
-    throw new AscentError('BAD_INPUT', `--method must be auto, api or altool, not "${options.method}"`)
-  }
+  const method: UploadMethod = uploadMethodOption(options)
   const concurrency = optionalIntegerOption('--concurrency', options.concurrency, { min: 1, max: 32 }) ?? 4
   const apiUrl = apiUrlOption(options.apiUrl)
   nameOption('--key', options.key)

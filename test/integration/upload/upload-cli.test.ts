@@ -101,6 +101,6 @@ describe('ascent upload', () => {
     const ipa = await makeIpa({ version: '1.0', buildNumber: '6' }, dir)
     const result = await runCli(['upload', ipa, '--method', 'ftp'], { env: envFor(sandbox) })
     expect(result.code).toBe(2)
-    expect(result.stderr).toBe(`ascent: ${ipa}: --method must be auto, api or altool, not "ftp"\n`)
+    expect(result.stderr).toBe(`ascent: --method must be auto, api or altool, not "ftp"\n`)
   })
 })

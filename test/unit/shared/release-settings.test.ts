@@ -72,8 +72,8 @@ describe('release settings: every rule has a message naming the key and the fix'
       /MANUAL, AFTER_APPROVAL or SCHEDULED/,
     ],
     [
-      'lower-case release type suggests the right one',
-      { release_type: 'scheduled' },
+      'a misspelt release type suggests the right one',
+      { release_type: 'schedulled' },
       'release_type',
       /did you mean SCHEDULED/,
     ],
@@ -204,6 +204,11 @@ describe('release settings: every rule has a message naming the key and the fix'
     const issue = result.issues.find((i) => i.path === `app_store_connect.${key}`)
     expect(issue, JSON.stringify(result.issues)).toBeDefined()
     expect(issue!.message).toMatch(message)
+  })
+
+  it('reads release_type in any case, as the CLI reads --release-type', () => {
+    const result = parse({ submit_to_app_store: true, release_type: 'after_approval' })
+    expect(result).toMatchObject({ ok: true, settings: { releaseType: 'AFTER_APPROVAL' } })
   })
 
   it('refuses a section that is not a mapping', () => {
