@@ -107,7 +107,11 @@ export type ReviewSubmissionItem = {
 
 /** Versions that no longer block a new version (Apple: only one version may be on its way at a time). */
 const RELEASED: readonly AppVersionState[] = ['READY_FOR_DISTRIBUTION', 'REPLACED_WITH_NEW_VERSION']
-/** Versions whose metadata can still be changed. */
+/**
+ * Versions whose metadata can still be changed. The same states as the client's EDITABLE_VERSION_STATES
+ * (electron/asc/enums.ts), written out again on purpose: this list is the sandbox refusing a PATCH as Apple
+ * does, so a mistake in the client's list shows up as a refusal instead of hiding in both.
+ */
 const EDITABLE: readonly AppVersionState[] = [
   'PREPARE_FOR_SUBMISSION',
   'DEVELOPER_REJECTED',

@@ -45,6 +45,25 @@ export interface CreateServicesOptions {
   >
 }
 
+/** One client per active connection: made again only when the key or the App Store Connect URL changes. */
+function clientPerConnection(
+  connection: { active(): Promise<ActiveConnection> },
+  make: (active: ActiveConnection) => AscClient,
+): () => Promise<AscClient> {
+  let clientFor: { readonly connection: ActiveConnection; readonly client: AscClient } | null = null
+  return async () => {
+    const active = await connection.active()
+    if (
+      clientFor === null ||
+      clientFor.connection.tokens !== active.tokens ||
+      clientFor.connection.apiUrl !== active.apiUrl
+    ) {
+      clientFor = { connection: active, client: make(active) }
+    }
+    return clientFor.client
+  }
+}
+
 /** The one composition of services, used by electron/main.ts and `ascent web` alike. */
 export async function createServices(options: CreateServicesOptions): Promise<AscentServices> {
   const env = options.env ?? process.env
@@ -70,21 +89,9 @@ export async function createServices(options: CreateServicesOptions): Promise<As
     onSandboxStarted: options.onSandboxStarted,
   })
 
-  let clientFor: { readonly connection: ActiveConnection; readonly client: AscClient } | null = null
-  async function client(): Promise<AscClient> {
-    const active = await connection.active()
-    if (
-      clientFor === null ||
-      clientFor.connection.tokens !== active.tokens ||
-      clientFor.connection.apiUrl !== active.apiUrl
-    ) {
-      clientFor = {
-        connection: active,
-        client: createAscClient({ baseUrl: active.apiUrl, tokens: active.tokens, fetch: fetchImpl }),
-      }
-    }
-    return clientFor.client
-  }
+  const client = clientPerConnection(connection, (active) =>
+    createAscClient({ baseUrl: active.apiUrl, tokens: active.tokens, fetch: fetchImpl }),
+  )
 
   const publisher = createPublisher({
     dataDir: options.dataDir,
@@ -161,32 +168,21 @@ async function createWatching(
 ): Promise<ReleaseWatcher> {
   const settings = options.releases === false ? {} : (options.releases ?? {})
   const budget = new HourlyBudget(1800, 360)
-  let clientFor: { readonly connection: ActiveConnection; readonly client: AscClient } | null = null
+  const client = clientPerConnection(connection, (active) =>
+    createAscClient({
+      baseUrl: active.apiUrl,
+      tokens: active.tokens,
+      fetch: fetchImpl,
+      onAudit: (e) => budget.observeRemaining(Date.now(), e.rateLimitRemaining),
+    }),
+  )
   const watcher = await createReleaseWatcher({
     dataDir: options.dataDir,
     budget,
     timers: true,
     ...(settings.policy ? { policy: settings.policy } : {}),
     ...(settings.isOnline ? { isOnline: settings.isOnline } : {}),
-    async client() {
-      const active = await connection.active()
-      if (
-        clientFor === null ||
-        clientFor.connection.tokens !== active.tokens ||
-        clientFor.connection.apiUrl !== active.apiUrl
-      ) {
-        clientFor = {
-          connection: active,
-          client: createAscClient({
-            baseUrl: active.apiUrl,
-            tokens: active.tokens,
-            fetch: fetchImpl,
-            onAudit: (e) => budget.observeRemaining(Date.now(), e.rateLimitRemaining),
-          }),
-        }
-      }
-      return clientFor.client
-    },
+    client,
     onChange(app, transitions) {
       events.emit('app', { type: 'release-status', app })
       for (const transition of transitions) events.emit('app', { type: 'release-transition', transition })
