@@ -39,6 +39,8 @@ export function snapshot(
         buildNumber: b.version,
         processingState: b.processingState,
         uploadedDate: iso(b.uploadedAt),
+        /** When processing ends on the sandbox's clock, to the millisecond (null: the state is final). */
+        processedDate: b.processedAt === null ? null : new Date(b.processedAt).toISOString(),
         usesNonExemptEncryption: b.usesNonExemptEncryption,
         expired: b.expired,
         internalBuildState: states.internal,
