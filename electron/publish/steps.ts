@@ -119,6 +119,8 @@ export async function uploadStep(ctx: RunContext): Promise<void> {
       })
       let last = 0
       let lastPhase = ''
+      // Each attempt's uploader counts from what it knows is done; the run's events never go back between attempts.
+      let highest = 0
       const result = await uploadOnce(resumed, () =>
         uploader.upload(
           {
@@ -139,8 +141,9 @@ export async function uploadStep(ctx: RunContext): Promise<void> {
               if (t - last < 200 && p.phase === lastPhase && p.bytesDone < p.bytesTotal) return
               last = t
               lastPhase = p.phase
+              highest = Math.max(highest, p.bytesDone)
               ctx.progress('upload', {
-                bytesDone: p.bytesDone,
+                bytesDone: highest,
                 bytesTotal: p.bytesTotal,
                 bytesPerSecond: p.bytesPerSecond,
                 etaSeconds: p.etaSeconds,

@@ -1,7 +1,10 @@
 import type { UploadProgress } from './types'
 
 export interface ProgressMeter {
-  /** Set the number of bytes done (monotonic for the UI: a retried part may move it back, shown as-is). */
+  /**
+   * Set the number of bytes done. What is shown never goes back: a part that failed and is sent again takes
+   * back its in-flight bytes here, and the count holds until the retry passes the high-water mark.
+   */
   update(bytesDone: number, phase?: UploadProgress['phase']): void
   /** Emit now regardless of throttling (phase changes, the final 100 %). */
   flush(phase?: UploadProgress['phase']): void
@@ -18,10 +21,13 @@ export function createProgressMeter(options: {
   readonly now?: () => number
   readonly intervalMs?: number
   readonly windowMs?: number
+  /** How long the rate must be measured over before it is reported (0 until then): a first guess misleads. */
+  readonly minRateSpanMs?: number
 }): ProgressMeter {
   const now = options.now ?? (() => performance.now())
   const intervalMs = options.intervalMs ?? 200
   const windowMs = options.windowMs ?? 5000
+  const minRateSpanMs = options.minRateSpanMs ?? 1000
   const samples: { t: number; bytes: number }[] = []
   let bytesDone = 0
   let phase: UploadProgress['phase'] = 'preparing'
@@ -30,7 +36,7 @@ export function createProgressMeter(options: {
   function rate(): number {
     const first = samples[0]
     const last = samples[samples.length - 1]
-    if (!first || !last || last.t - first.t <= 0) return 0
+    if (!first || !last || last.t - first.t < Math.max(1, minRateSpanMs)) return 0
     return Math.max(0, ((last.bytes - first.bytes) * 1000) / (last.t - first.t))
   }
 
@@ -53,7 +59,7 @@ export function createProgressMeter(options: {
 
   return {
     update(bytes, nextPhase) {
-      bytesDone = bytes
+      bytesDone = Math.max(bytesDone, bytes)
       const t = now()
       if (nextPhase && nextPhase !== phase) {
         phase = nextPhase

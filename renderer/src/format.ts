@@ -10,7 +10,14 @@ export { byteUnit, formatBytes } from '../../shared/format-bytes'
 export function formatRate(bytesPerSecond: number): string {
   if (!Number.isFinite(bytesPerSecond) || bytesPerSecond <= 0) return '— MB/s'
   const mb = bytesPerSecond / 1_000_000
+  // Below 0.1 MB/s "0.0 MB/s" would read as stalled: slow links get KB/s.
+  if (mb < 0.1) return `${Math.max(1, Math.round(bytesPerSecond / 1000))} KB/s`
   return `${mb >= 10 ? Math.round(mb) : mb.toFixed(1)} MB/s`
+}
+
+/** The rate as a part of the upload line, or nothing while there is no measured rate yet (a small upload never has one). */
+function ratePart(bytesPerSecond: number): string[] {
+  return Number.isFinite(bytesPerSecond) && bytesPerSecond > 0 ? [formatRate(bytesPerSecond)] : []
 }
 
 export function formatEta(seconds: number | null | undefined): string {
@@ -53,8 +60,13 @@ export function formatUploadLine(progress: {
   if (progress.stopped) return `${done} / ${all} ${suffix} sent`
   // Before the first bytes there is no rate or ETA to show, only zeros and dashes.
   if (progress.bytesDone === 0 && !progress.complete) return 'Starting…'
-  if (finished && progress.complete) return `${all} ${suffix} · ${formatRate(progress.bytesPerSecond)}`
-  return `${done} / ${all} ${suffix} · ${formatRate(progress.bytesPerSecond)} · ${finished ? 'finishing…' : formatEta(progress.etaSeconds)}`
+  const rate = ratePart(progress.bytesPerSecond)
+  if (finished && progress.complete) return [`${all} ${suffix}`, ...rate].join(' · ')
+  return [
+    `${done} / ${all} ${suffix}`,
+    ...rate,
+    finished ? 'finishing…' : formatEta(progress.etaSeconds),
+  ].join(' · ')
 }
 
 export function percent(done: number, total: number): number {

@@ -105,7 +105,13 @@ describe('publishing through ascent web --sandbox', () => {
       `Testers in QA can install 1.1.0 (200) now; Public Beta after beta review. 1.1.0 goes on the App Store on 1 Dec ${YEAR}, 14:00 (${zone}) at the earliest, once Apple approves it, in a 7-day phased release.`
     expect(await outcome.locator('.outcome-message').textContent()).toBe(sentence('Europe/Riga'))
     expect(await step(page, 'upload').getAttribute('data-status')).toBe('done')
-    expect(await page.getByTestId('upload-line').textContent()).toMatch(new RegExp(`^${cardSize} · `))
+    expect(await page.getByTestId('upload-line').textContent()).toMatch(new RegExp(`^${cardSize}( · |$)`))
+    // A finished upload's bar is full on screen, not on its way there.
+    const bar = step(page, 'upload').getByRole('progressbar')
+    expect(await bar.getAttribute('aria-valuenow')).toBe('100')
+    expect(await bar.locator('.progress-fill').evaluate((el) => getComputedStyle(el).transform)).toMatch(
+      /^(none|matrix\(1, 0, 0, 1, 0, 0\))$/,
+    )
     // The picture before the log is opened: the timeline and the outcome, as a person first sees them.
     await screenshot(page, '11-run-done')
     await page.locator('.log-panel summary').click()

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PublishEvent } from '../../../shared/publish-events'
 import { makeIpa } from '../../fixtures/build-factory'
 import { runCli } from '../../support/cli'
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
@@ -161,5 +162,39 @@ describe('a rerun says it resumes', () => {
       new RegExp(`^Resuming run ${runId} \\(upload done, \\d steps? left\\)$`),
     )
     expect(again.code).toBe(0)
+  })
+})
+
+describe('upload progress in NDJSON', () => {
+  it('bytesDone never goes back, even when parts fail and are sent again, and ends at the total', async () => {
+    const parts = await startTestSandbox({ partSize: 256 * 1024, processingMs: 40 })
+    try {
+      parts.failPart({ partNumber: 3, times: 2, status: 503 })
+      parts.failPart({ partNumber: 5, times: 1, status: 500 })
+      const build = await makeIpa({ fileName: 'Parts.ipa', buildNumber: '732', padBytes: 2_500_000 }, dir)
+      const r = await runCli(['publish', build, '--json', '--upload-method', 'api'], {
+        env: {
+          ...env,
+          ASCENT_API_URL: parts.url,
+          APP_STORE_CONNECT_KEY_IDENTIFIER: parts.keyId,
+          APP_STORE_CONNECT_ISSUER_ID: parts.issuerId,
+          APP_STORE_CONNECT_PRIVATE_KEY: `@file:${parts.privateKeyPath}`,
+          ASCENT_DATA_DIR: join(dir, 'data-parts'),
+        },
+      })
+      expect(r.stderr).toBe('')
+      expect(r.code).toBe(0)
+      const progress = r.stdout
+        .trim()
+        .split('\n')
+        .map((line) => PublishEvent.parse(JSON.parse(line)))
+        .flatMap((e) => (e.type === 'step-progress' && e.bytesDone !== undefined ? [e] : []))
+      const done = progress.map((e) => e.bytesDone)
+      expect(done).toEqual([...done].sort((a, b) => (a ?? 0) - (b ?? 0)))
+      expect(done.at(-1)).toBe(progress.at(-1)?.bytesTotal)
+      expect(parts.state().partFailures.every((f) => f.remaining === 0)).toBe(true)
+    } finally {
+      await parts.close()
+    }
   })
 })

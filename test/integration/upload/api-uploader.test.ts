@@ -89,7 +89,14 @@ describe('Build Upload API uploader against the sandbox', () => {
     const size = 6 * PART
     const { build, sha256 } = await randomBuild(dir, size, appId, '104')
     sandbox.failPart({ partNumber: 3, times: 2, status: 503 })
-    const result = await createApiUploader({ api, ...fast }).upload(build)
+    const events: UploadProgress[] = []
+    const result = await createApiUploader({ api, ...fast }).upload(build, {
+      onProgress: (p) => events.push(p),
+    })
+    // The failed tries took their bytes back inside the uploader; what it reports never goes back.
+    const sent = events.map((e) => e.bytesDone)
+    expect(sent).toEqual([...sent].sort((a, b) => a - b))
+    expect(sent.at(-1)).toBe(size)
     const state = sandbox.state()
     expect(state.partFailures).toEqual([
       { fileId: null, partNumber: 3, status: 503, remaining: 0, injected: 2 },

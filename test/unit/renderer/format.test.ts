@@ -34,12 +34,12 @@ describe('format', () => {
         bytesPerSecond: 0,
         etaSeconds: null,
       }),
-    ).toBe('10.0 / 10.0 MB · — MB/s · finishing…')
+    ).toBe('10.0 / 10.0 MB · finishing…')
   })
   it('says Starting… until the first bytes are sent', () => {
     const start = { bytesDone: 0, bytesTotal: 24_000_000, bytesPerSecond: 0, etaSeconds: null }
     expect(formatUploadLine(start)).toBe('Starting…')
-    expect(formatUploadLine({ ...start, bytesDone: 1_000_000 })).toBe('1.0 / 24.0 MB · — MB/s · estimating…')
+    expect(formatUploadLine({ ...start, bytesDone: 1_000_000 })).toBe('1.0 / 24.0 MB · estimating…')
     expect(formatUploadLine({ ...start, stopped: true })).toBe('0.0 / 24.0 MB sent')
   })
   it('a finished upload shows what was sent and how fast, without an ETA', () => {
@@ -52,6 +52,13 @@ describe('format', () => {
         complete: true,
       }),
     ).toBe('24.0 MB · 130 MB/s')
+  })
+  it('a small upload finished before any rate was measured shows no speed, never 0.0 MB/s', () => {
+    const small = { bytesDone: 2_700, bytesTotal: 2_700, etaSeconds: 0, complete: true }
+    expect(formatUploadLine({ ...small, bytesPerSecond: 0 })).toBe('2.7 KB')
+    expect(formatUploadLine({ ...small, bytesPerSecond: 13_500 })).not.toMatch(/0\.0 MB\/s/)
+    expect(formatRate(13_500)).toBe('14 KB/s')
+    expect(formatRate(400)).toBe('1 KB/s')
   })
   it('a stopped upload says how far it got', () => {
     expect(

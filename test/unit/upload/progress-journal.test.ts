@@ -36,6 +36,29 @@ describe('progress meter', () => {
     expect(events.at(-1)?.phase).toBe('committing')
   })
 
+  it('never reports fewer bytes than before: a failed part taking its bytes back holds the count', () => {
+    let t = 0
+    const events: UploadProgress[] = []
+    const meter = createProgressMeter({ bytesTotal: 1000, onProgress: (p) => events.push(p), now: () => t })
+    for (const bytes of [0, 400, 300, 350, 500, 1000]) {
+      t += 1000
+      meter.update(bytes, 'sending')
+    }
+    expect(events.map((e) => e.bytesDone)).toEqual([0, 400, 400, 400, 500, 1000])
+  })
+
+  it('reports no rate until it has been measured for a second', () => {
+    let t = 0
+    const meter = createProgressMeter({ bytesTotal: 10_000, now: () => t, intervalMs: 0 })
+    meter.update(0, 'sending')
+    t = 200
+    meter.update(2_700)
+    expect(meter.snapshot()).toMatchObject({ bytesPerSecond: 0, etaSeconds: null })
+    t = 1200
+    meter.update(5_000)
+    expect(meter.snapshot().bytesPerSecond).toBe(Math.round(5_000 / 1.2))
+  })
+
   it('reports an unknown ETA before any rate and 0 when done', () => {
     const meter = createProgressMeter({ bytesTotal: 10, now: () => 0 })
     expect(meter.snapshot().etaSeconds).toBeNull()
