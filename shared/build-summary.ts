@@ -29,6 +29,12 @@ export const Problem = z.object({
   code: z.string(),
   /** Says what is wrong and how to fix it. */
   message: z.string(),
+  /** Apple's code for the same refusal, e.g. ITMS-90725, when it has one. */
+  itms: z.string().optional(),
+  /** The bundle it concerns, e.g. `App.app/Frameworks/Kit.framework`, when it is about one bundle. */
+  bundle: z.string().optional(),
+  /** What to do about it (the message says it too). */
+  fix: z.string().optional(),
 })
 export type Problem = z.infer<typeof Problem>
 

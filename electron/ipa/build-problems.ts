@@ -1,14 +1,9 @@
 import type { Problem } from '../../shared/build-summary'
 import { appIdMatchesBundleId, type ProvisioningProfile } from './provisioning-profile'
+import { versionFindings } from './validation/version-rules'
 
 /** Profiles expiring this soon still upload, but processing or review may outlast them. */
 const EXPIRY_WARNING_MS = 7 * 24 * 3600 * 1000
-
-/**
- * App Store Connect (ITMS-90060 / ITMS-90058): "a period-separated list of at most three non-negative
- * integers" for both CFBundleShortVersionString and CFBundleVersion.
- */
-const APPLE_VERSION = /^\d+(\.\d+){0,2}$/
 
 export function error(code: string, message: string): Problem {
   return { severity: 'error', code, message }
@@ -18,39 +13,18 @@ export function warning(code: string, message: string): Problem {
   return { severity: 'warning', code, message }
 }
 
+/** The version rules every bundle follows (see validation/version-rules), for a build with one bundle. */
 export function versionProblems(version: string | undefined, buildNumber: string | undefined): Problem[] {
-  const problems: Problem[] = []
-  if (version === undefined) {
-    problems.push(
-      error(
-        'VERSION_MISSING',
-        'the build has no version (CFBundleShortVersionString): set it (e.g. 1.0.0) in Xcode and rebuild',
-      ),
-    )
-  } else if (!APPLE_VERSION.test(version)) {
-    problems.push(
-      error(
-        'VERSION_FORMAT',
-        `version "${version}" is not in Apple's format: CFBundleShortVersionString must be one to three period-separated integers, e.g. 1.2.0`,
-      ),
-    )
-  }
-  if (buildNumber === undefined) {
-    problems.push(
-      error(
-        'BUILD_NUMBER_MISSING',
-        'the build has no build number (CFBundleVersion): set it (e.g. 100) in Xcode and rebuild',
-      ),
-    )
-  } else if (!APPLE_VERSION.test(buildNumber)) {
-    problems.push(
-      error(
-        'BUILD_NUMBER_FORMAT',
-        `build number "${buildNumber}" is not in Apple's format: CFBundleVersion must be one to three period-separated integers, e.g. 100 or 1.2.3`,
-      ),
-    )
-  }
-  return problems
+  const info: Record<string, string> = {}
+  if (version !== undefined) info['CFBundleShortVersionString'] = version
+  if (buildNumber !== undefined) info['CFBundleVersion'] = buildNumber
+  return versionFindings(info, 'app').map((f) => ({
+    severity: f.severity,
+    code: f.code,
+    message: `${f.what}${f.itms ? ` (ITMS-${f.itms})` : ''}: ${f.fix}`,
+    ...(f.itms ? { itms: `ITMS-${f.itms}` } : {}),
+    fix: f.fix,
+  }))
 }
 
 /** `subject` is `''` for the app and e.g. `extension com.example.app.widget: ` for an extension. */

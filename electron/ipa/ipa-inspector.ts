@@ -6,7 +6,8 @@ import type {
   ProfileSummary,
 } from '../../shared/build-summary'
 import { badBuild } from './bad-build'
-import { error, profileProblems, versionProblems, warning } from './build-problems'
+import { error, profileProblems, warning } from './build-problems'
+import { EntryReader } from './entry-reader'
 import {
   parsePlistDict,
   plistArray,
@@ -21,6 +22,8 @@ import {
   appIdMatchesBundleId,
   type ProvisioningProfile,
 } from './provisioning-profile'
+import { BundleCollector } from './validation/bundle-layout'
+import { validateBuild } from './validation/validate-build'
 import { openZip, zipIntegrityProblems, type ZipArchive, type ZipEntry } from './zip-reader'
 
 /** Real Info.plists are a few KiB; a profile with 100 devices is ~40 KiB. Anything near these caps is not a build. */
@@ -51,6 +54,10 @@ interface AppLayout {
   readonly frameworks: readonly string[]
   readonly pngs: readonly ZipEntry[]
   readonly zippedMacApp: boolean
+  /** The app's bundles (itself, extensions, frameworks) for the validation pass. */
+  readonly bundles: BundleCollector
+  /** Entries the bundle collector kept, by path inside the app folder. */
+  readonly bundleEntries: ReadonlyMap<string, ZipEntry>
 }
 
 const FAMILY_BY_NUMBER: Readonly<Record<number, DeviceFamily>> = {
@@ -74,6 +81,8 @@ async function readLayout(
   const apps = new Set<string>()
   const frameworks = new Set<string>()
   const appexDirs = new Set<string>()
+  const collectors = new Map<string, BundleCollector>()
+  let collector = new BundleCollector()
   let zippedMacApp = false
   // Entries of one app come together: the last app's prefix answers most names without the regex.
   let lastPrefix = '\0'
@@ -87,9 +96,11 @@ async function readLayout(
       if (name.startsWith(lastPrefix)) {
         appName = lastApp
         rest = name.slice(lastPrefix.length)
+        const forValidation = collector.note(rest)
         // Most of an app's files: not a plist, profile, framework, extension or top-level icon.
         if (rest.includes('/') && !rest.startsWith('Frameworks/') && !rest.startsWith('PlugIns/'))
-          return false
+          return forValidation
+        return keepForSummary(appName, rest) || forValidation
       } else {
         const app = APP_ENTRY.exec(name)
         if (!app) {
@@ -101,22 +112,28 @@ async function readLayout(
         lastApp = appName
         lastPrefix = `Payload/${appName}.app/`
         apps.add(appName)
+        collector = collectors.get(appName) ?? new BundleCollector()
+        collectors.set(appName, collector)
+        const forValidation = collector.note(rest)
+        return keepForSummary(appName, rest) || forValidation
       }
-      if (rest === 'Info.plist' || rest === 'embedded.mobileprovision') return true
-      if (rest.startsWith('Frameworks/')) {
-        const framework = rest.slice('Frameworks/'.length).split('/')[0]
-        if (framework) frameworks.add(framework)
-        return false
-      }
-      const appex = APPEX_ENTRY.exec(rest)
-      if (appex) {
-        appexDirs.add(`${appName}/${appex[1] ?? ''}`)
-        return appex[2] === 'Info.plist' || appex[2] === 'embedded.mobileprovision'
-      }
-      return !rest.includes('/') && rest.toLowerCase().endsWith('.png')
     },
     signal,
   )
+  function keepForSummary(appName: string, rest: string): boolean {
+    if (rest === 'Info.plist' || rest === 'embedded.mobileprovision') return true
+    if (rest.startsWith('Frameworks/')) {
+      const framework = rest.slice('Frameworks/'.length).split('/')[0]
+      if (framework) frameworks.add(framework)
+      return false
+    }
+    const appex = APPEX_ENTRY.exec(rest)
+    if (appex) {
+      appexDirs.add(`${appName}/${appex[1] ?? ''}`)
+      return appex[2] === 'Info.plist' || appex[2] === 'embedded.mobileprovision'
+    }
+    return !rest.includes('/') && rest.toLowerCase().endsWith('.png')
+  }
   const appNames = [...apps].sort()
   const app = appNames[0] ?? ''
   const inApp = (suffix: string): ZipEntry | undefined =>
@@ -150,6 +167,12 @@ async function readLayout(
       frameworks: [...frameworks].sort(),
       pngs,
       zippedMacApp,
+      bundles: collectors.get(app) ?? new BundleCollector(),
+      bundleEntries: new Map(
+        zip.entries
+          .filter((e) => e.name.startsWith(`Payload/${app}.app/`))
+          .map((e) => [e.name.slice(`Payload/${app}.app/`.length), e]),
+      ),
     },
   }
 }
@@ -345,7 +368,6 @@ export async function inspectIpa(
         ),
       )
     }
-    problems.push(...versionProblems(version, buildNumber))
 
     let profile: ProfileSummary | null = null
     if (layout.profile) {
@@ -365,6 +387,20 @@ export async function inspectIpa(
     }
     const extensions = await readExtensions(zip, layout, bundleId, options.now, options.signal)
     problems.push(...extensions.problems)
+    const deviceFamilies = deviceFamiliesOf(info, platform)
+    problems.push(
+      ...(await validateBuild({
+        appDir: `Payload/${layout.app}.app`,
+        collector: layout.bundles,
+        entries: layout.bundleEntries,
+        appInfo: info,
+        platform,
+        deviceFamilies,
+        reader: new EntryReader(fd),
+        now: options.now,
+        signal: options.signal,
+      })),
+    )
 
     const usesNonExemptEncryption = plistBoolean(info, 'ITSAppUsesNonExemptEncryption') ?? null
     if (usesNonExemptEncryption === null) {
@@ -386,7 +422,7 @@ export async function inspectIpa(
       platform,
       minimumOSVersion:
         plistString(info, 'MinimumOSVersion') ?? plistString(info, 'LSMinimumSystemVersion') ?? null,
-      deviceFamilies: deviceFamiliesOf(info, platform),
+      deviceFamilies,
       sizeBytes: size,
       profile,
       extensions: extensions.extensions,

@@ -1,6 +1,6 @@
 import bplist from 'bplist-parser'
-import { parse as parseXmlPlist } from 'plist'
 import { badBuild } from './bad-build'
+import { parseXmlPlist } from './xml-plist'
 
 /** A plist value after normalising both parsers: binary data is always a Uint8Array, dates are Dates. */
 export type PlistValue =
@@ -22,21 +22,6 @@ function isDict(value: unknown): value is PlistDict {
 }
 
 /**
- * plist hands XML to xmldom without an error handler, and xmldom then writes every parse error to
- * console.error before throwing: that would break the CLI's one-line error. The parse is synchronous,
- * so muting console.error for its duration affects nothing else.
- */
-function parseXmlQuietly(xml: string): unknown {
-  const original = console.error
-  console.error = () => undefined
-  try {
-    return parseXmlPlist(xml)
-  } finally {
-    console.error = original
-  }
-}
-
-/**
  * Parses an XML or binary property list whose root must be a dictionary. `what` names the file in the
  * error (e.g. `Payload/App.app/Info.plist`).
  */
@@ -46,7 +31,7 @@ export function parsePlistDict(bytes: Uint8Array, what: string): PlistDict {
     if (bytes.length >= 8 && Buffer.from(bytes.buffer, bytes.byteOffset, 8).equals(BINARY_MAGIC)) {
       value = bplist.parseBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))[0]
     } else {
-      value = parseXmlQuietly(new TextDecoder('utf-8', { fatal: false }).decode(bytes))
+      value = parseXmlPlist(new TextDecoder('utf-8', { fatal: false }).decode(bytes))
     }
   } catch (error) {
     throw badBuild(

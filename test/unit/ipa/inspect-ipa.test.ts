@@ -224,7 +224,7 @@ describe('problems', () => {
     [{ version: '1.2.3.4' }, 'error:VERSION_FORMAT'],
     [{ version: 'v1.0' }, 'error:VERSION_FORMAT'],
     [{ buildNumber: '100a' }, 'error:BUILD_NUMBER_FORMAT'],
-    [{ buildNumber: '1.2.3.4' }, 'error:BUILD_NUMBER_FORMAT'],
+    [{ buildNumber: '1.2.3.4' }, 'warning:BUILD_NUMBER_PARTS'],
     [{ version: null }, 'error:VERSION_MISSING'],
     [{ buildNumber: null }, 'error:BUILD_NUMBER_MISSING'],
   ])('%j → %s', async (options, code) => {
