@@ -4,6 +4,7 @@ import { ApiError, attributeInvalid, conflict, otherStateInvalid, relationshipNo
 import type { SandboxPlatform } from './seed'
 import { iso, type SandboxStore } from './store'
 import { hashChunks, PartVerifier } from './upload-hash'
+import { checkUploadedFiles, ProcessingCheck } from './upload-validation'
 
 type StateDetail = { readonly code: string; readonly description: string }
 export type BuildUpload = {
@@ -17,6 +18,8 @@ export type BuildUpload = {
   state: 'AWAITING_UPLOAD' | 'PROCESSING' | 'FAILED' | 'COMPLETE'
   errors: StateDetail[]
   buildId: string | null
+  /** Apple's validation of the uploaded build, started when the last file is committed. */
+  processing: ProcessingCheck | null
 }
 type Part = {
   number: number
@@ -128,6 +131,7 @@ export class UploadStore {
       state: 'AWAITING_UPLOAD',
       errors: [],
       buildId: null,
+      processing: null,
     }
     this.uploads.set(upload.id, upload)
     return upload
@@ -358,6 +362,7 @@ export class UploadStore {
     ) {
       upload.state = 'PROCESSING'
       upload.uploadedAt = this.store.now()
+      upload.processing = checkUploadedFiles(this.filesOf(upload.id), upload.uploadedAt)
     }
   }
 
@@ -367,6 +372,8 @@ export class UploadStore {
     const { processingMs } = this.store.timers
     for (const u of this.uploads.values()) {
       if (u.state !== 'PROCESSING' || u.uploadedAt === null || now < u.uploadedAt + processingMs / 4) continue
+      // Apple is still reading the build: it stays PROCESSING until the checks are done.
+      if (u.processing && u.processing.errors === null) continue
       const app = this.store.apps.get(u.appId)
       const files = this.filesOf(u.id)
       if (
@@ -378,6 +385,7 @@ export class UploadStore {
         for (const f of files) Object.assign(f, { state: 'FAILED', retained: null })
         continue
       }
+      const refusals = u.processing?.errors ?? []
       const build = this.store.addBuild(
         app,
         u.platform,
@@ -385,9 +393,17 @@ export class UploadStore {
         u.cfBundleVersion,
         u.uploadedAt,
         u.uploadedAt + processingMs,
-        app.uploadOutcome,
+        refusals.length > 0 ? 'INVALID' : app.uploadOutcome,
         u.id,
       )
+      if (refusals.length > 0) {
+        // Refused by validation: the build exists (its number is used) and is INVALID; the upload says why.
+        u.buildId = build.id
+        u.state = 'FAILED'
+        u.errors = [...refusals]
+        for (const f of files) Object.assign(f, { state: 'FAILED', retained: null })
+        continue
+      }
       u.buildId = build.id
       u.state = 'COMPLETE'
       for (const f of files) Object.assign(f, { state: 'COMPLETE', retained: null })
