@@ -132,4 +132,49 @@ describe('the publish window through ascent web --sandbox', () => {
     await screenshot(page, '05-ad-hoc-refused')
     await expectAccessible(page)
   })
+
+  it("lists Apple's validation problems per bundle, each with its fix, and refuses to publish", async () => {
+    const { page } = session
+    const ipa = await makeIpa(
+      {
+        fileName: 'Refused.ipa',
+        sdkVersion: '18.2',
+        infoPlistExtra: { UISupportedInterfaceOrientations: ['UIInterfaceOrientationPortrait'] },
+        frameworks: [
+          'AscentKit.framework',
+          'Alamofire.framework',
+          {
+            name: 'Vendor.framework',
+            executable: { fat: [{ cpu: 'x86_64' }, { cpu: 'arm64' }] },
+            infoPlist: { CFBundleShortVersionString: '5.0.0-beta1' },
+          },
+        ],
+      },
+      session.dir,
+    )
+    await page.getByRole('button', { name: 'Choose build…' }).first().waitFor()
+    await page.locator('input[type=file][accept=".ipa,.pkg"]').setInputFiles(ipa)
+    await page.getByText('Refused.ipa').waitFor()
+    const vendor = page.getByRole('region', { name: 'AscentDemo.app/Frameworks/Vendor.framework' })
+    await vendor.waitFor()
+    await expect.poll(() => vendor.locator('.problem-error').count()).toBe(2)
+    expect(await vendor.locator('[data-code="SIMULATOR_SLICE"]').textContent()).toMatch(
+      /unsupported architectures.*ITMS-90087.*Fix: Embed the device build/,
+    )
+    const app = page.getByRole('region', { name: 'AscentDemo.app', exact: true })
+    expect(await app.locator('[data-code="SDK_TOO_OLD"]').textContent()).toMatch(/iOS 18\.2 SDK.*ITMS-90725/)
+    expect(await app.locator('[data-code="IPAD_ORIENTATIONS"]').count()).toBe(1)
+    await page
+      .getByRole('region', { name: 'AscentDemo.app/Frameworks/Alamofire.framework' })
+      .locator('[data-code="PRIVACY_MANIFEST_MISSING"]')
+      .waitFor()
+    await expect
+      .poll(() => page.getByRole('main').getByRole('button', { name: 'Publish', exact: true }).isDisabled())
+      .toBe(true)
+    await page.getByRole('heading', { name: 'Build' }).scrollIntoViewIfNeeded()
+    await page.setViewportSize({ width: 1280, height: 1480 })
+    await screenshot(page, '05b-validation-refused')
+    await page.setViewportSize({ width: 1280, height: 820 })
+    await expectAccessible(page)
+  })
 })
