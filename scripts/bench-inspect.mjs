@@ -63,16 +63,20 @@ function peakRssKiB(command, args) {
   return Number(last) || null
 }
 
-/** Runs inspectBuild in a fresh Node process: import time, first call, median of warm calls, peak RSS. */
-function inProcess(ipaModule, file, runs) {
+/**
+ * Runs inspectBuild in a fresh Node process: import time, first call, median of warm calls, peak RSS.
+ * `options` go to inspectBuild (e.g. `{ validate: false }` for the baseline without the validation pass).
+ */
+function inProcess(ipaModule, file, runs, options = {}) {
   const script = `
     const t0 = performance.now()
     const { inspectBuild } = await import(${JSON.stringify(pathToFileURL(ipaModule).href)})
     const t1 = performance.now()
-    await inspectBuild(${JSON.stringify(file)})
+    const options = ${JSON.stringify(options)}
+    await inspectBuild(${JSON.stringify(file)}, options)
     const t2 = performance.now()
     const warm = []
-    for (let i = 0; i < ${runs * 3}; i++) { const s = performance.now(); await inspectBuild(${JSON.stringify(file)}); warm.push(performance.now() - s) }
+    for (let i = 0; i < ${runs * 3}; i++) { const s = performance.now(); await inspectBuild(${JSON.stringify(file)}, options); warm.push(performance.now() - s) }
     warm.sort((a, b) => a - b)
     console.log(JSON.stringify({ importMs: t1 - t0, firstMs: t2 - t1, warmMs: warm[Math.floor(warm.length / 2)], maxRssKiB: process.resourceUsage().maxRSS }))
   `
@@ -113,6 +117,17 @@ export async function benchInspect({ sizeMiB = 1024, runs = 7, keep = false } = 
       ]),
     )
     const many = await makeIpa({ fileName: 'Many.ipa', extraEntries: manyEntries }, dir)
+    // Issue 22: Apple's validation reads every bundle's Info.plist and executable head. 200 frameworks with
+    // 1 MiB binaries each (code-like bytes, deflated), behind the same 1 GiB of padding.
+    const frameworks = Array.from({ length: 200 }, (_, i) => ({
+      name: `Kit${i}.framework`,
+      executable: { codeBytes: 1024 * 1024, dylibs: ['/usr/lib/libSystem.B.dylib'] },
+    }))
+    const framed = await makeIpa(
+      { fileName: 'Frameworks.ipa', padBytes: sizeMiB * 1024 * 1024, frameworks },
+      dir,
+    )
+    const framedSmall = await makeIpa({ fileName: 'FrameworksSmall.ipa', frameworks }, dir)
     const bigSize = (await stat(big)).size
     const entry = 'Payload/AscentDemo.app/Info.plist'
 
@@ -123,6 +138,16 @@ export async function benchInspect({ sizeMiB = 1024, runs = 7, keep = false } = 
     const smallRun = inProcess(ipaModule, small, runs)
     const manyRun = inProcess(ipaModule, many, runs)
     const manyUnzipMs = timeCommand('unzip', ['-p', many, entry], runs)
+    const framedRun = inProcess(ipaModule, framed, runs)
+    const framedBaseline = inProcess(ipaModule, framed, runs, { validate: false })
+    const framedSmallRun = inProcess(ipaModule, framedSmall, runs)
+    const framedSummary = JSON.parse(
+      execFileSync(process.execPath, [cli, 'inspect', framed, '--json'], { maxBuffer: 64 * 1024 * 1024 }),
+    )
+    if (framedSummary.frameworks.length !== 200 || framedSummary.problems.length !== 0)
+      throw new Error(
+        `the 200-framework IPA should be a clean build: ${JSON.stringify(framedSummary.problems)}`,
+      )
     const rss = {
       cliBig: peakRssKiB(process.execPath, [cli, 'inspect', big, '--json']),
       cliSmall: peakRssKiB(process.execPath, [cli, 'inspect', small, '--json']),
@@ -153,6 +178,17 @@ export async function benchInspect({ sizeMiB = 1024, runs = 7, keep = false } = 
         `in-process ${ms(manyRun.warmMs)} warm, ${ms(manyRun.firstMs)} first; unzip -p ${ms(manyUnzipMs)}; peak RSS ${mib(manyRun.maxRssKiB)}`,
       ],
       [
+        '200 frameworks, validation',
+        `${ms(framedRun.warmMs - framedBaseline.warmMs)} added (target <= 20 ms): ${ms(framedRun.warmMs)} warm with it, ${ms(framedBaseline.warmMs)} without (baseline), ${(
+          (await stat(framed)).size /
+          2 ** 30
+        ).toFixed(2)} GiB`,
+      ],
+      [
+        '200 frameworks, peak RSS',
+        `${mib(framedRun.maxRssKiB)} on the ${sizeMiB} MiB IPA, ${mib(framedSmallRun.maxRssKiB)} on a ${((await stat(framedSmall)).size / 2 ** 20).toFixed(0)} MiB one, ${mib(framedBaseline.maxRssKiB)} without validation`,
+      ],
+      [
         'CLI inspect --json',
         `${ms(cliMs)}  = ${x(cliMs / unzipMs)} unzip -p, ${x(cliMs / nodeMs)} node -e 0, ${ms(cliMs - nodeMs)} over start-up`,
       ],
@@ -172,6 +208,13 @@ export async function benchInspect({ sizeMiB = 1024, runs = 7, keep = false } = 
       inProcessSmall: smallRun,
       inProcessManyEntries: manyRun,
       manyUnzipMs,
+      validation: {
+        withMs: framedRun.warmMs,
+        withoutMs: framedBaseline.warmMs,
+        addedMs: framedRun.warmMs - framedBaseline.warmMs,
+        maxRssKiB: framedRun.maxRssKiB,
+        maxRssSmallKiB: framedSmallRun.maxRssKiB,
+      },
       rss,
       ratio: bigRun.warmMs / unzipMs,
     }

@@ -13,6 +13,8 @@ export interface InspectOptions {
   /** Clock for expiry checks (ms since epoch); tests pin it. */
   readonly now?: () => number
   readonly signal?: AbortSignal
+  /** Run Apple's upload validation over every bundle (default true; the benchmark turns it off to price it). */
+  readonly validate?: boolean
 }
 
 const ZIP_MAGICS = ['504b0304', '504b0506', '504b0708']
@@ -52,7 +54,7 @@ export async function inspectBuild(file: string, options: InspectOptions = {}): 
     const now = (options.now ?? Date.now)()
     if (ZIP_MAGICS.includes(hex)) {
       owned = false
-      return await inspectIpa(file, fd, stats.size, { now, signal })
+      return await inspectIpa(file, fd, stats.size, { now, signal, validate: options.validate ?? true })
     }
     if (hex === XAR_MAGIC) return await inspectPkg(file, fd, stats.size, { signal })
     throw badBuild('is not an .ipa or .pkg: it is neither a zip nor a xar archive')

@@ -332,7 +332,7 @@ export async function inspectIpa(
   file: string,
   fd: number,
   size: number,
-  options: { now: number; signal: AbortSignal | undefined },
+  options: { now: number; signal: AbortSignal | undefined; validate: boolean },
 ): Promise<BuildSummary> {
   const { zip, layout } = await readLayout(fd, size, options.signal)
   try {
@@ -388,19 +388,20 @@ export async function inspectIpa(
     const extensions = await readExtensions(zip, layout, bundleId, options.now, options.signal)
     problems.push(...extensions.problems)
     const deviceFamilies = deviceFamiliesOf(info, platform)
-    problems.push(
-      ...(await validateBuild({
-        appDir: `Payload/${layout.app}.app`,
-        collector: layout.bundles,
-        entries: layout.bundleEntries,
-        appInfo: info,
-        platform,
-        deviceFamilies,
-        reader: new EntryReader(fd),
-        now: options.now,
-        signal: options.signal,
-      })),
-    )
+    if (options.validate)
+      problems.push(
+        ...(await validateBuild({
+          appDir: `Payload/${layout.app}.app`,
+          collector: layout.bundles,
+          entries: layout.bundleEntries,
+          appInfo: info,
+          platform,
+          deviceFamilies,
+          reader: new EntryReader(fd),
+          now: options.now,
+          signal: options.signal,
+        })),
+      )
 
     const usesNonExemptEncryption = plistBoolean(info, 'ITSAppUsesNonExemptEncryption') ?? null
     if (usesNonExemptEncryption === null) {
