@@ -15,9 +15,9 @@ const MAX_FAT_SLICES = 32
 
 export const CPU_TYPE_X86 = 7
 export const CPU_TYPE_X86_64 = 0x01000007
-export const CPU_TYPE_ARM = 12
+const CPU_TYPE_ARM = 12
 export const CPU_TYPE_ARM64 = 0x0100000c
-export const CPU_TYPE_ARM64_32 = 0x0200000c
+const CPU_TYPE_ARM64_32 = 0x0200000c
 
 const LC_SEGMENT = 0x1
 const LC_LOAD_DYLIB = 0xc
@@ -61,7 +61,7 @@ const VERSION_MIN_PLATFORM: Readonly<Record<number, number>> = {
   [LC_VERSION_MIN_WATCHOS]: 4,
 }
 
-export interface MachOSlice {
+interface MachOSlice {
   readonly cpuType: number
   /** Where the slice starts in the file (0 for a thin file). */
   readonly offset: number
@@ -70,7 +70,7 @@ export interface MachOSlice {
   readonly commands: MachOCommands | null
 }
 
-export interface MachOCommands {
+interface MachOCommands {
   /** PLATFORM_* number, or null when the binary carries neither LC_BUILD_VERSION nor LC_VERSION_MIN_*. */
   readonly platform: number | null
   /** `X.Y.Z` strings decoded from the `xxxx.yy.zz` nibbles. */
@@ -89,7 +89,7 @@ export type MachOFile =
 export type MachONeed = { readonly bytes: number }
 
 /** `X<<16 | Y<<8 | Z` → "X.Y.Z" (trailing .0 dropped after the minor, as Xcode prints SDKs). */
-export function decodeMachOVersion(packed: number): string {
+function decodeMachOVersion(packed: number): string {
   const major = packed >>> 16
   const minor = (packed >>> 8) & 0xff
   const patch = packed & 0xff

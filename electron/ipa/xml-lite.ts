@@ -13,7 +13,7 @@ export interface XmlElement {
 const MAX_DEPTH = 256
 const NAMED_ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }
 
-function decodeXmlEntities(text: string): string {
+export function decodeXmlEntities(text: string): string {
   return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g, (whole, body: string) => {
     if (body.startsWith('#x')) return String.fromCodePoint(Number.parseInt(body.slice(2), 16))
     if (body.startsWith('#')) return String.fromCodePoint(Number.parseInt(body.slice(1), 10))

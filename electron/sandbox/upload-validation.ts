@@ -14,7 +14,7 @@ export type ProcessingError = { readonly code: string; readonly description: str
  * pass unchecked, and so do files that are not builds at all. Resolves with the refusals (empty: the build
  * is valid), never rejects.
  */
-export async function validateUploadedBuild(
+async function validateUploadedBuild(
   fileName: string,
   chunks: readonly Buffer[],
   now: number,

@@ -12,7 +12,7 @@ import type { Finding } from './problem'
  * be built with the iOS 26 SDK or later"; before the date the same words came as a warning. Raise
  * `major` and `from` with Apple's next announcement.
  */
-export const SDK_FLOOR = {
+const SDK_FLOOR = {
   major: 26,
   from: Date.parse('2026-04-28T00:00:00Z'),
   fromText: 'April 28, 2026',
@@ -20,7 +20,7 @@ export const SDK_FLOOR = {
 } as const
 
 /** Apple mails a warning (ITMS-90068, August 2026) for apps below this: "Starting in Spring 2027… 15.0 or later". */
-export const MINIMUM_OS_WARNING = { IOS: '15.0' } as const
+const MINIMUM_OS_WARNING = { IOS: '15.0' } as const
 
 const PLATFORM_WORD: Readonly<Record<Platform, string>> = {
   IOS: 'iOS',
@@ -35,7 +35,7 @@ interface SdkSource {
 }
 
 /** Every place that states the SDK: Xcode writes the plist keys, the linker LC_BUILD_VERSION. */
-export function sdkSources(info: PlistDict, executable: MachOFile | null): SdkSource[] {
+function sdkSources(info: PlistDict, executable: MachOFile | null): SdkSource[] {
   const sources: SdkSource[] = []
   const platformVersion = plistString(info, 'DTPlatformVersion')
   if (platformVersion && /^\d+(\.\d+)*$/.test(platformVersion))

@@ -1,5 +1,3 @@
-import type { ZipEntry } from '../zip-reader'
-
 export type BundleKind = 'app' | 'extension' | 'framework'
 
 /** One bundle of the app as its zip entries describe it; only names are kept, and a few entries. */
@@ -104,6 +102,3 @@ function isLooseBinary(rest: string): boolean {
   if (!rest.endsWith('.dylib')) return false
   return !(rest.startsWith('Frameworks/') && rest.indexOf('/', 'Frameworks/'.length) === -1)
 }
-
-/** Entries the collector kept, found by their path inside the app folder. */
-export type EntriesByPath = ReadonlyMap<string, ZipEntry>

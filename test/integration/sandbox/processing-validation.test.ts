@@ -3,9 +3,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApiUploader, createAscBuildUploadApi, type BuildUploadApi } from '../../../electron/upload'
-import { makeIpa, type IpaOptions } from '../../fixtures/build-factory'
+import { DEMO_BUNDLE_ID, makeIpa, type IpaOptions } from '../../fixtures/build-factory'
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
-import { clientFor, DEMO_BUNDLE_ID, demoAppId, uploadState } from '../upload/upload-support'
+import { clientFor, demoAppId, uploadState } from '../upload/upload-support'
 
 /**
  * A build sent by another tool (straight to the Build Upload API, no Ascent preflight) is validated when
