@@ -20,8 +20,8 @@ import { compareVersions, extensionVersionFindings, versionFindings } from './ve
 
 /** Real Info.plists are a few KiB. */
 const MAX_BUNDLE_PLIST_BYTES = 1024 * 1024
-/** The header and load commands of a slice; fat files put the first slice at 4 or 16 KiB. */
-const FIRST_HEAD_BYTES = 32 * 1024
+/** Enough for a thin header and its load commands most of the time; more is read only when the header asks for it. */
+const FIRST_HEAD_BYTES = 4 * 1024
 /** Load commands are never this large; a slice whose commands lie further is judged by its cpu type. */
 const MAX_HEAD_BYTES = 2 * 1024 * 1024
 /** Reads in flight at once: enough to keep the disk and the thread pool busy, few enough to stay small. */
