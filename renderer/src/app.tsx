@@ -12,6 +12,7 @@ import { PublishScreen } from './components/publish-screen'
 import { ReleaseNotices } from './components/release-notices'
 import { ReleasesScreen } from './components/releases-screen'
 import { Sidebar } from './components/sidebar'
+import { useTabTitle } from './components/use-tab-title'
 import { navigate, useNavigationStore } from './stores/navigation-store'
 import { focused, useReleasesStore } from './stores/releases-store'
 
@@ -47,6 +48,7 @@ export function App() {
   const [dragging, setDragging] = useState(false)
   const [droppedKey, setDroppedKey] = useState<{ readonly file: File; readonly n: number } | null>(null)
   const depth = useRef(0)
+  useTabTitle()
 
   useEffect(() => {
     void loadConnection()

@@ -5,6 +5,7 @@ import {
   appLookupFinished,
   appLookupStarted,
   clearBuild,
+  fileRejected,
   inspectFailed,
   inspectStarted,
   inspectSucceeded,
@@ -16,32 +17,33 @@ import { applySuggestedCopyright, useReleaseStore } from '../stores/release-stor
 import { loadGroups } from './groups-actions'
 import { requestPlan } from './plan-actions'
 
-const BUILD_EXTENSIONS = ['.ipa', '.pkg'] as const
+// .zip goes on to inspection: a zipped .app is told to export a .pkg, in the CLI's words.
+const BUILD_EXTENSIONS = ['.ipa', '.pkg', '.zip'] as const
 
 function isBuildFileName(name: string): boolean {
   const lower = name.toLowerCase()
   return BUILD_EXTENSIONS.some((ext) => lower.endsWith(ext))
 }
 
+/** "Could not open X: reason." — the file named, one sentence, whatever the reason's own casing. */
+export function cannotOpen(name: string, reason: string): string {
+  const text = reason.trim().replace(/[.]$/, '')
+  return `Could not open ${name}: ${text}.`
+}
+
 /** A dropped or chosen DOM File: main turns it into a FileRef, then inspects it. */
 export async function openBuildFile(file: File): Promise<void> {
   if (!isBuildFileName(file.name)) {
-    useBuildStore.setState({
-      ...clearBuild(),
-      phase: 'failed',
-      error: `${file.name} is not a build: drop an .ipa or .pkg file.`,
-    })
+    useBuildStore.setState((s) =>
+      fileRejected(s, `${file.name} is not a build: choose an .ipa or .pkg file.`),
+    )
     return
   }
   let ref: FileRef
   try {
     ref = await api().fileFromDrop(file)
   } catch (error) {
-    useBuildStore.setState({
-      ...clearBuild(),
-      phase: 'failed',
-      error: `${file.name}: ${errorMessage(error)}`,
-    })
+    useBuildStore.setState((s) => fileRejected(s, cannotOpen(file.name, errorMessage(error))))
     return
   }
   await inspect(ref)
@@ -56,6 +58,7 @@ export async function chooseBuildNatively(): Promise<boolean> {
 }
 
 export async function inspect(file: FileRef): Promise<void> {
+  const before = useBuildStore.getState()
   useBuildStore.setState((s) => inspectStarted(s, file))
   usePlanStore.setState((s) => planCleared(s))
   useGroupsStore.setState(clearGroups())
@@ -63,8 +66,14 @@ export async function inspect(file: FileRef): Promise<void> {
     const summary = await api().inspectBuild(file)
     useBuildStore.setState((s) => inspectSucceeded(s, file, summary))
   } catch (error) {
-    useBuildStore.setState((s) => inspectFailed(s, file, errorMessage(error)))
-    return
+    const message = cannotOpen(file.name, errorMessage(error))
+    // Not a build: the build loaded before stays, with its app, plan and groups read again.
+    if (before.summary && before.phase === 'ready' && useBuildStore.getState().file?.id === file.id) {
+      useBuildStore.setState({ ...before, error: message })
+    } else {
+      useBuildStore.setState((s) => inspectFailed(s, file, message))
+      return
+    }
   }
   await Promise.all([findApp(), requestPlan()])
 }

@@ -1,9 +1,11 @@
+import { useEffect, useRef } from 'react'
 import type { BuildSummary } from '../../../shared/build-summary'
 import { closeBuild } from '../actions/build-actions'
 import { useBuildPicker } from './file-picker'
 import { devicesLabel, formatBytes, platformLabel, profileLabel } from '../format'
 import type { BuildState } from '../stores/build-store'
 import { useReleaseStore } from '../stores/release-store'
+import { ErrorAlert } from './error-alert'
 import { OptionCheck } from './option-check'
 
 function expiry(iso: string): string {
@@ -21,8 +23,19 @@ function Icon({ summary, name }: { readonly summary: BuildSummary; readonly name
   )
 }
 
+/** The file whose card last took focus: a new build moves focus once, a re-render does not. */
+let focusedFileId: string | null = null
+
 export function BuildCard({ build }: { readonly build: BuildState }) {
   const picker = useBuildPicker()
+  const heading = useRef<HTMLHeadingElement>(null)
+  const readyFileId = build.phase === 'ready' && build.summary ? (build.file?.id ?? null) : null
+  useEffect(() => {
+    // After choosing a build the hand is on the card, not on the page or the hidden file input.
+    if (readyFileId === null || readyFileId === focusedFileId) return
+    focusedFileId = readyFileId
+    heading.current?.focus()
+  }, [readyFileId])
   const usesEncryption = useReleaseStore((s) => s.settings.usesNonExemptEncryption)
   const summary = build.summary
 
@@ -42,7 +55,7 @@ export function BuildCard({ build }: { readonly build: BuildState }) {
   return (
     <section className="card build-card" aria-labelledby="build-heading">
       <div className="card-header">
-        <h2 id="build-heading" className="card-title">
+        <h2 id="build-heading" className="card-title" tabIndex={-1} ref={heading}>
           Build
         </h2>
         <div className="card-actions">
@@ -55,6 +68,7 @@ export function BuildCard({ build }: { readonly build: BuildState }) {
         </div>
         {picker.input}
       </div>
+      <ErrorAlert message={build.error} />
       <div className="build-identity">
         <Icon summary={summary} name={name} />
         <div>

@@ -52,6 +52,15 @@ export function appLookupFailed(state: BuildState, bundleId: string, message: st
   return { ...state, appPhase: 'failed', app: null, appError: message }
 }
 
+/**
+ * A file that could not be opened as a build: a build already loaded stays (with the message beside it);
+ * with none, the message is all there is.
+ */
+export function fileRejected(state: BuildState, message: string): BuildState {
+  if (state.summary && state.phase === 'ready') return { ...state, error: message }
+  return { ...emptyBuild, phase: 'failed', error: message }
+}
+
 export function clearBuild(): BuildState {
   return emptyBuild
 }
