@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { build } from 'esbuild'
+import { bridgeClientEsbuildPlugin } from '../../../scripts/bridge-client-bundle.mjs'
 import { afterEach } from 'vitest'
 import { createKeytarStore } from '../../../electron/keys/keytar-store'
 
@@ -49,8 +50,9 @@ export async function bundle(entry: { file: string } | { contents: string }): Pr
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    external: ['keytar', 'electron'],
+    external: ['keytar', 'fs-native-extensions', 'electron'],
     logLevel: 'error',
+    plugins: [bridgeClientEsbuildPlugin()],
   })
   return outfile
 }

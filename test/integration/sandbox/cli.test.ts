@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { build } from 'esbuild'
+import { buildCli } from '../../../scripts/build-cli.mjs'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 
 let dir: string
@@ -12,16 +12,7 @@ let cli: string
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ascent-sandbox-cli-'))
   cli = join(dir, 'ascent.cjs')
-  await build({
-    entryPoints: ['electron/cli/main.ts'],
-    outfile: cli,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    external: ['keytar', 'electron'],
-    logLevel: 'error',
-  })
+  await buildCli({ outfile: cli })
 })
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true })

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { buildCli } from '../../../scripts/build-cli.mjs'
 import { BuildSummary } from '../../../shared/build-summary'
 import { makeBadInput, makeIpa, makePkg, type BadInputKind } from '../../fixtures/build-factory'
 import { useTempDir } from './temp-dir'
@@ -16,16 +16,7 @@ let out = ''
 beforeAll(async () => {
   out = await mkdtemp(path.join(os.tmpdir(), 'ascent-cli-'))
   cli = path.join(out, 'ascent.cjs')
-  await build({
-    entryPoints: ['electron/cli/main.ts'],
-    outfile: cli,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    external: ['keytar', 'electron'],
-    logLevel: 'silent',
-  })
+  await buildCli({ outfile: cli })
 })
 
 afterAll(async () => {
