@@ -8,9 +8,18 @@ export type ApiErrorEntry = {
   readonly title: string
   readonly detail: string
   readonly source?: { readonly pointer: string } | { readonly parameter: string }
+  readonly meta?: Readonly<Record<string, unknown>>
 }
 
-type EntryInput = { code: string; title: string; detail: string; pointer?: string; parameter?: string }
+export type EntryInput = {
+  code: string
+  title: string
+  detail: string
+  pointer?: string
+  parameter?: string
+  /** e.g. `associatedErrors`: resource path -> the errors of that resource (Apple's blocked-submission answer). */
+  meta?: Record<string, unknown>
+}
 
 /** Thrown by handlers; the server answers `{ errors }` with `status`. */
 export class ApiError extends Error {
@@ -32,6 +41,7 @@ export class ApiError extends Error {
         : e.parameter
           ? { source: { parameter: e.parameter } }
           : {}),
+      ...(e.meta ? { meta: e.meta } : {}),
     }))
   }
 }

@@ -132,7 +132,7 @@ export function resourceDefs(ctx: Context): ReadonlyMap<string, ResourceDef> {
       'apps',
       s.apps,
       'name bundleId sku primaryLocale',
-      (a) => ({ name: a.name, bundleId: a.bundleId, sku: a.sku, primaryLocale: 'en-US' }),
+      (a) => ({ name: a.name, bundleId: a.bundleId, sku: a.sku, primaryLocale: a.locales[0] ?? 'en-US' }),
       () => ({
         betaGroups: rel('betaGroups', true, (id) => idsWhere(s.betaGroups, (g) => g.appId === id)),
         appStoreVersions: rel('appStoreVersions', true, (id) =>
@@ -255,12 +255,24 @@ export function resourceDefs(ctx: Context): ReadonlyMap<string, ResourceDef> {
       }),
       (version) => ({
         app: rel('apps', false, (id) => version(id).appId),
+        appStoreVersionLocalizations: rel('appStoreVersionLocalizations', true, (id) =>
+          s.localizationsOf(id).map((l) => l.id),
+        ),
         build: rel('builds', true, (id) => version(id).buildId),
         appStoreVersionPhasedRelease: rel(
           'appStoreVersionPhasedReleases',
           true,
           (id) => idsWhere(s.phasedReleases, (p) => p.versionId === id)[0] ?? null,
         ),
+      }),
+    ),
+    resource(
+      'appStoreVersionLocalizations',
+      s.appStoreVersionLocalizations,
+      'description locale keywords marketingUrl promotionalText supportUrl whatsNew',
+      ({ id: _id, versionId: _v, ...text }) => withoutNulls(text),
+      (localization) => ({
+        appStoreVersion: rel('appStoreVersions', false, (id) => localization(id).versionId),
       }),
     ),
     resource(

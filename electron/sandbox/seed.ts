@@ -25,6 +25,8 @@ export const SandboxSeed = z.strictObject({
       bundleId: z.string().min(1),
       name: z.string().min(1),
       platforms: z.array(SandboxPlatform).min(1).default(['IOS']),
+      /** The app's locales, primary first: each version has its text (appStoreVersionLocalizations) in each. */
+      locales: z.array(z.string().min(1)).min(1).default(['en-US']),
       betaGroups: z.array(z.strictObject({ name: z.string().min(1), isInternal: z.boolean() })).default([]),
       versions: z
         .array(

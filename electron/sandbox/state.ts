@@ -58,7 +58,10 @@ export function snapshot(
         buildUploadId: b.buildUploadId,
       }
     }),
-    versions: all(s.appStoreVersions).map((v) => ({ ...v })),
+    versions: all(s.appStoreVersions).map((v) => ({
+      ...v,
+      localizations: s.localizationsOf(v.id).map(({ versionId: _v, ...l }) => l),
+    })),
     phasedReleases: all(s.phasedReleases).map((p) => ({
       id: p.id,
       versionId: p.versionId,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { OPEN_REVIEW_SUBMISSION_STATES, type REVIEW_SUBMISSION_STATES } from '../asc/enums'
+import { isUpdate, trainRefusal } from '../asc/version-order'
 import { ApiError, conflict, otherStateInvalid, relationshipInvalid, relationshipNotFound } from './errors'
 import { advancePhasedRelease, startPhasedRelease, type PhasedRelease } from './phased-release'
 import type { AppVersionState, BetaReviewState, ParsedSeed, ProcessingState, SandboxPlatform } from './seed'
@@ -23,6 +24,8 @@ export type App = {
   name: string
   sku: string
   platforms: SandboxPlatform[]
+  /** The app's locales, primary first (apps.primaryLocale). */
+  locales: string[]
   uploadOutcome: Exclude<ProcessingState, 'PROCESSING'>
 }
 export type BetaGroup = {
@@ -87,6 +90,18 @@ export type AppStoreVersion = {
   reviewType: 'APP_STORE' | 'NOTARIZATION'
   downloadable: boolean
 }
+/** A version's text in one locale (appStoreVersionLocalizations); null = empty, as Apple leaves it out. */
+export type AppStoreVersionLocalization = {
+  id: string
+  versionId: string
+  locale: string
+  description: string | null
+  keywords: string | null
+  marketingUrl: string | null
+  promotionalText: string | null
+  supportUrl: string | null
+  whatsNew: string | null
+}
 export type { PhasedRelease } from './phased-release'
 export type ReviewSubmissionState = (typeof REVIEW_SUBMISSION_STATES)[number]
 export type ReviewSubmission = {
@@ -137,6 +152,7 @@ export class SandboxStore {
   readonly betaAppLocalizations = new Map<string, BetaAppLocalization>()
   readonly betaAppReviewSubmissions = new Map<string, BetaAppReviewSubmission>()
   readonly appStoreVersions = new Map<string, AppStoreVersion>()
+  readonly appStoreVersionLocalizations = new Map<string, AppStoreVersionLocalization>()
   readonly phasedReleases = new Map<string, PhasedRelease>()
   readonly reviewSubmissions = new Map<string, ReviewSubmission>()
   readonly reviewSubmissionItems = new Map<string, ReviewSubmissionItem>()
@@ -158,6 +174,7 @@ export class SandboxStore {
       name: s.name,
       sku: s.bundleId.replace(/\W/g, '-').toUpperCase(),
       platforms: [...s.platforms],
+      locales: [...new Set(s.locales)],
       uploadOutcome: s.uploadOutcome,
     }
     this.apps.set(app.id, app)
@@ -218,8 +235,10 @@ export class SandboxStore {
         this.betaAppReviewSubmissions.set(sub.id, sub)
       }
     })
+    const seeded: AppStoreVersion[] = []
     for (const v of s.versions) {
       const version = this.addVersion(app, v.platform, v.versionString, v.state, v.copyright ?? null, t)
+      seeded.push(version)
       if (v.state === 'WAITING_FOR_REVIEW' || v.state === 'IN_REVIEW') {
         const sub: ReviewSubmission = {
           id: randomUUID(),
@@ -239,6 +258,43 @@ export class SandboxStore {
         this.reviewSubmissionItems.set(item.id, item)
       }
     }
+    for (const version of seeded) this.seedLocalizations(app, version)
+  }
+
+  /**
+   * A seeded version's text in every locale of the app. One that went past submission as an update carries
+   * its release notes; an editable one has none yet, as a new version starts.
+   */
+  private seedLocalizations(app: App, v: AppStoreVersion): void {
+    const notes =
+      !EDITABLE.includes(v.state) && this.isUpdate(v) ? `Improvements and fixes in ${v.versionString}.` : null
+    for (const locale of app.locales) this.addLocalization(v.id, locale, defaultText(app, locale, notes))
+  }
+
+  addLocalization(
+    versionId: string,
+    locale: string,
+    text: Omit<AppStoreVersionLocalization, 'id' | 'versionId' | 'locale'>,
+  ): AppStoreVersionLocalization {
+    const l: AppStoreVersionLocalization = { id: randomUUID(), versionId, locale, ...text }
+    this.appStoreVersionLocalizations.set(l.id, l)
+    return l
+  }
+
+  localizationsOf(versionId: string): AppStoreVersionLocalization[] {
+    return [...this.appStoreVersionLocalizations.values()].filter((l) => l.versionId === versionId)
+  }
+
+  /** The other versions of the version's app and platform. */
+  siblingsOf(v: Pick<AppStoreVersion, 'id' | 'appId' | 'platform'>): AppStoreVersion[] {
+    return [...this.appStoreVersions.values()].filter(
+      (o) => o.id !== v.id && o.appId === v.appId && o.platform === v.platform,
+    )
+  }
+
+  /** An update: a lower version of the platform went on sale (a first version takes no What's New, no phased release). */
+  isUpdate(v: AppStoreVersion): boolean {
+    return isUpdate(v.versionString, this.siblingsOf(v))
   }
 
   private addVersion(
@@ -504,12 +560,29 @@ export class SandboxStore {
       })
     }
     if (siblings.some((v) => v.versionString === versionString)) errors.push(duplicateVersion())
+    else {
+      const lower = lowerThanApproved(versionString, siblings)
+      if (lower) errors.push(lower)
+    }
     if (errors.length > 0) throw new ApiError(409, errors)
-    return this.addVersion(app, platform, versionString, 'PREPARE_FOR_SUBMISSION', null, this.now())
+    const previous = siblings.at(-1)
+    const v = this.addVersion(app, platform, versionString, 'PREPARE_FOR_SUBMISSION', null, this.now())
+    // A new version starts with the previous version's text in every locale, except its release notes.
+    if (previous) {
+      for (const { id: _id, versionId: _v, locale, ...text } of this.localizationsOf(previous.id))
+        this.addLocalization(v.id, locale, { ...text, whatsNew: null })
+    } else {
+      for (const locale of app.locales) this.addLocalization(v.id, locale, defaultText(app, locale, null))
+    }
+    return v
+  }
+
+  isEditable(v: AppStoreVersion): boolean {
+    return EDITABLE.includes(v.state)
   }
 
   assertVersionEditable(v: AppStoreVersion): void {
-    if (EDITABLE.includes(v.state)) return
+    if (this.isEditable(v)) return
     throw conflict(
       'ENTITY_ERROR.STATE_NOT_ALLOWED',
       'The request cannot be fulfilled because of the state of the resource.',
@@ -527,6 +600,8 @@ export class SandboxStore {
         o.versionString === versionString,
     )
     if (taken) throw new ApiError(409, [duplicateVersion()])
+    const lower = lowerThanApproved(versionString, this.siblingsOf(v))
+    if (lower) throw new ApiError(409, [lower])
     v.versionString = versionString
   }
 
@@ -556,6 +631,35 @@ export class SandboxStore {
 }
 
 type ApiConflict = { code: string; title: string; detail: string; pointer?: string }
+
+/** A version at or below one Apple approved: its train is closed (ITMS-90186/90062 for builds). */
+function lowerThanApproved(versionString: string, siblings: readonly AppStoreVersion[]): ApiConflict | null {
+  const refusal = trainRefusal(versionString, siblings)
+  if (!refusal) return null
+  return {
+    code: 'ENTITY_ERROR.ATTRIBUTE.INVALID',
+    title: 'The provided entity includes an attribute with an invalid value',
+    detail: `The version number '${versionString}' must be higher than the previously approved version '${refusal.approved}'.`,
+    pointer: '/data/attributes/versionString',
+  }
+}
+
+/** What a complete app's version says in a locale before anyone edits it. */
+function defaultText(
+  app: App,
+  locale: string,
+  whatsNew: string | null,
+): Omit<AppStoreVersionLocalization, 'id' | 'versionId' | 'locale'> {
+  const site = `https://example.com/${app.bundleId}`
+  return {
+    description: `${app.name} (${locale}).`,
+    keywords: app.name.toLowerCase().split(/\s+/).join(','),
+    marketingUrl: null,
+    promotionalText: null,
+    supportUrl: `${site}/support`,
+    whatsNew,
+  }
+}
 
 function duplicateVersion(): ApiConflict {
   return {

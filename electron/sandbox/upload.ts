@@ -5,8 +5,9 @@ import type { SandboxPlatform } from './seed'
 import { iso, type SandboxStore } from './store'
 import { hashChunks, PartVerifier } from './upload-hash'
 import { checkUploadedFiles, ProcessingCheck } from './upload-validation'
+import { versionTrainRefusals } from './version-train'
 
-type StateDetail = { readonly code: string; readonly description: string }
+export type StateDetail = { readonly code: string; readonly description: string }
 export type BuildUpload = {
   id: string
   appId: string
@@ -385,7 +386,8 @@ export class UploadStore {
         for (const f of files) Object.assign(f, { state: 'FAILED', retained: null })
         continue
       }
-      const refusals = u.processing?.errors ?? []
+      // Apple's upload validation: the version train, then what the build itself breaks.
+      const refusals = [...versionTrainRefusals(this.store, u), ...(u.processing?.errors ?? [])]
       const build = this.store.addBuild(
         app,
         u.platform,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { otherStateInvalid } from '../errors'
+import { assertWhatToTest } from '../release-notes'
 import { insert } from './render'
 import { relatedRecord, toOne } from './request-body'
 import type { Route } from './call'
@@ -44,6 +45,7 @@ export const betaReviewRoutes: readonly Route[] = [
         'Beta App Information is missing: provide a feedback email (betaAppLocalizations) and a review contact (betaAppReviewDetails) before submitting for beta review.',
       )
     }
+    assertWhatToTest(s, build)
     return insert(s.betaAppReviewSubmissions, {
       id: randomUUID(),
       buildId: build.id,

@@ -1,5 +1,6 @@
 import { parseQuery, type Query } from '../jsonapi'
 import type { ResourceDef } from '../resources'
+import { appStoreVersionLocalizationRoutes } from './app-store-version-localizations'
 import { appStoreVersionRoutes } from './app-store-versions'
 import { appRoutes } from './apps'
 import { betaAppInformationRoutes } from './beta-app-information'
@@ -25,6 +26,7 @@ export function routes(): readonly Route[] {
     ...betaAppInformationRoutes,
     ...betaReviewRoutes,
     ...appStoreVersionRoutes,
+    ...appStoreVersionLocalizationRoutes,
     ...phasedReleaseRoutes,
     ...releaseRequestRoutes,
     ...reviewSubmissionRoutes,

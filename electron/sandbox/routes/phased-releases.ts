@@ -42,6 +42,13 @@ export const phasedReleaseRoutes: readonly Route[] = [
         d.relationships.appStoreVersion.data.id,
         pointer,
       )
+      // Phased release exists for updates only: a first version goes to everyone at once.
+      if (!s.isUpdate(v)) {
+        throw relationshipInvalid(
+          `appStoreVersions with id '${v.id}' is the first version of the app on ${v.platform}: phased release is not available for the first version.`,
+          pointer,
+        )
+      }
       // One phased release per version.
       const existing = [...s.phasedReleases.values()].find((p) => p.versionId === v.id)
       if (existing) {

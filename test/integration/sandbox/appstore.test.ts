@@ -258,6 +258,17 @@ test('review submission: one open per app, submit, cancel -> CANCELING -> COMPLE
       },
     },
   }
+  // 1.2.0 is an update of 1.0.0: no review without What's New.
+  await fails(sb, 'POST', '/v1/reviewSubmissionItems', item, 409, 'STATE_ERROR.ENTITY_STATE_INVALID')
+  const [localization] = (await okList(sb, `/v1/appStoreVersions/${versionId}/appStoreVersionLocalizations`))
+    .data
+  await ok(sb, 'PATCH', `/v1/appStoreVersionLocalizations/${localization?.id ?? ''}`, {
+    data: {
+      type: 'appStoreVersionLocalizations',
+      id: localization?.id ?? '',
+      attributes: { whatsNew: 'Faster and friendlier.' },
+    },
+  })
   await ok(sb, 'POST', '/v1/reviewSubmissionItems', item)
   await fails(sb, 'POST', '/v1/reviewSubmissionItems', item, 409, 'ENTITY_ERROR.RELATIONSHIP.INVALID')
   expect((await okList(sb, `/v1/reviewSubmissions/${sub.data.id}/items`)).data).toHaveLength(1)

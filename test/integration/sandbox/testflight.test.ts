@@ -171,6 +171,13 @@ test('beta review refused while beta app information is incomplete, accepted onc
         relationships: { app: rel('apps', id) },
       },
     })
+    await ok(other, 'POST', '/v1/betaBuildLocalizations', {
+      data: {
+        type: 'betaBuildLocalizations',
+        attributes: { locale: 'en-US', whatsNew: 'Try everything' },
+        relationships: { build: rel('builds', build) },
+      },
+    })
     await ok(other, 'POST', '/v1/betaAppReviewSubmissions', body)
     expect(other.schemaProblems()).toBe('')
   } finally {
