@@ -61,6 +61,7 @@ export async function soak({ publishes, faultRate, faultSeed, maxAttempts, dir }
     betaGroups: ['QA', 'Public Beta'],
     whatToTest: 'Soak test',
     submitToAppStore: true,
+    whatsNew: 'Soak test release notes',
     phasedRelease: true,
   }
   const options = { uploadMethod: 'api', processingTimeoutMs: 60_000 }

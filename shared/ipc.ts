@@ -129,6 +129,14 @@ export const PublishPlan = z.object({
   problems: z.array(Problem),
   /** An unfinished run of the same build and settings that Publish would resume. */
   resumesRunId: z.string().nullable(),
+  /**
+   * The App Store version's What's New, with App Store submission: whether it is an update (notes required)
+   * and the locales it has, primary first. Null when not known (no submission, or App Store Connect not read).
+   */
+  releaseNotes: z
+    .object({ update: z.boolean(), locales: z.array(z.string()) })
+    .nullable()
+    .optional(),
 })
 export type PublishPlan = z.infer<typeof PublishPlan>
 

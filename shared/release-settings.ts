@@ -9,6 +9,17 @@ import { parseReleaseDate } from './release-date'
 export const ReleaseType = z.enum(['MANUAL', 'AFTER_APPROVAL', 'SCHEDULED'])
 export type ReleaseType = z.infer<typeof ReleaseType>
 
+/** App Store release notes ("What's New"): one text for every locale, or a text per locale (`en-US: …`). */
+export const WhatsNew = z.union([z.string(), z.record(z.string(), z.string())])
+export type WhatsNew = z.infer<typeof WhatsNew>
+
+/** The text for one locale: the single text, or the map's entry; null when the settings give none. */
+export function whatsNewFor(whatsNew: WhatsNew | null, locale: string): string | null {
+  if (whatsNew === null) return null
+  const text = typeof whatsNew === 'string' ? whatsNew : whatsNew[locale]
+  return text !== undefined && text.trim() !== '' ? text : null
+}
+
 export const ReleaseSettings = z.object({
   /** `integration`: use the stored key named by the workflow's `integrations.app_store_connect`. */
   auth: z.literal('integration').nullable(),
@@ -24,6 +35,8 @@ export const ReleaseSettings = z.object({
   /** ISO 8601 with offset, on the hour; only with SCHEDULED. */
   earliestReleaseDate: z.string().nullable(),
   copyright: z.string().nullable(),
+  /** "What's New" of the App Store version; only updates take it (absent in journals written before it existed). */
+  whatsNew: WhatsNew.nullable().default(null),
   /** true = on, false = off, null = keep what the version has. */
   phasedRelease: z.boolean().nullable(),
   /** The export-compliance answer used when Info.plist has no ITSAppUsesNonExemptEncryption. */
@@ -43,6 +56,7 @@ export const defaultReleaseSettings: ReleaseSettings = {
   releaseType: 'MANUAL',
   earliestReleaseDate: null,
   copyright: null,
+  whatsNew: null,
   phasedRelease: null,
   usesNonExemptEncryption: false,
 }
@@ -54,9 +68,17 @@ export interface SettingsIssue {
 }
 
 type FieldKind =
-  'boolean' | 'string' | 'string-list' | 'release-type' | 'date' | 'boolean-or-keep' | 'auth' | 'credential'
+  | 'boolean'
+  | 'string'
+  | 'string-list'
+  | 'release-type'
+  | 'date'
+  | 'boolean-or-keep'
+  | 'auth'
+  | 'credential'
+  | 'text-per-locale'
 
-/** Keys of `publishing.app_store_connect`, Codemagic's and Ascent's own (what_to_test, uses_non_exempt_encryption). */
+/** Keys of `publishing.app_store_connect`, Codemagic's and Ascent's own (what_to_test, whats_new, uses_non_exempt_encryption). */
 const FIELDS = {
   auth: 'auth',
   api_key: 'credential',
@@ -71,12 +93,16 @@ const FIELDS = {
   release_type: 'release-type',
   earliest_release_date: 'date',
   copyright: 'string',
+  whats_new: 'text-per-locale',
   phased_release: 'boolean-or-keep',
   uses_non_exempt_encryption: 'boolean',
 } as const satisfies Record<string, FieldKind>
 
 export type SettingsKey = keyof typeof FIELDS
 export const SETTINGS_KEYS = Object.keys(FIELDS) as SettingsKey[]
+
+/** App Store Connect's locale codes: a language, then an optional script or region (en-US, zh-Hans, es-419). */
+const LOCALE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,4})*$/
 
 function levenshtein(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i)
@@ -252,6 +278,34 @@ export function parseReleaseSettings(raw: unknown, options: ValidateOptions = {}
         settings.auth = 'integration'
         break
       }
+      case 'text-per-locale': {
+        if (value === null) break
+        if (typeof value === 'string' || typeof value === 'number') {
+          settings.whatsNew = String(value).trim() === '' ? null : String(value)
+          break
+        }
+        const entries =
+          typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date)
+            ? Object.entries(value as Record<string, unknown>)
+            : null
+        if (!entries || entries.length === 0) {
+          wrong('text for every locale, or a mapping of locale to text (e.g. en-US: Bug fixes)')
+          break
+        }
+        const map: Record<string, string> = {}
+        for (const [locale, text] of entries) {
+          if (!LOCALE.test(locale)) {
+            issues.push({
+              path: at(`${key}.${locale}`),
+              message: `"${locale}" is not a locale: use App Store Connect's codes, e.g. en-US, de-DE, fr-FR`,
+            })
+          } else if ((typeof text !== 'string' && typeof text !== 'number') || String(text).trim() === '') {
+            issues.push({ path: at(`${key}.${locale}`), message: `must be text, found ${describe(text)}` })
+          } else map[locale] = String(text)
+        }
+        settings.whatsNew = map
+        break
+      }
       case 'credential':
         // Codemagic's older inline credentials: accepted so existing files stay valid; the key itself
         // comes from APP_STORE_CONNECT_* variables or the keychain, never from this file.
@@ -316,6 +370,8 @@ export function settingsToYamlSection(settings: ReleaseSettings): Record<string,
     section.release_type = settings.releaseType
   if (settings.earliestReleaseDate) section.earliest_release_date = settings.earliestReleaseDate
   if (settings.copyright) section.copyright = settings.copyright
+  if (settings.whatsNew !== null)
+    section.whats_new = typeof settings.whatsNew === 'string' ? settings.whatsNew : { ...settings.whatsNew }
   if (settings.phasedRelease !== null) section.phased_release = settings.phasedRelease
   if (settings.usesNonExemptEncryption) section.uses_non_exempt_encryption = true
   return section

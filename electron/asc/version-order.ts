@@ -38,14 +38,14 @@ interface VersionLike {
   readonly state: string
 }
 
-/** The highest version in `states`, or null. */
+/** The highest version (of those in `states`, when given), or null. */
 export function highestVersion<V extends VersionLike>(
   versions: readonly V[],
-  states: readonly string[],
+  states?: readonly string[],
 ): V | null {
   let best: V | null = null
   for (const v of versions) {
-    if (!states.includes(v.state)) continue
+    if (states && !states.includes(v.state)) continue
     if (best === null || compareVersionStrings(v.versionString, best.versionString) > 0) best = v
   }
   return best

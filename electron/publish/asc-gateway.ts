@@ -24,6 +24,11 @@ import {
   type ReviewSubmission,
 } from '../asc/review'
 import {
+  listVersionLocalizations,
+  updateWhatsNew,
+  type VersionLocalization,
+} from '../asc/version-localizations'
+import {
   createAppStoreVersion,
   listAppStoreVersions,
   updateAppStoreVersion,
@@ -68,6 +73,7 @@ export interface ReviewSubmissionRecord {
   readonly activeItems?: number
   readonly activeItemIds?: readonly string[]
 }
+export type VersionLocalizationRecord = VersionLocalization
 interface BetaReviewRecord {
   readonly id: string
   readonly state: string
@@ -154,6 +160,8 @@ export interface AscGateway {
     attributes: VersionAttributes,
     buildId: string | null,
   ): Promise<VersionRecord>
+  versionLocalizations(versionId: string): Promise<readonly VersionLocalizationRecord[]>
+  setWhatsNew(localizationId: string, whatsNew: string): Promise<void>
   phasedReleaseOf(versionId: string): Promise<{ id: string; state: string } | null>
   createPhasedRelease(versionId: string): Promise<string>
   deletePhasedRelease(versionId: string, id: string): Promise<void>
@@ -257,6 +265,10 @@ export function createAscGateway(connection: AscConnection): AscGateway {
           ...(buildId ? { buildId } : {}),
         }),
       )
+    },
+    versionLocalizations: (versionId) => listVersionLocalizations(client, versionId),
+    async setWhatsNew(localizationId, whatsNew) {
+      await updateWhatsNew(client, { id: localizationId, whatsNew })
     },
     async phasedReleaseOf(versionId) {
       const found = await getPhasedRelease(client, versionId)

@@ -25,6 +25,7 @@ export const SubstepId = z.enum([
   'beta-review',
   'cancel-previous',
   'version',
+  'whats-new',
   'phased-release',
   'review-submission',
   'review-item',

@@ -2,7 +2,7 @@ import { formatBytes } from '../../shared/format-bytes'
 import type { BuildSummary, Problem } from '../../shared/build-summary'
 import type { AppInfo, PlanStep, PublishOptions, PublishPlan } from '../../shared/ipc'
 import { parseReleaseDate, formatUtc } from '../../shared/release-date'
-import type { ReleaseSettings } from '../../shared/release-settings'
+import { whatsNewFor, type ReleaseSettings } from '../../shared/release-settings'
 import type { SubstepId, SubstepRecord } from './journal'
 import { ASC_WEB } from './links'
 import { wantsBetaReview, type LiveState } from './preflight'
@@ -127,12 +127,16 @@ export function buildPlan(input: PlanInput): PublishPlan {
     as.push(releaseText(settings))
     if (settings.copyright !== null) as.push(`Copyright: ${settings.copyright}`)
     as.push(`Attach build ${build.buildNumber}`)
+    as.push(...whatsNewText(settings, live, build.version))
+    const first = live.releaseNotes !== null && !live.releaseNotes.update
     as.push(
       settings.phasedRelease === null
         ? 'Phased release: keep as it is'
-        : settings.phasedRelease
-          ? 'Phased release: on (7-day rollout, starts on release)'
-          : 'Phased release: off (everyone at once)',
+        : settings.phasedRelease && first
+          ? `Phased release: not turned on (${build.version} is the first version; phased release is for updates)`
+          : settings.phasedRelease
+            ? 'Phased release: on (7-day rollout, starts on release)'
+            : 'Phased release: off (everyone at once)',
     )
   }
   steps.push({ step: 'app-store', title: 'App Store', actions: as, skipped: !settings.submitToAppStore })
@@ -159,7 +163,42 @@ export function buildPlan(input: PlanInput): PublishPlan {
       }
     : null
 
-  return { build, app, steps, problems: [...input.problems], resumesRunId: input.resumesRunId }
+  return {
+    build,
+    app,
+    steps,
+    problems: [...input.problems],
+    resumesRunId: input.resumesRunId,
+    releaseNotes: live.releaseNotes
+      ? { update: live.releaseNotes.update, locales: [...live.releaseNotes.locales] }
+      : null,
+  }
+}
+
+/** The What's New lines of the plan: the text per locale on an update, "not sent" on a first version. */
+function whatsNewText(settings: ReleaseSettings, live: LiveState, version: string): string[] {
+  const notes = live.releaseNotes
+  if (notes === null) return []
+  if (!notes.update) {
+    return settings.whatsNew === null
+      ? []
+      : [`What’s New: not sent (${version} is the first version; release notes are for updates)`]
+  }
+  const existing = new Map(notes.localizations.map((l) => [l.locale, l.whatsNew]))
+  const lines: string[] = []
+  let same: { text: string; locales: string[] } | null = null
+  for (const locale of notes.locales) {
+    const given = whatsNewFor(settings.whatsNew, locale)
+    const text = given ?? existing.get(locale) ?? null
+    if (text === null) continue
+    if (typeof settings.whatsNew === 'string' && given !== null) {
+      same = same ?? { text, locales: [] }
+      same.locales.push(locale)
+    } else
+      lines.push(`What’s New (${locale}${given === null ? ', already set' : ''}): “${truncate(text, 80)}”`)
+  }
+  if (same) lines.unshift(`What’s New (${same.locales.join(', ')}): “${truncate(same.text, 80)}”`)
+  return lines
 }
 
 function currentVersion(live: LiveState): AppInfo['currentVersion'] {

@@ -13,6 +13,13 @@ import type {
 } from './asc-gateway'
 import type { RunIds, SubstepId, SubstepRecord } from './journal'
 import { testflightInfoUrl } from './links'
+import {
+  readReleaseNotesPlan,
+  releaseNotesProblems,
+  versionOrderProblems,
+  whatToTestProblems,
+  type ReleaseNotesPlan,
+} from './release-notes'
 
 /** Versions Ascent can edit (see EDITABLE_VERSION_STATES for why this list and not fastlane's). */
 export const EDITABLE_STATES: ReadonlySet<string> = new Set(EDITABLE_VERSION_STATES)
@@ -58,6 +65,8 @@ export interface LiveState {
   readonly serverNow: number | null
   /** The answer sent for export compliance and where it comes from. */
   readonly exportCompliance: { readonly value: boolean; readonly source: 'Info.plist' | 'settings' }
+  /** What's New against the version that gets the build (with App Store submission); null when not read. */
+  readonly releaseNotes: ReleaseNotesPlan | null
 }
 
 export interface PreflightInput {
@@ -123,6 +132,7 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
     toExpire: [],
     serverNow: null,
     exportCompliance,
+    releaseNotes: null,
   }
 
   // Settings rules that need no network.
@@ -163,7 +173,8 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   }
 
   const needsGroups = settings.betaGroups.length > 0 && !done('beta-groups')
-  const needsVersions = settings.submitToAppStore && !done('version')
+  // Versions also decide whether Apple takes the upload at all (the version order), so they are read before any upload.
+  const needsVersions = (settings.submitToAppStore && !done('review-item')) || !started('upload')
   const needsSubmissions = settings.submitToAppStore && !done('review-submit')
   const needsExpire =
     settings.expireBuildSubmittedForReview && settings.submitToTestflight && !done('expire-previous')
@@ -192,6 +203,10 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   const existingBuild = builds[0] ?? null
   const ours =
     started('upload') || (input.ids?.buildId !== undefined && input.ids.buildId === existingBuild?.id)
+  if (!ours) problems.push(...versionOrderProblems(build, versions))
+  const trainClosed = problems.some(
+    (p) => p.code === 'VERSION_TRAIN_CLOSED' || p.code === 'VERSION_NOT_HIGHER',
+  )
   if (existingBuild !== null && !ours) {
     problems.push(
       error(
@@ -232,6 +247,8 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
 
   // TestFlight beta app information must be complete before a beta review submission (Codemagic finds out after the upload).
   if (wantsBetaReview(settings, groups) && !done('beta-review')) {
+    // External groups without submit_to_testflight are refused above already.
+    if (settings.submitToTestflight) problems.push(...whatToTestProblems(settings, app))
     try {
       const info = await gateway.betaAppInfo(app)
       const missing = [
@@ -289,8 +306,27 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
         settings.cancelPreviousSubmissions || done('cancel-previous'),
         input.ids?.versionId,
       )
-      if ('problem' in decided) problems.push(decided.problem)
-      else versionPlan = decided.plan
+      // A closed train already says why this version cannot be published: no second message for it.
+      if ('problem' in decided) {
+        if (!trainClosed) problems.push(decided.problem)
+      } else versionPlan = decided.plan
+    }
+  }
+
+  // What's New: required on an update, not taken on a first version (nor is phased release).
+  let releaseNotes: ReleaseNotesPlan | null = null
+  if (settings.submitToAppStore && !done('review-item') && !trainClosed) {
+    try {
+      releaseNotes = await readReleaseNotesPlan({
+        build,
+        app,
+        versions,
+        versionPlan,
+        gateway,
+      })
+      problems.push(...releaseNotesProblems(build, settings, releaseNotes))
+    } catch (e) {
+      problems.push(...readFailure(e, "read the version's localizations"))
     }
   }
 
@@ -308,6 +344,7 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
       toExpire: inBetaReview.filter((b) => b.id !== input.ids?.buildId && b.id !== existingBuild?.id),
       serverNow,
       exportCompliance,
+      releaseNotes,
     },
   }
 }

@@ -58,6 +58,7 @@ export function requiredSubsteps(settings: ReleaseSettings): SubstepId[] {
   if (settings.submitToAppStore) {
     if (settings.cancelPreviousSubmissions) ids.push('cancel-previous')
     ids.push('version', 'review-submission', 'review-item', 'review-submit')
+    if (settings.whatsNew !== null) ids.push('whats-new')
     if (settings.phasedRelease !== null) ids.push('phased-release')
   }
   return ids

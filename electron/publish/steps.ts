@@ -1,5 +1,5 @@
 import { AscentError } from '../../shared/errors'
-import type { ReleaseType } from '../../shared/release-settings'
+import { whatsNewFor, type ReleaseType } from '../../shared/release-settings'
 import { AscApiError } from '../asc/api-error'
 import type { BuildRecord, VersionAttributes, VersionRecord } from './asc-gateway'
 import { runDir } from './journal'
@@ -544,9 +544,31 @@ export async function appStoreStep(ctx: RunContext): Promise<void> {
     )
     notes.push(v.note)
 
+    // Preflight of this attempt read whether the version is an update (it refused an update without notes).
+    const update = ctx.state.releaseNotes?.update ?? true
+    if (settings.whatsNew !== null) {
+      const whatsNew = settings.whatsNew
+      const r = await ctx.substep('app-store', 'whats-new', 'What’s New', async () => {
+        if (!update) return done('What’s New not sent (a first version takes no release notes)')
+        // Read after the version step: a version created just now has copied its localizations.
+        const localizations = await ctx.api.versionLocalizations(ctx.ids.versionId!)
+        const set: string[] = []
+        for (const l of localizations) {
+          const text = whatsNewFor(whatsNew, l.locale)
+          if (text === null || text === l.whatsNew) continue
+          await ctx.api.setWhatsNew(l.id, text)
+          set.push(l.locale)
+        }
+        const all = localizations.map((l) => l.locale).join(', ')
+        return done(set.length > 0 ? `What’s New set (${set.join(', ')})` : `What’s New already set (${all})`)
+      })
+      notes.push(r.note)
+    }
+
     if (settings.phasedRelease !== null) {
       const want = settings.phasedRelease
       const r = await ctx.substep('app-store', 'phased-release', 'Phased release', async (resumed) => {
+        if (want && !update) return done('phased release not turned on (a first version goes to everyone)')
         const versionId = ctx.ids.versionId!
         // A version this run created cannot have a phased release it did not make: no need to look.
         const current = ctx.ids.versionCreated && !resumed ? null : await ctx.api.phasedReleaseOf(versionId)

@@ -35,6 +35,7 @@ interface PublishFlags {
   releaseType?: string
   earliestReleaseDate?: string
   copyright?: string
+  whatsNew?: string
   phasedRelease?: boolean
   cancelPreviousSubmissions?: boolean
   usesNonExemptEncryption?: boolean
@@ -79,6 +80,7 @@ const SETTING_FLAGS: readonly (keyof PublishFlags)[] = [
   'releaseType',
   'earliestReleaseDate',
   'copyright',
+  'whatsNew',
   'phasedRelease',
   'cancelPreviousSubmissions',
   'usesNonExemptEncryption',
@@ -150,6 +152,7 @@ async function settingsFrom(flags: PublishFlags): Promise<ReleaseSettings> {
   if (flags.releaseType !== undefined) raw.release_type = flags.releaseType
   if (flags.earliestReleaseDate !== undefined) raw.earliest_release_date = flags.earliestReleaseDate
   if (flags.copyright !== undefined) raw.copyright = flags.copyright
+  if (flags.whatsNew !== undefined) raw.whats_new = flags.whatsNew
   if (flags.phasedRelease !== undefined) raw.phased_release = flags.phasedRelease
   if (flags.cancelPreviousSubmissions) raw.cancel_previous_submissions = true
   if (flags.usesNonExemptEncryption) raw.uses_non_exempt_encryption = true
@@ -292,6 +295,10 @@ export function registerPublishCommand(program: Command): void {
       'with SCHEDULED: ISO 8601 on the hour with time zone, e.g. 2031-12-01T14:00:00+02:00',
     )
     .option('--copyright <text>', 'the version copyright')
+    .option(
+      '--whats-new <text>',
+      'App Store "What’s New" for every locale of the version (required for updates, not sent for a first version)',
+    )
     .option('--phased-release', 'release over 7 days')
     .option('--no-phased-release', 'release to everyone at once (default: keep the version’s setting)')
     .option('--cancel-previous-submissions', 'withdraw the submission in review first')

@@ -29,6 +29,7 @@ import {
   updatePhasedRelease,
 } from '../../../electron/asc/phased-releases'
 import { sleepWithSignal } from '../../../electron/asc/retry'
+import { listVersionLocalizations, updateWhatsNew } from '../../../electron/asc/version-localizations'
 import {
   addVersionToReviewSubmission,
   cancelReviewSubmission,
@@ -195,6 +196,13 @@ describe('asc client against the sandbox: a whole release', () => {
       await deletePhasedRelease(client, { id: phased.id, versionId: version.id })
       expect(await getPhasedRelease(client, version.id)).toBeNull()
 
+      // What's New in every locale (1.1.0 is an update of 1.0.0, so review needs it); setting it twice sends once.
+      const [localization] = await listVersionLocalizations(client, version.id)
+      expect(localization).toMatchObject({ locale: 'en-US', whatsNew: null })
+      const notes = await updateWhatsNew(client, { id: localization!.id, whatsNew: 'Faster sync.' })
+      expect(notes).toMatchObject({ locale: 'en-US', whatsNew: 'Faster sync.' })
+      expect(await listVersionLocalizations(client, version.id)).toEqual([notes])
+
       // Review submission: create, add the version, submit, find it open, cancel.
       const submission = await createReviewSubmission(client, { appId: app.id, platform: 'IOS' })
       expect(submission.state).toBe('READY_FOR_REVIEW')
@@ -237,6 +245,7 @@ describe('asc client against the sandbox: a whole release', () => {
           'AppStoreVersionBuildLinkageRequest',
           'AppStoreVersionPhasedReleaseCreateRequest',
           'AppStoreVersionPhasedReleaseUpdateRequest',
+          'AppStoreVersionLocalizationUpdateRequest',
           'ReviewSubmissionCreateRequest',
           'ReviewSubmissionItemCreateRequest',
           'ReviewSubmissionUpdateRequest',

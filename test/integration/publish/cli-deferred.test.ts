@@ -38,7 +38,17 @@ describe('ascent publish --processing-timeout 0', () => {
   it('exits 5 and says which steps wait when TestFlight was asked for', async () => {
     const file = await makeIpa({ buildNumber: '501' }, dir)
     const r = await runCli(
-      ['publish', file, '--testflight', '--beta-group', 'QA', '--processing-timeout', '0'],
+      [
+        'publish',
+        file,
+        '--testflight',
+        '--what-to-test',
+        'Try it',
+        '--beta-group',
+        'QA',
+        '--processing-timeout',
+        '0',
+      ],
       { env },
     )
     expect(r.code).toBe(5)

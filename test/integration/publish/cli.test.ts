@@ -118,8 +118,10 @@ describe('ascent publish --plan', () => {
         '    publishing:',
         '      app_store_connect:',
         '        submit_to_testflight: true',
+        '        what_to_test: Try the new sync',
         '        beta_groups: [Public Beta]',
         '        submit_to_app_store: true',
+        '        whats_new: Faster sync.',
         '        release_type: SCHEDULED',
         '        earliest_release_date: 2031-12-01T14:00:00+02:00',
         '        phased_release: false',
@@ -134,6 +136,8 @@ describe('ascent publish --plan', () => {
     expect(r.stdout).toContain('Add to Public Beta (external)')
     expect(r.stdout).toContain('Release: scheduled, not before 2031-12-01T14:00:00+02:00')
     expect(r.stdout).toContain('Phased release: off')
+    expect(r.stdout).toContain('What to Test (en-US): “Try the new sync”')
+    expect(r.stdout).toContain('What’s New (en-US): “Faster sync.”')
   })
 })
 

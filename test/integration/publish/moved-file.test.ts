@@ -11,7 +11,7 @@ describe('resume when the build file moved', () => {
     const h = await publishHarness({ processingMs: 2_000 })
     try {
       const file = await h.ipa()
-      const settings = { submitToTestflight: true, betaGroups: ['QA'] }
+      const settings = { submitToTestflight: true, whatToTest: 'Try it', betaGroups: ['QA'] }
       const first = await h.publish(file, settings, { processingTimeoutMs: 0 })
       expect(first.outcome).toBe('uploaded')
 
@@ -37,7 +37,7 @@ describe('resume when the build file moved', () => {
     try {
       const file = await h.ipa()
       const other = await h.ipa({ fileName: 'Other.ipa', infoPlistExtra: { AscentTestMarker: 'other' } })
-      const settings = { submitToTestflight: true }
+      const settings = { submitToTestflight: true, whatToTest: 'Try it' }
       const first = await h.publish(file, settings, { processingTimeoutMs: 0 })
       expect(first.outcome).toBe('uploaded')
       const error = await h.publisher.start(h.job(other, settings)).then(

@@ -34,7 +34,11 @@ describe('TestFlight', () => {
 
   it('submit to TestFlight with an external group: one beta review submission', async () => {
     h = await publishHarness()
-    const run = await h.publish(await h.ipa(), { submitToTestflight: true, betaGroups: ['Public Beta'] })
+    const run = await h.publish(await h.ipa(), {
+      submitToTestflight: true,
+      whatToTest: 'Try the new build',
+      betaGroups: ['Public Beta'],
+    })
     expect(run.outcome).toBe('testflight')
     const [build] = buildOf(h.sandbox.state(), '100')
     expect(build?.groups).toEqual(['Public Beta'])
@@ -83,12 +87,17 @@ describe('TestFlight', () => {
       }),
     })
     const plan = await h.publisher.plan(
-      h.job(await h.ipa(), { submitToTestflight: true, expireBuildSubmittedForReview: true }),
+      h.job(await h.ipa(), {
+        submitToTestflight: true,
+        whatToTest: 'Try the new build',
+        expireBuildSubmittedForReview: true,
+      }),
     )
     const tfActions = plan.steps.find((s) => s.step === 'testflight')?.actions.join('\n') ?? ''
     expect(tfActions).toMatch(/Expire build 98, build 99|Expire build 99, build 98/)
     const run = await h.publish(await h.ipa(), {
       submitToTestflight: true,
+      whatToTest: 'Try the new build',
       expireBuildSubmittedForReview: true,
     })
     expect(run.outcome).toBe('testflight')
@@ -122,7 +131,11 @@ describe('TestFlight', () => {
 describe('App Store', () => {
   it('App Store only: creates the version with the build, submits it, no TestFlight groups', async () => {
     h = await publishHarness()
-    const run = await h.publish(await h.ipa(), { submitToAppStore: true, copyright: '2026 Example Inc.' })
+    const run = await h.publish(await h.ipa(), {
+      submitToAppStore: true,
+      whatsNew: 'Bug fixes',
+      copyright: '2026 Example Inc.',
+    })
     expect(run.outcome).toBe('submitted-for-review')
     const state = h.sandbox.state()
     const build = buildOf(state, '100')[0]!
@@ -147,6 +160,7 @@ describe('App Store', () => {
       betaGroups: ['QA', 'Public Beta'],
       whatToTest: 'Everything',
       submitToAppStore: true,
+      whatsNew: 'Bug fixes',
       releaseType: 'AFTER_APPROVAL',
     })
     expect(run.outcome).toBe('submitted-for-review')
@@ -162,6 +176,7 @@ describe('App Store', () => {
     h = await publishHarness()
     const run = await h.publish(await h.ipa(), {
       submitToAppStore: true,
+      whatsNew: 'Bug fixes',
       releaseType: 'SCHEDULED',
       earliestReleaseDate: '2031-12-01T14:00:00+02:00',
     })
@@ -180,9 +195,15 @@ describe('App Store', () => {
         ],
       }),
     })
-    const plan = await h.publisher.plan(h.job(await h.ipa(), { submitToAppStore: true }))
+    const plan = await h.publisher.plan(
+      h.job(await h.ipa(), { submitToAppStore: true, whatsNew: 'Bug fixes' }),
+    )
     expect(plan.steps.find((s) => s.step === 'app-store')?.actions[0]).toMatch(/Rename open version 1\.0\.5/)
-    const run = await h.publish(await h.ipa(), { submitToAppStore: true, copyright: '2026 New' })
+    const run = await h.publish(await h.ipa(), {
+      submitToAppStore: true,
+      whatsNew: 'Bug fixes',
+      copyright: '2026 New',
+    })
     expect(run.outcome).toBe('submitted-for-review')
     const versions = h.sandbox.state().versions
     expect(versions.map((v) => v.versionString).sort()).toEqual(['1.0.0', '1.1.0'])
@@ -191,7 +212,11 @@ describe('App Store', () => {
 
   it('phased release on creates an INACTIVE phased release', async () => {
     h = await publishHarness()
-    const run = await h.publish(await h.ipa(), { submitToAppStore: true, phasedRelease: true })
+    const run = await h.publish(await h.ipa(), {
+      submitToAppStore: true,
+      whatsNew: 'Bug fixes',
+      phasedRelease: true,
+    })
     expect(run.outcome).toBe('submitted-for-review')
     const state = h.sandbox.state()
     const version = state.versions.find((v) => v.versionString === '1.1.0')!
@@ -224,7 +249,11 @@ describe('App Store', () => {
         },
       })
       expect(made.status).toBe(201)
-      const run = await h.publish(await h.ipa(), { submitToAppStore: true, phasedRelease })
+      const run = await h.publish(await h.ipa(), {
+        submitToAppStore: true,
+        whatsNew: 'Bug fixes',
+        phasedRelease,
+      })
       expect(run.outcome).toBe('submitted-for-review')
       expect(h.sandbox.state().phasedReleases).toHaveLength(expected)
     })
@@ -242,13 +271,21 @@ describe('App Store', () => {
     })
     const old = h.sandbox.state().reviewSubmissions[0]!
     const plan = await h.publisher.plan(
-      h.job(await h.ipa(), { submitToAppStore: true, cancelPreviousSubmissions: true }),
+      h.job(await h.ipa(), {
+        submitToAppStore: true,
+        whatsNew: 'Bug fixes',
+        cancelPreviousSubmissions: true,
+      }),
     )
     expect(plan.problems.filter((p) => p.severity === 'error')).toEqual([])
     expect(plan.steps.find((s) => s.step === 'app-store')?.actions.join('\n')).toContain(
       `Cancel review submission ${old.id}`,
     )
-    const run = await h.publish(await h.ipa(), { submitToAppStore: true, cancelPreviousSubmissions: true })
+    const run = await h.publish(await h.ipa(), {
+      submitToAppStore: true,
+      whatsNew: 'Bug fixes',
+      cancelPreviousSubmissions: true,
+    })
     expect(run.outcome).toBe('submitted-for-review')
     expect(h.events.some((e) => e.type === 'step-progress' && e.state === 'CANCELING')).toBe(true)
     const state = h.sandbox.state()
@@ -270,7 +307,7 @@ describe('App Store', () => {
       },
     })
     expect(made.status).toBe(201)
-    const run = await h.publish(await h.ipa(), { submitToAppStore: true })
+    const run = await h.publish(await h.ipa(), { submitToAppStore: true, whatsNew: 'Bug fixes' })
     expect(run.outcome).toBe('submitted-for-review')
     const subs = h.sandbox.state().reviewSubmissions
     expect(subs).toHaveLength(1)
@@ -282,7 +319,13 @@ describe('processing', () => {
   it('timeout 0 uploads and skips what needs a processed build; publishing again finishes once, without a second upload', async () => {
     h = await publishHarness({ processingMs: 400 })
     const file = await h.ipa()
-    const settings = { submitToTestflight: true, betaGroups: ['QA'], submitToAppStore: true } as const
+    const settings = {
+      submitToTestflight: true,
+      whatToTest: 'Try the new build',
+      betaGroups: ['QA'],
+      submitToAppStore: true,
+      whatsNew: 'Bug fixes',
+    } as const
     const first = await h.publish(file, settings, { processingTimeoutMs: 0 })
     expect(first.outcome).toBe('uploaded')
     expect(first.message).toMatch(/not waited for processing/)
@@ -303,7 +346,7 @@ describe('processing', () => {
 
   it('a build that fails processing stops the run with Apple’s state', async () => {
     h = await publishHarness({ seed: demoSeed({ uploadOutcome: 'INVALID' }) })
-    const run = await h.publish(await h.ipa(), { submitToTestflight: true })
+    const run = await h.publish(await h.ipa(), { submitToTestflight: true, whatToTest: 'Try the new build' })
     expect(run.outcome).toBe('failed')
     expect(run.message).toMatch(/INVALID/)
     expect(h.sandbox.state().builds.filter((b) => b.betaReviewState !== null)).toHaveLength(0)

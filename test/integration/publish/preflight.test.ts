@@ -107,9 +107,10 @@ describe('preflight refuses, sending nothing', () => {
         versions: [{ platform: 'IOS', versionString: '1.1.0', state: 'READY_FOR_DISTRIBUTION' }],
       }),
     })
-    const run = await h.publish(await h.ipa(), { submitToAppStore: true })
+    const run = await h.publish(await h.ipa(), { submitToAppStore: true, whatsNew: 'Bug fixes' })
+    // One message: the closed train (Apple refuses the upload itself), not a second one about the version.
     expect(run.message).toMatch(
-      /version 1\.1\.0 is already READY_FOR_DISTRIBUTION: raise CFBundleShortVersionString/,
+      /^version 1\.1\.0 was already approved \(READY_FOR_DISTRIBUTION\) on IOS: .*ITMS-90186.*raise CFBundleShortVersionString above 1\.1\.0/,
     )
     expect(writesSent(h)).toEqual([])
   })
@@ -133,7 +134,12 @@ describe("the release date is judged by App Store Connect's clock", () => {
     h = await publishHarness({ clockOffsetMs: -3 * 3_600_000 })
     const date = hourFrom(Date.now(), -1)
     const plan = await h.publisher.plan(
-      h.job(await h.ipa(), { submitToAppStore: true, releaseType: 'SCHEDULED', earliestReleaseDate: date }),
+      h.job(await h.ipa(), {
+        submitToAppStore: true,
+        whatsNew: 'Bug fixes',
+        releaseType: 'SCHEDULED',
+        earliestReleaseDate: date,
+      }),
     )
     expect(plan.problems).toEqual([])
     expect(plan.steps.find((s) => s.step === 'app-store')?.actions.join('\n')).toMatch(
@@ -155,8 +161,10 @@ describe('plan', () => {
     const plan = await h.publisher.plan(
       h.job(await h.ipa(), {
         submitToTestflight: true,
+        whatToTest: 'Try the new sync',
         betaGroups: ['QA', 'Public Beta'],
         submitToAppStore: true,
+        whatsNew: 'Faster sync and fewer crashes.',
         cancelPreviousSubmissions: true,
         releaseType: 'SCHEDULED',
         earliestReleaseDate: '2031-12-01T14:00:00+02:00',
@@ -174,6 +182,9 @@ describe('plan', () => {
     expect(text).toContain('Release: scheduled, not before 2031-12-01T14:00:00+02:00 (2031-12-01 12:00 UTC)')
     expect(text).toContain('Copyright: 2026 Example Inc.')
     expect(text).toContain('Phased release: off')
+    expect(text).toContain('What to Test (en-US): “Try the new sync”')
+    expect(text).toContain('What’s New (en-US): “Faster sync and fewer crashes.”')
+    expect(plan.releaseNotes).toEqual({ update: true, locales: ['en-US'] })
     expect(text).toMatch(/Upload AscentDemo\.ipa \([\d.]+ KB\) with the App Store Connect Build Upload API/)
     expect(writesSent(h)).toEqual([])
   })

@@ -23,6 +23,8 @@ const ARGS = [
   '--what-to-test',
   'Resume test',
   '--app-store',
+  '--whats-new',
+  'Resume notes',
   '--phased-release',
   '--json',
   '--upload-method',
@@ -137,7 +139,11 @@ describe('kill -9 and resume (CLI child process)', () => {
         expect(build.groups).toEqual(['Public Beta'])
         expect(build.whatsNew).toEqual({ 'en-US': 'Resume test' })
         expect(state.builds.filter((b) => b.betaReviewState !== null)).toHaveLength(1)
-        expect(state.versions.filter((v) => v.versionString === '1.1.0')).toHaveLength(1)
+        const versions = state.versions.filter((v) => v.versionString === '1.1.0')
+        expect(versions).toHaveLength(1)
+        expect(versions[0]?.localizations.map((l) => [l.locale, l.whatsNew])).toEqual([
+          ['en-US', 'Resume notes'],
+        ])
         expect(state.phasedReleases).toHaveLength(1)
         expect(state.reviewSubmissions).toHaveLength(1)
         expect(state.reviewSubmissions[0]).toMatchObject({ state: 'WAITING_FOR_REVIEW' })
@@ -154,7 +160,13 @@ describe('cancel and history (in process)', () => {
     const h = await publishHarness({ processingMs: 40 })
     try {
       const file = await h.ipa()
-      const settings = { submitToTestflight: true, betaGroups: ['QA'], submitToAppStore: true } as const
+      const settings = {
+        submitToTestflight: true,
+        whatToTest: 'Try it',
+        betaGroups: ['QA'],
+        submitToAppStore: true,
+        whatsNew: 'Bug fixes',
+      } as const
       let canceledAt: string | null = null
       const off = h.publisher.onEvent((e) => {
         if (canceledAt === null && e.type === 'step-finished' && e.step === 'processing') {

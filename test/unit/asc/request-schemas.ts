@@ -36,6 +36,11 @@ const REQUEST_SCHEMAS: readonly {
     schema: 'AppStoreVersionBuildLinkageRequest',
   },
   {
+    method: 'PATCH',
+    path: /^\/v1\/appStoreVersionLocalizations\/[^/]+$/,
+    schema: 'AppStoreVersionLocalizationUpdateRequest',
+  },
+  {
     method: 'POST',
     path: /^\/v1\/appStoreVersionPhasedReleases$/,
     schema: 'AppStoreVersionPhasedReleaseCreateRequest',

@@ -141,6 +141,28 @@ describe('export', () => {
     expect(back.settings).toEqual(settings)
   })
 
+  it('keeps whats_new, one text or a text per locale, through import and export', () => {
+    for (const whatsNew of [
+      'Bug fixes and a faster sync.',
+      { 'en-US': 'Faster sync.', 'de-DE': 'Schneller.' },
+    ]) {
+      const settings: ReleaseSettings = { ...imported(fixture), whatsNew }
+      const out = exportCodemagicYaml(fixture, settings)
+      expect(out).toContain('whats_new:')
+      expect(out).toContain('# Riga time')
+      expect(importCodemagicYaml(out, { now }).settings).toEqual(settings)
+      // Unchanged: byte-identical.
+      expect(exportCodemagicYaml(out, settings)).toBe(out)
+    }
+    const text = 'submit_to_app_store: true\nwhats_new:\n  en-US: Faster sync.\n  de_DE: Schneller.\n'
+    expect(importCodemagicYaml(text, { now }).issues).toEqual([
+      {
+        path: 'app_store_connect.whats_new.de_DE',
+        message: '"de_DE" is not a locale: use App Store Connect\'s codes, e.g. en-US, de-DE, fr-FR',
+      },
+    ])
+  })
+
   it('refuses to guess the workflow when several publish', () => {
     const text = `workflows:\n  a:\n    publishing:\n      app_store_connect: {}\n  b:\n    publishing:\n      app_store_connect: {}\n`
     expect(() => exportCodemagicYaml(text, defaultReleaseSettings)).toThrow(/several workflows/)
