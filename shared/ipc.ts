@@ -134,7 +134,12 @@ export const PublishPlan = z.object({
    * and the locales it has, primary first. Null when not known (no submission, or App Store Connect not read).
    */
   releaseNotes: z
-    .object({ update: z.boolean(), locales: z.array(z.string()) })
+    .object({
+      update: z.boolean(),
+      locales: z.array(z.string()),
+      /** Locales whose version already has What's New in App Store Connect. */
+      present: z.array(z.string()).optional(),
+    })
     .nullable()
     .optional(),
 })

@@ -170,7 +170,13 @@ export function buildPlan(input: PlanInput): PublishPlan {
     problems: [...input.problems],
     resumesRunId: input.resumesRunId,
     releaseNotes: live.releaseNotes
-      ? { update: live.releaseNotes.update, locales: [...live.releaseNotes.locales] }
+      ? {
+          update: live.releaseNotes.update,
+          locales: [...live.releaseNotes.locales],
+          present: live.releaseNotes.localizations
+            .filter((l) => (l.whatsNew ?? '').trim() !== '')
+            .map((l) => l.locale),
+        }
       : null,
   }
 }

@@ -105,8 +105,9 @@ describe('a thousand beta groups (ascent web --sandbox --seed)', () => {
       .poll(() => list.getByRole('checkbox', { name: 'Group 0001', exact: true }).isChecked())
       .toBe(true)
 
-    // External groups need beta review: with TestFlight on, the plan has no problem to show.
+    // External groups need beta review, and beta review needs What to Test: with both, the plan has no problem to show.
     await page.getByRole('checkbox', { name: 'Submit to TestFlight' }).check()
+    await page.getByRole('textbox', { name: 'What to Test' }).fill('Try the new groups.')
     // The plan names every one of them: a few, then "… N more …", and all of them on request.
     const testflight = page.locator('.plan-step[data-step="testflight"]')
     await testflight.getByText('… 996 more …').waitFor({ timeout: 15_000 })

@@ -66,6 +66,8 @@ describe('publishing through ascent web --sandbox', () => {
     await page.getByRole('checkbox', { name: 'Public Beta' }).check()
     await page.getByRole('textbox', { name: 'What to Test' }).fill('Everything new in 1.1.')
     await page.getByRole('checkbox', { name: 'Submit to App Store' }).check()
+    // 1.1.0 is an update of the 1.0.0 on sale: review needs its release notes.
+    await page.getByRole('textbox', { name: 'en-US (primary)' }).fill('Everything new in 1.1.')
     await page.getByRole('radio', { name: 'Scheduled' }).check()
     await page.getByRole('textbox', { name: 'Earliest release date' }).fill(`${YEAR}-12-01 14:00`)
     await page.getByRole('textbox', { name: 'Copyright' }).fill(`${YEAR} Ascent Test Team`)

@@ -1,6 +1,14 @@
 import type { ReleaseType } from '../../../shared/release-settings'
 import { changeRelease } from '../actions/release-actions'
-import { setCopyright, setPhasedRelease, setReleaseType, useReleaseStore } from '../stores/release-store'
+import { usePlanStore } from '../stores/plan-store'
+import {
+  setCopyright,
+  setPhasedRelease,
+  setReleaseType,
+  setWhatsNewText,
+  useReleaseStore,
+  whatsNewField,
+} from '../stores/release-store'
 import { OptionCheck } from './option-check'
 import { ReleaseDatePicker } from './release-date-picker'
 
@@ -53,6 +61,7 @@ export function AppStorePanel() {
           ))}
         </fieldset>
         <ReleaseDatePicker disabled={!submit} />
+        <WhatsNewField />
         <div className="field">
           <label htmlFor="copyright" className="field-label">
             Copyright
@@ -89,5 +98,49 @@ export function AppStorePanel() {
         <OptionCheck option="cancelPreviousSubmissions">Cancel previous submissions</OptionCheck>
       </fieldset>
     </section>
+  )
+}
+
+/**
+ * "What's New" for an update only (App Store Connect refuses it on a first version): one field per locale
+ * of the version, primary first; the other locales use the primary text unless given their own.
+ */
+function WhatsNewField() {
+  const notes = usePlanStore((s) => s.plan?.releaseNotes ?? null)
+  const state = useReleaseStore((s) => s)
+  if (!notes?.update || notes.locales.length === 0) return null
+  const locales = notes.locales
+  const primary = locales[0]!
+  return (
+    <fieldset className="field whats-new" aria-describedby="whats-new-hint">
+      <legend className="field-label">What’s New</legend>
+      <p id="whats-new-hint" className="hint">
+        This version is an update: App Store review needs its release notes in every locale.
+        {locales.length > 1 ? ` Other locales use the ${primary} text unless you give them their own.` : ''}
+      </p>
+      {locales.map((locale) => {
+        const id = `whats-new-${locale}`
+        const isPrimary = locale === primary
+        return (
+          <div key={locale} className="whats-new-locale">
+            <label htmlFor={id} className="field-label-inline">
+              {isPrimary ? `${locale} (primary)` : locale}
+            </label>
+            <textarea
+              id={id}
+              className="input textarea"
+              rows={isPrimary ? 3 : 2}
+              maxLength={4000}
+              value={whatsNewField(state, locale, primary)}
+              placeholder={isPrimary ? 'What changed in this version' : `Same as ${primary}`}
+              onChange={(e) => {
+                const value = e.currentTarget.value
+                changeRelease((s) => setWhatsNewText(s, locales, locale, value), 600)
+              }}
+            />
+          </div>
+        )
+      })}
+    </fieldset>
   )
 }

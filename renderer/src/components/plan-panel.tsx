@@ -5,7 +5,7 @@ import { requestPlan } from '../actions/plan-actions'
 import { startPublish } from '../actions/run-actions'
 import { useBuildStore } from '../stores/build-store'
 import { publishBlockers, usePlanStore } from '../stores/plan-store'
-import { checkSchedule, useReleaseStore } from '../stores/release-store'
+import { checkSchedule, localesWithoutWhatsNew, useReleaseStore } from '../stores/release-store'
 import { isRunActive, useRunStore } from '../stores/run-store'
 import { ProblemList } from './problem-list'
 import { ErrorAlert } from './error-alert'
@@ -16,6 +16,8 @@ export function PlanPanel() {
   const plan = usePlanStore((s) => s)
   const releaseType = useReleaseStore((s) => s.settings.releaseType)
   const schedule = useReleaseStore((s) => s.schedule)
+  const settings = useReleaseStore((s) => s.settings)
+  const releaseNotes = plan.plan?.releaseNotes ?? null
   const runActive = useRunStore((s) => isRunActive(s.current))
   const starting = useRunStore((s) => s.busy === 'starting')
   const runError = useRunStore((s) => s.error)
@@ -25,6 +27,11 @@ export function PlanPanel() {
     plan,
     schedule: checkSchedule(releaseType, schedule, now),
     runActive,
+    whatsNewMissing:
+      settings.submitToAppStore && releaseNotes?.update
+        ? localesWithoutWhatsNew(settings, releaseNotes.locales, releaseNotes.present)
+        : [],
+    whatToTestMissing: settings.submitToTestflight && (settings.whatToTest ?? '').trim() === '',
   })
   const buildCodes = new Set((build?.problems ?? []).map((p: Problem) => `${p.code}:${p.message}`))
   const planProblems = (plan.plan?.problems ?? []).filter((p) => !buildCodes.has(`${p.code}:${p.message}`))

@@ -37,6 +37,10 @@ export interface PublishReadiness {
   readonly plan: PlanState
   readonly schedule: ScheduleCheck
   readonly runActive: boolean
+  /** Locales of an update that would go to review without What's New (empty: none, or not an update). */
+  readonly whatsNewMissing?: readonly string[]
+  /** Beta review is asked for and What to Test is empty. */
+  readonly whatToTestMissing?: boolean
 }
 
 /** Why Publish is disabled, in the order a person would fix things; empty when it may run. */
@@ -46,6 +50,13 @@ export function publishBlockers(input: PublishReadiness): readonly string[] {
   if (!input.build) return [...reasons, 'Choose a build first.']
   if (hasBlockingProblems(input.build))
     reasons.push('The build has problems Apple would refuse: fix them and drop the new build.')
+  if (input.whatToTestMissing)
+    reasons.push('What to Test: beta review needs it. Say what testers should try in the TestFlight panel.')
+  const missing = input.whatsNewMissing ?? []
+  if (missing.length > 0)
+    reasons.push(
+      `What’s New: this version is an update, and App Store review needs release notes (${missing.join(', ')}). Fill What’s New in the App Store panel.`,
+    )
   if (input.schedule.kind === 'invalid') reasons.push(`Earliest release date: ${input.schedule.reason}`)
   if (input.plan.phase === 'loading' || input.plan.phase === 'idle')
     reasons.push('Checking the plan against App Store Connect…')

@@ -2,8 +2,10 @@ import { create } from 'zustand'
 import { formatUtc, zonedHourToIso, zoneOffsetMinutes, parseReleaseDate } from '../../../shared/release-date'
 import {
   defaultReleaseSettings,
+  whatsNewFor,
   type ReleaseSettings,
   type ReleaseType,
+  type WhatsNew,
 } from '../../../shared/release-settings'
 
 /**
@@ -23,7 +25,15 @@ export interface ReleaseState {
   readonly schedule: ScheduleDraft
   /** Once the person typed a copyright, a suggestion from App Store Connect no longer replaces it. */
   readonly copyrightEdited: boolean
+  /**
+   * The What's New fields as typed: `EVERY_LOCALE` holds the primary locale's text, which the other locales
+   * share unless their own field has text.
+   */
+  readonly whatsNewFields: Readonly<Record<string, string>>
 }
+
+/** The What's New field key of the text every locale shares (the primary locale's field). */
+const EVERY_LOCALE = '*'
 
 const DEFAULT_RELEASE_HOUR = 10
 
@@ -40,6 +50,7 @@ export function initialRelease(timeZone: string = systemTimeZone()): ReleaseStat
     settings: defaultReleaseSettings,
     schedule: { text: '', hour: DEFAULT_RELEASE_HOUR, timeZone },
     copyrightEdited: false,
+    whatsNewFields: {},
   }
 }
 
@@ -189,6 +200,53 @@ export function setWhatToTest(state: ReleaseState, text: string): ReleaseState {
   return { ...state, settings: { ...state.settings, whatToTest: text === '' ? null : text } }
 }
 
+/** The text a locale's What's New field shows: its own, or (for the primary locale) the shared text. */
+export function whatsNewField(state: ReleaseState, locale: string, primary: string): string {
+  const own = state.whatsNewFields[locale]
+  if (own !== undefined) return own
+  return locale === primary ? (state.whatsNewFields[EVERY_LOCALE] ?? '') : ''
+}
+
+/**
+ * One locale's What's New typed in the App Store panel. The primary locale's text goes to every locale whose
+ * own field is empty: one text (a string) until another locale gets its own, then a text per locale.
+ */
+export function setWhatsNewText(
+  state: ReleaseState,
+  locales: readonly string[],
+  locale: string,
+  text: string,
+): ReleaseState {
+  const primary = locales[0] ?? locale
+  const fields: Record<string, string> = { ...state.whatsNewFields }
+  if (locale === primary) {
+    delete fields[primary]
+    fields[EVERY_LOCALE] = text
+  } else fields[locale] = text
+  const shared = fields[EVERY_LOCALE] ?? ''
+  const own = locales.filter((l) => l !== primary && (fields[l] ?? '').trim() !== '')
+  let whatsNew: WhatsNew | null
+  if (own.length === 0) whatsNew = shared.trim() === '' ? null : shared
+  else {
+    const map: Record<string, string> = {}
+    for (const l of locales) {
+      const value = (fields[l] ?? '').trim() !== '' ? fields[l]! : shared
+      if (value.trim() !== '') map[l] = value
+    }
+    whatsNew = map
+  }
+  return { ...state, whatsNewFields: fields, settings: { ...state.settings, whatsNew } }
+}
+
+/** The locales that would go to review without What's New: none in the settings, none on the version yet. */
+export function localesWithoutWhatsNew(
+  settings: ReleaseSettings,
+  locales: readonly string[],
+  present: readonly string[] = [],
+): string[] {
+  return locales.filter((l) => whatsNewFor(settings.whatsNew, l) === null && !present.includes(l))
+}
+
 export function setCopyright(state: ReleaseState, text: string): ReleaseState {
   return {
     ...state,
@@ -252,7 +310,18 @@ export function applyImportedSettings(state: ReleaseState, settings: ReleaseSett
     const wall = wallClockIn(settings.earliestReleaseDate, zone)
     if (wall) schedule = { text: scheduleText(wall.date, wall.hour), hour: wall.hour, timeZone: zone }
   }
-  const next: ReleaseState = { settings, schedule, copyrightEdited: settings.copyright !== null }
+  const whatsNewFields: Record<string, string> =
+    settings.whatsNew === null
+      ? {}
+      : typeof settings.whatsNew === 'string'
+        ? { [EVERY_LOCALE]: settings.whatsNew }
+        : { ...settings.whatsNew }
+  const next: ReleaseState = {
+    settings,
+    schedule,
+    copyrightEdited: settings.copyright !== null,
+    whatsNewFields,
+  }
   return withSchedule(next, schedule, settings.releaseType)
 }
 

@@ -235,6 +235,7 @@ export interface SandboxState {
     readonly releaseType: string
     readonly earliestReleaseDate: string | null
     readonly buildId: string | null
+    readonly localizations: readonly { readonly locale: string; readonly whatsNew: string | null }[]
   }[]
   readonly phasedReleases: readonly { readonly versionId: string; readonly phasedReleaseState: string }[]
   readonly reviewSubmissions: readonly {

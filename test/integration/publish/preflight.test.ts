@@ -184,7 +184,7 @@ describe('plan', () => {
     expect(text).toContain('Phased release: off')
     expect(text).toContain('What to Test (en-US): “Try the new sync”')
     expect(text).toContain('What’s New (en-US): “Faster sync and fewer crashes.”')
-    expect(plan.releaseNotes).toEqual({ update: true, locales: ['en-US'] })
+    expect(plan.releaseNotes).toEqual({ update: true, locales: ['en-US'], present: ['en-US'] })
     expect(text).toMatch(/Upload AscentDemo\.ipa \([\d.]+ KB\) with the App Store Connect Build Upload API/)
     expect(writesSent(h)).toEqual([])
   })

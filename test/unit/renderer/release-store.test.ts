@@ -6,6 +6,7 @@ import {
   clearSchedule,
   deselectGroups,
   initialRelease,
+  localesWithoutWhatsNew,
   parseScheduleText,
   pickScheduleDate,
   selectGroups,
@@ -15,8 +16,10 @@ import {
   setScheduleHour,
   setScheduleText,
   setTimeZone,
+  setWhatsNewText,
   toggleGroup,
   wallClockIn,
+  whatsNewField,
 } from '../../../renderer/src/stores/release-store'
 import { defaultReleaseSettings } from '../../../shared/release-settings'
 
@@ -172,5 +175,38 @@ describe('imported settings', () => {
       earliestReleaseDate: '2031-12-01T12:00:00+00:00',
     })
     expect(s.schedule).toMatchObject({ text: '2031-12-01 12:00', timeZone: 'UTC' })
+  })
+})
+
+describe("What's New fields", () => {
+  const locales = ['en-US', 'de-DE', 'fr-FR']
+
+  it('the primary text goes to every locale until another gets its own', () => {
+    let s = setWhatsNewText(initialRelease('UTC'), locales, 'en-US', 'Faster sync.')
+    expect(s.settings.whatsNew).toBe('Faster sync.')
+    expect(localesWithoutWhatsNew(s.settings, locales)).toEqual([])
+    s = setWhatsNewText(s, locales, 'de-DE', 'Schneller.')
+    expect(s.settings.whatsNew).toEqual({
+      'en-US': 'Faster sync.',
+      'de-DE': 'Schneller.',
+      'fr-FR': 'Faster sync.',
+    })
+    expect(whatsNewField(s, 'fr-FR', 'en-US')).toBe('')
+    s = setWhatsNewText(s, locales, 'de-DE', '')
+    expect(s.settings.whatsNew).toBe('Faster sync.')
+    s = setWhatsNewText(s, locales, 'en-US', '  ')
+    expect(s.settings.whatsNew).toBeNull()
+    expect(localesWithoutWhatsNew(s.settings, locales, ['fr-FR'])).toEqual(['en-US', 'de-DE'])
+  })
+
+  it('imported notes fill the fields', () => {
+    const s = applyImportedSettings(initialRelease('UTC'), {
+      ...initialRelease('UTC').settings,
+      whatsNew: { 'en-US': 'A', 'de-DE': 'B' },
+    })
+    expect(whatsNewField(s, 'en-US', 'en-US')).toBe('A')
+    expect(whatsNewField(s, 'de-DE', 'en-US')).toBe('B')
+    const edited = setWhatsNewText(s, ['en-US', 'de-DE'], 'en-US', 'C')
+    expect(edited.settings.whatsNew).toEqual({ 'en-US': 'C', 'de-DE': 'B' })
   })
 })

@@ -160,6 +160,12 @@ describe('plan store and Publish', () => {
       plan([{ severity: 'error', code: 'APP_MISSING', message: 'm' }]),
     )
     expect(publishBlockers({ ...ok, plan: refused })[0]).toMatch(/Preflight found problems/)
+    expect(publishBlockers({ ...ok, whatsNewMissing: ['en-US', 'de-DE'] })).toEqual([
+      'What’s New: this version is an update, and App Store review needs release notes (en-US, de-DE). Fill What’s New in the App Store panel.',
+    ])
+    expect(publishBlockers({ ...ok, whatToTestMissing: true })[0]).toMatch(
+      /^What to Test: beta review needs it/,
+    )
     expect(publishBlockers({ ...ok, runActive: true })[0]).toMatch(/in progress/)
   })
 })
