@@ -30,7 +30,7 @@ export interface ReleaseNotesPlan {
 }
 
 /** Apple's limit for What's New, in characters. */
-export const WHATS_NEW_MAX_CHARS = 4000
+const WHATS_NEW_MAX_CHARS = 4000
 
 const FIELD_FIX =
   'set whats_new in codemagic.yaml (one text, or locale: text), pass --whats-new TEXT, or fill What’s New in the App Store panel'
