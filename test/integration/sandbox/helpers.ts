@@ -109,6 +109,16 @@ export async function submitUpdate(
     },
   })
   const versionId = version.data.id
+  // 1.1.0 is an update: review needs What's New in its locale.
+  const [localization] = (await okList(sb, `/v1/appStoreVersions/${versionId}/appStoreVersionLocalizations`))
+    .data
+  await ok(sb, 'PATCH', `/v1/appStoreVersionLocalizations/${localization?.id ?? ''}`, {
+    data: {
+      type: 'appStoreVersionLocalizations',
+      id: localization?.id ?? '',
+      attributes: { whatsNew: 'Bug fixes.' },
+    },
+  })
   let phasedId: string | null = null
   if (phased) {
     const made = await ok(sb, 'POST', '/v1/appStoreVersionPhasedReleases', {

@@ -250,6 +250,13 @@ test('beta review decisions; control endpoints refuse bad input and say what to 
   await ok(sb, 'PATCH', `/v1/builds/${buildId}`, {
     data: { type: 'builds', id: buildId, attributes: { usesNonExemptEncryption: false } },
   })
+  await ok(sb, 'POST', '/v1/betaBuildLocalizations', {
+    data: {
+      type: 'betaBuildLocalizations',
+      attributes: { locale: 'en-US', whatsNew: 'Try the release.' },
+      relationships: { build: rel('builds', buildId) },
+    },
+  })
   const beta = await ok(sb, 'POST', '/v1/betaAppReviewSubmissions', {
     data: { type: 'betaAppReviewSubmissions', relationships: { build: rel('builds', buildId) } },
   })
