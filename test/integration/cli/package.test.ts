@@ -41,8 +41,10 @@ const RELEASE_YAML = [
   '    publishing:',
   '      app_store_connect:',
   '        submit_to_testflight: true',
+  '        what_to_test: Try the release',
   '        beta_groups: [QA]',
   '        submit_to_app_store: true',
+  '        whats_new: Bug fixes',
   '',
 ].join('\n')
 

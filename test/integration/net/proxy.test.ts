@@ -62,9 +62,12 @@ describe('HTTP(S)_PROXY', () => {
     const file = await makeIpa({ padBytes: 1024 * 1024 }, dir)
     const before = served().total
 
-    const r = await runCli(['publish', file, '--app-store', '--beta-group', 'QA'], {
-      env: ciEnv({ HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url }),
-    })
+    const r = await runCli(
+      ['publish', file, '--app-store', '--whats-new', 'Bug fixes', '--beta-group', 'QA'],
+      {
+        env: ciEnv({ HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url }),
+      },
+    )
 
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
