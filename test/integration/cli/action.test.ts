@@ -161,8 +161,10 @@ describe('action.yml', () => {
         '    publishing:',
         '      app_store_connect:',
         '        submit_to_testflight: true',
+        '        what_to_test: Try the release',
         '        beta_groups: [QA, Public Beta]',
         '        submit_to_app_store: true',
+        '        whats_new: Bug fixes',
         '',
       ].join('\n'),
     )

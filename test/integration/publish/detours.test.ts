@@ -139,7 +139,10 @@ describe('Ctrl-C during the upload', () => {
     expect(journal.substeps.upload?.note).toMatch(arrived)
 
     // Other settings now: TestFlight beta review instead of the QA group.
-    const again = await runCli(['publish', file, '--testflight', '--upload-method', 'api'], { env })
+    const again = await runCli(
+      ['publish', file, '--testflight', '--what-to-test', 'Try it', '--upload-method', 'api'],
+      { env },
+    )
     expect(again.stdout).not.toMatch(/raise CFBundleVersion/)
     expect(again.stderr).toBe('')
     expect(again.code).toBe(0)

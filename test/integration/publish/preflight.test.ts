@@ -110,7 +110,7 @@ describe('preflight refuses, sending nothing', () => {
     const run = await h.publish(await h.ipa(), { submitToAppStore: true, whatsNew: 'Bug fixes' })
     // One message: the closed train (Apple refuses the upload itself), not a second one about the version.
     expect(run.message).toMatch(
-      /^version 1\.1\.0 was already approved \(READY_FOR_DISTRIBUTION\) on IOS: .*ITMS-90186.*raise CFBundleShortVersionString above 1\.1\.0/,
+      /version 1\.1\.0 was already approved \(READY_FOR_DISTRIBUTION\) on IOS: .*ITMS-90186.*raise CFBundleShortVersionString above 1\.1\.0/,
     )
     expect(writesSent(h)).toEqual([])
   })

@@ -87,7 +87,17 @@ describe('ascent status / release', () => {
     const { sb, env } = await start()
     const file = await makeIpa({ version: '1.1.0', buildNumber: '5' }, dir)
     const publish = await runCli(
-      ['publish', file, '--app-store', '--release-type', 'MANUAL', '--processing-timeout', '60'],
+      [
+        'publish',
+        file,
+        '--app-store',
+        '--whats-new',
+        'Bug fixes',
+        '--release-type',
+        'MANUAL',
+        '--processing-timeout',
+        '60',
+      ],
       { env },
     )
     expect(publish.code, publish.stderr).toBe(0)
