@@ -91,6 +91,7 @@ const APP_STORE_FLAGS: readonly (keyof PublishFlags)[] = [
   'releaseType',
   'earliestReleaseDate',
   'copyright',
+  'whatsNew',
   'phasedRelease',
   'cancelPreviousSubmissions',
 ]
