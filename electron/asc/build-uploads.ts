@@ -363,7 +363,7 @@ export interface WaitOptions {
   readonly signal?: AbortSignal
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>
   readonly now: () => number
-  /** Default 5 s (the asc CLI polls every 5 s after commit). */
+  /** The longest wait between two looks; default 120 s (processing a big build takes minutes). */
   readonly intervalMs?: number
   /** Default 30 minutes. */
   readonly timeoutMs?: number
@@ -379,11 +379,13 @@ export async function waitForBuildUpload(
   id: string,
   options: WaitOptions,
 ): Promise<BuildUpload> {
-  const interval = options.intervalMs ?? 5_000
-  const deadline = options.now() + (options.timeoutMs ?? 30 * 60_000)
-  // Small uploads are often COMPLETE within a second of the commit: start polling at 1 s and back off to
-  // the interval, so a quick answer is not held back by a full interval.
-  let wait = Math.min(1_000, interval)
+  const interval = options.intervalMs ?? 120_000
+  const start = options.now()
+  const deadline = start + (options.timeoutMs ?? 30 * 60_000)
+  // Small uploads are often COMPLETE within a second of the commit: each wait is the time waited so far plus
+  // 1 s (at most the interval), looks at 1, 3, 7, 15… s, so a quick answer is seen at once and a long one
+  // costs few looks.
+  const shortest = Math.min(1_000, interval)
   for (;;) {
     const upload = await getBuildUpload(client, id, { signal: options.signal })
     options.onState?.(upload)
@@ -395,6 +397,7 @@ export async function waitForBuildUpload(
       )
     }
     if (upload.buildId !== null || upload.state === 'COMPLETE') return upload
+    const wait = Math.min(options.now() - start + shortest, interval)
     if (options.now() + wait > deadline) {
       throw new AscentError(
         'ASC_ERROR',
@@ -402,6 +405,5 @@ export async function waitForBuildUpload(
       )
     }
     await options.sleep(wait, options.signal)
-    wait = Math.min(wait * 2, interval)
   }
 }

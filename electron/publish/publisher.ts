@@ -309,7 +309,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     dataDir: deps.dataDir,
     now: deps.now ?? Date.now,
     sleep: deps.sleep ?? sleepWithSignal,
-    pollIntervals: deps.pollIntervals ?? { initialMs: 5_000, maxMs: 30_000 },
+    pollIntervals: deps.pollIntervals ?? { initialMs: 1_000, maxMs: 120_000 },
     cancelTimeoutMs: deps.cancelTimeoutMs ?? 10 * 60_000,
     altoolResumeWaitMs: deps.altoolResumeWaitMs ?? 3 * 60_000,
     uploaderFactory: deps.uploaderFactory,

@@ -46,6 +46,8 @@ export class RunContext {
   live: LiveState | null = null
   /** The build as processing last saw it (export compliance reads it instead of asking again). */
   lastBuild: BuildRecord | null = null
+  /** When this process committed the upload (App Store Connect processing began), for the processing wait's backoff. */
+  processingSince: number | null = null
 
   constructor(
     readonly journal: RunJournal,

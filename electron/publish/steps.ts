@@ -16,23 +16,28 @@ import { done, later, type RunContext, type SubstepOutcome } from './run-context
 
 const NOT_PROCESSED = 'needs a processed build; not waited for (processing timeout 0)'
 
-/** Waits with backoff (5 s growing to 30 s by default) until `look` says done, or the deadline passes. */
+/**
+ * Waits until `look` says done, or the deadline passes. Each wait is the time waited so far (from `since`, default
+ * now) plus initialMs, at most maxMs, so the looks come at 1, 3, 7, 15… s: a quick answer is seen within a second or two, a long one
+ * (Apple's processing takes minutes) costs about a dozen looks, and nothing sleeps a fixed time.
+ */
 async function poll<T>(
   ctx: RunContext,
   timeoutMs: number,
   look: () => Promise<T | null>,
   onTimeout: () => Error,
+  since?: number,
 ): Promise<T> {
   const { now, sleep, pollIntervals } = ctx.deps
+  const start = since ?? now()
   const deadline = now() + timeoutMs
-  let delay = pollIntervals.initialMs
   for (;;) {
     const found = await look()
     if (found !== null) return found
+    const delay = Math.min(now() - start + pollIntervals.initialMs, pollIntervals.maxMs)
     if (now() + delay > deadline) throw onTimeout()
     await sleep(delay, ctx.signal)
     ctx.checkCanceled()
-    delay = Math.min(Math.round(delay * 1.5), pollIntervals.maxMs)
   }
 }
 
@@ -137,6 +142,8 @@ export async function uploadStep(ctx: RunContext): Promise<void> {
             signal: ctx.signal,
             onProgress: (p) => {
               const t = ctx.deps.now()
+              // From here App Store Connect processes the file: the processing wait's backoff counts from now.
+              if (p.phase === 'verifying') ctx.processingSince ??= t
               // At most ~5 events a second (a CLI printing NDJSON must not drown), plus every phase change and the end.
               if (t - last < 200 && p.phase === lastPhase && p.bytesDone < p.bytesTotal) return
               last = t
@@ -156,8 +163,11 @@ export async function uploadStep(ctx: RunContext): Promise<void> {
       if (result === 'redundant') {
         return done(`already uploaded (App Store Connect already has build ${build.buildNumber})`)
       }
-      if (result.method === 'api') ctx.ids.buildUploadId = result.buildUploadId
-      else ctx.ids.deliveryId = result.deliveryId
+      if (result.method === 'api') {
+        ctx.ids.buildUploadId = result.buildUploadId
+        // The upload's answer named its build: the processing wait reads it directly instead of searching.
+        if (result.buildId) ctx.ids.buildId = result.buildId
+      } else ctx.ids.deliveryId = result.deliveryId
       return done(
         `uploaded ${formatBytes(build.sizeBytes)} with ${result.method === 'api' ? 'the Build Upload API' : 'altool'}`,
       )
@@ -265,6 +275,7 @@ export async function processingStep(ctx: RunContext): Promise<void> {
               'ASC_ERROR',
               `build ${build.buildNumber} is still ${ctx.ids.buildState ?? 'not listed'} after ${formatDuration(timeoutMs)}: run the same publish again later to continue where it stopped, or raise --processing-timeout`,
             ),
+          ctx.processingSince ?? undefined,
         )
         return done('processed (VALID)')
       },

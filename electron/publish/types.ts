@@ -49,9 +49,9 @@ export interface UploaderFactory {
 }
 
 export interface PollIntervals {
-  /** First wait between two looks at a build or a cancellation (Apple: processing takes minutes). */
+  /** Shortest wait between two looks at a build or a cancellation; later waits grow with the time waited. */
   readonly initialMs: number
-  /** The backoff stops growing here. */
+  /** The backoff stops growing here (Apple's processing takes minutes). */
   readonly maxMs: number
 }
 

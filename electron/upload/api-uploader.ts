@@ -74,7 +74,7 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
   const partAttempts = Math.max(1, options.partAttempts ?? 5)
   const retryBaseMs = options.retryBaseMs ?? 500
   const retryMaxMs = options.retryMaxMs ?? 16_000
-  const pollIntervalMs = options.pollIntervalMs ?? 5000
+  const pollIntervalMs = options.pollIntervalMs ?? 120_000
   const pollTimeoutMs = options.pollTimeoutMs ?? 30 * 60_000
   const checksumMode = options.checksum ?? 'worker'
   const expiryMarginMs = options.expiryMarginMs ?? 30_000
@@ -210,14 +210,14 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
 
     // 4. Wait until Apple accepted (COMPLETE) or refused (FAILED, with its codes verbatim) the file.
     meter.flush('verifying')
-    await api.waitForBuildUpload(buildUploadId, {
+    const settled = await api.waitForBuildUpload(buildUploadId, {
       signal,
       intervalMs: pollIntervalMs,
       timeoutMs: pollTimeoutMs,
       sleep,
       now,
     })
-    return { method: 'api', buildUploadId }
+    return { method: 'api', buildUploadId, buildId: settled.buildId }
   }
 
   async function sendParts(

@@ -30,7 +30,7 @@ export interface UploadOptions {
 }
 
 export type UploadResult =
-  | { readonly method: 'api'; readonly buildUploadId: string }
+  | { readonly method: 'api'; readonly buildUploadId: string; readonly buildId?: string | null }
   | { readonly method: 'altool'; readonly deliveryId: string }
 
 export interface Uploader {

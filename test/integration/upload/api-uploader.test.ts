@@ -196,7 +196,11 @@ describe('Build Upload API uploader against the sandbox', () => {
     expect(before?.bytesReceived).toBe(3 * PART)
 
     const result = await createApiUploader({ api, ...fast, journalDir }).upload(build)
-    expect(result).toEqual({ method: 'api', buildUploadId: journal.buildUploadId })
+    expect(result).toEqual({
+      method: 'api',
+      buildUploadId: journal.buildUploadId,
+      buildId: expect.any(String),
+    })
     const after = uploadState(sandbox, journal.buildUploadId).files[0]
     expect(after?.bytesReceived).toBe(size)
     expect((after?.bytesTransferred ?? 0) - (before?.bytesTransferred ?? 0)).toBe(size - 3 * PART)
@@ -252,7 +256,11 @@ describe('Build Upload API uploader against the sandbox', () => {
     expect(atKill?.bytesReceived).toBeLessThan(size)
 
     const result = await createApiUploader({ api, ...fast, journalDir }).upload(build)
-    expect(result).toEqual({ method: 'api', buildUploadId: journal.buildUploadId })
+    expect(result).toEqual({
+      method: 'api',
+      buildUploadId: journal.buildUploadId,
+      buildId: expect.any(String),
+    })
     const after = uploadState(sandbox, journal.buildUploadId).files[0]
     expect(after?.bytesReceived).toBe(size)
     // Exactly the ranges the sandbox did not have were sent again, nothing else.
