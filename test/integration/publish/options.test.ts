@@ -317,7 +317,9 @@ describe('App Store', () => {
 
 describe('processing', () => {
   it('timeout 0 uploads and skips what needs a processed build; publishing again finishes once, without a second upload', async () => {
-    h = await publishHarness({ processingMs: 400 })
+    // The build appears a quarter into processing (2 s) and is VALID at 8 s: room for a loaded machine
+    // between the upload's end and the one look that timeout 0 allows.
+    h = await publishHarness({ processingMs: 8_000 })
     const file = await h.ipa()
     const settings = {
       submitToTestflight: true,
