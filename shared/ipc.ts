@@ -5,6 +5,7 @@ import { Link, PublishEvent, RunOutcome, StepId } from './publish-events'
 import { ReleaseSettings, ReleaseType } from './release-settings'
 import { AppStatus, ReleaseAction } from './release-status'
 import { ReleaseTransition } from './release-transitions'
+import { LogLine, StepView } from './run-view'
 
 /**
  * The one contract between the window and the main process. Preload (Electron) and the web bridge
@@ -189,6 +190,24 @@ export const RunRecord = z.object({
 })
 export type RunRecord = z.infer<typeof RunRecord>
 
+/**
+ * A run going on in the main process, as a window that (re)opens needs it: the run, and its steps, upload
+ * bytes and log as main folded them from the run's events.
+ */
+export const LiveRun = z.object({
+  run: RunRecord,
+  steps: z.array(StepView),
+  /** The whole log so far (earlier attempts of a resumed run included), up to the window's limit. */
+  log: z.array(LogLine),
+  /** The last event folded in; the window applies only events after it (it may have received some twice). */
+  lastEvent: PublishEvent.nullable(),
+})
+export type LiveRun = z.infer<typeof LiveRun>
+
+/** A run's log file: where it is and its lines (redacted as the events are). */
+export const RunLogFile = z.object({ path: z.string(), lines: z.array(LogLine) })
+export type RunLogFile = z.infer<typeof RunLogFile>
+
 export const ImportedConfig = z.object({
   file: FileRef,
   workflows: z.array(z.string()),
@@ -197,6 +216,14 @@ export const ImportedConfig = z.object({
   issues: z.array(z.object({ path: z.string(), message: z.string() })),
 })
 export type ImportedConfig = z.infer<typeof ImportedConfig>
+
+/** The release settings last used in the window for one app, and the time zone its date was picked in. */
+export const RememberedRelease = z.object({
+  settings: ReleaseSettings,
+  timeZone: z.string().nullable(),
+  savedAt: z.string(),
+})
+export type RememberedRelease = z.infer<typeof RememberedRelease>
 
 export const ExportedConfig = z.object({ text: z.string(), writtenTo: z.string().nullable() })
 export type ExportedConfig = z.infer<typeof ExportedConfig>
@@ -243,6 +270,14 @@ export const calls = {
   resumePublish: { args: z.tuple([z.string()]), result: z.object({ runId: z.string() }) },
   listRuns: { args: none, result: z.array(RunRecord) },
   getRun: { args: z.tuple([z.string()]), result: RunRecord },
+  /** The run going on in this process (the latest started, if several), or null. */
+  getLiveRun: { args: none, result: LiveRun.nullable() },
+  getRunLog: { args: z.tuple([z.string()]), result: RunLogFile },
+  /** Shows the run's log file in the file manager where there is one (Electron); `revealed` false: say `path`. */
+  revealRunLog: {
+    args: z.tuple([z.string()]),
+    result: z.object({ path: z.string(), revealed: z.boolean() }),
+  },
   keychainStatus: { args: none, result: KeychainStatus },
   listKeys: { args: none, result: z.array(KeyMetadata) },
   discoverKeys: { args: none, result: z.array(DiscoveredKey) },
@@ -251,6 +286,16 @@ export const calls = {
   removeKey: { args: z.tuple([z.string()]), result: ok },
   chooseConfigFile: { args: none, result: FileRef.nullable() },
   importConfig: { args: z.tuple([FileRef, z.string().nullable()]), result: ImportedConfig },
+  /** The settings remembered for an app (bundle id + platform), or null. */
+  recallRelease: { args: z.tuple([z.string().min(1), Platform]), result: RememberedRelease.nullable() },
+  rememberRelease: {
+    args: z.tuple([
+      z.string().min(1),
+      Platform,
+      z.object({ settings: ReleaseSettings, timeZone: z.string().nullable() }),
+    ]),
+    result: ok,
+  },
   exportConfig: {
     args: z.tuple([
       z.object({ file: FileRef.nullable(), workflow: z.string().nullable(), settings: ReleaseSettings }),

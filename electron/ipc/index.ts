@@ -1,4 +1,4 @@
-import { dialog, type BrowserWindow, type IpcMain, type IpcMainInvokeEvent } from 'electron'
+import { dialog, shell, type BrowserWindow, type IpcMain, type IpcMainInvokeEvent } from 'electron'
 import { z } from 'zod'
 import { AscentError, toErrorShape } from '../../shared/errors'
 import type { CallReply, FileRef } from '../../shared/ipc'
@@ -49,6 +49,7 @@ export function registerIpc(options: {
         })
         return picked.canceled ? null : (picked.filePaths[0] ?? null)
       },
+      revealFile: (path) => shell.showItemInFolder(path),
     }),
   })
 

@@ -28,6 +28,7 @@ import {
 } from './journal'
 import { runLinks } from './links'
 import { buildPlan } from './plan'
+import { createRunLog } from './run-log'
 import { runPreflight, wantsTestflight } from './preflight'
 import { RunContext, type ResolvedDeps } from './run-context'
 import { isFileLocked, tryFileLock, type HeldLock } from './run-lock'
@@ -316,6 +317,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     writeJournal: deps.writeJournal ?? writeJournal,
   }
   const listeners = new Set<(event: PublishEvent) => void>()
+  const runLog = deps.runLog ?? createRunLog(deps.dataDir)
   const active = new Map<
     string,
     { controller: AbortController; finished: Promise<RunRecord>; runKey: string }
@@ -380,6 +382,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     // Nothing secret is meant to be here; this is the last line of defence for a message quoting a request.
     // Each string on its own: on serialized JSON a BEGIN line without END would swallow the closing quote.
     const safe = redactStrings(event)
+    runLog.record(safe)
     for (const listener of [...listeners]) {
       try {
         listener(safe)

@@ -15,6 +15,7 @@ import type { AltoolCredentials } from '../upload/altool-uploader'
 import type { Uploader } from '../upload/types'
 import type { PublishConnection } from './connection'
 import type { RunJournal } from './journal'
+import type { RunLog } from './run-log'
 
 /** A publish request as the pipeline receives it: the build's real path plus what the window (or CLI) sent. */
 export interface PublishJob {
@@ -77,6 +78,8 @@ export interface PublisherDeps {
   readonly client?: Partial<Pick<AscClientOptions, 'retry' | 'timeoutMs' | 'random'>>
   /** Writes a run's journal (default: journal.ts writeJournal); tests inject a failing disk. */
   readonly writeJournal?: (dataDir: string, journal: RunJournal) => Promise<void>
+  /** Folds the run's events into its log file and live view (default: one over `dataDir`); the window's services share it. */
+  readonly runLog?: RunLog
 }
 
 export interface Publisher {

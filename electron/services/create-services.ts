@@ -11,6 +11,8 @@ import { createConnectionManager, type ActiveConnection, type SandboxHandle } fr
 import { createEventHub, type EventHub } from './event-hub'
 import { createFileRegistry } from './file-registry'
 import { createPublisher } from '../publish/publisher'
+import { createRunLog, readRunLog, runLogPath } from '../publish/run-log'
+import { LOG_LIMIT } from '../../shared/run-view'
 import { defaultUploaderFactory } from '../publish/default-uploader'
 import type { PublisherDeps, RunCredentials } from '../publish/types'
 import { startSandbox, type SandboxOptions } from '../sandbox'
@@ -93,8 +95,10 @@ export async function createServices(options: CreateServicesOptions): Promise<As
     createAscClient({ baseUrl: active.apiUrl, tokens: active.tokens, fetch: fetchImpl }),
   )
 
+  const runLog = createRunLog(options.dataDir)
   const publisher = createPublisher({
     dataDir: options.dataDir,
+    runLog,
     // The window publishes with the connection it shows; a workflow naming a stored key (auth: integration)
     // uses that key instead, as the CLI does — except when env variables or the sandbox are in force.
     async credentials(settings): Promise<RunCredentials> {
@@ -145,7 +149,26 @@ export async function createServices(options: CreateServicesOptions): Promise<As
     keys: keyService,
     appStore: createAppStoreService({ client }),
     publisher,
-    config: createConfigService(),
+    runLogs: {
+      async live() {
+        const latest = runLog.live().at(-1)
+        if (!latest) return null
+        const run = await publisher.getRun(latest.progress.runId)
+        // Read after the await: events that came meanwhile are folded in, and lastEvent says up to where.
+        const now = runLog.live().find((r) => r.progress.runId === latest.progress.runId) ?? latest
+        return {
+          run,
+          steps: [...now.progress.steps],
+          log: now.progress.log.slice(-LOG_LIMIT),
+          lastEvent: now.lastEvent,
+        }
+      },
+      async read(runId) {
+        await publisher.getRun(runId) // NOT_FOUND for a run that does not exist
+        return { path: runLogPath(options.dataDir, runId), lines: await readRunLog(options.dataDir, runId) }
+      },
+    },
+    config: createConfigService({ dataDir: options.dataDir }),
     releases,
     close: async () => {
       await releases?.close()

@@ -14,8 +14,11 @@ import type {
   ImportedConfig,
   KeychainStatus,
   KeyMetadata,
+  LiveRun,
   PublishOptions,
   PublishPlan,
+  RememberedRelease,
+  RunLogFile,
   RunRecord,
 } from '../../shared/ipc'
 import type { ReleaseSettings } from '../../shared/release-settings'
@@ -32,6 +35,8 @@ export interface CallContext {
    * cancelled. Absent where there is no picker (the web bridge: the page uses <input type=file> + fileFromDrop).
    */
   readonly pickFile?: (kind: PickKind) => Promise<string | null>
+  /** Shows a file in the OS file manager (Electron's shell); absent where there is none (the web bridge). */
+  readonly revealFile?: (path: string) => void
 }
 
 type CallHandler<N extends CallName> = (ctx: CallContext, ...args: CallArgs<N>) => Promise<CallResult<N>>
@@ -79,7 +84,16 @@ interface PublisherService {
   getRun(runId: string): Promise<RunRecord>
 }
 
+/** What a window that (re)opens needs of the runs: the one going on here, and any run's log file. */
+interface RunLogService {
+  live(): Promise<LiveRun | null>
+  read(runId: string): Promise<RunLogFile>
+}
+
 export interface ConfigService {
+  /** The window's release settings for an app (bundle id + platform), kept in the data directory. */
+  recallRelease(bundleId: string, platform: Platform): Promise<RememberedRelease | null>
+  rememberRelease(bundleId: string, platform: Platform, release: RememberedRelease): Promise<void>
   importConfig(path: string, workflow: string | null): Promise<Omit<ImportedConfig, 'file'>>
   /** Writes into `path` when given (comments kept), else only renders the text. */
   exportConfig(
@@ -99,6 +113,7 @@ export interface AscentServices {
   readonly appStore: AppStoreService
   readonly publisher: PublisherService
   readonly config: ConfigService
+  readonly runLogs: RunLogService
   /** Watches apps after submission (null where nothing watches, e.g. a bare test composition). */
   readonly releases?: ReleaseWatcher | null
   close(): Promise<void>

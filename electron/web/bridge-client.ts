@@ -38,7 +38,13 @@ async function unwrap<T>(response: Promise<Response>, what: string): Promise<T> 
   throw new AscentCallError(reply.error)
 }
 
-function call(name: string, args: readonly unknown[]): Promise<unknown> {
+// Calls wait until the event socket is first open (or has failed once): the events a window attaching to a
+// live run must not miss come after it. A socket that cannot open does not block calls.
+let socketReady: () => void = () => undefined
+const firstSocket = new Promise<void>((resolve) => (socketReady = resolve))
+
+async function call(name: string, args: readonly unknown[]): Promise<unknown> {
+  await firstSocket
   return unwrap(
     fetch(BRIDGE_PATHS.call + encodeURIComponent(name), {
       method: 'POST',
@@ -56,6 +62,7 @@ let retryMs = 250
 function connect(): void {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:'
   const socket = new WebSocket(`${scheme}//${location.host}${BRIDGE_PATHS.events}`)
+  socket.onopen = () => socketReady()
   socket.onmessage = (message) => {
     retryMs = 250
     let parsed: { name?: unknown; event?: unknown }
@@ -69,6 +76,7 @@ function connect(): void {
   }
   // The bridge may restart or the socket drop; keep listening without the page having to know.
   socket.onclose = () => {
+    socketReady()
     setTimeout(connect, retryMs)
     retryMs = Math.min(retryMs * 2, 5000)
   }

@@ -3,6 +3,7 @@ import type { AppEvent } from '../../shared/ipc'
 import { inspect, openBuildFile } from './actions/build-actions'
 import { chooseConfigNatively, exportConfig, importConfigFile } from './actions/config-actions'
 import { loadConnection } from './actions/connection-actions'
+import { rememberReleaseChanges } from './actions/release-actions'
 import { handleReleaseEvent } from './actions/releases-actions'
 import { attachRunningRun, listenForPublishEvents } from './actions/run-actions'
 import { api } from './api'
@@ -55,9 +56,11 @@ export function App() {
     void attachRunningRun()
     const offPublish = listenForPublishEvents()
     const offApp = api().onAppEvent(handleAppEvent)
+    const offRemember = rememberReleaseChanges()
     return () => {
       offPublish()
       offApp()
+      offRemember()
     }
   }, [])
 

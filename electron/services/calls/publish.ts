@@ -2,7 +2,16 @@ import type { PublishRequest } from '../../../shared/ipc'
 import type { AscentServices, CallHandlers, PublishJob } from '../types'
 
 /** The contract's calls this module answers; createCallHandlers' return type checks they cover the contract. */
-type PublishCall = 'planPublish' | 'startPublish' | 'cancelPublish' | 'resumePublish' | 'listRuns' | 'getRun'
+type PublishCall =
+  | 'planPublish'
+  | 'startPublish'
+  | 'cancelPublish'
+  | 'resumePublish'
+  | 'listRuns'
+  | 'getRun'
+  | 'getLiveRun'
+  | 'getRunLog'
+  | 'revealRunLog'
 
 function jobFor(services: AscentServices, request: PublishRequest): PublishJob {
   return {
@@ -34,5 +43,13 @@ export function publishCalls(services: AscentServices): Pick<CallHandlers, Publi
     },
     listRuns: async () => [...(await services.publisher.listRuns())],
     getRun: async (_ctx, runId) => services.publisher.getRun(runId),
+    getLiveRun: async () => services.runLogs.live(),
+    getRunLog: async (_ctx, runId) => services.runLogs.read(runId),
+    async revealRunLog(ctx, runId) {
+      const { path } = await services.runLogs.read(runId)
+      if (!ctx.revealFile) return { path, revealed: false }
+      ctx.revealFile(path)
+      return { path, revealed: true }
+    },
   }
 }

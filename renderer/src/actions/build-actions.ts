@@ -16,6 +16,7 @@ import { planCleared, usePlanStore } from '../stores/plan-store'
 import { applySuggestedCopyright, useReleaseStore } from '../stores/release-store'
 import { loadGroups } from './groups-actions'
 import { requestPlan } from './plan-actions'
+import { recallRelease } from './release-actions'
 
 // .zip goes on to inspection: a zipped .app is told to export a .pkg, in the CLI's words.
 const BUILD_EXTENSIONS = ['.ipa', '.pkg', '.zip'] as const
@@ -65,6 +66,8 @@ export async function inspect(file: FileRef): Promise<void> {
   try {
     const summary = await api().inspectBuild(file)
     useBuildStore.setState((s) => inspectSucceeded(s, file, summary))
+    // Before the copyright suggestion and the plan: both go by the settings this app had last time.
+    await recallRelease(summary)
   } catch (error) {
     const message = cannotOpen(file.name, errorMessage(error))
     // Not a build: the build loaded before stays, with its app, plan and groups read again.

@@ -22,8 +22,8 @@ export async function loadHistory(): Promise<void> {
 export async function openRun(runId: string): Promise<void> {
   useHistoryStore.setState((s) => runOpening(s, runId))
   try {
-    const record = await api().getRun(runId)
-    useHistoryStore.setState((s) => runOpened(s, record))
+    const [record, log] = await Promise.all([api().getRun(runId), api().getRunLog(runId)])
+    useHistoryStore.setState((s) => runOpened(s, record, log.lines))
   } catch (error) {
     useHistoryStore.setState((s) => runOpenFailed(s, runId, errorMessage(error)))
   }

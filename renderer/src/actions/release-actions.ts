@@ -1,4 +1,15 @@
-import { type ReleaseState, setOption, useReleaseStore, type BooleanOption } from '../stores/release-store'
+import type { BuildSummary, Platform } from '../../../shared/build-summary'
+import type { ReleaseSettings } from '../../../shared/release-settings'
+import { api } from '../api'
+import { useBuildStore } from '../stores/build-store'
+import { settingsRemembered, useConfigStore } from '../stores/config-store'
+import {
+  applyImportedSettings,
+  type ReleaseState,
+  setOption,
+  useReleaseStore,
+  type BooleanOption,
+} from '../stores/release-store'
 import { schedulePlan } from './plan-actions'
 
 /** A release setting changed: store it and ask for a fresh plan (a longer pause for typed text). */
@@ -9,4 +20,74 @@ export function changeRelease(change: (state: ReleaseState) => ReleaseState, pla
 
 export function setAndPlan(option: BooleanOption, value: boolean): void {
   changeRelease((s) => setOption(s, option, value))
+}
+
+/** The app (platform + bundle id) whose settings the form holds; null until a build is chosen. */
+let formApp: string | null = null
+
+function appKey(summary: Pick<BuildSummary, 'bundleId' | 'platform'>): string {
+  return `${summary.platform} ${summary.bundleId}`
+}
+
+/**
+ * A build was chosen: when it is another app than the form's, the settings last used for that app come back
+ * (after a reload or restart too). A codemagic.yaml imported before the first build is kept: the person just
+ * chose it.
+ */
+export async function recallRelease(summary: BuildSummary): Promise<void> {
+  const key = appKey(summary)
+  if (key === formApp) return
+  const first = formApp === null
+  formApp = key
+  if (first && useConfigStore.getState().applied) return
+  const remembered = await api()
+    .recallRelease(summary.bundleId, summary.platform)
+    .catch(() => null)
+  if (remembered === null || formApp !== key) return
+  useReleaseStore.setState((s) =>
+    applyImportedSettings(
+      { ...s, schedule: { ...s.schedule, timeZone: remembered.timeZone ?? s.schedule.timeZone } },
+      remembered.settings,
+    ),
+  )
+  useConfigStore.setState((s) => settingsRemembered(s, summary.bundleId))
+}
+
+interface Save {
+  readonly bundleId: string
+  readonly platform: Platform
+  readonly settings: ReleaseSettings
+  readonly timeZone: string
+}
+let pending: Save | null = null
+let saving = false
+
+/** One save at a time, the latest settings last: typing sends no pile of writes, and none is lost. */
+async function flush(): Promise<void> {
+  if (saving) return
+  saving = true
+  while (pending) {
+    const save = pending
+    pending = null
+    await api()
+      .rememberRelease(save.bundleId, save.platform, { settings: save.settings, timeZone: save.timeZone })
+      .catch(() => undefined)
+  }
+  saving = false
+}
+
+/** Every change to the form is remembered for the chosen build's app, for the next time it is chosen. */
+export function rememberReleaseChanges(): () => void {
+  return useReleaseStore.subscribe((state, previous) => {
+    if (state.settings === previous.settings && state.schedule.timeZone === previous.schedule.timeZone) return
+    const summary = useBuildStore.getState().summary
+    if (!summary || appKey(summary) !== formApp) return
+    pending = {
+      bundleId: summary.bundleId,
+      platform: summary.platform,
+      settings: state.settings,
+      timeZone: state.schedule.timeZone,
+    }
+    void flush()
+  })
 }

@@ -12,11 +12,13 @@ import {
   runResumed,
   runStateWithEvent,
   runTitle,
+  runViewFromLive,
   runViewFromRecord,
   useRunStore,
   type RunView,
 } from '../stores/run-store'
 import type { RunRecord } from '../../../shared/ipc'
+import type { LogLine } from '../../../shared/run-view'
 import { loadHistory } from './history-actions'
 import { currentRequest } from './plan-actions'
 
@@ -31,8 +33,10 @@ function catchUp(view: RunView): RunView {
 /** Publish events feed the run store for the whole life of the window. */
 export function listenForPublishEvents(): () => void {
   return api().onPublishEvent((event) => {
-    // Between "start"/"resume" and its reply the run id is not known yet: keep events until it is.
-    if (useRunStore.getState().busy === 'starting' || useRunStore.getState().busy === 'resuming') {
+    // Between "start"/"resume" and its reply the run id is not known yet, and while the window attaches to a
+    // run going on it does not know which events main has folded in yet: keep events until it does.
+    const busy = useRunStore.getState().busy
+    if (busy === 'starting' || busy === 'resuming' || busy === 'attaching') {
       early.push(event)
       return
     }
@@ -98,8 +102,8 @@ export async function resumeRun(run: RunView): Promise<void> {
   }
 }
 
-export function resumeRecord(record: RunRecord): Promise<void> {
-  return resumeRun(runViewFromRecord(record))
+export function resumeRecord(record: RunRecord, log: readonly LogLine[] = []): Promise<void> {
+  return resumeRun(runViewFromRecord(record, log))
 }
 
 /** Back to the build and settings after a run ended. */
@@ -107,15 +111,39 @@ export function dismissRun(): void {
   useRunStore.setState(emptyRun)
 }
 
-/** A run still going when the window opened (the window was closed or reloaded): show it again. */
+/**
+ * A run still going when the window opened (the window was reloaded, or closed and opened again): main
+ * owns it, and hands over its steps, bytes and whole log; events that arrived meanwhile follow.
+ */
 export async function attachRunningRun(): Promise<void> {
+  if (useRunStore.getState().current || useRunStore.getState().busy) return
+  useRunStore.setState({ ...emptyRun, busy: 'attaching' })
+  try {
+    const live = await api().getLiveRun()
+    const later = early
+    early = []
+    if (live) {
+      useRunStore.setState({ ...emptyRun, current: runViewFromLive(live, later) })
+      return
+    }
+    useRunStore.setState(emptyRun)
+  } catch {
+    early = []
+    useRunStore.setState(emptyRun)
+  }
+  // Not going on in this process (another Ascent runs it): what its journal says.
   try {
     const runs = await api().listRuns()
     const running = runs
       .filter((r) => r.outcome === null)
       .sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0]
-    if (running && !useRunStore.getState().current)
-      useRunStore.setState({ ...emptyRun, current: runViewFromRecord(running) })
+    if (!running) return
+    const log = await api()
+      .getRunLog(running.runId)
+      .then((file) => file.lines)
+      .catch(() => [])
+    if (!useRunStore.getState().current)
+      useRunStore.setState({ ...emptyRun, current: runViewFromRecord(running, log) })
   } catch {
     // History is optional at start-up; the History screen shows the error when opened.
   }

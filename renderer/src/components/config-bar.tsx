@@ -88,11 +88,21 @@ export function ConfigBar() {
           Export codemagic.yaml
         </button>
         {picker.input}
-        {config.file && config.phase === 'ready' ? (
+        {config.file && config.phase === 'ready' && config.applied ? (
           <span className="muted config-source">
             From {config.file.name}
             {config.workflow ? ` · workflow ${config.workflow}` : ''}
           </span>
+        ) : null}
+        {config.file && config.phase === 'ready' && !config.applied && config.issues.length > 0 ? (
+          <span className="config-source config-refused" role="status">
+            Nothing applied from {config.file.name}: fix the{' '}
+            {config.issues.length === 1 ? 'problem' : `${config.issues.length} problems`} below and import it
+            again
+          </span>
+        ) : null}
+        {config.rememberedFor && !config.applied && config.phase !== 'loading' ? (
+          <span className="muted config-source">Settings last used for {config.rememberedFor}</span>
         ) : null}
         {config.phase === 'loading' ? <span className="muted">Reading {config.file?.name}…</span> : null}
       </div>

@@ -7,16 +7,18 @@ import { outcomeLabel, runClosed, runDurationMs, useHistoryStore } from '../stor
 import { outcomeTone } from '../stores/outcome'
 import { navigate, useNavigationStore } from '../stores/navigation-store'
 import { runViewFromRecord } from '../stores/run-store'
+import { LogPanel } from './log-panel'
 import { RunOutcomeBox } from './run-view'
 import { RunTimeline } from './run-timeline'
 import { ErrorAlert, ScreenHeader } from './error-alert'
 
 function OpenRun() {
   const record = useHistoryStore((s) => s.openRun)
+  const log = useHistoryStore((s) => s.openLog)
   const error = useHistoryStore((s) => s.openError)
   if (error) return <ErrorAlert message={error} />
   if (!record) return <p className="muted">Loading the run…</p>
-  const view = runViewFromRecord(record)
+  const view = runViewFromRecord(record, log)
   return (
     <div className="run">
       <header className="run-header">
@@ -39,9 +41,10 @@ function OpenRun() {
         run={view}
         onResume={() => {
           useNavigationStore.setState((s) => navigate(s, 'publish'))
-          void resumeRecord(record)
+          void resumeRecord(record, log)
         }}
       />
+      <LogPanel runId={view.runId} log={view.log} />
     </div>
   )
 }

@@ -1,19 +1,31 @@
 import { useState } from 'react'
-import type { LogLine } from '../stores/run-store'
+import { logText, type LogLine } from '../../../shared/run-view'
+import { api, errorMessage } from '../api'
 
-function logText(log: readonly LogLine[]): string {
-  return log.map((l) => `${l.at} ${l.level.toUpperCase().padEnd(5)} ${l.message}`).join('\n')
-}
-
-/** The run's log, collapsed by default; Copy puts all of it on the clipboard for a support ticket. */
-export function LogPanel({ log }: { readonly log: readonly LogLine[] }) {
-  const [copied, setCopied] = useState<string | null>(null)
+/**
+ * The run's log, collapsed by default. Copy puts the whole log file on the clipboard for a support ticket
+ * (the window keeps only the latest lines); Show log file opens its folder, or says where it is.
+ */
+export function LogPanel({ runId, log }: { readonly runId: string; readonly log: readonly LogLine[] }) {
+  const [status, setStatus] = useState<string | null>(null)
   const copy = async (): Promise<void> => {
+    const whole = await api()
+      .getRunLog(runId)
+      .then((file) => (file.lines.length >= log.length ? file.lines : log))
+      .catch(() => log)
     try {
-      await navigator.clipboard.writeText(logText(log))
-      setCopied('Log copied.')
+      await navigator.clipboard.writeText(logText(whole))
+      setStatus('Log copied.')
     } catch {
-      setCopied('Copy failed: select the text and copy it.')
+      setStatus('Copy failed: select the text and copy it.')
+    }
+  }
+  const reveal = async (): Promise<void> => {
+    try {
+      const { path, revealed } = await api().revealRunLog(runId)
+      setStatus(revealed ? `Shown in its folder: ${path}` : `The log file is ${path}`)
+    } catch (error) {
+      setStatus(errorMessage(error))
     }
   }
   return (
@@ -30,8 +42,11 @@ export function LogPanel({ log }: { readonly log: readonly LogLine[] }) {
         >
           Copy log
         </button>
-        <span className="muted" role="status">
-          {copied}
+        <button type="button" className="button button-small" onClick={() => void reveal()}>
+          Show log file
+        </button>
+        <span className="muted log-status" role="status">
+          {status}
         </span>
       </div>
       <pre className="log" tabIndex={0} aria-label="Log">

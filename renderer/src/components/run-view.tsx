@@ -85,7 +85,7 @@ export function RunView({ run }: { readonly run: Run }) {
       <div className="run-live" aria-live="polite">
         <RunOutcomeBox run={run} onResume={() => void resumeRun(run)} />
       </div>
-      <LogPanel log={run.log} />
+      <LogPanel runId={run.runId} log={run.log} />
     </div>
   )
 }

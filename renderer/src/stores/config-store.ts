@@ -11,6 +11,10 @@ export interface ConfigState {
   readonly error: string | null
   readonly exported: ExportedConfig | null
   readonly exporting: boolean
+  /** The file's settings are in the form (a file with problems, or awaiting a workflow choice, applied nothing). */
+  readonly applied: boolean
+  /** The form holds the settings remembered for this app (bundle id) since it was chosen, not the file's. */
+  readonly rememberedFor: string | null
 }
 
 export const emptyConfig: ConfigState = {
@@ -22,10 +26,12 @@ export const emptyConfig: ConfigState = {
   error: null,
   exported: null,
   exporting: false,
+  applied: false,
+  rememberedFor: null,
 }
 
 export function importStarted(state: ConfigState, file: FileRef): ConfigState {
-  return { ...state, phase: 'loading', file, error: null, exported: null }
+  return { ...state, phase: 'loading', file, error: null, exported: null, applied: false }
 }
 
 export function importFinished(state: ConfigState, imported: ImportedConfig): ConfigState {
@@ -38,7 +44,14 @@ export function importFinished(state: ConfigState, imported: ImportedConfig): Co
     workflow: imported.workflow,
     issues: imported.issues,
     error: null,
+    applied: imported.settings !== null,
+    rememberedFor: imported.settings !== null ? null : state.rememberedFor,
   }
+}
+
+/** The remembered settings of the chosen build's app replaced the form: the header says so, not the file. */
+export function settingsRemembered(state: ConfigState, bundleId: string): ConfigState {
+  return { ...state, applied: false, rememberedFor: bundleId }
 }
 
 export function importFailed(state: ConfigState, message: string): ConfigState {

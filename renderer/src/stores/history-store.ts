@@ -1,6 +1,7 @@
 import { create } from 'zustand'
 import type { RunRecord } from '../../../shared/ipc'
 import type { RunOutcome } from '../../../shared/publish-events'
+import type { LogLine } from '../../../shared/run-view'
 import { OUTCOME_HEADLINES } from './outcome'
 
 export interface HistoryState {
@@ -9,6 +10,8 @@ export interface HistoryState {
   readonly error: string | null
   readonly openRunId: string | null
   readonly openRun: RunRecord | null
+  /** The open run's log file, once read. */
+  readonly openLog: readonly LogLine[]
   readonly openError: string | null
 }
 
@@ -18,6 +21,7 @@ export const emptyHistory: HistoryState = {
   error: null,
   openRunId: null,
   openRun: null,
+  openLog: [],
   openError: null,
 }
 
@@ -41,12 +45,21 @@ export function historyFailed(state: HistoryState, message: string): HistoryStat
 
 export function runOpening(state: HistoryState, runId: string): HistoryState {
   const known = state.runs.find((r) => r.runId === runId) ?? null
-  return { ...state, openRunId: runId, openRun: known, openError: null }
+  return { ...state, openRunId: runId, openRun: known, openLog: [], openError: null }
 }
 
-export function runOpened(state: HistoryState, record: RunRecord): HistoryState {
+export function runOpened(
+  state: HistoryState,
+  record: RunRecord,
+  log: readonly LogLine[] = [],
+): HistoryState {
   if (state.openRunId !== record.runId) return state
-  return { ...state, openRun: record, runs: state.runs.map((r) => (r.runId === record.runId ? record : r)) }
+  return {
+    ...state,
+    openRun: record,
+    openLog: log,
+    runs: state.runs.map((r) => (r.runId === record.runId ? record : r)),
+  }
 }
 
 export function runOpenFailed(state: HistoryState, runId: string, message: string): HistoryState {
@@ -55,7 +68,7 @@ export function runOpenFailed(state: HistoryState, runId: string, message: strin
 }
 
 export function runClosed(state: HistoryState): HistoryState {
-  return { ...state, openRunId: null, openRun: null, openError: null }
+  return { ...state, openRunId: null, openRun: null, openLog: [], openError: null }
 }
 
 export function runDurationMs(record: Pick<RunRecord, 'startedAt' | 'finishedAt'>): number | null {
