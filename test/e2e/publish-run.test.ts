@@ -88,6 +88,8 @@ describe('publishing through ascent web --sandbox', () => {
     await publishButton(page).click()
     const runHeading = page.getByRole('heading', { name: /^Publishing / })
     await runHeading.waitFor()
+    // The hand follows the run: focus is on its heading, not left on the page.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('run-heading')
     const runTitle = ((await runHeading.textContent()) ?? '').replace(/^Publishing /, '')
     expect(runTitle).not.toContain('Release.ipa')
     // Whichever step is under way (the sandbox is quick; the run may already be further along).

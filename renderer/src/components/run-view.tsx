@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react'
 import { cancelPublish, dismissRun, resumeRun } from '../actions/run-actions'
 import { outcomeLabel } from '../stores/history-store'
 import { outcomeText, outcomeTone } from '../stores/outcome'
@@ -44,8 +45,18 @@ export function RunOutcomeBox({ run, onResume }: { readonly run: Run; readonly o
   )
 }
 
+/** The run whose heading last took focus: a run moves focus once when it appears, not on every event. */
+let focusedRunId: string | null = null
+
 /** The publish screen while a run is going or just ended. */
 export function RunView({ run }: { readonly run: Run }) {
+  const heading = useRef<HTMLHeadingElement>(null)
+  useEffect(() => {
+    // After Publish the hand is on the run, not on the page the button left behind.
+    if (run.runId === focusedRunId) return
+    focusedRunId = run.runId
+    heading.current?.focus()
+  }, [run.runId])
   const busy = useRunStore((s) => s.busy)
   const error = useRunStore((s) => s.error)
   const active = run.outcome === null
@@ -53,7 +64,7 @@ export function RunView({ run }: { readonly run: Run }) {
   return (
     <div className="run" aria-labelledby="run-heading">
       <header className="run-header">
-        <h1 id="run-heading" className="screen-title">
+        <h1 id="run-heading" className="screen-title" tabIndex={-1} ref={heading}>
           {active ? `Publishing ${run.title}` : run.title}
         </h1>
         {active ? (
