@@ -115,7 +115,7 @@ try {
     const r = await publishOnce(
       seedFile,
       ipa,
-      ['publish', ipa, '--testflight', '--upload-method', 'api', '--json'],
+      ['publish', ipa, '--testflight', '--what-to-test', 'Everything', '--upload-method', 'api', '--json'],
       { latencyMs: 0, processingMs },
       `proc${processingMs}`,
     )

@@ -179,6 +179,15 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   const needsExpire =
     settings.expireBuildSubmittedForReview && settings.submitToTestflight && !done('expire-previous')
   const appId = app.id
+  // With submit_to_testflight a beta review is wanted whatever the groups, so the TestFlight test information
+  // is read in the same wave (settled here: a failure is reported where it is checked).
+  const settle = <T>(read: Promise<T>): Promise<{ value: T } | { error: unknown }> =>
+    read.then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    )
+  const betaInfoEarly =
+    settings.submitToTestflight && !done('beta-review') ? settle(gateway.betaAppInfo(app)) : null
   let reads: [BetaGroupRecord[], BuildRecord[], VersionRecord[], ReviewSubmissionRecord[], BuildRecord[]]
   try {
     // Independent reads, in parallel: preflight is what a person waits for before anything happens.
@@ -250,7 +259,9 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
     // External groups without submit_to_testflight are refused above already.
     if (settings.submitToTestflight) problems.push(...whatToTestProblems(settings, app))
     try {
-      const info = await gateway.betaAppInfo(app)
+      const read = await (betaInfoEarly ?? settle(gateway.betaAppInfo(app)))
+      if ('error' in read) throw read.error
+      const info = read.value
       const missing = [
         ...(info.missing.includes('feedbackEmail') ? ['a feedback email'] : []),
         ...(info.missing.some((field) => field.startsWith('contact'))
