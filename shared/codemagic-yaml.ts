@@ -31,19 +31,18 @@ export interface ImportOptions {
 
 const SECTION = ['publishing', 'app_store_connect'] as const
 
-/** A file of junk has thousands of syntax errors: the first few say enough. */
-const MAX_SYNTAX_ISSUES = 3
-
+/** A file of junk (or a binary picked by mistake) has thousands of syntax errors: one message says it. */
 function yamlSyntaxIssues(doc: Document): SettingsIssue[] {
-  const issues = doc.errors.slice(0, MAX_SYNTAX_ISSUES).map((e) => {
-    const pos = e.linePos?.[0]
-    const where = pos ? `line ${pos.line}, column ${pos.col}` : 'somewhere in the file'
-    const reason = e.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? e.message
-    return { path: '(file)', message: `is not valid YAML at ${where}: ${printableExcerpt(reason, 160)}` }
-  })
-  const more = doc.errors.length - issues.length
-  if (more > 0) issues.push({ path: '(file)', message: `and ${more} more YAML syntax errors` })
-  return issues
+  const first = doc.errors[0]
+  if (!first) return []
+  const pos = first.linePos?.[0]
+  const where = pos ? `line ${pos.line}, column ${pos.col}` : 'somewhere in the file'
+  const reason = first.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? first.message
+  const more = doc.errors.length - 1
+  const also = more > 0 ? ` (and ${more} more ${more === 1 ? 'error' : 'errors'})` : ''
+  return [
+    { path: '(file)', message: `is not valid YAML at ${where}: ${printableExcerpt(reason, 160)}${also}` },
+  ]
 }
 
 /**

@@ -56,6 +56,17 @@ describe('import', () => {
     ])
   })
 
+  it('a binary file picked by mistake is one message, not a stack of syntax errors', () => {
+    // What a zip read as text looks like to a YAML parser: unbalanced brackets and stray tabs on every line.
+    const junk = 'PK\u0003\u0004 ]]\n\t- {[: }\n'.repeat(40)
+    const result = importCodemagicYaml(junk, { now })
+    expect(result.settings).toBeNull()
+    expect(result.issues).toHaveLength(1)
+    expect(result.issues[0]!.message).toMatch(
+      /^is not valid YAML at line \d+, column \d+: .* \(and \d+ more errors\)$/,
+    )
+  })
+
   it('reports malformed YAML with line and column, no stack', () => {
     const result = importCodemagicYaml('workflows:\n  a:\n    publishing: [\n', { now })
     expect(result.settings).toBeNull()
