@@ -19,47 +19,44 @@ export const BetaReviewState = z.enum(BETA_REVIEW_STATES)
 export type BetaReviewState = z.infer<typeof BetaReviewState>
 
 /** The seed file shape, a fixed interface (docs/architecture.md, "Fixed interfaces"), plus a few optional knobs. */
-export const SandboxSeed = z.strictObject({
-  apps: z.array(
-    z.strictObject({
-      bundleId: z.string().min(1),
-      name: z.string().min(1),
-      platforms: z.array(SandboxPlatform).min(1).default(['IOS']),
-      /** The app's locales, primary first: each version has its text (appStoreVersionLocalizations) in each. */
-      locales: z.array(z.string().min(1)).min(1).default(['en-US']),
-      betaGroups: z.array(z.strictObject({ name: z.string().min(1), isInternal: z.boolean() })).default([]),
-      versions: z
-        .array(
-          z.strictObject({
-            platform: SandboxPlatform,
-            versionString: z.string().min(1),
-            // READY_FOR_SALE is the deprecated appStoreState name people know; it means READY_FOR_DISTRIBUTION.
-            state: z.union([
-              AppVersionState,
-              z.literal('READY_FOR_SALE').transform(() => 'READY_FOR_DISTRIBUTION' as const),
-            ]),
-            copyright: z.string().optional(),
-          }),
-        )
-        .default([]),
-      builds: z
-        .array(
-          z.strictObject({
-            versionString: z.string().min(1),
-            buildNumber: z.string().min(1),
-            platform: SandboxPlatform,
-            state: ProcessingState,
-            betaReviewState: BetaReviewState.optional(),
-          }),
-        )
-        .default([]),
-      /** false: TestFlight beta app information (feedback email, review contact) is incomplete. */
-      betaAppInfo: z.boolean().default(true),
-      /** What processing turns the next uploaded builds into (VALID unless a test wants a failure). */
-      uploadOutcome: ProcessingState.exclude(['PROCESSING']).default('VALID'),
-    }),
-  ),
+export const SandboxSeedApp = z.strictObject({
+  bundleId: z.string().min(1),
+  name: z.string().min(1),
+  platforms: z.array(SandboxPlatform).min(1).default(['IOS']),
+  /** The app's locales, primary first: each version has its text (appStoreVersionLocalizations) in each. */
+  locales: z.array(z.string().min(1)).min(1).default(['en-US']),
+  betaGroups: z.array(z.strictObject({ name: z.string().min(1), isInternal: z.boolean() })).default([]),
+  versions: z
+    .array(
+      z.strictObject({
+        platform: SandboxPlatform,
+        versionString: z.string().min(1),
+        // READY_FOR_SALE is the deprecated appStoreState name people know; it means READY_FOR_DISTRIBUTION.
+        state: z.union([
+          AppVersionState,
+          z.literal('READY_FOR_SALE').transform(() => 'READY_FOR_DISTRIBUTION' as const),
+        ]),
+        copyright: z.string().optional(),
+      }),
+    )
+    .default([]),
+  builds: z
+    .array(
+      z.strictObject({
+        versionString: z.string().min(1),
+        buildNumber: z.string().min(1),
+        platform: SandboxPlatform,
+        state: ProcessingState,
+        betaReviewState: BetaReviewState.optional(),
+      }),
+    )
+    .default([]),
+  /** false: TestFlight beta app information (feedback email, review contact) is incomplete. */
+  betaAppInfo: z.boolean().default(true),
+  /** What processing turns the next uploaded builds into (VALID unless a test wants a failure). */
+  uploadOutcome: ProcessingState.exclude(['PROCESSING']).default('VALID'),
 })
+export const SandboxSeed = z.strictObject({ apps: z.array(SandboxSeedApp) })
 export type SandboxSeed = z.input<typeof SandboxSeed>
 export type ParsedSeed = z.output<typeof SandboxSeed>
 
@@ -87,6 +84,25 @@ export const defaultSeed: SandboxSeed = {
     },
   ],
 }
+
+/** The groups an app added while the sandbox runs starts with, the same mix as the demo app's. */
+export const DEFAULT_ADDED_APP_GROUPS: readonly { name: string; isInternal: boolean }[] = [
+  { name: 'Core Team', isInternal: true },
+  { name: 'QA', isInternal: true },
+  { name: 'Public Beta', isInternal: false },
+  { name: 'Friends & Family', isInternal: false },
+]
+
+/** POST /__sandbox/apps: an app record added while the sandbox runs (a newcomer trying their own build). */
+export const AddedAppSchema = z.strictObject({
+  bundleId: z.string().trim().min(1),
+  name: z.string().trim().min(1),
+  platforms: z.array(SandboxPlatform).min(1).default(['IOS']),
+  betaGroups: z
+    .array(z.strictObject({ name: z.string().trim().min(1), isInternal: z.boolean() }))
+    .default(() => DEFAULT_ADDED_APP_GROUPS.map((g) => ({ ...g }))),
+})
+export type AddedAppInput = z.input<typeof AddedAppSchema>
 
 export function parseSeed(value: unknown, source = 'seed'): ParsedSeed {
   const result = SandboxSeed.safeParse(value)

@@ -15,11 +15,19 @@ import {
   handleControl,
   PartFailureRuleSchema,
   ReviewDecisionSchema,
+  type AddedApp,
   type PartFailureRule,
   type ReviewDecisionInput,
 } from './routes/control'
 import { RequestWindow } from './request-window'
-import { defaultSeed, parseSeed, type SandboxSeed } from './seed'
+import {
+  AddedAppSchema,
+  defaultSeed,
+  parseSeed,
+  SandboxSeedApp,
+  type AddedAppInput,
+  type SandboxSeed,
+} from './seed'
 import { snapshot, type SandboxState } from './state'
 import { SandboxStore } from './store'
 import { UploadStore } from './upload'
@@ -76,6 +84,8 @@ export type RunningSandbox = {
   decideReview(decision: ReviewDecisionInput): { readonly id: string; readonly state: string }
   /** The next `times` PUTs of part `partNumber` (of `fileId`, or of any file) are answered with `status`. */
   failPart(rule: PartFailureRule): void
+  /** Adds an app record with beta groups (default: two internal, two external); throws when the bundle id is taken. */
+  addApp(input: AddedAppInput): AddedApp
   close(): Promise<void>
 }
 
@@ -165,6 +175,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     return out
   }
 
+  function addApp(input: AddedAppInput): AddedApp {
+    const parsed = AddedAppSchema.parse(input)
+    const app = store.addApp(SandboxSeedApp.parse(parsed))
+    if (!app) throw new ControlError(`the sandbox already has an app with bundle id ${parsed.bundleId}`)
+    return { id: app.id, bundleId: app.bundleId, name: app.name, betaGroups: parsed.betaGroups }
+  }
+
   function count(route: string): void {
     requests.total++
     hourWindow.add(now())
@@ -237,6 +254,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         send,
         advanceClock,
         decideReview,
+        addApp,
       })
     const isPart = req.method === 'PUT' && url.pathname.startsWith('/upload/')
     if (latencyMs > 0 && !isPart) await delay(latencyMs)
@@ -294,6 +312,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     advanceClock,
     decideReview: (input) => decideReview(ReviewDecisionSchema.parse(input)),
     failPart: (rule) => uploads.failPart(PartFailureRuleSchema.parse(rule)),
+    addApp,
     close: async () => {
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))

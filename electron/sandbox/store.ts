@@ -166,7 +166,13 @@ export class SandboxStore {
     for (const s of seed.apps) this.seedApp(s)
   }
 
-  private seedApp(s: ParsedSeed['apps'][number]): void {
+  /** An app record added while the sandbox runs; null when an app already has this bundle id. */
+  addApp(s: ParsedSeed['apps'][number]): App | null {
+    if ([...this.apps.values()].some((a) => a.bundleId === s.bundleId)) return null
+    return this.seedApp(s)
+  }
+
+  private seedApp(s: ParsedSeed['apps'][number]): App {
     const t = this.now()
     const app: App = {
       id: String(this.nextAppId++),
@@ -259,6 +265,7 @@ export class SandboxStore {
       }
     }
     for (const version of seeded) this.seedLocalizations(app, version)
+    return app
   }
 
   /**

@@ -3,6 +3,8 @@ import { z } from 'zod'
 import type { Faults } from '../faults'
 import { readBody } from '../read-body'
 import type { SandboxState } from '../state'
+import { PLATFORMS } from '../../asc/enums'
+import { AddedAppSchema, type AddedAppInput } from '../seed'
 import type { UploadStore } from '../upload'
 
 export const PartFailureRuleSchema = z.strictObject({
@@ -36,6 +38,13 @@ export type ControlDeps = {
   readonly send: (res: ServerResponse, status: number, body: object | null) => void
   readonly advanceClock: (ms: number) => void
   readonly decideReview: (input: ReviewDecisionInput) => { readonly id: string; readonly state: string }
+  readonly addApp: (input: AddedAppInput) => AddedApp
+}
+export type AddedApp = {
+  readonly id: string
+  readonly bundleId: string
+  readonly name: string
+  readonly betaGroups: readonly { readonly name: string; readonly isInternal: boolean }[]
 }
 type Control = (req: IncomingMessage, res: ServerResponse, deps: ControlDeps) => Promise<void>
 
@@ -90,6 +99,22 @@ const controls: ReadonlyMap<string, Control> = new Map<string, Control>([
         })
       try {
         d.send(res, 200, { kind: input.data.kind, ...d.decideReview(input.data) })
+      } catch (error) {
+        if (!(error instanceof ControlError)) throw error
+        d.send(res, 409, { error: error.message })
+      }
+    },
+  ],
+  [
+    'POST /__sandbox/apps',
+    async (req, res, d) => {
+      const input = AddedAppSchema.safeParse(await readJson(req))
+      if (!input.success)
+        return d.send(res, 400, {
+          error: `send { "bundleId": string, "name": string, "platforms"?: [${PLATFORMS.map((p) => `"${p}"`).join('|')}], "betaGroups"?: [{ "name": string, "isInternal": boolean }] } (${issues(input.error)})`,
+        })
+      try {
+        d.send(res, 201, d.addApp(input.data))
       } catch (error) {
         if (!(error instanceof ControlError)) throw error
         d.send(res, 409, { error: error.message })
