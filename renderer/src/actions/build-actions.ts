@@ -27,7 +27,7 @@ function isBuildFileName(name: string): boolean {
 }
 
 /** "Could not open X: reason." — the file named, one sentence, whatever the reason's own casing. */
-export function cannotOpen(name: string, reason: string): string {
+function cannotOpen(name: string, reason: string): string {
   const text = reason.trim().replace(/[.]$/, '')
   return `Could not open ${name}: ${text}.`
 }

@@ -3,7 +3,7 @@ import { percent } from '../format'
 import { isRunActive, useRunStore, type RunView } from '../stores/run-store'
 
 /** What the browser tab (or the window's title) says: the upload's percent while it runs, else the step under way. */
-export function tabTitle(run: RunView | null): string {
+function tabTitle(run: RunView | null): string {
   if (!run || !isRunActive(run)) return 'Ascent'
   const running = run.steps.find((s) => s.status === 'running')
   if (!running) return 'Ascent'

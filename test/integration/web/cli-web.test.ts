@@ -166,7 +166,7 @@ describe('ascent web', () => {
     const code = await new Promise<number | null>((resolve) => proc.on('exit', resolve))
     expect(code).toBe(2)
     expect(stderr.trim().split('\n')).toEqual([
-      'ascent: web: --processing-ms must be a whole number from 0 to 3600000, not "soon"',
+      'ascent: --processing-ms must be a whole number from 0 to 3600000, not "soon"',
     ])
   })
 
@@ -189,7 +189,7 @@ describe('ascent web', () => {
     proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     expect(await new Promise<number | null>((resolve) => proc.on('exit', resolve))).toBe(2)
     expect(stderr.trim().split('\n')).toEqual([
-      'ascent: web: --max-upload-bytes must be a whole number from 1 to 9007199254740991, not "lots"',
+      'ascent: --max-upload-bytes must be a whole number from 1 to 9007199254740991, not "lots"',
     ])
   })
 
@@ -202,7 +202,7 @@ describe('ascent web', () => {
     const code = await new Promise<number | null>((resolve) => proc.on('exit', resolve))
     expect(code).toBe(2)
     expect(stderr.trim().split('\n')).toEqual([
-      'ascent: web: --port must be a whole number from 0 to 65535, not "eighty"',
+      'ascent: --port must be a whole number from 0 to 65535, not "eighty"',
     ])
   })
 })
