@@ -152,7 +152,17 @@ describe('inspect --strict', () => {
 describe('a rerun says it resumes', () => {
   it('the first line of the rerun of an unfinished publish names the run and what is left', async () => {
     const build = await makeIpa({ fileName: 'Resume.ipa', buildNumber: '731' }, dir)
-    const args = ['publish', build, '--testflight', '--beta-group', 'QA', '--upload-method', 'api']
+    const args = [
+      'publish',
+      build,
+      '--testflight',
+      '--what-to-test',
+      'Resume',
+      '--beta-group',
+      'QA',
+      '--upload-method',
+      'api',
+    ]
     const first = await runCli([...args, '--processing-timeout', '0'], { env })
     expect(first.code).toBe(5)
     const runId = /resume run (\S+)/.exec(first.stderr)?.[1]
