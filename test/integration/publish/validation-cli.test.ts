@@ -97,7 +97,7 @@ describe('ascent publish refuses what Apple refuses, before any upload', () => {
 
   it('the fixed build, with the same version and build number, then publishes to TestFlight (exit 0)', async () => {
     const file = await makeIpa({ fileName: 'fixed.ipa' }, dir)
-    const r = await runCli(['publish', file, '--testflight'], { env })
+    const r = await runCli(['publish', file, '--testflight', '--what-to-test', 'Fixed build'], { env })
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
   })
