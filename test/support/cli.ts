@@ -30,3 +30,18 @@ export function runCli(
     child.stdin.end(options.input ?? '')
   })
 }
+
+/** The variables a CI job sets to point the CLI at App Store Connect, here the test sandbox and its key. */
+export function sandboxCredentials(sandbox: {
+  readonly url: string
+  readonly keyId: string
+  readonly issuerId: string
+  readonly privateKeyPath: string
+}): NodeJS.ProcessEnv {
+  return {
+    ASCENT_API_URL: sandbox.url,
+    APP_STORE_CONNECT_KEY_IDENTIFIER: sandbox.keyId,
+    APP_STORE_CONNECT_ISSUER_ID: sandbox.issuerId,
+    APP_STORE_CONNECT_PRIVATE_KEY: `@file:${sandbox.privateKeyPath}`,
+  }
+}

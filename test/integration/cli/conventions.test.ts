@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeIpa } from '../../fixtures/build-factory'
-import { CLI, runCli } from '../../support/cli'
+import { CLI, runCli, sandboxCredentials } from '../../support/cli'
 import { run } from '../../support/cli-package'
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
 
@@ -20,10 +20,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ascent-conventions-'))
   sandbox = await startTestSandbox({ processingMs: 30, betaReviewMs: 60_000, reviewMs: 60_000 })
   env = {
-    ASCENT_API_URL: sandbox.url,
-    APP_STORE_CONNECT_KEY_IDENTIFIER: sandbox.keyId,
-    APP_STORE_CONNECT_ISSUER_ID: sandbox.issuerId,
-    APP_STORE_CONNECT_PRIVATE_KEY: `@file:${sandbox.privateKeyPath}`,
+    ...sandboxCredentials(sandbox),
     ASCENT_DATA_DIR: join(dir, 'data'),
     NO_COLOR: '',
   }

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PublishEvent } from '../../../shared/publish-events'
 import { makeIpa } from '../../fixtures/build-factory'
-import { runCli } from '../../support/cli'
+import { runCli, sandboxCredentials } from '../../support/cli'
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
 
 /** The CLI says each thing once, names what the user typed, and one idea has one name. */
@@ -19,10 +19,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ascent-say-once-'))
   file = await makeIpa({}, dir)
   env = {
-    ASCENT_API_URL: sandbox.url,
-    APP_STORE_CONNECT_KEY_IDENTIFIER: sandbox.keyId,
-    APP_STORE_CONNECT_ISSUER_ID: sandbox.issuerId,
-    APP_STORE_CONNECT_PRIVATE_KEY: `@file:${sandbox.privateKeyPath}`,
+    ...sandboxCredentials(sandbox),
     ASCENT_DATA_DIR: join(dir, 'data'),
   }
 })

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { makeIpa } from '../../fixtures/build-factory'
-import { runCli } from '../../support/cli'
+import { runCli, sandboxCredentials } from '../../support/cli'
 import { startCountingProxy, type CountingProxy } from '../../support/counting-proxy'
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
 
@@ -34,10 +34,7 @@ afterAll(async () => {
 function ciEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    ASCENT_API_URL: sandbox.url,
-    APP_STORE_CONNECT_KEY_IDENTIFIER: sandbox.keyId,
-    APP_STORE_CONNECT_ISSUER_ID: sandbox.issuerId,
-    APP_STORE_CONNECT_PRIVATE_KEY: `@file:${sandbox.privateKeyPath}`,
+    ...sandboxCredentials(sandbox),
     ASCENT_DATA_DIR: join(dir, `data-${Math.random().toString(36).slice(2)}`),
   }
   for (const name of ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY']) {

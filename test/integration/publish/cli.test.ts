@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PublishEvent } from '../../../shared/publish-events'
 import { makeIpa } from '../../fixtures/build-factory'
-import { CLI, runCli } from '../../support/cli'
+import { CLI, runCli, sandboxCredentials } from '../../support/cli'
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
 
 /** `ascent publish`, `ascent groups`, `ascent runs`: exit codes, one-line errors, NDJSON. */
@@ -21,10 +21,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ascent-publish-cli-'))
   file = await makeIpa({}, dir)
   env = {
-    ASCENT_API_URL: sandbox.url,
-    APP_STORE_CONNECT_KEY_IDENTIFIER: sandbox.keyId,
-    APP_STORE_CONNECT_ISSUER_ID: sandbox.issuerId,
-    APP_STORE_CONNECT_PRIVATE_KEY: `@file:${sandbox.privateKeyPath}`,
+    ...sandboxCredentials(sandbox),
     ASCENT_DATA_DIR: join(dir, 'data'),
   }
 })

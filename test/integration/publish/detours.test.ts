@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunRecord } from '../../../shared/ipc'
 import { PublishEvent } from '../../../shared/publish-events'
 import { makeIpa } from '../../fixtures/build-factory'
-import { CLI, runCli } from '../../support/cli'
+import { CLI, runCli, sandboxCredentials } from '../../support/cli'
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
 
 /**
@@ -33,10 +33,7 @@ async function caseEnv(name: string): Promise<{ env: NodeJS.ProcessEnv; caseDir:
   return {
     caseDir,
     env: {
-      ASCENT_API_URL: sandbox.url,
-      APP_STORE_CONNECT_KEY_IDENTIFIER: sandbox.keyId,
-      APP_STORE_CONNECT_ISSUER_ID: sandbox.issuerId,
-      APP_STORE_CONNECT_PRIVATE_KEY: `@file:${sandbox.privateKeyPath}`,
+      ...sandboxCredentials(sandbox),
       ASCENT_DATA_DIR: join(caseDir, 'data'),
     },
   }

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PublishEvent } from '../../../shared/publish-events'
 import { makeIpa } from '../../fixtures/build-factory'
-import { CLI, runCli } from '../../support/cli'
+import { CLI, runCli, sandboxCredentials } from '../../support/cli'
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
 import { publishHarness } from './publish-support'
 
@@ -62,10 +62,7 @@ afterAll(async () => {
 
 function cliEnv(sandbox: TestSandbox, dataDir: string): NodeJS.ProcessEnv {
   return {
-    ASCENT_API_URL: sandbox.url,
-    APP_STORE_CONNECT_KEY_IDENTIFIER: sandbox.keyId,
-    APP_STORE_CONNECT_ISSUER_ID: sandbox.issuerId,
-    APP_STORE_CONNECT_PRIVATE_KEY: `@file:${sandbox.privateKeyPath}`,
+    ...sandboxCredentials(sandbox),
     ASCENT_DATA_DIR: dataDir,
   }
 }

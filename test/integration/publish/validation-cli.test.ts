@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeIpa, type IpaOptions } from '../../fixtures/build-factory'
-import { runCli } from '../../support/cli'
+import { runCli, sandboxCredentials } from '../../support/cli'
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
 
 /** `ascent publish` refuses a build App Store Connect would refuse before a byte is sent (exit 3). */
@@ -16,10 +16,7 @@ beforeAll(async () => {
   sandbox = await startTestSandbox({ processingMs: 40, betaReviewMs: 60_000, reviewMs: 60_000 })
   dir = await mkdtemp(join(tmpdir(), 'ascent-validation-cli-'))
   env = {
-    ASCENT_API_URL: sandbox.url,
-    APP_STORE_CONNECT_KEY_IDENTIFIER: sandbox.keyId,
-    APP_STORE_CONNECT_ISSUER_ID: sandbox.issuerId,
-    APP_STORE_CONNECT_PRIVATE_KEY: `@file:${sandbox.privateKeyPath}`,
+    ...sandboxCredentials(sandbox),
     ASCENT_DATA_DIR: join(dir, 'data'),
   }
 })

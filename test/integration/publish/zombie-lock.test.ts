@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PublishEvent } from '../../../shared/publish-events'
 import { makeIpa } from '../../fixtures/build-factory'
-import { CLI, runCli } from '../../support/cli'
+import { CLI, runCli, sandboxCredentials } from '../../support/cli'
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
 
 /**
@@ -40,10 +40,7 @@ describe.runIf(process.platform === 'linux')('a publish killed with SIGKILL and 
     const file = await makeIpa({ buildNumber: '300' }, dir)
     const env = {
       ...process.env,
-      ASCENT_API_URL: sandbox.url,
-      APP_STORE_CONNECT_KEY_IDENTIFIER: sandbox.keyId,
-      APP_STORE_CONNECT_ISSUER_ID: sandbox.issuerId,
-      APP_STORE_CONNECT_PRIVATE_KEY: `@file:${sandbox.privateKeyPath}`,
+      ...sandboxCredentials(sandbox),
       ASCENT_DATA_DIR: join(dir, 'data'),
     }
     // sh starts the CLI in the background and does not wait() for it until its stdin gives it a line.
