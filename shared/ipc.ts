@@ -264,6 +264,11 @@ export const calls = {
   inspectBuild: { args: z.tuple([FileRef]), result: BuildSummary },
   findApp: { args: z.tuple([z.string().min(1), Platform]), result: AppInfo.nullable() },
   listBetaGroups: { args: z.tuple([z.string().min(1)]), result: z.array(BetaGroup) },
+  /** Sandbox only: creates the app record for a bundle id (with two internal and two external groups). */
+  addSandboxApp: {
+    args: z.tuple([z.object({ bundleId: z.string().min(1), platform: Platform })]),
+    result: AppInfo,
+  },
   planPublish: { args: z.tuple([PublishRequest]), result: PublishPlan },
   startPublish: { args: z.tuple([PublishRequest]), result: z.object({ runId: z.string() }) },
   cancelPublish: { args: z.tuple([z.string()]), result: ok },

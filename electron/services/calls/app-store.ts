@@ -1,7 +1,8 @@
+import { addSandboxApp } from '../sandbox-apps'
 import type { AscentServices, CallHandlers } from '../types'
 
 /** The contract's calls this module answers; createCallHandlers' return type checks they cover the contract. */
-type AppStoreCall = 'getConnection' | 'findApp' | 'listBetaGroups'
+type AppStoreCall = 'getConnection' | 'findApp' | 'listBetaGroups' | 'addSandboxApp'
 
 export function appStoreCalls(services: AscentServices): Pick<CallHandlers, AppStoreCall> {
   return {
@@ -10,5 +11,7 @@ export function appStoreCalls(services: AscentServices): Pick<CallHandlers, AppS
     async listBetaGroups(_ctx, appId) {
       return [...(await services.appStore.listBetaGroups(appId))]
     },
+    addSandboxApp: (_ctx, { bundleId, platform }) =>
+      addSandboxApp(services.connection, services.appStore, bundleId, platform),
   }
 }

@@ -1,4 +1,4 @@
-import type { PublishRequest } from '../../../shared/ipc'
+import type { PublishPlan, PublishRequest } from '../../../shared/ipc'
 import type { AscentServices, CallHandlers, PublishJob } from '../types'
 
 /** The contract's calls this module answers; createCallHandlers' return type checks they cover the contract. */
@@ -26,8 +26,10 @@ export function publishCalls(services: AscentServices): Pick<CallHandlers, Publi
   return {
     async planPublish(_ctx, request) {
       const plan = await services.publisher.plan(jobFor(services, request))
+      const sandbox = (await services.connection.info()).mode === 'sandbox'
       // As in inspectBuild: the window sees the path it chose, not where a bridge upload was stored.
-      return { ...plan, build: { ...plan.build, file: request.file.path } }
+      const shown = { ...plan, build: { ...plan.build, file: request.file.path } }
+      return sandbox ? inSandboxWords(shown) : shown
     },
     async startPublish(_ctx, request) {
       const { runId } = await services.publisher.start(jobFor(services, request))
@@ -51,5 +53,25 @@ export function publishCalls(services: AscentServices): Pick<CallHandlers, Publi
       ctx.revealFile(path)
       return { path, revealed: true }
     },
+  }
+}
+
+/** In the sandbox a missing app is one click away (Add this app to the sandbox), not an App Store Connect chore. */
+function inSandboxWords(plan: PublishPlan): PublishPlan {
+  const reword = new Map<string, string>()
+  for (const p of plan.problems) {
+    if (p.code !== 'APP_NOT_FOUND') continue
+    const bundleId = /bundle id (\S+)/.exec(p.message)?.[1] ?? 'this bundle id'
+    reword.set(
+      p.message,
+      `the sandbox has no app with bundle id ${bundleId}: add it with "Add this app to the sandbox"`,
+    )
+  }
+  if (reword.size === 0) return plan
+  const say = (text: string): string => reword.get(text) ?? text
+  return {
+    ...plan,
+    problems: plan.problems.map((p) => ({ ...p, message: say(p.message) })),
+    steps: plan.steps.map((s) => ({ ...s, actions: s.actions.map(say) })),
   }
 }

@@ -97,6 +97,20 @@ export async function findApp(): Promise<void> {
   }
 }
 
+/** Sandbox only: gives the build's bundle id an app record (with beta groups), then reads app and plan again. */
+export async function addAppToSandbox(): Promise<void> {
+  const summary = useBuildStore.getState().summary
+  if (!summary) return
+  useBuildStore.setState((s) => appLookupStarted(s))
+  try {
+    await api().addSandboxApp({ bundleId: summary.bundleId, platform: summary.platform })
+  } catch (error) {
+    useBuildStore.setState((s) => appLookupFailed(s, summary.bundleId, errorMessage(error)))
+    return
+  }
+  await Promise.all([findApp(), requestPlan()])
+}
+
 export function closeBuild(): void {
   useBuildStore.setState(clearBuild())
   useGroupsStore.setState(clearGroups())

@@ -1,9 +1,11 @@
-import { findApp } from '../actions/build-actions'
+import { addAppToSandbox, findApp } from '../actions/build-actions'
 import type { BuildState } from '../stores/build-store'
+import { useNavigationStore } from '../stores/navigation-store'
 
 /** The App Store Connect app with the build's bundle id. */
 export function AppMatch({ build }: { readonly build: BuildState }) {
   const bundleId = build.summary?.bundleId ?? ''
+  const sandbox = useNavigationStore((s) => s.connection?.mode === 'sandbox')
   return (
     <section
       className="card app-match"
@@ -26,9 +28,23 @@ export function AppMatch({ build }: { readonly build: BuildState }) {
               ? `Current version ${build.app.currentVersion.versionString} · ${build.app.currentVersion.state.replaceAll('_', ' ').toLowerCase()}`
               : 'No App Store version yet'}
           </div>
-          <a href={build.app.link} target="_blank" rel="noreferrer">
-            Open in App Store Connect
-          </a>
+          {sandbox ? (
+            <div className="muted">In the sandbox: nothing here is on appstoreconnect.apple.com.</div>
+          ) : (
+            <a href={build.app.link} target="_blank" rel="noreferrer">
+              Open in App Store Connect
+            </a>
+          )}
+        </div>
+      ) : build.appPhase === 'missing' && sandbox ? (
+        <div className="app-missing-sandbox">
+          <p className="problem problem-error" role="alert">
+            The sandbox has no app with bundle id <span className="mono">{bundleId}</span>. Add one (with two
+            internal and two external TestFlight groups) to try publishing this build.
+          </p>
+          <button type="button" className="button button-small" onClick={() => void addAppToSandbox()}>
+            Add this app to the sandbox
+          </button>
         </div>
       ) : build.appPhase === 'missing' ? (
         <p className="problem problem-error" role="alert">

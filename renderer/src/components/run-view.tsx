@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react'
 import { cancelPublish, dismissRun, resumeRun } from '../actions/run-actions'
 import { outcomeLabel } from '../stores/history-store'
+import { useNavigationStore } from '../stores/navigation-store'
 import { outcomeText, outcomeTone } from '../stores/outcome'
 import { useRunStore, type RunView as Run } from '../stores/run-store'
 import { LogPanel } from './log-panel'
@@ -9,6 +10,8 @@ import { RunTimeline } from './run-timeline'
 import { ErrorAlert } from './error-alert'
 
 export function RunOutcomeBox({ run, onResume }: { readonly run: Run; readonly onResume?: () => void }) {
+  // The sandbox's apps are not on appstoreconnect.apple.com: links there would open someone else's pages or none.
+  const sandbox = useNavigationStore((s) => s.connection?.mode === 'sandbox')
   if (run.outcome === null) return null
   const tone = outcomeTone(run.outcome)
   const text = outcomeText({
@@ -25,7 +28,7 @@ export function RunOutcomeBox({ run, onResume }: { readonly run: Run; readonly o
       <p className="outcome-message">
         <LongText text={text.sentence} />
       </p>
-      {run.links.length > 0 ? (
+      {run.links.length > 0 && !sandbox ? (
         <ul className="links">
           {run.links.map((link) => (
             <li key={link.url}>
