@@ -185,6 +185,8 @@ export const RunRecord = z.object({
   resumable: z.boolean(),
   /** The App Store Connect app's name, known once preflight found the app; null before that. */
   appName: z.string().nullable().optional(),
+  /** True when the run went to the sandbox (a stand-in App Store Connect), not Apple's. */
+  sandbox: z.boolean().optional(),
   /** What the run was asked to do, for the outcome sentence; absent when the groups' kinds are unknown. */
   release: RunReleaseSummary.optional(),
 })

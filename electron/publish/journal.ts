@@ -45,6 +45,8 @@ export type SubstepRecord = z.infer<typeof SubstepRecord>
 export const RunIds = z.object({
   appId: z.string().optional(),
   appName: z.string().optional(),
+  /** The run talked to a stand-in App Store Connect (the sandbox), not Apple's: its ids mean nothing on Apple's site. */
+  sandbox: z.boolean().optional(),
   primaryLocale: z.string().optional(),
   buildUploadId: z.string().optional(),
   deliveryId: z.string().optional(),

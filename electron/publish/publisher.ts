@@ -1,3 +1,4 @@
+import { APPLE_API_URL } from '../asc/client'
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { copyFile, mkdir, stat } from 'node:fs/promises'
@@ -437,6 +438,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       links: journal.links,
       resumable: !running && outcome !== null && isOpen(journal) && fileOk,
       appName: journal.ids.appName ?? null,
+      ...(journal.ids.sandbox ? { sandbox: true } : {}),
       ...releaseSummary(journal),
     }
   }
@@ -496,6 +498,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
         await ctx.step('preflight', 'Preflight', async () => {
           const credentials = await deps.credentials(journal.settings)
           const { connection, gateway } = connect(credentials)
+          if (new URL(credentials.apiUrl).origin !== APPLE_API_URL) journal.ids.sandbox = true
           ctx.credentials = credentials
           ctx.connection = connection
           ctx.gateway = gateway

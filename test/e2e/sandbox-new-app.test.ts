@@ -51,6 +51,12 @@ describe('a build the sandbox does not know, through ascent web --sandbox', () =
     expect(await outcome.getAttribute('data-outcome')).toBe('testflight')
     expect(await page.locator('a[href*="appstoreconnect.apple.com"]').count()).toBe(0)
 
+    // History says where the run went, and links nowhere on Apple's site.
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'History' }).click()
+    await page.locator('.run-sandbox').getByText('Sandbox').first().waitFor()
+    expect(await page.locator('a[href*="appstoreconnect.apple.com"]').count()).toBe(0)
+    await screenshot(page, '22-sandbox-history')
+
     const state = await sandboxState(session.web.sandboxUrl())
     expect(state.builds.find((b) => b.buildNumber === '12')).toMatchObject({
       processingState: 'VALID',

@@ -7,11 +7,12 @@ import { printJson, runCommand } from '../cli-output'
 function describe(run: RunRecord): string {
   const outcome = run.outcome ?? 'running'
   const app = run.appName ? `${run.appName} (${run.bundleId})` : run.bundleId
-  const head = `${run.startedAt}  ${run.runId}  ${outcome.padEnd(20)} ${app} ${run.version} (${run.buildNumber}) ${run.platform}`
+  const head = `${run.startedAt}  ${run.runId}  ${outcome.padEnd(20)} ${app} ${run.version} (${run.buildNumber}) ${run.platform}${run.sandbox ? ' (sandbox)' : ''}`
   const lines = [head]
   if (run.message) lines.push(`    ${run.message}`)
   if (run.resumable) lines.push('    resumable: publish the same build with the same settings again')
-  for (const link of run.links) lines.push(`    ${link.label}: ${link.url}`)
+  // A sandbox run's ids are the sandbox's own: Apple's pages for them do not exist.
+  if (!run.sandbox) for (const link of run.links) lines.push(`    ${link.label}: ${link.url}`)
   return lines.join('\n')
 }
 

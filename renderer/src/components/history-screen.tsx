@@ -103,6 +103,11 @@ export function HistoryScreen() {
                     <span className={`status status-${outcomeTone(run.outcome)}`}>
                       {outcomeLabel(run.outcome)}
                     </span>
+                    {run.sandbox ? (
+                      <span className="badge run-sandbox" title="Published to the sandbox, not to Apple">
+                        Sandbox
+                      </span>
+                    ) : null}
                   </td>
                   <td className="numeric">{ms === null ? '—' : formatDuration(ms)}</td>
                   <td className="row-actions">

@@ -110,7 +110,7 @@ export function runViewFromRecord(record: RunRecord, log: readonly LogLine[] = [
     log,
     outcome: record.outcome,
     message: record.message,
-    links: record.links,
+    links: record.sandbox ? [] : record.links,
     startedAt: record.startedAt,
     finishedAt: record.finishedAt,
     resumable: record.resumable,

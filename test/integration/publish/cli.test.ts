@@ -187,7 +187,11 @@ describe('ascent publish: Ctrl-C', () => {
     expect(sandbox.state().buildUploads.filter((u) => u.cfBundleVersion === '200')).toHaveLength(1)
     const runs = await runCli(['runs', '--json'], { env: caseEnv })
     expect(JSON.parse(runs.stdout)).toEqual([
-      expect.objectContaining({ outcome: 'testflight', buildNumber: '200' }),
+      expect.objectContaining({ outcome: 'testflight', buildNumber: '200', sandbox: true }),
     ])
+    // A run against the sandbox says so, and points at no appstoreconnect.apple.com page that does not exist.
+    const listed = await runCli(['runs'], { env: caseEnv })
+    expect(listed.stdout).toMatch(/testflight .* \(200\) IOS \(sandbox\)\n/)
+    expect(listed.stdout).not.toContain('appstoreconnect.apple.com')
   })
 })
