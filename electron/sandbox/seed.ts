@@ -86,7 +86,7 @@ export const defaultSeed: SandboxSeed = {
 }
 
 /** The groups an app added while the sandbox runs starts with, the same mix as the demo app's. */
-export const DEFAULT_ADDED_APP_GROUPS: readonly { name: string; isInternal: boolean }[] = [
+const DEFAULT_ADDED_APP_GROUPS: readonly { name: string; isInternal: boolean }[] = [
   { name: 'Core Team', isInternal: true },
   { name: 'QA', isInternal: true },
   { name: 'Public Beta', isInternal: false },

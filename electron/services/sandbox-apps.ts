@@ -7,7 +7,7 @@ import type { AppStoreService, ConnectionService } from './types'
 const ControlReply = z.object({ error: z.string() }).partial()
 
 /** The app's name in the sandbox: the bundle id's last part, capitalised (org.example.weather → Weather). */
-export function sandboxAppName(bundleId: string): string {
+function sandboxAppName(bundleId: string): string {
   const last = bundleId.split('.').filter(Boolean).pop() ?? bundleId
   return last.charAt(0).toUpperCase() + last.slice(1)
 }
