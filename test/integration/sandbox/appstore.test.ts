@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
-import { demoAppId, fails, ok, okList, uploadBuild } from './helpers'
+import { demoAppId, fails, ok, okList, submitForReview, uploadBuild } from './helpers'
 
 let sb: TestSandbox
 let appId: string
@@ -311,32 +311,14 @@ test('review submission: one open per app, submit, cancel -> CANCELING -> COMPLE
 })
 
 test('review submission approved on timers: version follows its release type', async () => {
-  const sub = await ok(sb, 'POST', '/v1/reviewSubmissions', {
-    data: {
-      type: 'reviewSubmissions',
-      attributes: { platform: 'IOS' },
-      relationships: { app: rel('apps', appId) },
-    },
-  })
-  await ok(sb, 'POST', '/v1/reviewSubmissionItems', {
-    data: {
-      type: 'reviewSubmissionItems',
-      relationships: {
-        reviewSubmission: rel('reviewSubmissions', sub.data.id),
-        appStoreVersion: rel('appStoreVersions', versionId),
-      },
-    },
-  })
-  await ok(sb, 'PATCH', `/v1/reviewSubmissions/${sub.data.id}`, {
-    data: { type: 'reviewSubmissions', id: sub.data.id, attributes: { submitted: true } },
-  })
+  const submissionId = await submitForReview(sb, appId, versionId)
   skip(60_000)
-  expect(sb.state().reviewSubmissions.find((s) => s.id === sub.data.id)?.state).toBe('IN_REVIEW')
+  expect(sb.state().reviewSubmissions.find((s) => s.id === submissionId)?.state).toBe('IN_REVIEW')
   skip(60_000)
   const state = sb.state()
   expect(state.versions.find((v) => v.id === versionId)?.state).toBe('READY_FOR_DISTRIBUTION')
   expect(state.versions.find((v) => v.versionString === '1.0.0')?.state).toBe('REPLACED_WITH_NEW_VERSION')
-  expect(state.reviewSubmissions.find((s) => s.id === sub.data.id)?.items[0]?.state).toBe('APPROVED')
+  expect(state.reviewSubmissions.find((s) => s.id === submissionId)?.items[0]?.state).toBe('APPROVED')
 })
 
 test('a seeded WAITING_FOR_REVIEW version comes with its open submission', async () => {

@@ -93,6 +93,30 @@ export async function uploadBuild(
   return { uploadId: upload.data.id, buildId, state: done.state }
 }
 
+/** Creates a review submission for the app, adds the version and submits it, as App Store Connect's UI does. */
+export async function submitForReview(sb: TestSandbox, appId: string, versionId: string): Promise<string> {
+  const sub = await ok(sb, 'POST', '/v1/reviewSubmissions', {
+    data: {
+      type: 'reviewSubmissions',
+      attributes: { platform: 'IOS' },
+      relationships: { app: rel('apps', appId) },
+    },
+  })
+  await ok(sb, 'POST', '/v1/reviewSubmissionItems', {
+    data: {
+      type: 'reviewSubmissionItems',
+      relationships: {
+        reviewSubmission: rel('reviewSubmissions', sub.data.id),
+        appStoreVersion: rel('appStoreVersions', versionId),
+      },
+    },
+  })
+  await ok(sb, 'PATCH', `/v1/reviewSubmissions/${sub.data.id}`, {
+    data: { type: 'reviewSubmissions', id: sub.data.id, attributes: { submitted: true } },
+  })
+  return sub.data.id
+}
+
 /** Creates version 1.1.0 with the build attached (and a phased release when asked), and submits it for review. */
 export async function submitUpdate(
   sb: TestSandbox,
@@ -130,26 +154,7 @@ export async function submitUpdate(
     })
     phasedId = made.data.id
   }
-  const sub = await ok(sb, 'POST', '/v1/reviewSubmissions', {
-    data: {
-      type: 'reviewSubmissions',
-      attributes: { platform: 'IOS' },
-      relationships: { app: rel('apps', appId) },
-    },
-  })
-  await ok(sb, 'POST', '/v1/reviewSubmissionItems', {
-    data: {
-      type: 'reviewSubmissionItems',
-      relationships: {
-        reviewSubmission: rel('reviewSubmissions', sub.data.id),
-        appStoreVersion: rel('appStoreVersions', versionId),
-      },
-    },
-  })
-  await ok(sb, 'PATCH', `/v1/reviewSubmissions/${sub.data.id}`, {
-    data: { type: 'reviewSubmissions', id: sub.data.id, attributes: { submitted: true } },
-  })
-  return { versionId, submissionId: sub.data.id, phasedId }
+  return { versionId, submissionId: await submitForReview(sb, appId, versionId), phasedId }
 }
 
 export type Operation = {
