@@ -128,12 +128,14 @@ export function profileLabel(type: string): string {
  * Apple's error body, verbatim but readable: a JSON:API `errors` list becomes one line per error
  * ("CODE: title — detail"); anything else is shown as it came.
  */
-export function readableDetail(detail: string): string {
+export function readableDetail(detail: string, said = ''): string {
   try {
     const body = JSON.parse(detail) as { errors?: { code?: string; title?: string; detail?: string }[] }
     if (!Array.isArray(body.errors) || body.errors.length === 0) return detail
+    // Words the message above already quotes are not repeated; Apple's code still shows.
+    const fresh = (text: string | undefined): boolean => Boolean(text) && !said.includes(text ?? '')
     return body.errors
-      .map((e) => [e.code, [e.title, e.detail].filter(Boolean).join(' — ')].filter(Boolean).join(': '))
+      .map((e) => [e.code, [e.title, e.detail].filter(fresh).join(' — ')].filter(Boolean).join(': '))
       .join('\n')
   } catch {
     return detail

@@ -233,8 +233,9 @@ describe('publishing through ascent web --sandbox', () => {
     expect(await step(page, 'upload').getAttribute('data-status')).toBe('failed')
     await step(page, 'upload').locator('.timeline-error').waitFor()
     expect(await step(page, 'upload').locator('.timeline-error').textContent()).toMatch(/HTTP 400/)
-    expect(await outcome.locator('.outcome-message').textContent()).toMatch(
-      /^Upload: .*HTTP 400.*\. Resume continues from there; nothing done already is done again\.$/,
+    // Apple's words are said once, in the failed step; the status box names the step and what to do.
+    expect(await outcome.locator('.outcome-message').textContent()).toBe(
+      'Upload failed: the reason is under the step. Resume continues from there; nothing done already is done again.',
     )
     await screenshot(page, '16-run-failed')
     await expectAccessible(page)

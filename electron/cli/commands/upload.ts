@@ -147,7 +147,7 @@ async function findAppId(client: AscClient, bundleId: string): Promise<string> {
   if (!id) {
     throw new AscentError(
       'NOT_FOUND',
-      `App Store Connect has no app with bundle id ${bundleId}; create the app record (My Apps → +) before uploading`,
+      `App Store Connect has no app with bundle id ${bundleId}; create the app record (Apps → + → New App) before uploading`,
     )
   }
   return id

@@ -38,7 +38,7 @@ export function AppMatch({ build }: { readonly build: BuildState }) {
         </div>
       ) : build.appPhase === 'missing' && sandbox ? (
         <div className="app-missing-sandbox">
-          <p className="problem problem-error" role="alert">
+          <p className="problem problem-error" role="alert" data-code="APP_NOT_FOUND">
             The sandbox has no app with bundle id <span className="mono">{bundleId}</span>. Add one (with two
             internal and two external TestFlight groups) to try publishing this build.
           </p>
@@ -47,9 +47,9 @@ export function AppMatch({ build }: { readonly build: BuildState }) {
           </button>
         </div>
       ) : build.appPhase === 'missing' ? (
-        <p className="problem problem-error" role="alert">
+        <p className="problem problem-error" role="alert" data-code="APP_NOT_FOUND">
           No app with bundle id <span className="mono">{bundleId}</span> in App Store Connect: create the app
-          record (My Apps → +) with this bundle id, then check again.{' '}
+          record (Apps → + → New App) with exactly this bundle id, or check the key’s team; then check again.{' '}
           <button type="button" className="link-button" onClick={() => void findApp()}>
             Check again
           </button>

@@ -116,9 +116,10 @@ export function BuildCard({ build }: { readonly build: BuildState }) {
       </dl>
       {summary.usesNonExemptEncryption === null || summary.usesNonExemptEncryption === undefined ? (
         <div className="note">
-          <p>
-            The build does not answer the export-compliance question (ITSAppUsesNonExemptEncryption). Ascent
-            will answer “{usesEncryption ? 'Yes' : 'No'}”.
+          <p data-code="EXPORT_COMPLIANCE_MISSING">
+            Info.plist has no ITSAppUsesNonExemptEncryption: Ascent answers App Store Connect’s
+            export-compliance question with “{usesEncryption ? 'Yes' : 'No'}”. Add the key to Info.plist to
+            make the answer part of the build.
           </p>
           <OptionCheck option="usesNonExemptEncryption">Uses non-exempt encryption</OptionCheck>
         </div>

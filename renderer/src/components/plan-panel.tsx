@@ -1,6 +1,6 @@
 import { useNow } from './use-now'
 import { LongText } from './long-text'
-import type { Problem } from '../../../shared/build-summary'
+import { hasBlockingProblems, type Problem } from '../../../shared/build-summary'
 import { requestPlan } from '../actions/plan-actions'
 import { startPublish } from '../actions/run-actions'
 import { useBuildStore } from '../stores/build-store'
@@ -9,6 +9,22 @@ import { checkSchedule, localesWithoutWhatsNew, useReleaseStore } from '../store
 import { isRunActive, useRunStore } from '../stores/run-store'
 import { ProblemList } from './problem-list'
 import { ErrorAlert } from './error-alert'
+import { inWindowWords } from '../window-words'
+
+/** Problems with a home elsewhere on screen: the app card, the date field, the What's New and What to Test fields. */
+const DATE_CODES = new Set([
+  'RELEASE_DATE_MISSING',
+  'RELEASE_DATE_INVALID',
+  'RELEASE_DATE_WITHOUT_SCHEDULED',
+  'RELEASE_DATE_PAST',
+])
+
+/** The Preflight step lists the problems it found; they are shown once, above, so the step points at them. */
+function preflightActions(actions: readonly string[], problems: readonly Problem[]): readonly string[] {
+  const said = new Set(problems.map((p) => p.message))
+  const rest = actions.filter((a) => !said.has(a))
+  return rest.length === actions.length ? actions : [...rest, 'Stops here until the problems shown are fixed']
+}
 
 /** The plan against live App Store Connect state, and the one button. */
 export function PlanPanel() {
@@ -22,19 +38,30 @@ export function PlanPanel() {
   const starting = useRunStore((s) => s.busy === 'starting')
   const runError = useRunStore((s) => s.error)
   const now = useNow()
+  const scheduleCheck = checkSchedule(releaseType, schedule, now)
+  const whatsNewMissing =
+    settings.submitToAppStore && releaseNotes?.update
+      ? localesWithoutWhatsNew(settings, releaseNotes.locales, releaseNotes.present)
+      : []
+  const whatToTestMissing = settings.submitToTestflight && (settings.whatToTest ?? '').trim() === ''
   const blockers = publishBlockers({
     build,
     plan,
-    schedule: checkSchedule(releaseType, schedule, now),
+    schedule: scheduleCheck,
     runActive,
-    whatsNewMissing:
-      settings.submitToAppStore && releaseNotes?.update
-        ? localesWithoutWhatsNew(settings, releaseNotes.locales, releaseNotes.present)
-        : [],
-    whatToTestMissing: settings.submitToTestflight && (settings.whatToTest ?? '').trim() === '',
+    whatsNewMissing,
+    whatToTestMissing,
   })
   const buildCodes = new Set((build?.problems ?? []).map((p: Problem) => `${p.code}:${p.message}`))
-  const planProblems = (plan.plan?.problems ?? []).filter((p) => !buildCodes.has(`${p.code}:${p.message}`))
+  const shownElsewhere = (p: Problem): boolean =>
+    buildCodes.has(`${p.code}:${p.message}`) ||
+    p.code === 'APP_NOT_FOUND' ||
+    (DATE_CODES.has(p.code) && scheduleCheck.kind === 'invalid') ||
+    (p.code === 'WHATS_NEW_MISSING' && whatsNewMissing.length > 0) ||
+    (p.code === 'WHAT_TO_TEST_MISSING' && whatToTestMissing)
+  const allProblems = plan.plan?.problems ?? []
+  const planProblems = allProblems.filter((p) => !shownElsewhere(p))
+  const refused = plan.plan !== null && hasBlockingProblems(plan.plan)
   const steps = plan.plan?.steps ?? []
   const disabled = blockers.length > 0 || starting
 
@@ -47,7 +74,7 @@ export function PlanPanel() {
         <span className="muted plan-state" aria-live="polite">
           {plan.phase === 'loading'
             ? 'Checking App Store Connect…'
-            : plan.phase === 'ready'
+            : plan.phase === 'ready' && !refused
               ? 'Up to date'
               : ''}
         </span>
@@ -76,9 +103,12 @@ export function PlanPanel() {
                 <span className="muted"> — skipped</span>
               ) : (
                 <ul className="plan-actions">
-                  {step.actions.map((action) => (
+                  {(step.step === 'preflight'
+                    ? preflightActions(step.actions, [...allProblems, ...(build?.problems ?? [])])
+                    : step.actions
+                  ).map((action) => (
                     <li key={action}>
-                      <LongText text={action} />
+                      <LongText text={inWindowWords(action)} />
                     </li>
                   ))}
                 </ul>

@@ -1,4 +1,5 @@
 import type { Problem } from '../../../shared/build-summary'
+import { windowProblem } from '../window-words'
 import { LongText } from './long-text'
 
 /** Messages from inspection start with the thing ("signed with …"); shown alone they read better capitalised. */
@@ -68,8 +69,9 @@ export function ProblemList({
   readonly label: string
 }) {
   if (problems.length === 0) return null
-  const general = bySeverity(problems.filter((p) => !p.bundle))
-  const groups = groupsOf(problems)
+  const shown = problems.map(windowProblem)
+  const general = bySeverity(shown.filter((p) => !p.bundle))
+  const groups = groupsOf(shown)
   return (
     <section className="problems" aria-label={label}>
       {general.length > 0 ? (

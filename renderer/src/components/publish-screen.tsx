@@ -33,7 +33,13 @@ export function PublishScreen({ dragging }: { readonly dragging: boolean }) {
         <div className={`publish-grid${dragging ? ' is-dragging' : ''}`}>
           <div className="column column-build">
             <BuildCard build={build} />
-            {build.summary ? <ProblemList problems={build.summary.problems} label="Build problems" /> : null}
+            {build.summary ? (
+              <ProblemList
+                // The card's export-compliance note, with its Yes/No, is where that fact lives.
+                problems={build.summary.problems.filter((p) => p.code !== 'EXPORT_COMPLIANCE_MISSING')}
+                label="Build problems"
+              />
+            ) : null}
             {build.summary ? <AppMatch build={build} /> : null}
             {build.summary ? <PlanPanel /> : null}
           </div>

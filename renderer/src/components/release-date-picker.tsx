@@ -106,6 +106,11 @@ export function ReleaseDatePicker({ disabled }: { readonly disabled: boolean }) 
             const value = e.currentTarget.value
             changeRelease((s) => setScheduleText(s, value))
           }}
+          // A date typed without an hour takes the Hour menu's; leaving the field writes that hour out.
+          onBlur={() => {
+            if (/^\d{4}-\d{2}-\d{2}$/.test(schedule.text.trim()))
+              changeRelease((s) => setScheduleHour(s, s.schedule.hour))
+          }}
         />
         <button
           ref={toggle}

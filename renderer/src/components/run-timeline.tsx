@@ -1,4 +1,5 @@
 import { formatDuration, formatUploadLine, percent, readableDetail } from '../format'
+import { inWindowWords } from '../window-words'
 import { LongText } from './long-text'
 import type { StepView } from '../stores/run-store'
 
@@ -99,9 +100,11 @@ export function RunTimeline({ steps }: { readonly steps: readonly StepView[] }) 
             ) : null}
             {step.error ? (
               <div className="timeline-error">
-                <strong>{step.error.message}</strong>
+                <strong>{inWindowWords(step.error.message)}</strong>
                 {step.error.detail ? (
-                  <div className="mono error-detail">{readableDetail(step.error.detail)}</div>
+                  <div className="mono error-detail">
+                    {readableDetail(step.error.detail, step.error.message)}
+                  </div>
                 ) : null}
               </div>
             ) : null}

@@ -5,6 +5,7 @@ import { useNavigationStore } from '../stores/navigation-store'
 import { outcomeText, outcomeTone } from '../stores/outcome'
 import { useRunStore, type RunView as Run } from '../stores/run-store'
 import { LogPanel } from './log-panel'
+import { inWindowWords } from '../window-words'
 import { LongText } from './long-text'
 import { RunTimeline } from './run-timeline'
 import { ErrorAlert } from './error-alert'
@@ -20,7 +21,7 @@ export function RunOutcomeBox({ run, onResume }: { readonly run: Run; readonly o
     buildNumber: run.buildNumber,
     steps: run.steps,
     facts: run.facts,
-    message: run.message,
+    message: run.message === null ? null : inWindowWords(run.message),
   })
   return (
     <div className={`outcome outcome-${tone}`} data-outcome={run.outcome} data-tone={tone}>

@@ -179,10 +179,14 @@ export function outcomeText(input: OutcomeInput): OutcomeText {
   switch (input.outcome) {
     case 'failed': {
       const failed = input.steps.find((s) => s.status === 'failed')
-      const reason = failed?.error?.message ?? input.message ?? 'the run stopped with an error'
+      const resume = 'Resume continues from there; nothing done already is done again.'
+      // The failed step shows App Store Connect's words; the box names the step instead of saying them again.
+      if (failed?.error)
+        return { headline, sentence: `${failed.title} failed: the reason is under the step. ${resume}` }
+      const reason = input.message ?? 'the run stopped with an error'
       return {
         headline,
-        sentence: `${failed ? `${failed.title}: ` : ''}${sentenceCase(reason.replace(/\.$/, ''))}. Resume continues from there; nothing done already is done again.`,
+        sentence: `${failed ? `${failed.title}: ` : ''}${sentenceCase(reason.replace(/\.$/, ''))}. ${resume}`,
       }
     }
     case 'refused':

@@ -57,13 +57,15 @@ export function publishBlockers(input: PublishReadiness): readonly string[] {
     reasons.push(
       `What’s New: this version is an update, and App Store review needs release notes (${missing.join(', ')}). Fill What’s New in the App Store panel.`,
     )
-  if (input.schedule.kind === 'invalid') reasons.push(`Earliest release date: ${input.schedule.reason}`)
+  // The field says what is wrong with the date; here only where to look.
+  if (input.schedule.kind === 'invalid')
+    reasons.push('Earliest release date: see the message under the field in the App Store panel.')
   if (input.plan.phase === 'loading' || input.plan.phase === 'idle')
     reasons.push('Checking the plan against App Store Connect…')
   if (input.plan.phase === 'failed')
     reasons.push(`The plan could not be made: ${input.plan.error ?? 'unknown error'}`)
   if (input.plan.plan && hasBlockingProblems(input.plan.plan))
-    reasons.push('Preflight found problems: see the plan.')
+    reasons.push('Preflight found problems: see above.')
   return reasons
 }
 

@@ -66,8 +66,11 @@ export type ParsedScheduleText =
   | { readonly ok: true; readonly date: string; readonly hour: number }
   | { readonly ok: false; readonly reason: string }
 
-/** Accepts `YYYY-MM-DD HH:00` (or with a T); minutes are refused rather than rounded, as App Store Connect refuses them. */
-export function parseScheduleText(text: string): ParsedScheduleText {
+/**
+ * Accepts `YYYY-MM-DD HH:00` (or with a T); minutes are refused rather than rounded, as App Store Connect refuses
+ * them. A date alone takes `menuHour`, the hour the Hour menu beside the field shows, so the two never disagree.
+ */
+export function parseScheduleText(text: string, menuHour?: number): ParsedScheduleText {
   const trimmed = text.trim()
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]+(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?)?$/.exec(trimmed)
   if (!m)
@@ -83,8 +86,10 @@ export function parseScheduleText(text: string): ParsedScheduleText {
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth) {
     return { ok: false, reason: `${y}-${mo}-${d} is not a calendar date` }
   }
-  if (h === undefined)
+  if (h === undefined) {
+    if (menuHour !== undefined) return { ok: true, date: `${y}-${mo}-${d}`, hour: menuHour }
     return { ok: false, reason: 'needs an hour too: write it as YYYY-MM-DD HH:00, e.g. 2031-12-01 14:00' }
+  }
   const hour = Number(h)
   if (hour > 23) return { ok: false, reason: `${h}:00 is not an hour of the day (0–23)` }
   if ((mi !== undefined && mi !== '00') || (s !== undefined && s !== '00')) {
@@ -108,7 +113,7 @@ export function checkSchedule(releaseType: ReleaseType, schedule: ScheduleDraft,
       ? { kind: 'invalid', reason: 'A Scheduled release needs the date and hour it may go live.' }
       : { kind: 'empty' }
   }
-  const parsed = parseScheduleText(schedule.text)
+  const parsed = parseScheduleText(schedule.text, schedule.hour)
   if (!parsed.ok) return { kind: 'invalid', reason: parsed.reason }
   const zoned = zonedHourToIso(parsed.date, parsed.hour, schedule.timeZone)
   if (!zoned.ok) return { kind: 'invalid', reason: zoned.reason }
@@ -131,7 +136,7 @@ export function checkSchedule(releaseType: ReleaseType, schedule: ScheduleDraft,
 /** The ISO date the settings carry for a draft: set only when it is a real hour in that zone. */
 function isoFor(releaseType: ReleaseType, schedule: ScheduleDraft): string | null {
   if (releaseType !== 'SCHEDULED') return null
-  const parsed = parseScheduleText(schedule.text)
+  const parsed = parseScheduleText(schedule.text, schedule.hour)
   if (!parsed.ok) return null
   const zoned = zonedHourToIso(parsed.date, parsed.hour, schedule.timeZone)
   return zoned.ok ? zoned.iso : null

@@ -95,6 +95,8 @@ describe('ascent upload', () => {
     const result = await runCli(['upload', ipa], { env: envFor(sandbox) })
     expect(result.code).toBe(2)
     expect(result.stderr).toContain('no app with bundle id com.example.nothere')
+    // The same way to create it as the window and publish give.
+    expect(result.stderr).toContain('(Apps → + → New App)')
   })
 
   it('rejects a bad --method with one line and exit 2', async () => {

@@ -76,6 +76,8 @@ describe('format', () => {
       errors: [{ status: '409', code: 'ENTITY_ERROR', title: 'Bad', detail: 'Build in use' }],
     })
     expect(readableDetail(body)).toBe('ENTITY_ERROR: Bad — Build in use')
+    // What the message above already quotes is not said twice; the code stays.
+    expect(readableDetail(body, 'App Store Connect refused it: Build in use')).toBe('ENTITY_ERROR: Bad')
     expect(readableDetail('plain words')).toBe('plain words')
     expect(readableDetail('{"x":1}')).toBe('{"x":1}')
   })

@@ -152,14 +152,14 @@ describe('outcomeText', () => {
     )
   })
 
-  it('names the failed step and its reason, and what to do', () => {
+  it('names the failed step (its row has the reason) and what to do', () => {
     const steps = ALL_DONE.map((s) =>
       s.step === 'upload'
         ? { ...s, status: 'failed' as const, error: { message: 'part 1 refused (HTTP 400).' } }
         : s,
     )
     expect(line({ outcome: 'failed', steps })).toBe(
-      'Failed. Upload: Part 1 refused (HTTP 400). Resume continues from there; nothing done already is done again.',
+      'Failed. Upload failed: the reason is under the step. Resume continues from there; nothing done already is done again.',
     )
     expect(line({ outcome: 'failed', steps: [], message: 'could not write the run journal' })).toBe(
       'Failed. Could not write the run journal. Resume continues from there; nothing done already is done again.',

@@ -30,6 +30,10 @@ describe('parseScheduleText', () => {
     expect(parseScheduleText('2031-12-01 14:00')).toEqual({ ok: true, date: '2031-12-01', hour: 14 })
     expect(parseScheduleText(' 2031-12-01T09:00 ')).toEqual({ ok: true, date: '2031-12-01', hour: 9 })
   })
+  it('gives a date alone the Hour menu’s hour, when there is one', () => {
+    expect(parseScheduleText('2031-12-01', 10)).toEqual({ ok: true, date: '2031-12-01', hour: 10 })
+    expect(parseScheduleText('2031-12-01 14:00', 10)).toEqual({ ok: true, date: '2031-12-01', hour: 14 })
+  })
   it('refuses minutes with the reason', () => {
     const r = parseScheduleText('2031-12-01 14:30')
     expect(r.ok).toBe(false)

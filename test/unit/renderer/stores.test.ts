@@ -150,8 +150,9 @@ describe('plan store and Publish', () => {
         build: summary({ problems: [{ severity: 'warning', code: 'W', message: 'w' }] }),
       }),
     ).toEqual([])
-    expect(publishBlockers({ ...ok, schedule: { kind: 'invalid', reason: 'in the past' } })[0]).toMatch(
-      /in the past/,
+    // The reason is the field's to say; beside Publish only where to look.
+    expect(publishBlockers({ ...ok, schedule: { kind: 'invalid', reason: 'in the past' } })[0]).toBe(
+      'Earliest release date: see the message under the field in the App Store panel.',
     )
     expect(publishBlockers({ ...ok, plan: planRequested(ready) })[0]).toMatch(/Checking the plan/)
     const refused = planReceived(

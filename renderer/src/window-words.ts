@@ -1,0 +1,117 @@
+import type { Problem } from '../../shared/build-summary'
+import type { SettingsKey } from '../../shared/release-settings'
+import { platformLabel } from './format'
+
+/**
+ * The engine words its problems for codemagic.yaml and the CLI ("set earliest_release_date, e.g.
+ * 2031-12-01T14:00:00+02:00"); the window names the fields a person sees instead. The CLI keeps its own
+ * wording: this only rewrites what the window shows.
+ */
+
+/** The window's label for each release setting of codemagic.yaml. */
+const FIELD_LABELS: Readonly<
+  Record<Exclude<SettingsKey, 'auth' | 'api_key' | 'key_id' | 'issuer_id'>, string>
+> = {
+  submit_to_testflight: 'Submit to TestFlight',
+  expire_build_submitted_for_review: 'Expire build submitted for review',
+  beta_groups: 'Beta groups',
+  what_to_test: 'What to Test',
+  submit_to_app_store: 'Submit to App Store',
+  cancel_previous_submissions: 'Cancel previous submissions',
+  release_type: 'Release type',
+  earliest_release_date: 'Earliest release date',
+  copyright: 'Copyright',
+  whats_new: 'What’s New',
+  phased_release: 'Phased release',
+  uses_non_exempt_encryption: 'Uses non-exempt encryption',
+}
+
+/** Where each field lives in the window, for "… in the App Store panel". */
+const FIELD_PANEL: Readonly<Record<string, string>> = {
+  'Submit to TestFlight': 'TestFlight',
+  'Expire build submitted for review': 'TestFlight',
+  'Beta groups': 'TestFlight',
+  'What to Test': 'TestFlight',
+  'Submit to App Store': 'App Store',
+  'Cancel previous submissions': 'App Store',
+  'Release type': 'App Store',
+  'Earliest release date': 'App Store',
+  Copyright: 'App Store',
+  'What’s New': 'App Store',
+  'Phased release': 'App Store',
+}
+
+const RELEASE_TYPE_LABELS: Readonly<Record<string, string>> = {
+  MANUAL: 'Manual',
+  AFTER_APPROVAL: 'After approval',
+  SCHEDULED: 'Scheduled',
+}
+
+const KEY = `(${Object.keys(FIELD_LABELS).join('|')})`
+
+function label(key: string): string {
+  return FIELD_LABELS[key as keyof typeof FIELD_LABELS] ?? key
+}
+
+function where(key: string): string {
+  const name = label(key)
+  const panel = FIELD_PANEL[name]
+  return panel ? `${name} in the ${panel} panel` : name
+}
+
+/** Phrase by phrase, most specific first; what no rule knows keeps its words, with its keys named as fields. */
+const REWRITES: readonly (readonly [RegExp, (...groups: string[]) => string])[] = [
+  // "set whats_new in codemagic.yaml (…), pass --whats-new TEXT, or fill What’s New in the App Store panel"
+  [
+    /set \w+ in codemagic\.yaml(?: \([^)]*\))?, pass --[\w-]+(?: [A-Z]+)?, or (fill [^;.]+? panel)/g,
+    (_m, fill) => fill ?? '',
+  ],
+  [
+    /set earliest_release_date, e\.g\. \S+/g,
+    () => 'pick a day and hour under Earliest release date in the App Store panel',
+  ],
+  [/set release_type: SCHEDULED or remove the date/g, () => 'choose Scheduled, or clear the date'],
+  [new RegExp(`set ${KEY}: true`, 'g'), (_m, key) => `turn on ${where(key ?? '')}`],
+  [new RegExp(`set ${KEY}: false`, 'g'), (_m, key) => `turn off ${where(key ?? '')}`],
+  [new RegExp(`(?:add (?:it|them) to|set) ${KEY}\\b`, 'g'), (_m, key) => `fill ${where(key ?? '')}`],
+  [new RegExp(`\\bwith ${KEY}: true`, 'g'), (_m, key) => `with ${label(key ?? '')} turned on`],
+  [
+    /\brelease type (?:is )?(MANUAL|AFTER_APPROVAL|SCHEDULED)\b/gi,
+    (m, type) => releaseTypeWords(m, type ?? ''),
+  ],
+  [/the release setting uses_non_exempt_encryption/g, () => 'Uses non-exempt encryption'],
+  // The plan's export-compliance line: why Ascent answers is said once, on the build card.
+  [
+    / \(from the settings; Info\.plist has no ITSAppUsesNonExemptEncryption\)/g,
+    () => ' (as set on the build card)',
+  ],
+  [new RegExp(`\\b${KEY}\\b`, 'g'), (_m, key) => label(key ?? '')],
+  [/,? pass --[\w-]+(?: [A-Z]+)?,?/g, () => ''],
+  [/\((IOS|TV_OS|MAC_OS|VISION_OS)\)/g, (_m, platform) => `(${platformLabel(platform ?? '')})`],
+  // App Store Connect's states read as words (WAITING_FOR_REVIEW: waiting for review); platforms keep theirs.
+  [
+    /\b(?!(?:TV|MAC|VISION)_OS\b)[A-Z]{2,}(?:_[A-Z]+)+\b/g,
+    (state) => state.replaceAll('_', ' ').toLowerCase(),
+  ],
+]
+
+function releaseTypeWords(match: string, type: string): string {
+  const is = / is /i.test(match) ? ' is' : ''
+  const lead = match.startsWith('R') ? 'Release type' : 'release type'
+  return `${lead}${is} ${RELEASE_TYPE_LABELS[type.toUpperCase()] ?? type}`
+}
+
+/** One message of the engine's, in the window's words. */
+export function inWindowWords(text: string): string {
+  let out = text
+  for (const [pattern, replace] of REWRITES) out = out.replace(pattern, replace)
+  return out
+}
+
+/** A problem as the window shows it: its message and fix in the window's words. */
+export function windowProblem(p: Problem): Problem {
+  const message = inWindowWords(p.message)
+  const fix = p.fix === undefined ? undefined : inWindowWords(p.fix)
+  if (message === p.message && fix === p.fix) return p
+  return fix === undefined ? { ...p, message } : { ...p, message, fix }
+}

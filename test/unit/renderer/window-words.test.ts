@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest'
+import { SETTINGS_KEYS } from '../../../shared/release-settings'
+import { inWindowWords, windowProblem } from '../../../renderer/src/window-words'
+
+describe('inWindowWords', () => {
+  it('names the field a person sees instead of the codemagic.yaml key', () => {
+    expect(
+      inWindowWords(
+        'release type SCHEDULED needs an earliest release date: set earliest_release_date, e.g. 2031-12-01T14:00:00+02:00',
+      ),
+    ).toBe(
+      'release type Scheduled needs an earliest release date: pick a day and hour under Earliest release date in the App Store panel',
+    )
+    expect(
+      inWindowWords(
+        'earliest release date is set but release type is MANUAL: set release_type: SCHEDULED or remove the date',
+      ),
+    ).toBe('earliest release date is set but release type is Manual: choose Scheduled, or clear the date')
+    expect(
+      inWindowWords(
+        'version 1.0 is WAITING_FOR_REVIEW: set cancel_previous_submissions: true to withdraw it from review first',
+      ),
+    ).toBe(
+      'version 1.0 is waiting for review: turn on Cancel previous submissions in the App Store panel to withdraw it from review first',
+    )
+    expect(
+      inWindowWords('expire_build_submitted_for_review only applies with submit_to_testflight: true'),
+    ).toBe('Expire build submitted for review only applies with Submit to TestFlight turned on')
+  })
+
+  it('keeps only the window’s own way out of a fix written for the file, the CLI and the window', () => {
+    expect(
+      inWindowWords(
+        'App Store review refuses it without What’s New (en-US); set whats_new in codemagic.yaml (one text, or locale: text), pass --whats-new TEXT, or fill What’s New in the App Store panel',
+      ),
+    ).toBe('App Store review refuses it without What’s New (en-US); fill What’s New in the App Store panel')
+    expect(
+      inWindowWords(
+        'beta review needs What to Test in en-US: set what_to_test in codemagic.yaml, pass --what-to-test TEXT, or fill What to Test in the TestFlight panel',
+      ),
+    ).toBe('beta review needs What to Test in en-US: fill What to Test in the TestFlight panel')
+  })
+
+  it('leaves no release setting key in any sentence that names one, and platforms as Apple writes them', () => {
+    // The credential keys are the Keys screen's business, not a release field's.
+    const credentials = ['api_key', 'key_id', 'issuer_id']
+    for (const key of SETTINGS_KEYS.filter((k) => k.includes('_') && !credentials.includes(k))) {
+      expect(inWindowWords(`${key} is wrong; set ${key}: true, or set ${key}`)).not.toContain(key)
+    }
+    expect(inWindowWords('Create version 1.1.0 (IOS)')).toBe('Create version 1.1.0 (iOS)')
+    expect(inWindowWords('version 2.0 (TV_OS) is READY_FOR_SALE')).toBe(
+      'version 2.0 (tvOS) is ready for sale',
+    )
+  })
+
+  it('rewrites a problem’s message and fix alike, and leaves a plain one as it is', () => {
+    const plain = { severity: 'error' as const, code: 'X', message: 'nothing to change' }
+    expect(windowProblem(plain)).toBe(plain)
+    expect(windowProblem({ ...plain, message: 'bad: set copyright', fix: 'set copyright' })).toEqual({
+      ...plain,
+      message: 'bad: fill Copyright in the App Store panel',
+      fix: 'fill Copyright in the App Store panel',
+    })
+  })
+})
