@@ -71,7 +71,7 @@ export interface BuildUploadFile {
 }
 
 const Detail = z.object({ code: optString, description: optString })
-const Details = z
+export const StateDetails = z
   .array(Detail)
   .nullish()
   .transform((v) => v ?? [])
@@ -84,14 +84,14 @@ const BuildUploadResource = resource(
     platform: PlatformSchema,
     createdDate: optString,
     state: z
-      .object({ state: BuildUploadStateSchema, errors: Details, warnings: Details })
+      .object({ state: BuildUploadStateSchema, errors: StateDetails, warnings: StateDetails })
       .nullish()
       .transform((v) => v ?? { state: null, errors: [], warnings: [] }),
   },
   { build: ToOne },
 )
 
-const OperationSchema = z.object({
+export const UploadOperationSchema = z.object({
   method: z
     .string()
     .nullish()
@@ -114,11 +114,11 @@ const BuildUploadFileResource = resource(
     fileSize: optNumber,
     assetType: optString,
     assetDeliveryState: z
-      .object({ state: AssetDeliveryStateSchema, errors: Details })
+      .object({ state: AssetDeliveryStateSchema, errors: StateDetails })
       .nullish()
       .transform((v) => v ?? { state: null, errors: [] }),
     uploadOperations: z
-      .array(OperationSchema)
+      .array(UploadOperationSchema)
       .nullish()
       .transform((v) => v ?? []),
     sourceFileChecksums: z

@@ -11,6 +11,7 @@ import { registerUploadCommand } from './upload'
 import { registerStatusCommand } from './status'
 import { registerReleaseCommand } from './release'
 import { registerCompletionCommand } from './completion'
+import { registerMetadataCommand } from './metadata'
 
 /**
  * Each command lives in its own module and exports `register<Name>Command(program)`; they are added here.
@@ -27,5 +28,6 @@ export function registerCommands(program: Command): void {
   registerUploadCommand(program)
   registerStatusCommand(program)
   registerReleaseCommand(program)
+  registerMetadataCommand(program)
   registerCompletionCommand(program)
 }
