@@ -19,7 +19,7 @@ export interface ReviewDetail {
 
 export type ReviewDetailFields = Partial<Omit<ReviewDetail, 'id'>>
 
-export const REVIEW_DETAIL_FIELDS = [
+const REVIEW_DETAIL_FIELDS = [
   'contactFirstName',
   'contactLastName',
   'contactPhone',

@@ -52,7 +52,7 @@ export async function readContentRights(
  * Every question of the age rating questionnaire must be answered (a null one is unanswered). These are the
  * answers Apple's AgeRatingDeclaration requires; kidsAgeBand and the overrides are optional.
  */
-export const AGE_RATING_QUESTIONS = [
+const AGE_RATING_QUESTIONS = [
   'alcoholTobaccoOrDrugUseOrReferences',
   'contests',
   'gamblingSimulated',

@@ -75,7 +75,7 @@ export interface VersionText {
 
 export type VersionTextFields = Partial<Omit<VersionText, 'id' | 'locale'>>
 
-export const VERSION_TEXT_FIELDS = [
+const VERSION_TEXT_FIELDS = [
   'description',
   'keywords',
   'marketingUrl',

@@ -276,7 +276,7 @@ async function readScreenshots(dir: string, problems: FolderProblem[]): Promise<
       })
     }
   }
-  return [...bySet.values()].flat()
+  return [...bySet.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).flatMap(([, set]) => set)
 }
 
 /** A folder that cannot be sent as it is: every problem, each naming its file. Nothing was sent. */

@@ -12,7 +12,7 @@ import type { StoreSnapshot } from './store-snapshot'
  * (a deliver folder, the release settings). Every row App Store Connect can show is checked; the one it
  * cannot (App Privacy answers) is a reminder, never a blocker.
  */
-export interface MissingItem {
+interface MissingItem {
   /** App Store Connect's attribute or resource name: description, privacyPolicyUrl, primaryCategory, screenshots, … */
   readonly field: string
   readonly locale?: string
