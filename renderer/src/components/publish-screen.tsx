@@ -41,12 +41,17 @@ export function PublishScreen({ dragging }: { readonly dragging: boolean }) {
               />
             ) : null}
             {build.summary ? <AppMatch build={build} /> : null}
-            {build.summary ? <PlanPanel /> : null}
           </div>
           <div className="column column-release" aria-label="Release">
             <TestFlightPanel appFound={build.appPhase === 'found'} />
             <AppStorePanel />
           </div>
+          {/* After the settings in reading and Tab order; under the build on a wide window. */}
+          {build.summary ? (
+            <div className="column column-plan">
+              <PlanPanel />
+            </div>
+          ) : null}
         </div>
       )}
     </div>
