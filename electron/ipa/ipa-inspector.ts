@@ -397,7 +397,7 @@ export async function inspectIpa(
           appInfo: info,
           platform,
           deviceFamilies,
-          reader: new EntryReader(fd),
+          reader: new EntryReader(fd, size),
           now: options.now,
           signal: options.signal,
         })),

@@ -61,13 +61,19 @@ class Cursor {
 
   /** The next element tag, skipping whitespace, comments, processing instructions and the DOCTYPE. */
   nextTag(): Token {
+    const text = this.text
     for (;;) {
-      const lt = this.text.indexOf('<', this.at)
+      const lt = text.indexOf('<', this.at)
       if (lt === -1) throw new PlistSyntaxError('unexpected end of the document')
-      if (this.text.slice(this.at, lt).trim() !== '')
-        throw new PlistSyntaxError(`unexpected text "${this.text.slice(this.at, lt).trim().slice(0, 20)}"`)
+      if (lt > this.at && !isXmlSpace(text, this.at, lt) && text.slice(this.at, lt).trim() !== '')
+        throw new PlistSyntaxError(`unexpected text "${text.slice(this.at, lt).trim().slice(0, 20)}"`)
+      const simple = simpleTag(text, lt)
+      if (simple) {
+        this.at = simple.end
+        return simple.token
+      }
       MARKUP.lastIndex = lt
-      const match = MARKUP.exec(this.text)
+      const match = MARKUP.exec(text)
       if (!match) throw new PlistSyntaxError(`malformed markup at offset ${lt}`)
       this.at = MARKUP.lastIndex
       if (match[2] === undefined) {
@@ -87,6 +93,48 @@ class Cursor {
   rest(): string {
     return this.text.slice(this.at)
   }
+}
+
+/** Whether text[from, to) is only the whitespace XML writers put between tags (space, tab, CR, LF). */
+function isXmlSpace(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i)
+    if (c !== 0x20 && c !== 0x0a && c !== 0x09 && c !== 0x0d) return false
+  }
+  return true
+}
+
+/** Tag names are ASCII letters, digits, `_`, `.` and `-` (the first a letter), as MARKUP reads them. */
+function isNameChar(c: number): boolean {
+  return (
+    (c >= 0x61 && c <= 0x7a) ||
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= 0x30 && c <= 0x39) ||
+    c === 0x5f ||
+    c === 0x2e ||
+    c === 0x2d
+  )
+}
+
+/**
+ * `<name>`, `</name>` or `<name/>` at `lt` without the regex (nearly every tag of a plist is one of these);
+ * null for anything else, which MARKUP then reads.
+ */
+function simpleTag(text: string, lt: number): { token: Token; end: number } | null {
+  let i = lt + 1
+  const close = text.charCodeAt(i) === 0x2f
+  if (close) i++
+  const first = text.charCodeAt(i)
+  if (!((first >= 0x61 && first <= 0x7a) || (first >= 0x41 && first <= 0x5a))) return null
+  const nameStart = i
+  while (isNameChar(text.charCodeAt(i))) i++
+  const nameEnd = i
+  const c = text.charCodeAt(i)
+  if (c === 0x3e)
+    return { token: { close, name: text.slice(nameStart, nameEnd), selfClosing: false }, end: i + 1 }
+  if (c === 0x2f && text.charCodeAt(i + 1) === 0x3e)
+    return { token: { close, name: text.slice(nameStart, nameEnd), selfClosing: true }, end: i + 2 }
+  return null
 }
 
 function decodeText(raw: string): string {
@@ -119,12 +167,11 @@ function readValue(cursor: Cursor, tag: Token, depth: number): XmlPlistValue {
           throw new PlistSyntaxError(`expected <key> in <dict>, found <${next.name}>`)
         const key = scalarText(cursor, 'key', next.selfClosing)
         const valueTag = cursor.nextTag()
-        Object.defineProperty(dict, key, {
-          value: readValue(cursor, valueTag, depth + 1),
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        })
+        const value = readValue(cursor, valueTag, depth + 1)
+        // A plain assignment of "__proto__" would set the prototype instead of adding a key.
+        if (key === '__proto__')
+          Object.defineProperty(dict, key, { value, enumerable: true, writable: true, configurable: true })
+        else dict[key] = value
       }
     }
     case 'array': {

@@ -1,7 +1,7 @@
 import type { DeviceFamily, Platform, Problem } from '../../../shared/build-summary'
 import { AscentError } from '../../../shared/errors'
 import { throwIfAborted } from '../bad-build'
-import type { EntryReader } from '../entry-reader'
+import type { EntryReader, PlannedRead } from '../entry-reader'
 import { parseMachO, type MachOFile } from '../macho'
 import { parsePlistDict, plistString, type PlistDict } from '../plist-reader'
 import type { ZipEntry } from '../zip-reader'
@@ -20,8 +20,10 @@ import { compareVersions, extensionVersionFindings, versionFindings } from './ve
 
 /** Real Info.plists are a few KiB. */
 const MAX_BUNDLE_PLIST_BYTES = 1024 * 1024
-/** Enough for a thin header and its load commands most of the time; more is read only when the header asks for it. */
-const FIRST_HEAD_BYTES = 4 * 1024
+/** A thin header, or a fat header with its slice table; the rest is read as far as the headers ask. */
+const FIRST_HEAD_BYTES = 1024
+/** Fat header, then slice headers, then their load commands: three rounds at most for a real file. */
+const MAX_HEAD_ROUNDS = 4
 /** Load commands are never this large; a slice whose commands lie further is judged by its cpu type. */
 const MAX_HEAD_BYTES = 2 * 1024 * 1024
 /** Reads in flight at once: enough to keep the disk and the thread pool busy, few enough to stay small. */
@@ -66,11 +68,16 @@ async function readExecutable(
   entry: ZipEntry,
   signal: AbortSignal | undefined,
 ): Promise<MachOFile> {
-  let head = await reader.readHead(entry, FIRST_HEAD_BYTES)
+  const source = reader.head(entry)
+  let head = await source.bytes(FIRST_HEAD_BYTES)
   let parsed = parseMachO(head, entry.uncompressedSize, MAX_HEAD_BYTES)
-  if (parsed.need && parsed.need.bytes > head.length) {
+  // A fat header names its slices, a slice's header the size of its load commands: each round reads on
+  // to what the last one asked for, and stops when the bytes do not grow.
+  for (let round = 0; round < MAX_HEAD_ROUNDS && parsed.need && parsed.need.bytes > head.length; round++) {
     throwIfAborted(signal)
-    head = await reader.readHead(entry, parsed.need.bytes)
+    const more = await source.bytes(parsed.need.bytes)
+    if (more.length <= head.length) break
+    head = more
     parsed = parseMachO(head, entry.uncompressedSize, MAX_HEAD_BYTES)
   }
   return parsed.file
@@ -136,21 +143,57 @@ async function readBundle(input: ValidationInput, bundle: BundleEntries): Promis
   return { entries: bundle, label, info, executableName, executable, problems }
 }
 
+/** `fn` over every item, `limit` at a time, taken in `order` (indexes); results in the items' order. */
 async function mapLimited<T, R>(
   items: readonly T[],
+  order: readonly number[],
   limit: number,
   fn: (item: T) => Promise<R>,
 ): Promise<R[]> {
   const results = new Array<R>(items.length)
   let next = 0
   async function worker(): Promise<void> {
-    while (next < items.length) {
-      const i = next++
+    while (next < order.length) {
+      const i = order[next++] as number
       results[i] = await fn(items[i] as T)
     }
   }
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
   return results
+}
+
+/**
+ * The entries each bundle will be read from (its Info.plist and, as far as the names tell, its
+ * executable), announced to the reader so that neighbours are read together, and the order to read the
+ * bundles in: by where their entries lie in the file.
+ */
+function planReads(input: ValidationInput, bundles: readonly BundleEntries[]): number[] {
+  const reads: PlannedRead[] = []
+  const firstOffset = bundles.map((bundle) => {
+    const named: ZipEntry[] = []
+    if (bundle.kind !== 'app' && bundle.infoPlist) {
+      const info = input.entries.get(join(bundle.dir, 'Info.plist'))
+      if (info) {
+        named.push(info)
+        reads.push({ entry: info, whole: MAX_BUNDLE_PLIST_BYTES })
+      }
+    }
+    const executable = input.entries.get(
+      join(
+        bundle.dir,
+        bundle.kind === 'app'
+          ? (plistString(input.appInfo, 'CFBundleExecutable') ?? stem(input.appDir))
+          : stem(bundle.dir),
+      ),
+    )
+    if (executable) {
+      named.push(executable)
+      reads.push({ entry: executable, head: true })
+    }
+    return Math.min(Number.MAX_SAFE_INTEGER, ...named.map((e) => e.raw.relativeOffsetOfLocalHeader))
+  })
+  input.reader.plan(reads)
+  return bundles.map((_, i) => i).sort((a, b) => (firstOffset[a] ?? 0) - (firstOffset[b] ?? 0))
 }
 
 function bundleFindings(facts: BundleFacts, input: ValidationInput): Finding[] {
@@ -250,7 +293,7 @@ function looseBinaryProblems(appLabel: string, collector: BundleCollector): Prob
  */
 export async function validateBuild(input: ValidationInput): Promise<Problem[]> {
   const bundles = [input.collector.app, ...input.collector.nested()]
-  const facts = await mapLimited(bundles, CONCURRENCY, (b) => {
+  const facts = await mapLimited(bundles, planReads(input, bundles), CONCURRENCY, (b) => {
     throwIfAborted(input.signal)
     return readBundle(input, b)
   })

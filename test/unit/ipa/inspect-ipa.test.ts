@@ -3,7 +3,13 @@ import path from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { inspectBuild } from '../../../electron/ipa'
 import { BuildSummary, hasBlockingProblems } from '../../../shared/build-summary'
-import { DEMO_BUNDLE_ID, makeIpa, type IpaOptions } from '../../fixtures/build-factory'
+import {
+  DEMO_BUNDLE_ID,
+  encodePlist,
+  infoPlistFor,
+  makeIpa,
+  type IpaOptions,
+} from '../../fixtures/build-factory'
 import { useTempDir } from './temp-dir'
 
 const tempDir = useTempDir()
@@ -71,6 +77,20 @@ describe('a valid App Store IPA', () => {
     expect(binary.extensions).toEqual([
       { bundleId: `${DEMO_BUNDLE_ID}.widget`, kind: 'com.apple.widgetkit-extension' },
     ])
+  })
+
+  test('an XML Info.plist written by another tool (spaces in tags, comments, CDATA, a "__proto__" key) reads as Xcode\'s does', async () => {
+    const xml = encodePlist(infoPlistFor({}))
+      .toString('utf8')
+      .replace(
+        '<dict>',
+        '<dict >\n<!-- written by hand -->\n<key>__proto__</key><dict><key>x</key><true /></dict>',
+      )
+      .replace('<string>1.1.0</string>', '<string><![CDATA[1.1.0]]></string>')
+      .replace('<key>CFBundleIdentifier</key>', '<key >CFBundleIdentifier</key >')
+    const summary = await inspect({ infoPlistBytes: Buffer.from(xml) })
+    expect(summary).toMatchObject({ bundleId: DEMO_BUNDLE_ID, version: '1.1.0', buildNumber: '100' })
+    expect(summary.problems.filter((p) => p.severity === 'error')).toEqual([])
   })
 
   test('zip64 archives are read', async () => {

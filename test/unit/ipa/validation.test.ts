@@ -224,6 +224,26 @@ describe('architectures, bitcode, encryption (ITMS-90087, 90086, 90482, 90125)',
     expect(only(summary, 'SDK_TOO_OLD').message).toContain('LC_BUILD_VERSION')
   })
 
+  test('load commands followed by zero padding are read whole (the padding inflates ~1000x)', async () => {
+    // Linkers pad the header to a page boundary with zeros: a prefix reaching into them inflates to far
+    // more than was asked, and the commands before them must still be read in full.
+    const dylibs = Array.from({ length: 400 }, (_, i) => `@rpath/Library${i}.framework/Library${i}`)
+    const executable = Buffer.concat([
+      makeMachO({ dylibs, sdk: '18.0', codeBytes: 0 }),
+      Buffer.alloc(8 * 1024 * 1024),
+      makeMachO({ codeBytes: 64 * 1024 }),
+    ])
+    const summary = await inspect({ executable })
+    expect(only(summary, 'SDK_TOO_OLD').message).toContain('LC_BUILD_VERSION')
+  })
+
+  test('a fat framework: the arm64 slice behind the zero padding lipo writes is read (bitcode found)', async () => {
+    const summary = await inspect(
+      framework({ executable: { fat: [{ cpu: 'armv7' }, { cpu: 'arm64', bitcode: true }] } }),
+    )
+    expect(only(summary, 'BITCODE').bundle).toBe(VENDOR)
+  })
+
   test('an executable that is not Mach-O is a warning, not a guess', async () => {
     const summary = await inspect(framework({ executable: Buffer.from('not a binary') }))
     expect(only(summary, 'EXECUTABLE_UNREADABLE').severity).toBe('warning')
