@@ -78,7 +78,7 @@ function inProcess(ipaModule, file, runs, options = {}) {
     const warm = []
     for (let i = 0; i < ${runs * 3}; i++) { const s = performance.now(); await inspectBuild(${JSON.stringify(file)}, options); warm.push(performance.now() - s) }
     warm.sort((a, b) => a - b)
-    console.log(JSON.stringify({ importMs: t1 - t0, firstMs: t2 - t1, warmMs: warm[Math.floor(warm.length / 2)], maxRssKiB: process.resourceUsage().maxRSS }))
+    console.log(JSON.stringify({ importMs: t1 - t0, firstMs: t2 - t1, warmMs: warm[Math.floor(warm.length / 2)], bestMs: warm[0], maxRssKiB: process.resourceUsage().maxRSS }))
   `
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -179,10 +179,14 @@ export async function benchInspect({ sizeMiB = 1024, runs = 7, keep = false } = 
       ],
       [
         '200 frameworks, validation',
-        `${ms(framedRun.warmMs - framedBaseline.warmMs)} added (target <= 20 ms): ${ms(framedRun.warmMs)} warm with it, ${ms(framedBaseline.warmMs)} without (baseline), ${(
+        `${ms(framedRun.warmMs - framedBaseline.warmMs)} added, median (target <= 20 ms): ${ms(framedRun.warmMs)} warm with it, ${ms(framedBaseline.warmMs)} without (baseline), ${(
           (await stat(framed)).size /
           2 ** 30
         ).toFixed(2)} GiB`,
+      ],
+      [
+        '200 frameworks, best runs',
+        `${ms(framedRun.bestMs - framedBaseline.bestMs)} added: ${ms(framedRun.bestMs)} with it, ${ms(framedBaseline.bestMs)} without (the least disturbed of ${runs * 3} calls each, on a shared machine)`,
       ],
       [
         '200 frameworks, peak RSS',
@@ -212,6 +216,7 @@ export async function benchInspect({ sizeMiB = 1024, runs = 7, keep = false } = 
         withMs: framedRun.warmMs,
         withoutMs: framedBaseline.warmMs,
         addedMs: framedRun.warmMs - framedBaseline.warmMs,
+        bestAddedMs: framedRun.bestMs - framedBaseline.bestMs,
         maxRssKiB: framedRun.maxRssKiB,
         maxRssSmallKiB: framedSmallRun.maxRssKiB,
       },
