@@ -7,6 +7,8 @@ const DEFAULT_LIMIT = 50
 /** What a route accepts; anything else in the query string is a 400 PARAMETER_ERROR, as on Apple's API. */
 export type QuerySpec = {
   readonly filters?: readonly string[]
+  /** `exists[relationship]=true|false`: whether the resource has it. */
+  readonly exists?: readonly string[]
   readonly include?: readonly string[]
   readonly sort?: readonly string[]
   readonly paged?: boolean
@@ -17,6 +19,7 @@ export type Query = {
   readonly fields: ReadonlyMap<string, ReadonlySet<string>>
   readonly include: readonly string[]
   readonly filters: ReadonlyMap<string, readonly string[]>
+  readonly exists: ReadonlyMap<string, boolean>
   readonly sort: string | null
   readonly limit: number
   readonly offset: number
@@ -31,6 +34,7 @@ function invalidParameter(name: string): never {
 export function parseQuery(url: URL, spec: QuerySpec, defs: ReadonlyMap<string, ResourceDef>): Query {
   const fields = new Map<string, Set<string>>()
   const filters = new Map<string, string[]>()
+  const exists = new Map<string, boolean>()
   let include: string[] = []
   let sort: string | null = null
   let limit = DEFAULT_LIMIT
@@ -48,6 +52,11 @@ export function parseQuery(url: URL, spec: QuerySpec, defs: ReadonlyMap<string, 
     } else if (bracket?.[1] === 'filter') {
       if (!spec.filters?.includes(bracket[2] ?? '')) invalidParameter(name)
       filters.set(bracket[2] ?? '', value.split(',').filter(Boolean))
+    } else if (bracket?.[1] === 'exists') {
+      if (!spec.exists?.includes(bracket[2] ?? '')) invalidParameter(name)
+      if (value !== 'true' && value !== 'false')
+        throw parameterError(name, `The value '${value}' is invalid. Use true or false.`)
+      exists.set(bracket[2] ?? '', value === 'true')
     } else if (bracket?.[1] === 'limit' && spec.include?.includes(bracket[2] ?? '')) {
       // limit[relationship] bounds included to-many data; the sandbox includes all of it.
     } else if (name === 'include') {
@@ -80,7 +89,7 @@ export function parseQuery(url: URL, spec: QuerySpec, defs: ReadonlyMap<string, 
       )
     }
   }
-  return { fields, include, filters, sort, limit, offset }
+  return { fields, include, filters, exists, sort, limit, offset }
 }
 
 function encodeCursor(offset: number): string {
@@ -135,7 +144,8 @@ function renderResource(
   return {
     type,
     id,
-    attributes,
+    // A type without attributes (appPriceSchedules) has no attributes member in Apple's schema.
+    ...(def.attributeNames.length > 0 ? { attributes } : {}),
     ...(Object.keys(relationships).length > 0 ? { relationships } : {}),
     links: { self },
   }

@@ -1,4 +1,4 @@
-import { ApiError, conflict, type EntryInput } from './errors'
+import { ApiError, conflict } from './errors'
 import type { AppStoreVersion, Build, SandboxStore } from './store'
 
 /**
@@ -22,37 +22,37 @@ export function assertWhatsNewEditable(store: SandboxStore, v: AppStoreVersion):
   )
 }
 
-/**
- * An update goes to review only with What's New in every locale. Apple answers the review submission item with
- * 409 and one associated error per localization that lacks it.
- */
-export function assertReleaseNotes(store: SandboxStore, v: AppStoreVersion): void {
-  if (!store.isUpdate(v)) return
-  const missing = store.localizationsOf(v.id).filter((l) => !l.whatsNew?.trim())
-  if (missing.length === 0) return
-  const associatedErrors = Object.fromEntries(
-    missing.map((l) => [
-      `/v1/appStoreVersionLocalizations/${l.id}`,
-      [
-        {
-          id: `${l.id}-whatsNew`,
-          status: '409',
-          code: 'ENTITY_ERROR.ATTRIBUTE.REQUIRED',
-          title: MISSING_TITLE,
-          detail: missingWhatsNew(),
-          source: { pointer: '/data/attributes/whatsNew' },
-          meta: { locale: l.locale },
-        },
-      ],
-    ]),
-  )
-  const entry: EntryInput = {
-    code: 'STATE_ERROR.ENTITY_STATE_INVALID',
-    title: `appStoreVersions with id '${v.id}' is not in valid state.`,
-    detail: 'This resource cannot be reviewed, please check associated errors to see why.',
-    meta: { associatedErrors },
+/** Apple's associated error for an attribute App Review needs and the resource lacks. */
+export function requiredAttribute(id: string, key: string, locale?: string): Record<string, unknown> {
+  return {
+    id: `${id}-${key}`,
+    status: '409',
+    code: 'ENTITY_ERROR.ATTRIBUTE.REQUIRED',
+    title: MISSING_TITLE,
+    detail: `You must provide a value for the attribute '${key}' with this request`,
+    source: { pointer: `/data/attributes/${key}` },
+    ...(locale ? { meta: { locale } } : {}),
   }
-  throw new ApiError(409, [entry])
+}
+
+/**
+ * An update goes to review only with What's New in every locale: one associated error per localization that
+ * lacks it, keyed by the localization's path (empty on a first version).
+ */
+export function missingReleaseNotes(
+  store: SandboxStore,
+  v: AppStoreVersion,
+): Record<string, Record<string, unknown>[]> {
+  if (!store.isUpdate(v)) return {}
+  return Object.fromEntries(
+    store
+      .localizationsOf(v.id)
+      .filter((l) => !l.whatsNew?.trim())
+      .map((l) => [
+        `/v1/appStoreVersionLocalizations/${l.id}`,
+        [requiredAttribute(l.id, 'whatsNew', l.locale)],
+      ]),
+  )
 }
 
 /** Beta review needs What to Test in the app's primary locale. */

@@ -1,4 +1,13 @@
+import { APP_CATEGORIES, subcategoriesOf } from './app-categories'
+import {
+  appInfoLocalizationsOf,
+  appInfosOf,
+  appInfoState,
+  reviewDetailOf,
+  screenshotSetsOf,
+} from './metadata'
 import { currentDayNumber, totalPauseDays } from './phased-release'
+import type { ScreenshotUploads } from './screenshot-uploads'
 import { iso, type SandboxStore } from './store'
 import type { BuildUploadFile, BuildUpload, UploadStore } from './upload'
 
@@ -17,7 +26,11 @@ export type ResourceDef = {
   readonly attributes: (id: string) => Attributes
   readonly rels: Readonly<Record<string, Rel>>
 }
-export type Context = { readonly store: SandboxStore; readonly uploads: UploadStore }
+export type Context = {
+  readonly store: SandboxStore
+  readonly uploads: UploadStore
+  readonly screenshots: ScreenshotUploads
+}
 
 function rel(type: string, links: boolean, ids: (id: string) => Ids): Rel {
   return { type, links, ids }
@@ -52,7 +65,7 @@ function resource<T>(
   return {
     type,
     records,
-    attributeNames: attributeNames.split(' '),
+    attributeNames: attributeNames.split(' ').filter(Boolean),
     attributes: (id) => attributes(recordOf(id), id),
     rels: rels(recordOf),
   }
@@ -125,14 +138,48 @@ function fileAttributes(ctx: Context, f: BuildUploadFile): Attributes {
   }
 }
 
+/** Every age-rating question answered "none" (seeded apps count as rated). */
+const AGE_RATING_ANSWERS: Attributes = {
+  alcoholTobaccoOrDrugUseOrReferences: 'NONE',
+  contests: 'NONE',
+  gamblingSimulated: 'NONE',
+  gunsOrOtherWeapons: 'NONE',
+  horrorOrFearThemes: 'NONE',
+  matureOrSuggestiveThemes: 'NONE',
+  medicalOrTreatmentInformation: 'NONE',
+  profanityOrCrudeHumor: 'NONE',
+  sexualContentGraphicAndNudity: 'NONE',
+  sexualContentOrNudity: 'NONE',
+  violenceCartoonOrFantasy: 'NONE',
+  violenceRealistic: 'NONE',
+  violenceRealisticProlongedGraphicOrSadistic: 'NONE',
+  advertising: false,
+  ageAssurance: false,
+  gambling: false,
+  healthOrWellnessTopics: false,
+  lootBox: false,
+  messagingAndChat: false,
+  parentalControls: false,
+  socialMedia: false,
+  unrestrictedWebAccess: false,
+  userGeneratedContent: false,
+}
+
 export function resourceDefs(ctx: Context): ReadonlyMap<string, ResourceDef> {
-  const { store: s, uploads } = ctx
+  const { store: s, uploads, screenshots } = ctx
   const defs: ResourceDef[] = [
     resource(
       'apps',
       s.apps,
-      'name bundleId sku primaryLocale',
-      (a) => ({ name: a.name, bundleId: a.bundleId, sku: a.sku, primaryLocale: a.locales[0] ?? 'en-US' }),
+      'name bundleId sku primaryLocale contentRightsDeclaration',
+      (a) =>
+        withoutNulls({
+          name: a.name,
+          bundleId: a.bundleId,
+          sku: a.sku,
+          primaryLocale: a.locales[0] ?? 'en-US',
+          contentRightsDeclaration: a.contentRightsDeclaration,
+        }),
       () => ({
         betaGroups: rel('betaGroups', true, (id) => idsWhere(s.betaGroups, (g) => g.appId === id)),
         appStoreVersions: rel('appStoreVersions', true, (id) =>
@@ -140,7 +187,120 @@ export function resourceDefs(ctx: Context): ReadonlyMap<string, ResourceDef> {
         ),
         builds: rel('builds', true, (id) => idsWhere(s.builds, (b) => b.appId === id)),
         betaAppReviewDetail: rel('betaAppReviewDetails', true, (id) => id),
+        appInfos: rel('appInfos', true, (id) => appInfosOf(s, id).map((i) => i.id)),
+        // Price schedule and availability share the app's id; every seeded app has both.
+        appPriceSchedule: rel('appPriceSchedules', true, (id) => id),
+        appAvailabilityV2: rel('appAvailabilities', true, (id) => id),
       }),
+    ),
+    resource(
+      'appPriceSchedules',
+      s.apps,
+      '',
+      () => ({}),
+      () => ({ app: rel('apps', false, (id) => id) }),
+    ),
+    resource('appAvailabilities', s.apps, 'availableInNewTerritories', () => ({
+      availableInNewTerritories: true,
+    })),
+    resource(
+      'appInfos',
+      s.appInfos,
+      'state',
+      (info) => ({ state: appInfoState(s, info) }),
+      (info) => ({
+        app: rel('apps', false, (id) => info(id).appId),
+        // The age rating declaration shares the app info's id.
+        ageRatingDeclaration: rel('ageRatingDeclarations', true, (id) => id),
+        appInfoLocalizations: rel('appInfoLocalizations', true, (id) =>
+          appInfoLocalizationsOf(s, id).map((l) => l.id),
+        ),
+        primaryCategory: rel('appCategories', true, (id) => info(id).categories.primaryCategory),
+        primarySubcategoryOne: rel('appCategories', true, (id) => info(id).categories.primarySubcategoryOne),
+        primarySubcategoryTwo: rel('appCategories', true, (id) => info(id).categories.primarySubcategoryTwo),
+        secondaryCategory: rel('appCategories', true, (id) => info(id).categories.secondaryCategory),
+        secondarySubcategoryOne: rel(
+          'appCategories',
+          true,
+          (id) => info(id).categories.secondarySubcategoryOne,
+        ),
+        secondarySubcategoryTwo: rel(
+          'appCategories',
+          true,
+          (id) => info(id).categories.secondarySubcategoryTwo,
+        ),
+      }),
+    ),
+    resource(
+      'ageRatingDeclarations',
+      s.appInfos,
+      Object.keys(AGE_RATING_ANSWERS).join(' '),
+      () => AGE_RATING_ANSWERS,
+    ),
+    resource(
+      'appInfoLocalizations',
+      s.appInfoLocalizations,
+      'locale name subtitle privacyPolicyUrl privacyChoicesUrl privacyPolicyText',
+      ({ id: _id, appInfoId: _info, ...text }) => withoutNulls(text),
+      (localization) => ({ appInfo: rel('appInfos', false, (id) => localization(id).appInfoId) }),
+    ),
+    resource(
+      'appCategories',
+      APP_CATEGORIES,
+      'platforms',
+      (c) => ({ platforms: c.platforms }),
+      (category) => ({
+        subcategories: rel('appCategories', true, (id) => subcategoriesOf(id)),
+        parent: rel('appCategories', true, (id) => category(id).parent),
+      }),
+    ),
+    resource(
+      'appStoreReviewDetails',
+      s.appStoreReviewDetails,
+      'contactFirstName contactLastName contactPhone contactEmail demoAccountName demoAccountPassword demoAccountRequired notes',
+      ({ id: _id, versionId: _v, ...detail }) => withoutNulls(detail),
+      (detail) => ({ appStoreVersion: rel('appStoreVersions', false, (id) => detail(id).versionId) }),
+    ),
+    resource(
+      'appScreenshotSets',
+      s.appScreenshotSets,
+      'screenshotDisplayType',
+      (set) => ({ screenshotDisplayType: set.displayType }),
+      (set) => ({
+        appStoreVersionLocalization: rel(
+          'appStoreVersionLocalizations',
+          false,
+          (id) => set(id).localizationId,
+        ),
+        appScreenshots: rel('appScreenshots', true, (id) => set(id).screenshotIds),
+      }),
+    ),
+    resource(
+      'appScreenshots',
+      s.appScreenshots,
+      'fileSize fileName sourceFileChecksum imageAsset assetToken assetType uploadOperations assetDeliveryState',
+      (shot) => {
+        const set = s.appScreenshotSets.get(shot.setId)
+        return {
+          fileSize: shot.fileSize,
+          fileName: shot.fileName,
+          ...(shot.sourceFileChecksum !== null ? { sourceFileChecksum: shot.sourceFileChecksum } : {}),
+          ...(shot.width !== null && shot.height !== null && shot.state === 'COMPLETE'
+            ? {
+                imageAsset: {
+                  templateUrl: screenshots.templateUrl(shot),
+                  width: shot.width,
+                  height: shot.height,
+                },
+              }
+            : {}),
+          assetToken: shot.assetToken,
+          ...(set ? { assetType: set.displayType } : {}),
+          uploadOperations: screenshots.operations(shot),
+          assetDeliveryState: { state: shot.state, errors: shot.errors, warnings: [] },
+        }
+      },
+      (shot) => ({ appScreenshotSet: rel('appScreenshotSets', false, (id) => shot(id).setId) }),
     ),
     resource(
       'builds',
@@ -264,6 +424,7 @@ export function resourceDefs(ctx: Context): ReadonlyMap<string, ResourceDef> {
           true,
           (id) => idsWhere(s.phasedReleases, (p) => p.versionId === id)[0] ?? null,
         ),
+        appStoreReviewDetail: rel('appStoreReviewDetails', true, (id) => reviewDetailOf(s, id)?.id ?? null),
       }),
     ),
     resource(
@@ -273,6 +434,9 @@ export function resourceDefs(ctx: Context): ReadonlyMap<string, ResourceDef> {
       ({ id: _id, versionId: _v, ...text }) => withoutNulls(text),
       (localization) => ({
         appStoreVersion: rel('appStoreVersions', false, (id) => localization(id).versionId),
+        appScreenshotSets: rel('appScreenshotSets', true, (id) =>
+          screenshotSetsOf(s, id).map((set) => set.id),
+        ),
       }),
     ),
     resource(

@@ -53,6 +53,11 @@ export const SandboxSeedApp = z.strictObject({
     .default([]),
   /** false: TestFlight beta app information (feedback email, review contact) is incomplete. */
   betaAppInfo: z.boolean().default(true),
+  /**
+   * false: a fresh app record (no privacy policy URL, no primary category, no App Review contact; its versions
+   * start with empty text and no screenshots). true: everything App Review needs is filled in.
+   */
+  appStoreInfo: z.boolean().default(true),
   /** What processing turns the next uploaded builds into (VALID unless a test wants a failure). */
   uploadOutcome: ProcessingState.exclude(['PROCESSING']).default('VALID'),
 })
@@ -101,6 +106,7 @@ export const AddedAppSchema = z.strictObject({
   betaGroups: z
     .array(z.strictObject({ name: z.string().trim().min(1), isInternal: z.boolean() }))
     .default(() => DEFAULT_ADDED_APP_GROUPS.map((g) => ({ ...g }))),
+  appStoreInfo: z.boolean().optional(),
 })
 export type AddedAppInput = z.input<typeof AddedAppSchema>
 

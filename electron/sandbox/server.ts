@@ -28,6 +28,7 @@ import {
   type AddedAppInput,
   type SandboxSeed,
 } from './seed'
+import { ScreenshotUploads } from './screenshot-uploads'
 import { snapshot, type SandboxState } from './state'
 import { SandboxStore } from './store'
 import { UploadStore } from './upload'
@@ -122,7 +123,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   )
   let base = ''
   const uploads = new UploadStore(store, () => base, options.partSize ?? 16 * 1024 * 1024)
-  const ctx: Context = { store, uploads }
+  const screenshots = new ScreenshotUploads(store, () => base, options.partSize ?? 16 * 1024 * 1024)
+  const ctx: Context = { store, uploads, screenshots }
+  /** Moves every timed state machine to the sandbox's now. */
+  const advance = (): void => {
+    store.advance()
+    uploads.advance()
+    screenshots.advance()
+  }
   const defs = resourceDefs(ctx)
   const compiled = routes().map(compile)
   const faults = new Faults(options.faults)
@@ -157,15 +165,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   }
 
   function currentState(): SandboxState {
-    store.advance()
-    uploads.advance()
+    advance()
     return snapshot(ctx, requests, faults, latencyMs)
   }
 
   function advanceClock(ms: number): void {
     clockOffset += ms
-    store.advance()
-    uploads.advance()
+    advance()
   }
 
   function decideReview(input: ReviewDecisionInput): { readonly id: string; readonly state: string } {
@@ -203,6 +209,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       if (fault === 'reset-after') return void req.socket.destroy()
       return send(res, 200, null)
     }
+    const screenshotPart = /^\/upload-screenshot\/([\w-]+)\/(\d+)$/.exec(path)
+    if (screenshotPart && method === 'PUT') {
+      count('PUT /upload-screenshot/{id}/{part}')
+      await screenshots.receivePart(
+        screenshotPart[1] ?? '',
+        Number(screenshotPart[2]),
+        url.searchParams.get('signature'),
+        req,
+      )
+      if (fault === 'reset-after') return void req.socket.destroy()
+      return send(res, 200, null)
+    }
     const matches = compiled.map((c) => ({ c, m: c.regex.exec(path) })).filter((x) => x.m !== null)
     const hit = matches.find((x) => x.c.route.method === method)
     if (!hit?.m) {
@@ -227,8 +245,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     const params = Object.fromEntries(
       hit.c.names.map((n, i) => [n, decodeURIComponent(hit.m?.[i + 1] ?? '')]),
     )
-    store.advance()
-    uploads.advance()
+    advance()
     const result = await route.handle({ params, url, query, body, ctx, defs, base })
     options.onResponse?.({
       method,
@@ -256,7 +273,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         decideReview,
         addApp,
       })
-    const isPart = req.method === 'PUT' && url.pathname.startsWith('/upload/')
+    const isPart = req.method === 'PUT' && /^\/upload(-screenshot)?\//.test(url.pathname)
     if (latencyMs > 0 && !isPart) await delay(latencyMs)
     const fault = faults.pick(req.method ?? 'GET', url.pathname)
     if (fault === 'reset') return void req.socket.destroy()

@@ -1,5 +1,12 @@
 import type { Faults } from './faults'
 import { buildBetaStates, type Context } from './resources'
+import {
+  appInfoLocalizationsOf,
+  appInfosOf,
+  appInfoState,
+  reviewDetailOf,
+  screenshotSetsOf,
+} from './metadata'
 import { currentDayNumber, totalPauseDays } from './phased-release'
 import { iso } from './store'
 
@@ -23,6 +30,13 @@ export function snapshot(
       name: a.name,
       platforms: a.platforms,
       betaAppInfoComplete: s.betaAppInfoComplete(a.id),
+      contentRightsDeclaration: a.contentRightsDeclaration,
+      appInfos: appInfosOf(s, a.id).map((info) => ({
+        id: info.id,
+        state: appInfoState(s, info),
+        ...info.categories,
+        localizations: appInfoLocalizationsOf(s, info.id).map(({ appInfoId: _info, ...l }) => l),
+      })),
       betaGroups: all(s.betaGroups)
         .filter((g) => g.appId === a.id)
         .map((g) => ({ id: g.id, name: g.name, isInternal: g.isInternal, buildIds: [...g.buildIds] })),
@@ -58,10 +72,38 @@ export function snapshot(
         buildUploadId: b.buildUploadId,
       }
     }),
-    versions: all(s.appStoreVersions).map((v) => ({
-      ...v,
-      localizations: s.localizationsOf(v.id).map(({ versionId: _v, ...l }) => l),
-    })),
+    versions: all(s.appStoreVersions).map((v) => {
+      const detail = reviewDetailOf(s, v.id)
+      return {
+        ...v,
+        localizations: s.localizationsOf(v.id).map(({ versionId: _v, ...l }) => ({
+          ...l,
+          screenshotSets: screenshotSetsOf(s, l.id).map((set) => ({
+            id: set.id,
+            screenshotDisplayType: set.displayType,
+            screenshots: set.screenshotIds.flatMap((id) => {
+              const shot = s.appScreenshots.get(id)
+              if (!shot) return []
+              return [
+                {
+                  id: shot.id,
+                  fileName: shot.fileName,
+                  fileSize: shot.fileSize,
+                  sourceFileChecksum: shot.sourceFileChecksum,
+                  state: shot.state,
+                  errors: shot.errors,
+                  width: shot.width,
+                  height: shot.height,
+                  parts: shot.parts.length,
+                  partsReceived: shot.parts.filter((p) => p.received).length,
+                },
+              ]
+            }),
+          })),
+        })),
+        reviewDetail: detail ? (({ versionId: _v, ...d }) => d)(detail) : null,
+      }
+    }),
     phasedReleases: all(s.phasedReleases).map((p) => ({
       id: p.id,
       versionId: p.versionId,

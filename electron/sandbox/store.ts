@@ -2,6 +2,19 @@ import { randomUUID } from 'node:crypto'
 import { OPEN_REVIEW_SUBMISSION_STATES, type REVIEW_SUBMISSION_STATES } from '../asc/enums'
 import { isUpdate, trainRefusal } from '../asc/version-order'
 import { ApiError, conflict, otherStateInvalid, relationshipInvalid, relationshipNotFound } from './errors'
+import {
+  carryOverMetadata,
+  deleteVersionMetadata,
+  openNextAppInfo,
+  publishAppInfo,
+  seedAppInfos,
+  seedVersionMetadata,
+  type AppInfo,
+  type AppInfoLocalization,
+  type AppScreenshot,
+  type AppScreenshotSet,
+  type AppStoreReviewDetail,
+} from './metadata'
 import { advancePhasedRelease, startPhasedRelease, type PhasedRelease } from './phased-release'
 import type { AppVersionState, BetaReviewState, ParsedSeed, ProcessingState, SandboxPlatform } from './seed'
 
@@ -27,7 +40,11 @@ export type App = {
   /** The app's locales, primary first (apps.primaryLocale). */
   locales: string[]
   uploadOutcome: Exclude<ProcessingState, 'PROCESSING'>
+  /** false: a fresh app record, whose versions start without text, screenshots or App Review contact. */
+  appStoreInfo: boolean
+  contentRightsDeclaration: ContentRightsDeclaration | null
 }
+type ContentRightsDeclaration = 'DOES_NOT_USE_THIRD_PARTY_CONTENT' | 'USES_THIRD_PARTY_CONTENT'
 export type BetaGroup = {
   id: string
   appId: string
@@ -50,6 +67,8 @@ export type Build = {
   usesNonExemptEncryption: boolean | null
   expired: boolean
   buildUploadId: string | null
+  /** The device families its Info.plist names (UIDeviceFamily), when the sandbox read the uploaded build. */
+  deviceFamilies: string[] | null
 }
 export type BetaBuildLocalization = { id: string; buildId: string; locale: string; whatsNew: string | null }
 export type BetaAppReviewDetail = {
@@ -156,6 +175,11 @@ export class SandboxStore {
   readonly phasedReleases = new Map<string, PhasedRelease>()
   readonly reviewSubmissions = new Map<string, ReviewSubmission>()
   readonly reviewSubmissionItems = new Map<string, ReviewSubmissionItem>()
+  readonly appInfos = new Map<string, AppInfo>()
+  readonly appInfoLocalizations = new Map<string, AppInfoLocalization>()
+  readonly appStoreReviewDetails = new Map<string, AppStoreReviewDetail>()
+  readonly appScreenshotSets = new Map<string, AppScreenshotSet>()
+  readonly appScreenshots = new Map<string, AppScreenshot>()
   private nextAppId = 6440000001
 
   constructor(
@@ -182,6 +206,9 @@ export class SandboxStore {
       platforms: [...s.platforms],
       locales: [...new Set(s.locales)],
       uploadOutcome: s.uploadOutcome,
+      appStoreInfo: s.appStoreInfo,
+      // Seeded apps have answered the content rights question (App Review needs it).
+      contentRightsDeclaration: 'DOES_NOT_USE_THIRD_PARTY_CONTENT',
     }
     this.apps.set(app.id, app)
     for (const g of s.betaGroups) {
@@ -264,18 +291,17 @@ export class SandboxStore {
         this.reviewSubmissionItems.set(item.id, item)
       }
     }
-    for (const version of seeded) this.seedLocalizations(app, version)
+    // A seeded version that went past submission as an update carries its release notes; an editable one has
+    // none yet, as a new version starts.
+    for (const version of seeded) {
+      const notes =
+        !EDITABLE.includes(version.state) && this.isUpdate(version)
+          ? `Improvements and fixes in ${version.versionString}.`
+          : null
+      seedVersionMetadata(this, app, version, notes)
+    }
+    seedAppInfos(this, app, seeded)
     return app
-  }
-
-  /**
-   * A seeded version's text in every locale of the app. One that went past submission as an update carries
-   * its release notes; an editable one has none yet, as a new version starts.
-   */
-  private seedLocalizations(app: App, v: AppStoreVersion): void {
-    const notes =
-      !EDITABLE.includes(v.state) && this.isUpdate(v) ? `Improvements and fixes in ${v.versionString}.` : null
-    for (const locale of app.locales) this.addLocalization(v.id, locale, defaultText(app, locale, notes))
   }
 
   addLocalization(
@@ -360,6 +386,7 @@ export class SandboxStore {
       usesNonExemptEncryption: null,
       expired: false,
       buildUploadId,
+      deviceFamilies: null,
     }
     this.builds.set(build.id, build)
     return build
@@ -486,6 +513,7 @@ export class SandboxStore {
         other.state = 'REPLACED_WITH_NEW_VERSION'
     }
     v.state = 'READY_FOR_DISTRIBUTION'
+    publishAppInfo(this, v.appId)
     for (const p of this.phasedReleases.values()) if (p.versionId === v.id) startPhasedRelease(p, at)
   }
 
@@ -574,14 +602,16 @@ export class SandboxStore {
     if (errors.length > 0) throw new ApiError(409, errors)
     const previous = siblings.at(-1)
     const v = this.addVersion(app, platform, versionString, 'PREPARE_FOR_SUBMISSION', null, this.now())
-    // A new version starts with the previous version's text in every locale, except its release notes.
-    if (previous) {
-      for (const { id: _id, versionId: _v, locale, ...text } of this.localizationsOf(previous.id))
-        this.addLocalization(v.id, locale, { ...text, whatsNew: null })
-    } else {
-      for (const locale of app.locales) this.addLocalization(v.id, locale, defaultText(app, locale, null))
-    }
+    if (previous) carryOverMetadata(this, previous, v)
+    else seedVersionMetadata(this, app, v, null)
+    openNextAppInfo(this, appId)
     return v
+  }
+
+  /** DELETE of a version: its text, screenshots and App Review information go with it. */
+  deleteVersion(v: AppStoreVersion): void {
+    deleteVersionMetadata(this, v.id)
+    this.appStoreVersions.delete(v.id)
   }
 
   isEditable(v: AppStoreVersion): boolean {
@@ -648,23 +678,6 @@ function lowerThanApproved(versionString: string, siblings: readonly AppStoreVer
     title: 'The provided entity includes an attribute with an invalid value',
     detail: `The version number '${versionString}' must be higher than the previously approved version '${refusal.approved}'.`,
     pointer: '/data/attributes/versionString',
-  }
-}
-
-/** What a complete app's version says in a locale before anyone edits it. */
-function defaultText(
-  app: App,
-  locale: string,
-  whatsNew: string | null,
-): Omit<AppStoreVersionLocalization, 'id' | 'versionId' | 'locale'> {
-  const site = `https://example.com/${app.bundleId}`
-  return {
-    description: `${app.name} (${locale}).`,
-    keywords: app.name.toLowerCase().split(/\s+/).join(','),
-    marketingUrl: null,
-    promotionalText: null,
-    supportUrl: `${site}/support`,
-    whatsNew,
   }
 }
 

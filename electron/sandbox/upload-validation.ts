@@ -6,19 +6,22 @@ import { inspectBuild } from '../ipa'
 
 /** One refusal as App Store Connect reports it on a buildUpload: the bare ITMS number and Apple's words. */
 export type ProcessingError = { readonly code: string; readonly description: string }
+/** What processing learned: the refusals, and the device families the build runs on (null: not a build it read). */
+type ProcessingResult = { readonly errors: ProcessingError[]; readonly deviceFamilies: string[] | null }
+const UNREAD: ProcessingResult = { errors: [], deviceFamilies: null }
 
 /**
  * Apple's processing of an uploaded build, as the sandbox plays it: the same validation `inspect` runs,
  * on the bytes that arrived, so a build sent by another tool is refused as App Store Connect would. The
  * sandbox keeps the bytes of small files only (large ones are hashed as they stream), so larger builds
  * pass unchecked, and so do files that are not builds at all. Resolves with the refusals (empty: the build
- * is valid), never rejects.
+ * is valid) and the build's device families, never rejects.
  */
 async function validateUploadedBuild(
   fileName: string,
   chunks: readonly Buffer[],
   now: number,
-): Promise<ProcessingError[]> {
+): Promise<ProcessingResult> {
   const dir = await mkdtemp(path.join(tmpdir(), 'ascent-sandbox-processing-'))
   try {
     const file = path.join(dir, path.basename(fileName) || 'upload.ipa')
@@ -28,14 +31,15 @@ async function validateUploadedBuild(
       summary = await inspectBuild(file, { now: () => now })
     } catch {
       // Not a build at all (the upload tests send random bytes): the sandbox judges builds, not bytes.
-      return []
+      return UNREAD
     }
-    return summary.problems
+    const errors = summary.problems
       .filter((p) => p.severity === 'error' && p.itms !== undefined)
       .map((p) => ({ code: (p.itms ?? '').replace(/^ITMS-/, ''), description: appleWords(p, summary) }))
+    return { errors, deviceFamilies: [...summary.deviceFamilies] }
   } catch {
     // The sandbox could not write its scratch copy: it cannot judge the build, so it does not refuse it.
-    return []
+    return UNREAD
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
@@ -100,15 +104,17 @@ function appleWords(problem: Problem, summary: BuildSummary): string {
 /** The processing check of one buildUpload: `errors` is null while it runs. */
 export class ProcessingCheck {
   errors: ProcessingError[] | null = null
+  deviceFamilies: string[] | null = null
 
-  constructor(work: Promise<ProcessingError[]>) {
-    void work.then((errors) => {
-      this.errors = errors
+  constructor(work: Promise<ProcessingResult>) {
+    void work.then((result) => {
+      this.errors = result.errors
+      this.deviceFamilies = result.deviceFamilies
     })
   }
 
   static passed(): ProcessingCheck {
-    const check = new ProcessingCheck(Promise.resolve([]))
+    const check = new ProcessingCheck(Promise.resolve(UNREAD))
     check.errors = []
     return check
   }

@@ -398,6 +398,7 @@ export class UploadStore {
         refusals.length > 0 ? 'INVALID' : app.uploadOutcome,
         u.id,
       )
+      build.deviceFamilies = u.processing?.deviceFamilies ?? null
       if (refusals.length > 0) {
         // Refused by validation: the build exists (its number is used) and is INVALID; the upload says why.
         u.buildId = build.id

@@ -1,11 +1,13 @@
 import { z } from 'zod'
 import { conflict, otherStateInvalid } from '../errors'
+import { deleteLocalizationMetadata } from '../metadata'
 import { assertWhatsNewEditable } from '../release-notes'
 import type { AppStoreVersion, AppStoreVersionLocalization, SandboxStore } from '../store'
 import { requireRecord } from './render'
 import { relatedRecord, toOne } from './request-body'
 import type { Route } from './call'
 import { byId, create, endpointWithoutContent, related, update } from './route'
+import { checkLengths, checkUrls } from './text-rules'
 
 // A version's text per locale (the App Store product page and "What's New").
 const text = {
@@ -29,7 +31,7 @@ const LocalizationUpdate = z.strictObject({
 type Text = z.infer<z.ZodObject<typeof text>>
 
 /** Apple's limits, in characters. */
-const MAX_LENGTH: Partial<Record<keyof Text, number>> = {
+const MAX_LENGTH: Readonly<Record<string, number>> = {
   description: 4000,
   keywords: 100,
   promotionalText: 170,
@@ -100,7 +102,7 @@ export const appStoreVersionLocalizationRoutes: readonly Route[] = [
     // The primary locale stays: Apple needs it on every version.
     if (s.apps.get(v.appId)?.locales[0] === l.locale)
       throw otherStateInvalid(`The localization for the primary locale '${l.locale}' cannot be deleted.`)
-    s.appStoreVersionLocalizations.delete(l.id)
+    deleteLocalizationMetadata(s, l.id)
   }),
 ]
 
@@ -116,17 +118,8 @@ function versionOf(s: SandboxStore, l: AppStoreVersionLocalization): AppStoreVer
  * promotional text at any time.
  */
 function checkText(s: SandboxStore, v: AppStoreVersion, attributes: Text): void {
-  for (const [key, max] of Object.entries(MAX_LENGTH) as [keyof Text, number][]) {
-    const value = attributes[key]
-    if (value && value.length > max) {
-      throw conflict(
-        'ENTITY_ERROR.ATTRIBUTE.INVALID.TOO_LONG',
-        'The provided entity includes an attribute with a value that is too long',
-        `${key} is ${value.length} characters; the limit is ${max}.`,
-        `/data/attributes/${key}`,
-      )
-    }
-  }
+  checkLengths(attributes, MAX_LENGTH)
+  checkUrls(attributes, ['supportUrl', 'marketingUrl'])
   if (attributes.whatsNew !== undefined) assertWhatsNewEditable(s, v)
   const others = Object.keys(attributes).filter(
     (k) => k !== 'whatsNew' && k !== 'promotionalText' && attributes[k as keyof Text] !== undefined,

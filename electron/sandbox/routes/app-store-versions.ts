@@ -6,7 +6,7 @@ import type { AppStoreVersion } from '../store'
 import { requireRecord } from './render'
 import { nullableToOne, readData, ref, toOne } from './request-body'
 import type { Call, Route } from './call'
-import { byId, create, endpoint, endpointWithoutContent, related, remove, update } from './route'
+import { byId, create, endpoint, endpointWithoutContent, related, update } from './route'
 
 const VERSION_INCLUDES = ['app', 'build', 'appStoreVersionPhasedRelease']
 const VERSION_QUERY: QuerySpec = {
@@ -68,7 +68,7 @@ export const appStoreVersionRoutes: readonly Route[] = [
       applyVersionAttributes(c, v, { ...d.attributes, versionString: undefined })
       if (d.relationships.build?.data) c.ctx.store.attachBuild(v, d.relationships.build.data.id)
     } catch (error) {
-      c.ctx.store.appStoreVersions.delete(v.id)
+      c.ctx.store.deleteVersion(v)
       throw error
     }
     return v.id
@@ -84,9 +84,11 @@ export const appStoreVersionRoutes: readonly Route[] = [
       throw error
     }
   }),
-  remove('DELETE /v1/appStoreVersions/{id}', versions, (v) => {
+  endpointWithoutContent('DELETE /v1/appStoreVersions/{id}', (c) => {
+    const v = requireRecord(versions(c.ctx), 'appStoreVersions', c.params.id)
     if (v.state !== 'PREPARE_FOR_SUBMISSION')
       throw otherStateInvalid(`appStoreVersions with id '${v.id}' is ${v.state} and cannot be deleted.`)
+    c.ctx.store.deleteVersion(v)
   }),
   related('GET /v1/appStoreVersions/{id}/build', 'BuildWithoutIncludesResponse'),
   endpoint('GET /v1/appStoreVersions/{id}/relationships/build', (c) => {

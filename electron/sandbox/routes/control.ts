@@ -111,7 +111,7 @@ const controls: ReadonlyMap<string, Control> = new Map<string, Control>([
       const input = AddedAppSchema.safeParse(await readJson(req))
       if (!input.success)
         return d.send(res, 400, {
-          error: `send { "bundleId": string, "name": string, "platforms"?: [${PLATFORMS.map((p) => `"${p}"`).join('|')}], "betaGroups"?: [{ "name": string, "isInternal": boolean }] } (${issues(input.error)})`,
+          error: `send { "bundleId": string, "name": string, "platforms"?: [${PLATFORMS.map((p) => `"${p}"`).join('|')}], "betaGroups"?: [{ "name": string, "isInternal": boolean }], "appStoreInfo"?: boolean } (${issues(input.error)})`,
         })
       try {
         d.send(res, 201, d.addApp(input.data))

@@ -1,5 +1,8 @@
 import { parseQuery, type Query } from '../jsonapi'
 import type { ResourceDef } from '../resources'
+import { appInfoRoutes } from './app-infos'
+import { appScreenshotRoutes } from './app-screenshots'
+import { appStoreReviewDetailRoutes } from './app-store-review-details'
 import { appStoreVersionLocalizationRoutes } from './app-store-version-localizations'
 import { appStoreVersionRoutes } from './app-store-versions'
 import { appRoutes } from './apps'
@@ -27,6 +30,9 @@ export function routes(): readonly Route[] {
     ...betaReviewRoutes,
     ...appStoreVersionRoutes,
     ...appStoreVersionLocalizationRoutes,
+    ...appInfoRoutes,
+    ...appScreenshotRoutes,
+    ...appStoreReviewDetailRoutes,
     ...phasedReleaseRoutes,
     ...releaseRequestRoutes,
     ...reviewSubmissionRoutes,

@@ -23,10 +23,16 @@ export function renderOne(c: Call, type: string, id: string | null, schema: stri
 
 /** A page of these resources after the request's filters and sort. */
 export function renderList(c: Call, type: string, ids: readonly string[], schema: string): Result {
-  let out = ids.filter((id) =>
-    [...c.query.filters].every(([key, values]) => matches(c, type, id, key, values)),
-  )
   const def = c.defs.get(type)
+  let out = ids.filter(
+    (id) =>
+      [...c.query.filters].every(([key, values]) => matches(c, type, id, key, values)) &&
+      [...c.query.exists].every(([name, wanted]) => {
+        const related = def?.rels[name]?.ids(id) ?? null
+        const has = Array.isArray(related) ? related.length > 0 : related !== null
+        return has === wanted
+      }),
+  )
   if (c.query.sort && def) {
     const desc = c.query.sort.startsWith('-')
     const field = c.query.sort.replace(/^-/, '')
@@ -51,6 +57,8 @@ function matches(c: Call, type: string, id: string, key: string, values: readonl
       : list.some((i) => matches(c, rel.type, i, rest.join('.'), values))
   }
   const raw = def.attributes(id)[head]
+  // A list attribute (appCategories.platforms) matches when any of its values does.
+  if (Array.isArray(raw)) return raw.some((v) => values.includes(String(v)))
   // buildUploads.state is an object; the filter compares its inner state.
   const value = raw !== null && typeof raw === 'object' ? (raw as { state?: unknown }).state : raw
   return value !== undefined && values.includes(String(value))

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { conflict, otherStateInvalid, relationshipInvalid } from '../errors'
 import { SandboxPlatform } from '../seed'
-import { assertReleaseNotes } from '../release-notes'
+import { assertReadyForReview } from '../readiness'
 import { OPEN_SUBMISSION } from '../store'
 import { insert } from './render'
 import { relatedRecord, toOne } from './request-body'
@@ -100,7 +100,7 @@ export const reviewSubmissionRoutes: readonly Route[] = [
           throw otherStateInvalid(
             'This resource cannot be reviewed, please check associated errors to see why. The submission has no items.',
           )
-        for (const v of versions) if (v) assertReleaseNotes(s, v)
+        for (const v of versions) if (v) assertReadyForReview(s, v)
         sub.state = 'WAITING_FOR_REVIEW'
         sub.submittedAt = s.now()
         sub.changedAt = s.now()
@@ -144,7 +144,7 @@ export const reviewSubmissionRoutes: readonly Route[] = [
         'This resource cannot be reviewed, please check associated errors to see why. The version has no build.',
       )
     s.assertVersionEditable(v)
-    assertReleaseNotes(s, v)
+    assertReadyForReview(s, v)
     const id = insert(s.reviewSubmissionItems, {
       id: randomUUID(),
       submissionId: sub.id,
