@@ -78,8 +78,11 @@ function appInformation(s: SandboxStore, v: AppStoreVersion, out: Associated): v
   if (info) {
     if (!info.categories.primaryCategory)
       add(out, `/v1/appInfos/${info.id}`, missingRelationship(info.id, 'primaryCategory'))
+    // A name in every locale; the privacy policy URL of the primary locale stands in for the others.
     for (const l of appInfoLocalizationsOf(s, info.id)) {
-      for (const key of ['name', 'privacyPolicyUrl'] as const)
+      const keys =
+        l.locale === app?.locales[0] ? (['name', 'privacyPolicyUrl'] as const) : (['name'] as const)
+      for (const key of keys)
         if (!l[key]?.trim())
           add(out, `/v1/appInfoLocalizations/${l.id}`, requiredAttribute(l.id, key, l.locale))
     }

