@@ -1,8 +1,10 @@
 import type { StepRecord } from '../../shared/ipc'
 import { AscentError, toErrorShape } from '../../shared/errors'
 import type { PublishEvent, StepId } from '../../shared/publish-events'
-import type { AscGateway, BuildRecord } from './asc-gateway'
+import type { ReleaseSettings } from '../../shared/release-settings'
+import type { AppRecord, AscGateway } from './asc-gateway'
 import type { PublishConnection } from './connection'
+import type { BuildRecord } from './asc-gateway'
 import { type RunIds, type RunJournal, type SubstepId } from './journal'
 import type { LiveState } from './preflight'
 import type { PollIntervals, RunCredentials, UploaderFactory } from './types'
@@ -13,6 +15,13 @@ export type ProgressFields = Omit<
   'type' | 'runId' | 'at' | 'step'
 >
 
+/** A connection to App Store Connect for one set of credentials: the calls, and the client under them. */
+export interface AscSession {
+  readonly asc: AscGateway
+  /** The client the uploader sends through, and the request count of the run. */
+  readonly connection: PublishConnection
+}
+
 export interface ResolvedDeps {
   readonly dataDir: string
   readonly now: () => number
@@ -22,6 +31,18 @@ export interface ResolvedDeps {
   readonly altoolResumeWaitMs: number
   readonly uploaderFactory: UploaderFactory
   readonly writeJournal: (dataDir: string, journal: RunJournal) => Promise<void>
+  readonly credentials: (settings: ReleaseSettings) => Promise<RunCredentials>
+  readonly connect: (credentials: RunCredentials) => AscSession
+}
+
+/**
+ * What preflight hands the steps after it: App Store Connect (one way to reach it), the credentials (the
+ * uploader signs with them), what App Store Connect held when preflight looked, and the app.
+ */
+export interface PreparedRun extends AscSession {
+  readonly credentials: RunCredentials
+  readonly live: LiveState
+  readonly app: AppRecord
 }
 
 /** What a sub-step body reports: done (with a note for the journal and the summary), or left for a later run. */
@@ -34,38 +55,62 @@ export type SubstepOutcome =
 export const done = (note: string): SubstepOutcome => ({ kind: 'done', note })
 export const later = (note: string): SubstepOutcome => ({ kind: 'later', note })
 
-/** One run being executed: its journal (mutated in place and saved after every change), the API and the event sink. */
-export class RunContext {
-  /** Sub-steps left for a later run (processing not awaited). */
-  readonly deferred: string[] = []
-  /** Versions changed after preflight (a cancel completed): read them again before choosing one. */
-  versionsStale = false
-  connection: PublishConnection | null = null
-  gateway: AscGateway | null = null
-  credentials: RunCredentials | null = null
-  live: LiveState | null = null
-  /** The build as processing last saw it (export compliance reads it instead of asking again). */
-  lastBuild: BuildRecord | null = null
-  /** When this process committed the upload (App Store Connect processing began), for the processing wait's backoff. */
-  processingSince: number | null = null
+/** What a step body returns: its summary, and whether it had nothing to do. */
+export interface StepResult {
+  readonly summary: string
+  readonly skipped?: boolean
+}
+
+/**
+ * Writes one run's journal, one write at a time in the order asked (steps running side by side must not let
+ * an older state land after a newer one). A write that failed is not tried again in this attempt: the file
+ * keeps the last consistent state, which a resume starts from.
+ */
+class JournalWriter {
+  private queue: Promise<void> = Promise.resolve()
+  private failure: { readonly error: unknown } | null = null
+
+  constructor(
+    private readonly journal: RunJournal,
+    private readonly deps: ResolvedDeps,
+  ) {}
+
+  save(): Promise<void> {
+    const write = this.queue.then(async () => {
+      if (this.failure) throw this.failure.error
+      try {
+        await this.deps.writeJournal(this.deps.dataDir, this.journal)
+      } catch (error) {
+        this.failure = { error }
+        throw error
+      }
+    })
+    this.queue = write.catch(() => undefined)
+    return write
+  }
+}
+
+/**
+ * One attempt at a run: its journal (mutated in place and saved after every change), the event sink, and the
+ * step and sub-step records. Preflight runs on this; the steps after it get a RunContext.
+ */
+export class Attempt {
+  /** Sub-steps left for a later run (processing not awaited), with the step they belong to. */
+  readonly deferred: { readonly step: StepId; readonly note: string }[] = []
+  private readonly writer: JournalWriter
 
   constructor(
     readonly journal: RunJournal,
     readonly deps: ResolvedDeps,
     readonly signal: AbortSignal,
     private readonly sink: (event: PublishEvent) => void,
-  ) {}
+    writer?: JournalWriter,
+  ) {
+    this.writer = writer ?? new JournalWriter(journal, deps)
+  }
 
   get ids(): RunIds {
     return this.journal.ids
-  }
-  get api(): AscGateway {
-    if (!this.gateway) throw new AscentError('INTERNAL', 'no App Store Connect connection yet')
-    return this.gateway
-  }
-  get state(): LiveState {
-    if (!this.live) throw new AscentError('INTERNAL', 'preflight has not run')
-    return this.live
   }
 
   at(): string {
@@ -85,7 +130,7 @@ export class RunContext {
   }
 
   save(): Promise<void> {
-    return this.deps.writeJournal(this.deps.dataDir, this.journal)
+    return this.writer.save()
   }
 
   /** A safe point: between sub-steps, nothing is half done. */
@@ -93,7 +138,12 @@ export class RunContext {
     if (this.signal.aborted) throw new AscentError('CANCELED', 'canceled at a safe point')
   }
 
-  stepRecord(step: StepId): StepRecord {
+  /** The steps after preflight: the same attempt, with what preflight prepared. */
+  prepared(run: PreparedRun): RunContext {
+    return new RunContext(this.journal, this.deps, this.signal, this.sink, this.writer, run)
+  }
+
+  private stepRecord(step: StepId): StepRecord {
     const record = this.journal.steps.find((s) => s.step === step)
     if (!record) throw new AscentError('INTERNAL', `no step ${step} in the journal`)
     return record
@@ -101,8 +151,7 @@ export class RunContext {
 
   private setStep(step: StepId, patch: Partial<StepRecord>): void {
     const index = this.journal.steps.findIndex((s) => s.step === step)
-    const current = this.stepRecord(step)
-    this.journal.steps[index] = { ...current, ...patch }
+    this.journal.steps[index] = { ...this.stepRecord(step), ...patch }
   }
 
   substepDone(id: SubstepId): boolean {
@@ -110,19 +159,11 @@ export class RunContext {
     return s === 'done' || s === 'skipped'
   }
 
-  substepNote(id: SubstepId): string | null {
-    return this.journal.substeps[id]?.note ?? null
-  }
-
   /**
    * Runs one of the six steps. A step already done (an earlier attempt) is reported again, not repeated.
    * `body` returns the summary; a failure is journaled with its error and re-thrown.
    */
-  async step(
-    step: StepId,
-    title: string,
-    body: () => Promise<{ readonly summary: string; readonly skipped?: boolean }>,
-  ): Promise<void> {
+  async step(step: StepId, title: string, body: () => Promise<StepResult>): Promise<void> {
     const record = this.stepRecord(step)
     if (record.status === 'done' || record.status === 'skipped') {
       this.emit({
@@ -145,11 +186,10 @@ export class RunContext {
     })
     await this.save()
     this.emit({ type: 'step-started', runId: this.journal.runId, at: this.at(), step, title })
-    const deferredBefore = this.deferred.length
     try {
       const result = await body()
       // Left for a later run (processing not awaited): journaled as pending so a resume runs it again.
-      const deferred = this.deferred.length > deferredBefore
+      const deferred = this.deferred.some((d) => d.step === step)
       this.setStep(step, {
         status: deferred ? 'pending' : result.skipped ? 'skipped' : 'done',
         summary: result.summary,
@@ -179,6 +219,11 @@ export class RunContext {
     }
   }
 
+  /** A step put off to a later run without running its sub-steps (it needs a processed build). */
+  defer(step: StepId, note: string): void {
+    this.deferred.push({ step, note })
+  }
+
   /**
    * One journaled sub-step: skipped when an earlier attempt finished it; marked `started` before it acts
    * (so a resume knows to look before acting again) and `done` with its note after, before the next starts.
@@ -203,12 +248,44 @@ export class RunContext {
     if (outcome.kind === 'later') {
       // Leave no record: a later run (with a processing timeout) starts it afresh.
       delete this.journal.substeps[id]
-      this.deferred.push(outcome.note)
+      this.defer(step, outcome.note)
     } else {
       this.journal.substeps[id] = { status: outcome.kind, at: this.at(), note: outcome.note }
     }
     await this.save()
     if (outcome.note) this.progress(step, { message: outcome.note })
     return outcome
+  }
+}
+
+/** The attempt after preflight: every step after it reaches App Store Connect through `asc`. */
+export class RunContext extends Attempt {
+  /** Versions changed after preflight (a cancel completed): read them again before choosing one. */
+  versionsStale = false
+  /** The build as processing last saw it (export compliance reads it instead of asking again). */
+  lastBuild: BuildRecord | null = null
+  /** When this process committed the upload (App Store Connect processing began), for the processing wait's backoff. */
+  processingSince: number | null = null
+
+  constructor(
+    journal: RunJournal,
+    deps: ResolvedDeps,
+    signal: AbortSignal,
+    sink: (event: PublishEvent) => void,
+    writer: JournalWriter,
+    readonly run: PreparedRun,
+  ) {
+    super(journal, deps, signal, sink, writer)
+  }
+
+  get asc(): AscGateway {
+    return this.run.asc
+  }
+  /** What App Store Connect held when this attempt's preflight looked. */
+  get live(): LiveState {
+    return this.run.live
+  }
+  get appId(): string {
+    return this.run.app.id
   }
 }

@@ -1,8 +1,9 @@
 import { realpathSync } from 'node:fs'
-import { open, readFile, stat, unlink, type FileHandle } from 'node:fs/promises'
+import { mkdir, open, readFile, stat, unlink, type FileHandle } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { AscentError } from '../../shared/errors'
+import { runLockPath, runsDir, type RunJournal } from './journal'
 
 /**
  * A cross-process lock on one file, held through the OS's own file locking (an open file description lock
@@ -124,5 +125,80 @@ export async function isFileLocked(path: string): Promise<boolean> {
     return !(await tryLock(handle.fd))
   } finally {
     await handle.close()
+  }
+}
+
+/**
+ * The run-key locks of one publisher: one start of a run key at a time in this process, and in all processes
+ * through the lock file, held from the start until the run ends.
+ */
+export interface RunLocks {
+  /** Runs `start` holding the run key's lock; a second start of the same key here waits for the first's answer. */
+  guarded(runKey: string, start: () => Promise<string>): Promise<string>
+  release(runKey: string): Promise<void>
+  /** A run without an outcome that another process is executing now (it holds the run key's lock). */
+  runningElsewhere(journal: RunJournal): Promise<boolean>
+}
+
+/** `runningHere(runKey)`: a run of this key is executing in this process (its lock is then already held). */
+export function createRunLocks(dataDir: string, runningHere: (runKey: string) => boolean): RunLocks {
+  const held = new Map<string, HeldLock>()
+  /** Run keys whose start is under way here (before the run executes): a second start waits for the first. */
+  const starting = new Map<string, Promise<string>>()
+
+  async function release(runKey: string): Promise<void> {
+    const lock = held.get(runKey)
+    held.delete(runKey)
+    await lock?.release()
+  }
+
+  /**
+   * Takes the run key's lock (the OS's file lock, which a dead or zombie process cannot keep). Another process
+   * holding it: BAD_INPUT. Held by this process for a run it is running: nothing to take (false).
+   */
+  async function acquire(runKey: string): Promise<boolean> {
+    if (held.has(runKey)) {
+      if (runningHere(runKey)) return false
+      await release(runKey)
+    }
+    await mkdir(runsDir(dataDir), { recursive: true })
+    const attempt = await tryFileLock(runLockPath(dataDir, runKey))
+    if (attempt.kind === 'busy') {
+      throw new AscentError(
+        'BAD_INPUT',
+        `this build is being published by another Ascent process${attempt.pid === null ? '' : ` (pid ${attempt.pid})`}; wait for it or stop it first`,
+      )
+    }
+    held.set(runKey, attempt.lock)
+    return true
+  }
+
+  return {
+    release,
+    async guarded(runKey, start) {
+      const pending = starting.get(runKey)
+      if (pending) return pending
+      const attempt = (async () => {
+        const took = await acquire(runKey)
+        try {
+          return await start()
+        } catch (error) {
+          if (took) await release(runKey)
+          throw error
+        }
+      })()
+      starting.set(runKey, attempt)
+      try {
+        return await attempt
+      } finally {
+        starting.delete(runKey)
+      }
+    },
+    async runningElsewhere(journal) {
+      if (journal.outcome !== null || held.has(journal.runKey)) return false
+      // A journal written by hand or by another version may carry a key no lock file can be named after.
+      if (!/^[0-9a-f]+$/.test(journal.runKey)) return false
+      return isFileLocked(runLockPath(dataDir, journal.runKey))
+    },
   }
 }

@@ -1,0 +1,145 @@
+import { toErrorShape } from '../../shared/errors'
+import type { RunRecord } from '../../shared/ipc'
+import type { PublishEvent, RunOutcome } from '../../shared/publish-events'
+import type { RunJournal } from './journal'
+import { runLinks } from './links'
+import { Attempt, type AscSession, type ResolvedDeps, type RunContext } from './run-context'
+import type { RunLocks } from './run-lock'
+import { failureOf, successOf, type RunEnd } from './run-outcome'
+import { appStoreVersionStep } from './steps/app-store-version'
+import { preflightStep } from './steps/preflight'
+import { processingStep } from './steps/processing'
+import { reviewStep } from './steps/review'
+import { testflightStep } from './steps/testflight'
+import { settleCanceledUpload, uploadStep } from './steps/upload'
+
+/**
+ * Executing a run: one attempt is preflight, then the steps in order, then finishRun. Adding a step is one
+ * file in steps/ and one line in PIPELINE (a check before anything is sent goes into preflight instead).
+ */
+const PIPELINE: readonly ((ctx: RunContext) => Promise<void>)[] = [
+  uploadStep,
+  processingStep,
+  testflightStep,
+  appStoreVersionStep,
+  reviewStep,
+]
+
+/** The runs this process executes. */
+export interface Runner {
+  /** Runs one attempt of the run; resolves with its record when it has finished. Never rejects. */
+  execute(journal: RunJournal): Promise<RunRecord>
+  isRunning(runId: string): boolean
+  /** A run of this key is executing here. */
+  runsKey(runKey: string): boolean
+  /** Asks the run to stop at its next safe point; false when it is not running here. */
+  cancel(runId: string): boolean
+  /** The latest attempt this process executed of the run, even one that has ended. */
+  lastAttempt(runId: string): Promise<RunRecord> | undefined
+}
+
+export interface RunnerDeps {
+  readonly deps: ResolvedDeps
+  readonly emit: (event: PublishEvent) => void
+  readonly locks: () => RunLocks
+  readonly toRecord: (journal: RunJournal) => Promise<RunRecord>
+}
+
+export function createRunner({ deps, emit, locks, toRecord }: RunnerDeps): Runner {
+  const active = new Map<string, { readonly controller: AbortController; readonly runKey: string }>()
+  const attempts = new Map<string, Promise<RunRecord>>()
+
+  /** The one place a run ends: journal its outcome, leave `active`, and say run-finished. */
+  async function finishRun(attempt: Attempt, outcome: RunOutcome, message: string): Promise<void> {
+    const { journal } = attempt
+    journal.outcome = outcome
+    journal.message = message
+    journal.finishedAt = attempt.at()
+    journal.links = runLinks(journal.ids, journal.build.platform)
+    try {
+      await attempt.save()
+    } catch (error) {
+      // Disk full, data dir gone: say so rather than hang the waiter; the file keeps its last consistent state.
+      journal.outcome = 'failed'
+      journal.message = `could not write the run journal: ${toErrorShape(error).message}`
+      journal.links = []
+    }
+    active.delete(journal.runId)
+    emit({
+      type: 'run-finished',
+      runId: journal.runId,
+      at: journal.finishedAt,
+      outcome: journal.outcome,
+      message: journal.message,
+      links: journal.links,
+    })
+  }
+
+  return {
+    execute(journal) {
+      const controller = new AbortController()
+      active.set(journal.runId, { controller, runKey: journal.runKey })
+      const finished = (async () => {
+        // Every connection the attempt opens is counted in the run's requests.
+        const sessions: AscSession[] = []
+        const connect: ResolvedDeps['connect'] = (credentials) => {
+          const session = deps.connect(credentials)
+          sessions.push(session)
+          return session
+        }
+        const attempt = new Attempt(journal, { ...deps, connect }, controller.signal, emit)
+        const end = await runAttempt(attempt, sessions)
+        await finishRun(attempt, end.outcome, end.message)
+        await locks()
+          .release(journal.runKey)
+          .catch(() => undefined)
+        return toRecord(journal)
+      })()
+      attempts.set(journal.runId, finished)
+      return finished
+    },
+    isRunning: (runId) => active.has(runId),
+    runsKey: (runKey) => [...active.values()].some((a) => a.runKey === runKey),
+    cancel(runId) {
+      const run = active.get(runId)
+      run?.controller.abort()
+      return run !== undefined
+    },
+    lastAttempt: (runId) => attempts.get(runId),
+  }
+}
+
+/** Preflight and the pipeline; how it ended (never throws: a failure anywhere is the run's outcome). */
+async function runAttempt(attempt: Attempt, sessions: readonly AscSession[]): Promise<RunEnd> {
+  const { journal } = attempt
+  let ctx: RunContext | null = null
+  try {
+    await beginAttempt(attempt)
+    ctx = attempt.prepared(await preflightStep(attempt))
+    for (const step of PIPELINE) await step(ctx)
+    return successOf(journal, ctx.deferred)
+  } catch (error) {
+    const canceled = toErrorShape(error).code === 'CANCELED' || attempt.signal.aborted
+    if (canceled && ctx) await settleCanceledUpload(ctx)
+    return failureOf(journal, error, attempt.signal.aborted)
+  } finally {
+    for (const s of sessions) journal.requests += s.connection.requestCount()
+  }
+}
+
+/** A fresh attempt: steps not finished start over (their sub-steps keep what was done); preflight always runs. */
+async function beginAttempt(attempt: Attempt): Promise<void> {
+  const { journal } = attempt
+  journal.steps = journal.steps.map((s) =>
+    s.status === 'done' || s.status === 'skipped'
+      ? s
+      : { ...s, status: 'pending', error: null, summary: null },
+  )
+  // Preflight runs on every attempt (state may have changed); its record keeps what it said last for the history.
+  journal.steps = journal.steps.map((s) => (s.step === 'preflight' ? { ...s, status: 'pending' } : s))
+  journal.pid = process.pid
+  journal.outcome = null
+  journal.finishedAt = null
+  journal.message = null
+  await attempt.save()
+}

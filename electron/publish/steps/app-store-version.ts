@@ -1,0 +1,199 @@
+import { AscentError } from '../../../shared/errors'
+import { whatsNewFor, type ReleaseType } from '../../../shared/release-settings'
+import type { VersionAttributes, VersionRecord } from '../asc-gateway'
+import { formatDuration } from '../plan'
+import { IN_PROGRESS_SUBMISSION_STATES, planVersion } from '../preflight'
+import { done, type RunContext, type SubstepOutcome } from '../run-context'
+import { journaled, NOT_PROCESSED, poll } from './poll'
+
+/**
+ * The App Store version, in the order Apple needs: withdraw a submission in review (when asked) so the version
+ * can be edited, the version with its attributes and the build, its What's New, then phased release.
+ */
+export async function appStoreVersionStep(ctx: RunContext): Promise<void> {
+  const { settings } = ctx.journal
+  await ctx.step('app-store', 'App Store', async () => {
+    if (!settings.submitToAppStore) return { summary: 'not requested', skipped: true }
+    const buildId = ctx.ids.buildState === 'VALID' ? ctx.ids.buildId : undefined
+    if (buildId === undefined) {
+      ctx.defer('app-store', `App Store version: ${NOT_PROCESSED}`)
+      return { summary: `App Store version ${NOT_PROCESSED}`, skipped: true }
+    }
+    const notes: string[] = []
+    if (settings.cancelPreviousSubmissions) notes.push((await cancelPrevious(ctx)).note)
+    notes.push((await version(ctx, buildId)).note)
+    // Preflight of this attempt read whether the version is an update (it refused an update without notes).
+    const update = ctx.live.releaseNotes?.update ?? true
+    if (settings.whatsNew !== null) notes.push((await whatsNew(ctx, settings.whatsNew, update)).note)
+    if (settings.phasedRelease !== null)
+      notes.push((await phasedRelease(ctx, settings.phasedRelease, update)).note)
+    else notes.push('phased release kept as it was')
+    return { summary: notes.join('; ') }
+  })
+}
+
+function cancelPrevious(ctx: RunContext): Promise<SubstepOutcome> {
+  const { platform } = ctx.journal.build
+  return ctx
+    .substep('app-store', 'cancel-previous', 'Canceling previous review submissions', async (resumed) => {
+      const own = ctx.ids.reviewSubmissionId
+      const targets = resumed
+        ? (
+            await ctx.asc.listReviewSubmissions(ctx.appId, platform, [
+              ...IN_PROGRESS_SUBMISSION_STATES,
+              'CANCELING',
+            ])
+          ).filter((s) => s.id !== own)
+        : ctx.live.toCancel
+      if (targets.length === 0) return done('no submission in review to cancel')
+      for (const s of targets) {
+        if (s.state !== 'CANCELING') await ctx.asc.cancelReviewSubmission(s.id)
+        ctx.ids.canceledSubmissionIds = [...new Set([...(ctx.ids.canceledSubmissionIds ?? []), s.id])]
+        await ctx.save()
+      }
+      const ids = new Set(targets.map((s) => s.id))
+      await waitForCanceled(ctx, ids)
+      ctx.versionsStale = true
+      return done(`canceled review submission ${[...ids].join(', ')}`)
+    })
+    .then((r) => {
+      if (r.kind === 'done' && (ctx.ids.canceledSubmissionIds?.length ?? 0) > 0) ctx.versionsStale = true
+      return r
+    })
+}
+
+/** A version in review cannot be edited until the cancel completes: wait it out (Codemagic gives up after 120 s and carries on). */
+async function waitForCanceled(ctx: RunContext, ids: ReadonlySet<string>): Promise<void> {
+  const { platform } = ctx.journal.build
+  await poll(
+    ctx,
+    ctx.deps.cancelTimeoutMs,
+    async () => {
+      const canceling = (await ctx.asc.listReviewSubmissions(ctx.appId, platform, ['CANCELING'])).filter(
+        (s) => ids.has(s.id),
+      )
+      ctx.progress('app-store', {
+        state: canceling.length > 0 ? 'CANCELING' : 'COMPLETE',
+        message:
+          canceling.length > 0
+            ? `waiting for ${canceling.length} submission(s) to finish CANCELING`
+            : 'previous submissions canceled',
+      })
+      return canceling.length === 0 ? true : null
+    },
+    () =>
+      new AscentError(
+        'ASC_ERROR',
+        `review submission ${[...ids].join(', ')} is still CANCELING after ${formatDuration(ctx.deps.cancelTimeoutMs)}: run the same publish again later to continue`,
+      ),
+  )
+}
+
+function version(ctx: RunContext, buildId: string): Promise<SubstepOutcome> {
+  const { build } = ctx.journal
+  return ctx.substep('app-store', 'version', `Setting up version ${build.version}`, async (resumed) => {
+    const versions =
+      resumed || ctx.versionsStale ? await ctx.asc.listVersions(ctx.appId, build.platform) : ctx.live.versions
+    const decided = planVersion(build.version, versions, false, ctx.ids.versionId)
+    if ('problem' in decided) throw new AscentError('ASC_ERROR', decided.problem.message)
+    const plan = decided.plan
+    if (plan.kind === 'done') return done(`version ${build.version} ready`)
+    if (plan.kind === 'create') {
+      // The create carries the build relationship (Apple's AppStoreVersionCreateRequest allows it): one call, not two.
+      const created = await ctx.asc.createVersion(
+        ctx.appId,
+        build.platform,
+        { ...desiredAttributes(ctx, null, true), versionString: build.version },
+        buildId,
+      )
+      ctx.ids.versionId = created.id
+      ctx.ids.versionCreated = true
+      return done(
+        `created version ${build.version} (${describeRelease(ctx)}) with build ${build.buildNumber}`,
+      )
+    }
+    const current = plan.version
+    ctx.ids.versionId = current.id
+    await ctx.save()
+    // One PATCH sets the attributes and attaches the build (Codemagic does the same; fastlane sends two).
+    await ctx.asc.updateVersion(current.id, desiredAttributes(ctx, current, plan.rename), buildId)
+    return done(
+      `${plan.rename ? `renamed version ${current.versionString} to ${build.version}` : `updated version ${build.version}`} (${describeRelease(ctx)}), build ${build.buildNumber} attached`,
+    )
+  })
+}
+
+function desiredAttributes(
+  ctx: RunContext,
+  current: VersionRecord | null,
+  rename: boolean,
+): VersionAttributes {
+  const { settings, build } = ctx.journal
+  const attributes: { -readonly [K in keyof VersionAttributes]: VersionAttributes[K] } = {}
+  if (rename || current === null) attributes.versionString = build.version
+  if (settings.copyright !== null && settings.copyright !== current?.copyright)
+    attributes.copyright = settings.copyright
+  const releaseType: ReleaseType = settings.releaseType
+  if (releaseType !== current?.releaseType) attributes.releaseType = releaseType
+  if (releaseType === 'SCHEDULED') {
+    if (!sameInstant(settings.earliestReleaseDate, current?.earliestReleaseDate ?? null))
+      attributes.earliestReleaseDate = settings.earliestReleaseDate
+  } else if (current?.earliestReleaseDate) {
+    attributes.earliestReleaseDate = null
+  }
+  return attributes
+}
+
+function sameInstant(a: string | null, b: string | null): boolean {
+  if (a === null || b === null) return a === b
+  return Date.parse(a) === Date.parse(b)
+}
+
+function describeRelease(ctx: RunContext): string {
+  const { settings } = ctx.journal
+  if (settings.releaseType === 'SCHEDULED') return `scheduled for ${settings.earliestReleaseDate}`
+  return settings.releaseType === 'MANUAL' ? 'manual release' : 'release after approval'
+}
+
+function whatsNew(
+  ctx: RunContext,
+  given: NonNullable<RunContext['journal']['settings']['whatsNew']>,
+  update: boolean,
+): Promise<SubstepOutcome> {
+  return ctx.substep('app-store', 'whats-new', 'What’s New', async () => {
+    if (!update) return done('What’s New not sent (a first version takes no release notes)')
+    // Read after the version step: a version created just now has copied its localizations.
+    const localizations = await ctx.asc.versionLocalizations(journaled(ctx.ids.versionId, 'version id'))
+    const set: string[] = []
+    for (const l of localizations) {
+      const text = whatsNewFor(given, l.locale)
+      if (text === null || text === l.whatsNew) continue
+      await ctx.asc.setWhatsNew(l.id, text)
+      set.push(l.locale)
+    }
+    const all = localizations.map((l) => l.locale).join(', ')
+    return done(set.length > 0 ? `What’s New set (${set.join(', ')})` : `What’s New already set (${all})`)
+  })
+}
+
+function phasedRelease(ctx: RunContext, want: boolean, update: boolean): Promise<SubstepOutcome> {
+  return ctx.substep('app-store', 'phased-release', 'Phased release', async (resumed) => {
+    if (want && !update) return done('phased release not turned on (a first version goes to everyone)')
+    const versionId = journaled(ctx.ids.versionId, 'version id')
+    // A version this run created cannot have a phased release it did not make: no need to look.
+    const current = ctx.ids.versionCreated && !resumed ? null : await ctx.asc.phasedReleaseOf(versionId)
+    if (want && current === null) {
+      ctx.ids.phasedReleaseId = await ctx.asc.createPhasedRelease(versionId)
+      return done('phased release on (7-day rollout)')
+    }
+    if (want && current !== null) {
+      ctx.ids.phasedReleaseId = current.id
+      return done('phased release already on')
+    }
+    if (current !== null) {
+      await ctx.asc.deletePhasedRelease(versionId, current.id)
+      return done('phased release turned off')
+    }
+    return done('phased release already off')
+  })
+}

@@ -1,0 +1,59 @@
+import { AscentError } from '../../../shared/errors'
+import type { Problem } from '../../../shared/build-summary'
+import { APPLE_API_URL } from '../../asc/client'
+import { runLinks } from '../links'
+import { runPreflight } from '../preflight'
+import type { Attempt, PreparedRun } from '../run-context'
+
+/**
+ * Preflight, on every attempt (App Store Connect may have changed since the last): connect with the run's
+ * credentials, read what the run needs in one wave, and refuse with every problem found before anything is
+ * sent. Its answer is the prepared run the other steps work from.
+ */
+export async function preflightStep(attempt: Attempt): Promise<PreparedRun> {
+  const { journal, deps } = attempt
+  let prepared = null as PreparedRun | null
+  await attempt.step('preflight', 'Preflight', async () => {
+    const credentials = await deps.credentials(journal.settings)
+    const session = deps.connect(credentials)
+    if (new URL(credentials.apiUrl).origin !== APPLE_API_URL) journal.ids.sandbox = true
+    const result = await runPreflight({
+      build: journal.build,
+      settings: journal.settings,
+      gateway: session.asc,
+      substeps: journal.substeps,
+      ids: journal.ids,
+      localNow: deps.now,
+    })
+    for (const p of result.problems.filter((p) => p.severity === 'warning')) attempt.log('warn', p.message)
+    const app = result.live.app
+    refuseOn(result.problems.filter((p) => p.severity === 'error'))
+    if (app === null) throw new AscentError('INTERNAL', 'preflight found no app and no problem')
+    journal.ids.appId = app.id
+    journal.ids.appName = app.name
+    journal.ids.primaryLocale = app.primaryLocale
+    // A resume whose groups step is done reads no groups: keep what the first attempt found.
+    if (result.live.groups.length > 0)
+      journal.ids.groups = result.live.groups.map((g) => ({ name: g.name, isInternal: g.isInternal }))
+    journal.links = runLinks(journal.ids, journal.build.platform)
+    prepared = { ...session, credentials, live: result.live, app }
+    return {
+      summary: `ready: ${app.name} (${app.id}), build ${journal.build.version} (${journal.build.buildNumber})`,
+    }
+  })
+  // A preflight done in an earlier attempt is never skipped: its step record is reset before each attempt.
+  if (prepared === null) throw new AscentError('INTERNAL', 'preflight was skipped')
+  return prepared
+}
+
+function refuseOn(errors: readonly Problem[]): void {
+  const [first] = errors
+  if (first === undefined) return
+  throw new AscentError(
+    'PREFLIGHT_FAILED',
+    errors.length === 1
+      ? first.message
+      : `${errors.length} problems: ${errors.map((p) => p.message).join('; ')}`,
+    { detail: errors.map((p) => `${p.code}: ${p.message}`).join('\n') },
+  )
+}

@@ -1,0 +1,71 @@
+import { AscentError } from '../../../shared/errors'
+import type { BuildRecord } from '../asc-gateway'
+import { formatDuration } from '../plan'
+import { done, later, type RunContext } from '../run-context'
+import { poll } from './poll'
+
+/** Waits (with backoff, up to the processing timeout) until App Store Connect has processed the build. */
+export async function processingStep(ctx: RunContext): Promise<void> {
+  const build = ctx.journal.build
+  const timeoutMs = ctx.journal.options.processingTimeoutMs
+  await ctx.step('processing', 'Processing', async () => {
+    const outcome = await ctx.substep(
+      'processing',
+      'processing',
+      'Waiting for App Store Connect to process the build',
+      async () => {
+        if (ctx.ids.buildState === 'VALID') return done('processed (VALID)')
+        const look = (): Promise<BuildRecord | null> => lookAtBuild(ctx)
+        if (timeoutMs === 0) {
+          const record = await look()
+          return record
+            ? done('processed (VALID)')
+            : later(`not waited for processing (timeout 0): ${ctx.ids.buildState ?? 'not listed yet'}`)
+        }
+        await poll(
+          ctx,
+          timeoutMs,
+          look,
+          () =>
+            new AscentError(
+              'ASC_ERROR',
+              `build ${build.buildNumber} is still ${ctx.ids.buildState ?? 'not listed'} after ${formatDuration(timeoutMs)}: run the same publish again later to continue where it stopped, or raise --processing-timeout`,
+            ),
+          ctx.processingSince ?? undefined,
+        )
+        return done('processed (VALID)')
+      },
+    )
+    return {
+      summary: outcome.kind === 'later' ? outcome.note : `build ${build.buildNumber} processed (VALID)`,
+    }
+  })
+}
+
+/** One look at the build: its record when VALID, null while App Store Connect is still at it; FAILED/INVALID end the run. */
+async function lookAtBuild(ctx: RunContext): Promise<BuildRecord | null> {
+  const build = ctx.journal.build
+  let record: BuildRecord | null
+  if (ctx.ids.buildId) record = await ctx.asc.getBuild(ctx.ids.buildId)
+  else {
+    record =
+      (await ctx.asc.findBuilds(ctx.appId, build.version, build.buildNumber, build.platform))[0] ?? null
+    if (record) ctx.ids.buildId = record.id
+  }
+  ctx.lastBuild = record
+  const state = record?.processingState ?? 'NOT_VISIBLE_YET'
+  ctx.ids.buildState = record?.processingState
+  ctx.progress('processing', {
+    state,
+    message: record
+      ? `build ${build.buildNumber} is ${state}`
+      : 'App Store Connect does not list the build yet',
+  })
+  if (record && (state === 'FAILED' || state === 'INVALID')) {
+    throw new AscentError(
+      'ASC_ERROR',
+      `App Store Connect could not process build ${build.buildNumber} (${state}): Apple's email to the account holder says why; fix it and upload a new build number`,
+    )
+  }
+  return record && state === 'VALID' ? record : null
+}
