@@ -188,6 +188,16 @@ export function createAscGateway(connection: AscConnection): AscGateway {
   const { client } = connection
   return {
     serverTime: () => connection.serverNow(),
+    ...appCalls(client),
+    ...buildCalls(client),
+    ...testflightCalls(client),
+    ...versionCalls(client),
+    ...reviewCalls(client),
+  }
+}
+
+function appCalls(client: AscClient): Pick<AscGateway, 'findApp' | 'listBetaGroups' | 'betaAppInfo'> {
+  return {
     async findApp(bundleId) {
       const app = await findAppByBundleId(client, bundleId)
       return (
@@ -203,6 +213,21 @@ export function createAscGateway(connection: AscConnection): AscGateway {
       return [...(await listBetaGroups(client, appId))]
     },
     betaAppInfo: (app) => getBetaAppInfo(client, app),
+  }
+}
+
+function buildCalls(
+  client: AscClient,
+): Pick<
+  AscGateway,
+  | 'findBuilds'
+  | 'getBuild'
+  | 'findBuildUploads'
+  | 'setExportCompliance'
+  | 'expireBuild'
+  | 'buildsInBetaReview'
+> {
+  return {
     async findBuilds(appId, version, buildNumber, platform) {
       const builds = await findBuilds(client, { appId, version, buildNumber, platform })
       // Apple's filter[version] is not an exact match on every account: only the exact build number counts.
@@ -228,6 +253,21 @@ export function createAscGateway(connection: AscConnection): AscGateway {
       })
       return builds.map(toBuild)
     },
+  }
+}
+
+function testflightCalls(
+  client: AscClient,
+): Pick<
+  AscGateway,
+  | 'betaBuildLocalizations'
+  | 'createBetaBuildLocalization'
+  | 'updateBetaBuildLocalization'
+  | 'addBuildToGroups'
+  | 'betaReviewOf'
+  | 'submitForBetaReview'
+> {
+  return {
     betaBuildLocalizations: (buildId) => findBetaBuildLocalizations(client, buildId),
     async createBetaBuildLocalization(buildId, locale, whatsNew) {
       return (await createBetaBuildLocalization(client, { buildId, locale, whatsNew })).id
@@ -243,6 +283,23 @@ export function createAscGateway(connection: AscConnection): AscGateway {
       return found && toBetaReview(found)
     },
     submitForBetaReview: async (buildId) => toBetaReview(await submitForBetaReview(client, buildId)),
+  }
+}
+
+function versionCalls(
+  client: AscClient,
+): Pick<
+  AscGateway,
+  | 'listVersions'
+  | 'createVersion'
+  | 'updateVersion'
+  | 'versionLocalizations'
+  | 'setWhatsNew'
+  | 'phasedReleaseOf'
+  | 'createPhasedRelease'
+  | 'deletePhasedRelease'
+> {
+  return {
     async listVersions(appId, platform) {
       return (await listAppStoreVersions(client, appId, { platform })).map(toVersion)
     },
@@ -277,6 +334,21 @@ export function createAscGateway(connection: AscConnection): AscGateway {
     // INACTIVE until release, as fastlane does; Codemagic sends no state and leaves it to Apple's default.
     createPhasedRelease: async (versionId) => (await createPhasedRelease(client, { versionId })).id,
     deletePhasedRelease: (versionId, id) => deletePhasedRelease(client, { id, versionId }),
+  }
+}
+
+function reviewCalls(
+  client: AscClient,
+): Pick<
+  AscGateway,
+  | 'listReviewSubmissions'
+  | 'getReviewSubmission'
+  | 'createReviewSubmission'
+  | 'createReviewItem'
+  | 'submitReviewSubmission'
+  | 'cancelReviewSubmission'
+> {
+  return {
     async listReviewSubmissions(appId, platform, states) {
       return (await listReviewSubmissions(client, { appId, platform, states })).map(toSubmission)
     },

@@ -33,54 +33,79 @@ const releaseTypeText = {
 
 /** The plan as a person reads it: one sentence per action, against what App Store Connect holds now. */
 export function buildPlan(input: PlanInput): PublishPlan {
-  const { build, settings, options, live, substeps } = input
-  const done = (id: SubstepId): boolean =>
-    substeps?.[id]?.status === 'done' || substeps?.[id]?.status === 'skipped'
-  const waits = options.processingTimeoutMs > 0
-  const steps: PlanStep[] = []
-  const errors = input.problems.filter((p) => p.severity === 'error')
+  const { build, settings, live } = input
+  const steps: PlanStep[] = [
+    { step: 'preflight', title: 'Preflight', actions: preflightActions(input), skipped: false },
+    { step: 'upload', title: 'Upload', actions: uploadActions(input), skipped: false },
+    { step: 'processing', title: 'Processing', actions: processingActions(input), skipped: false },
+    { step: 'testflight', title: 'TestFlight', actions: testflightActions(input), skipped: false },
+    {
+      step: 'app-store',
+      title: 'App Store',
+      actions: settings.submitToAppStore ? appStoreActions(input) : [],
+      skipped: !settings.submitToAppStore,
+    },
+    {
+      step: 'review',
+      title: 'App Store review',
+      actions: settings.submitToAppStore
+        ? [
+            `Add version ${build.version} to a review submission (reusing an empty open one) and submit it for review`,
+          ]
+        : [],
+      skipped: !settings.submitToAppStore,
+    },
+  ]
+  return {
+    build,
+    app: appInfo(input),
+    steps,
+    problems: [...input.problems],
+    resumesRunId: input.resumesRunId,
+    releaseNotes: live.releaseNotes
+      ? {
+          update: live.releaseNotes.update,
+          locales: [...live.releaseNotes.locales],
+          present: live.releaseNotes.localizations
+            .filter((l) => (l.whatsNew ?? '').trim() !== '')
+            .map((l) => l.locale),
+        }
+      : null,
+  }
+}
 
-  steps.push({
-    step: 'preflight',
-    title: 'Preflight',
-    actions:
-      errors.length > 0
-        ? errors.map((p) => p.message)
-        : [
-            live.app
-              ? `App record ${live.app.name} (${live.app.id}) for ${build.bundleId} (${build.platform})`
-              : `Look up ${build.bundleId}`,
-            `Build ${build.version} (${build.buildNumber}) is ${live.existingBuild ? 'already uploaded by this run' : 'not in App Store Connect yet'}`,
-          ],
-    skipped: false,
-  })
+function preflightActions({ build, live, problems }: PlanInput): string[] {
+  const errors = problems.filter((p) => p.severity === 'error')
+  if (errors.length > 0) return errors.map((p) => p.message)
+  return [
+    live.app
+      ? `App record ${live.app.name} (${live.app.id}) for ${build.bundleId} (${build.platform})`
+      : `Look up ${build.bundleId}`,
+    `Build ${build.version} (${build.buildNumber}) is ${live.existingBuild ? 'already uploaded by this run' : 'not in App Store Connect yet'}`,
+  ]
+}
 
-  const method = options.uploadMethod === 'auto' ? (input.autoMethod ?? 'api') : options.uploadMethod
+function uploadActions({ build, options, substeps, autoMethod }: PlanInput): string[] {
+  const status = substeps?.upload?.status
+  if (status === 'done' || status === 'skipped') return ['Already uploaded by this run']
+  const method = options.uploadMethod === 'auto' ? (autoMethod ?? 'api') : options.uploadMethod
   const methodText = method === 'altool' ? 'xcrun altool' : 'the App Store Connect Build Upload API'
-  steps.push({
-    step: 'upload',
-    title: 'Upload',
-    actions: done('upload')
-      ? ['Already uploaded by this run']
-      : [
-          `Upload ${build.file.split(/[\\/]/).pop() ?? build.file} (${formatBytes(build.sizeBytes)}) with ${methodText}`,
-        ],
-    skipped: false,
-  })
+  return [
+    `Upload ${build.file.split(/[\\/]/).pop() ?? build.file} (${formatBytes(build.sizeBytes)}) with ${methodText}`,
+  ]
+}
 
-  steps.push({
-    step: 'processing',
-    title: 'Processing',
-    actions: waits
-      ? [
-          `Wait until App Store Connect has processed the build (up to ${formatDuration(options.processingTimeoutMs)})`,
-        ]
-      : [
-          'Do not wait for processing (timeout 0): steps that need a processed build (groups, beta review, App Store, review) are skipped unless it is already processed',
-        ],
-    skipped: false,
-  })
+function processingActions({ options }: PlanInput): string[] {
+  return options.processingTimeoutMs > 0
+    ? [
+        `Wait until App Store Connect has processed the build (up to ${formatDuration(options.processingTimeoutMs)})`,
+      ]
+    : [
+        'Do not wait for processing (timeout 0): steps that need a processed build (groups, beta review, App Store, review) are skipped unless it is already processed',
+      ]
+}
 
+function testflightActions({ settings, live }: PlanInput): string[] {
   const tf: string[] = []
   const compliance = live.exportCompliance
   tf.push(
@@ -104,80 +129,52 @@ export function buildPlan(input: PlanInput): PublishPlan {
     tf.push(`Add to ${settings.betaGroups.join(', ')}`)
   }
   if (wantsBetaReview(settings, live.groups)) tf.push('Submit for TestFlight beta review (once processed)')
-  steps.push({ step: 'testflight', title: 'TestFlight', actions: tf, skipped: false })
+  return tf
+}
 
+function appStoreActions({ build, settings, live }: PlanInput): string[] {
   const as: string[] = []
   const plan = live.versionPlan
-  if (settings.submitToAppStore) {
-    for (const s of live.toCancel) {
-      as.push(
-        `Cancel review submission ${s.id} (${s.state}) and wait until App Store Connect has canceled it`,
-      )
-    }
-    if (plan?.kind === 'create') as.push(`Create version ${build.version} (${build.platform})`)
-    if (plan?.kind === 'update') {
-      const canceled = plan.afterCancel ? ', editable once canceled' : ''
-      as.push(
-        plan.rename
-          ? `Rename open version ${plan.version.versionString} (${plan.version.state}${canceled}) to ${build.version}`
-          : `Update version ${plan.version.versionString} (${plan.version.state}${canceled})`,
-      )
-    }
-    if (plan?.kind === 'done') as.push(`Version ${build.version} is already set up by this run`)
-    as.push(releaseText(settings))
-    if (settings.copyright !== null) as.push(`Copyright: ${settings.copyright}`)
-    as.push(`Attach build ${build.buildNumber}`)
-    as.push(...whatsNewText(settings, live, build.version))
-    const first = live.releaseNotes !== null && !live.releaseNotes.update
+  for (const s of live.toCancel) {
+    as.push(`Cancel review submission ${s.id} (${s.state}) and wait until App Store Connect has canceled it`)
+  }
+  if (plan?.kind === 'create') as.push(`Create version ${build.version} (${build.platform})`)
+  if (plan?.kind === 'update') {
+    const canceled = plan.afterCancel ? ', editable once canceled' : ''
     as.push(
-      settings.phasedRelease === null
-        ? 'Phased release: keep as it is'
-        : settings.phasedRelease && first
-          ? `Phased release: not turned on (${build.version} is the first version; phased release is for updates)`
-          : settings.phasedRelease
-            ? 'Phased release: on (7-day rollout, starts on release)'
-            : 'Phased release: off (everyone at once)',
+      plan.rename
+        ? `Rename open version ${plan.version.versionString} (${plan.version.state}${canceled}) to ${build.version}`
+        : `Update version ${plan.version.versionString} (${plan.version.state}${canceled})`,
     )
   }
-  steps.push({ step: 'app-store', title: 'App Store', actions: as, skipped: !settings.submitToAppStore })
-  steps.push({
-    step: 'review',
-    title: 'App Store review',
-    actions: settings.submitToAppStore
-      ? [
-          `Add version ${build.version} to a review submission (reusing an empty open one) and submit it for review`,
-        ]
-      : [],
-    skipped: !settings.submitToAppStore,
-  })
+  if (plan?.kind === 'done') as.push(`Version ${build.version} is already set up by this run`)
+  as.push(releaseText(settings))
+  if (settings.copyright !== null) as.push(`Copyright: ${settings.copyright}`)
+  as.push(`Attach build ${build.buildNumber}`)
+  as.push(...whatsNewText(settings, live, build.version))
+  const first = live.releaseNotes !== null && !live.releaseNotes.update
+  as.push(
+    settings.phasedRelease === null
+      ? 'Phased release: keep as it is'
+      : settings.phasedRelease && first
+        ? `Phased release: not turned on (${build.version} is the first version; phased release is for updates)`
+        : settings.phasedRelease
+          ? 'Phased release: on (7-day rollout, starts on release)'
+          : 'Phased release: off (everyone at once)',
+  )
+  return as
+}
 
-  const app: AppInfo | null = live.app
-    ? {
-        id: live.app.id,
-        name: live.app.name,
-        bundleId: live.app.bundleId,
-        platforms: [build.platform],
-        currentVersion: currentVersion(live),
-        suggestedCopyright: currentVersion(live)?.copyright ?? null,
-        link: `${ASC_WEB}/apps/${live.app.id}`,
-      }
-    : null
-
+function appInfo({ build, live }: PlanInput): AppInfo | null {
+  if (!live.app) return null
   return {
-    build,
-    app,
-    steps,
-    problems: [...input.problems],
-    resumesRunId: input.resumesRunId,
-    releaseNotes: live.releaseNotes
-      ? {
-          update: live.releaseNotes.update,
-          locales: [...live.releaseNotes.locales],
-          present: live.releaseNotes.localizations
-            .filter((l) => (l.whatsNew ?? '').trim() !== '')
-            .map((l) => l.locale),
-        }
-      : null,
+    id: live.app.id,
+    name: live.app.name,
+    bundleId: live.app.bundleId,
+    platforms: [build.platform],
+    currentVersion: currentVersion(live),
+    suggestedCopyright: currentVersion(live)?.copyright ?? null,
+    link: `${ASC_WEB}/apps/${live.app.id}`,
   }
 }
 

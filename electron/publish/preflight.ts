@@ -3,6 +3,7 @@ import { parseReleaseDate } from '../../shared/release-date'
 import { suggest, type ReleaseSettings } from '../../shared/release-settings'
 import { AscApiError } from '../asc/api-error'
 import { EDITABLE_VERSION_STATES } from '../asc/enums'
+import type { BetaAppInfo } from '../asc/apps'
 import type {
   AppRecord,
   AscGateway,
@@ -22,9 +23,9 @@ import {
 } from './release-notes'
 
 /** Versions Ascent can edit (see EDITABLE_VERSION_STATES for why this list and not fastlane's). */
-export const EDITABLE_STATES: ReadonlySet<string> = new Set(EDITABLE_VERSION_STATES)
+const EDITABLE_STATES: ReadonlySet<string> = new Set(EDITABLE_VERSION_STATES)
 /** In review through a review submission that cancel_previous_submissions can withdraw. */
-export const CANCELABLE_STATES: ReadonlySet<string> = new Set(['WAITING_FOR_REVIEW', 'IN_REVIEW'])
+const CANCELABLE_STATES: ReadonlySet<string> = new Set(['WAITING_FOR_REVIEW', 'IN_REVIEW'])
 /** Versions that are open but can be neither edited nor withdrawn by Ascent. */
 const LOCKED_STATES: ReadonlySet<string> = new Set([
   'PENDING_APPLE_RELEASE',
@@ -93,7 +94,7 @@ function warning(code: string, message: string): Problem {
 }
 
 /** Apple's limit for "What to Test" (fastlane truncates at 4000 bytes; we refuse instead of cutting silently). */
-export const WHAT_TO_TEST_MAX_BYTES = 4000
+const WHAT_TO_TEST_MAX_BYTES = 4000
 
 export function wantsTestflight(settings: ReleaseSettings): boolean {
   return settings.submitToTestflight || settings.betaGroups.length > 0 || settings.whatToTest !== null
@@ -104,57 +105,42 @@ export function wantsBetaReview(settings: ReleaseSettings, groups: readonly Beta
   return settings.submitToTestflight || groups.some((g) => !g.isInternal)
 }
 
+/** Which sub-steps an earlier attempt of this run finished or started: their checks are skipped or relaxed. */
+interface Progress {
+  done(id: SubstepId): boolean
+  started(id: SubstepId): boolean
+}
+
+function progressOf(input: PreflightInput): Progress {
+  return {
+    done: (id) => {
+      const s = input.substeps?.[id]?.status
+      return s === 'done' || s === 'skipped'
+    },
+    started: (id) => input.substeps?.[id] !== undefined,
+  }
+}
+
+/** What App Store Connect holds that the checks and the steps need, read in one parallel wave. */
+interface Reads {
+  readonly allGroups: BetaGroupRecord[]
+  readonly builds: BuildRecord[]
+  readonly versions: VersionRecord[]
+  readonly submissions: ReviewSubmissionRecord[]
+  readonly inBetaReview: BuildRecord[]
+  /** Settled here: a failure is reported where the test information is checked. */
+  readonly betaInfo: Promise<{ value: BetaAppInfo } | { error: unknown }> | null
+}
+
 /**
  * Every check before anything is sent. Reads only; a 403 on a read means the key's role cannot do this.
  * Each problem names the fix.
  */
 export async function runPreflight(input: PreflightInput): Promise<PreflightResult> {
   const { build, settings, gateway } = input
-  const done = (id: SubstepId): boolean => {
-    const s = input.substeps?.[id]?.status
-    return s === 'done' || s === 'skipped'
-  }
-  const started = (id: SubstepId): boolean => input.substeps?.[id] !== undefined
-  const problems: Problem[] = [...build.problems]
-  const exportCompliance =
-    typeof build.usesNonExemptEncryption === 'boolean'
-      ? { value: build.usesNonExemptEncryption, source: 'Info.plist' as const }
-      : { value: settings.usesNonExemptEncryption, source: 'settings' as const }
-  const empty: LiveState = {
-    app: null,
-    allGroups: [],
-    groups: [],
-    existingBuild: null,
-    versions: [],
-    submissions: [],
-    toCancel: [],
-    versionPlan: null,
-    toExpire: [],
-    serverNow: null,
-    exportCompliance,
-    releaseNotes: null,
-  }
-
-  // Settings rules that need no network.
-  if (settings.expireBuildSubmittedForReview && !settings.submitToTestflight) {
-    problems.push(
-      error(
-        'EXPIRE_NEEDS_TESTFLIGHT',
-        'expire_build_submitted_for_review only applies with submit_to_testflight: true (it withdraws the build in beta review to make room for this one)',
-      ),
-    )
-  }
-  if (
-    settings.whatToTest !== null &&
-    Buffer.byteLength(settings.whatToTest, 'utf8') > WHAT_TO_TEST_MAX_BYTES
-  ) {
-    problems.push(
-      error(
-        'WHAT_TO_TEST_TOO_LONG',
-        `what to test is ${Buffer.byteLength(settings.whatToTest, 'utf8')} bytes; App Store Connect accepts ${WHAT_TO_TEST_MAX_BYTES}: shorten it`,
-      ),
-    )
-  }
+  const progress = progressOf(input)
+  const problems: Problem[] = [...build.problems, ...settingsProblems(settings)]
+  const empty = emptyLive(input)
 
   let app: AppRecord | null
   try {
@@ -171,48 +157,168 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
     )
     return { problems, live: empty }
   }
-
-  const needsGroups = settings.betaGroups.length > 0 && !done('beta-groups')
-  // Versions also decide whether Apple takes the upload at all (the version order), so they are read before any upload.
-  const needsVersions = (settings.submitToAppStore && !done('review-item')) || !started('upload')
-  const needsSubmissions = settings.submitToAppStore && !done('review-submit')
-  const needsExpire =
-    settings.expireBuildSubmittedForReview && settings.submitToTestflight && !done('expire-previous')
-  const appId = app.id
-  // With submit_to_testflight a beta review is wanted whatever the groups, so the TestFlight test information
-  // is read in the same wave (settled here: a failure is reported where it is checked).
-  const settle = <T>(read: Promise<T>): Promise<{ value: T } | { error: unknown }> =>
-    read.then(
-      (value) => ({ value }),
-      (error: unknown) => ({ error }),
-    )
-  const betaInfoEarly =
-    settings.submitToTestflight && !done('beta-review') ? settle(gateway.betaAppInfo(app)) : null
-  let reads: [BetaGroupRecord[], BuildRecord[], VersionRecord[], ReviewSubmissionRecord[], BuildRecord[]]
+  let reads: Reads
   try {
-    // Independent reads, in parallel: preflight is what a person waits for before anything happens.
-    reads = await Promise.all([
-      needsGroups ? gateway.listBetaGroups(appId) : Promise.resolve([]),
-      gateway.findBuilds(appId, build.version, build.buildNumber, build.platform),
-      needsVersions ? gateway.listVersions(appId, build.platform) : Promise.resolve([]),
-      needsSubmissions
-        ? gateway.listReviewSubmissions(appId, build.platform, [
-            'READY_FOR_REVIEW',
-            ...IN_PROGRESS_SUBMISSION_STATES,
-          ])
-        : Promise.resolve([]),
-      needsExpire ? gateway.buildsInBetaReview(appId, build.platform) : Promise.resolve([]),
-    ])
+    reads = await readApp(input, app, progress)
   } catch (e) {
     return { problems: [...problems, ...readFailure(e, 'read the app')], live: { ...empty, app } }
   }
-  const [allGroups, builds, versions, submissions, inBetaReview] = reads
+  return checkApp(input, app, reads, problems, progress)
+}
 
-  // Build number: unused, unless this run uploaded it (a resumed run finds its own build).
-  const existingBuild = builds[0] ?? null
+/** The checks against what App Store Connect holds, in the order a person fixes them. */
+async function checkApp(
+  input: PreflightInput,
+  app: AppRecord,
+  reads: Reads,
+  problems: Problem[],
+  progress: Progress,
+): Promise<PreflightResult> {
+  const { settings, gateway } = input
+  const numbers = buildNumberProblems(input, reads, progress)
+  problems.push(...numbers.problems)
+  const groups = groupProblems(settings, app, reads.allGroups, progress, problems)
+  if (wantsBetaReview(settings, groups) && !progress.done('beta-review'))
+    problems.push(...(await betaInfoProblems(input, app, reads)))
+
+  const serverNow = gateway.serverTime()
+  if (serverNow === null) {
+    problems.push(
+      warning(
+        'NO_SERVER_CLOCK',
+        "App Store Connect sent no Date header; the release date was checked against this computer's clock",
+      ),
+    )
+  }
+  // Release date rules, against App Store Connect's clock.
+  if (settings.submitToAppStore && !progress.done('version'))
+    problems.push(...dateProblems(settings, serverNow ?? input.localNow()))
+
+  const version = versionProblems(input, reads, progress, numbers.trainClosed)
+  problems.push(...version.problems)
+  const releaseNotes =
+    settings.submitToAppStore && !progress.done('review-item') && !numbers.trainClosed
+      ? await releaseNotesCheck(input, app, reads.versions, version.versionPlan, problems)
+      : null
+
+  return {
+    problems,
+    live: {
+      app,
+      allGroups: reads.allGroups,
+      groups,
+      existingBuild: numbers.existingBuild,
+      versions: reads.versions,
+      submissions: reads.submissions,
+      toCancel: version.toCancel,
+      versionPlan: version.versionPlan,
+      toExpire: reads.inBetaReview.filter(
+        (b) => b.id !== input.ids?.buildId && b.id !== numbers.existingBuild?.id,
+      ),
+      serverNow,
+      exportCompliance: exportComplianceOf(input),
+      releaseNotes,
+    },
+  }
+}
+
+function exportComplianceOf(input: PreflightInput): LiveState['exportCompliance'] {
+  const { build, settings } = input
+  return typeof build.usesNonExemptEncryption === 'boolean'
+    ? { value: build.usesNonExemptEncryption, source: 'Info.plist' }
+    : { value: settings.usesNonExemptEncryption, source: 'settings' }
+}
+
+function emptyLive(input: PreflightInput): LiveState {
+  return {
+    app: null,
+    allGroups: [],
+    groups: [],
+    existingBuild: null,
+    versions: [],
+    submissions: [],
+    toCancel: [],
+    versionPlan: null,
+    toExpire: [],
+    serverNow: null,
+    exportCompliance: exportComplianceOf(input),
+    releaseNotes: null,
+  }
+}
+
+/** Settings rules that need no network. */
+function settingsProblems(settings: ReleaseSettings): Problem[] {
+  const problems: Problem[] = []
+  if (settings.expireBuildSubmittedForReview && !settings.submitToTestflight) {
+    problems.push(
+      error(
+        'EXPIRE_NEEDS_TESTFLIGHT',
+        'expire_build_submitted_for_review only applies with submit_to_testflight: true (it withdraws the build in beta review to make room for this one)',
+      ),
+    )
+  }
+  const whatToTestBytes = settings.whatToTest === null ? 0 : Buffer.byteLength(settings.whatToTest, 'utf8')
+  if (whatToTestBytes > WHAT_TO_TEST_MAX_BYTES) {
+    problems.push(
+      error(
+        'WHAT_TO_TEST_TOO_LONG',
+        `what to test is ${whatToTestBytes} bytes; App Store Connect accepts ${WHAT_TO_TEST_MAX_BYTES}: shorten it`,
+      ),
+    )
+  }
+  return problems
+}
+
+/** Independent reads, in parallel: preflight is what a person waits for before anything happens. */
+async function readApp(input: PreflightInput, app: AppRecord, progress: Progress): Promise<Reads> {
+  const { build, settings, gateway } = input
+  const appId = app.id
+  const needsGroups = settings.betaGroups.length > 0 && !progress.done('beta-groups')
+  // Versions also decide whether Apple takes the upload at all (the version order), so they are read before any upload.
+  const needsVersions =
+    (settings.submitToAppStore && !progress.done('review-item')) || !progress.started('upload')
+  const needsSubmissions = settings.submitToAppStore && !progress.done('review-submit')
+  const needsExpire =
+    settings.expireBuildSubmittedForReview && settings.submitToTestflight && !progress.done('expire-previous')
+  // With submit_to_testflight a beta review is wanted whatever the groups, so the TestFlight test information
+  // is read in the same wave.
+  const betaInfo =
+    settings.submitToTestflight && !progress.done('beta-review') ? settle(gateway.betaAppInfo(app)) : null
+  const [allGroups, builds, versions, submissions, inBetaReview] = await Promise.all([
+    needsGroups ? gateway.listBetaGroups(appId) : Promise.resolve([]),
+    gateway.findBuilds(appId, build.version, build.buildNumber, build.platform),
+    needsVersions ? gateway.listVersions(appId, build.platform) : Promise.resolve([]),
+    needsSubmissions
+      ? gateway.listReviewSubmissions(appId, build.platform, [
+          'READY_FOR_REVIEW',
+          ...IN_PROGRESS_SUBMISSION_STATES,
+        ])
+      : Promise.resolve([]),
+    needsExpire ? gateway.buildsInBetaReview(appId, build.platform) : Promise.resolve([]),
+  ])
+  return { allGroups, builds, versions, submissions, inBetaReview, betaInfo }
+}
+
+function settle<T>(read: Promise<T>): Promise<{ value: T } | { error: unknown }> {
+  return read.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  )
+}
+
+/** Build number: unused, unless this run uploaded it (a resumed run finds its own build); and the version order. */
+function buildNumberProblems(
+  input: PreflightInput,
+  reads: Reads,
+  progress: Progress,
+): { problems: Problem[]; existingBuild: BuildRecord | null; trainClosed: boolean } {
+  const { build } = input
+  const problems: Problem[] = []
+  const existingBuild = reads.builds[0] ?? null
   const ours =
-    started('upload') || (input.ids?.buildId !== undefined && input.ids.buildId === existingBuild?.id)
-  if (!ours) problems.push(...versionOrderProblems(build, versions))
+    progress.started('upload') ||
+    (input.ids?.buildId !== undefined && input.ids.buildId === existingBuild?.id)
+  if (!ours) problems.push(...versionOrderProblems(build, reads.versions))
   const trainClosed = problems.some(
     (p) => p.code === 'VERSION_TRAIN_CLOSED' || p.code === 'VERSION_NOT_HIGHER',
   )
@@ -224,139 +330,123 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
       ),
     )
   }
+  return { problems, existingBuild, trainClosed }
+}
 
-  // Beta groups: exact names; a case-insensitive near miss is suggested.
+/** Beta groups: exact names (a case-insensitive near miss is suggested); the ones found, in the order given. */
+function groupProblems(
+  settings: ReleaseSettings,
+  app: AppRecord,
+  allGroups: readonly BetaGroupRecord[],
+  progress: Progress,
+  problems: Problem[],
+): BetaGroupRecord[] {
   const groups: BetaGroupRecord[] = []
-  if (needsGroups) {
-    for (const name of settings.betaGroups) {
-      const exact = allGroups.find((g) => g.name === name)
-      if (exact) {
-        groups.push(exact)
-        continue
-      }
-      const names = allGroups.map((g) => g.name)
-      const hint = names.find((n) => n.toLowerCase() === name.toLowerCase()) ?? suggest(name, names)
-      problems.push(
-        error(
-          'BETA_GROUP_NOT_FOUND',
-          `beta group "${name}" does not exist for ${app.name}${hint ? `: did you mean "${hint}"?` : names.length > 0 ? ` (groups: ${names.join(', ')})` : ': create it in TestFlight first'}`,
-        ),
-      )
+  if (settings.betaGroups.length === 0 || progress.done('beta-groups')) return groups
+  const names = allGroups.map((g) => g.name)
+  for (const name of settings.betaGroups) {
+    const exact = allGroups.find((g) => g.name === name)
+    if (exact) {
+      groups.push(exact)
+      continue
     }
-    const external = groups.filter((g) => !g.isInternal)
-    if (external.length > 0 && !settings.submitToTestflight) {
-      problems.push(
-        error(
-          'EXTERNAL_GROUP_NEEDS_REVIEW',
-          `${external.map((g) => `"${g.name}"`).join(', ')} ${external.length === 1 ? 'is an external group' : 'are external groups'}: external testers get a build only after beta review; set submit_to_testflight: true (or pick internal groups only)`,
-        ),
-      )
-    }
-  }
-
-  // TestFlight beta app information must be complete before a beta review submission (Codemagic finds out after the upload).
-  if (wantsBetaReview(settings, groups) && !done('beta-review')) {
-    // External groups without submit_to_testflight are refused above already.
-    if (settings.submitToTestflight) problems.push(...whatToTestProblems(settings, app))
-    try {
-      const read = await (betaInfoEarly ?? settle(gateway.betaAppInfo(app)))
-      if ('error' in read) throw read.error
-      const info = read.value
-      const missing = [
-        ...(info.missing.includes('feedbackEmail') ? ['a feedback email'] : []),
-        ...(info.missing.some((field) => field.startsWith('contact'))
-          ? ['a review contact (name, phone, email)']
-          : []),
-      ]
-      if (missing.length > 0) {
-        problems.push(
-          error(
-            'BETA_APP_INFO_INCOMPLETE',
-            `TestFlight test information of ${app.name} lacks ${missing.join(' and ')}: beta review refuses builds without it; fill it in at ${testflightInfoUrl(appId)}`,
-          ),
-        )
-      }
-    } catch (e) {
-      problems.push(...readFailure(e, 'read the TestFlight test information'))
-    }
-  }
-
-  const serverNow = gateway.serverTime()
-  if (serverNow === null) {
+    const hint = names.find((n) => n.toLowerCase() === name.toLowerCase()) ?? suggest(name, names)
     problems.push(
-      warning(
-        'NO_SERVER_CLOCK',
-        "App Store Connect sent no Date header; the release date was checked against this computer's clock",
+      error(
+        'BETA_GROUP_NOT_FOUND',
+        `beta group "${name}" does not exist for ${app.name}${hint ? `: did you mean "${hint}"?` : names.length > 0 ? ` (groups: ${names.join(', ')})` : ': create it in TestFlight first'}`,
       ),
     )
   }
-  const clock = serverNow ?? input.localNow()
+  const external = groups.filter((g) => !g.isInternal)
+  if (external.length > 0 && !settings.submitToTestflight) {
+    problems.push(
+      error(
+        'EXTERNAL_GROUP_NEEDS_REVIEW',
+        `${external.map((g) => `"${g.name}"`).join(', ')} ${external.length === 1 ? 'is an external group' : 'are external groups'}: external testers get a build only after beta review; set submit_to_testflight: true (or pick internal groups only)`,
+      ),
+    )
+  }
+  return groups
+}
 
-  // Release date rules, against App Store Connect's clock.
-  if (settings.submitToAppStore && !done('version')) problems.push(...dateProblems(settings, clock))
-
-  // The version: an editable one exists, or one can be created, or why not.
-  let versionPlan: VersionPlan | null = null
-  let toCancel: ReviewSubmissionRecord[] = []
-  if (settings.submitToAppStore) {
-    const ownSubmission = input.ids?.reviewSubmissionId
-    toCancel =
-      settings.cancelPreviousSubmissions && !done('cancel-previous')
-        ? submissions.filter(
-            (s) =>
-              (IN_PROGRESS_SUBMISSION_STATES as readonly string[]).includes(s.state) &&
-              s.id !== ownSubmission,
-          )
-        : []
-    if (done('version') && input.ids?.versionId) {
-      versionPlan = { kind: 'done', versionId: input.ids.versionId }
-    } else {
-      const decided = planVersion(
-        build.version,
-        versions,
-        settings.cancelPreviousSubmissions || done('cancel-previous'),
-        input.ids?.versionId,
+/** TestFlight beta app information must be complete before a beta review submission (Codemagic finds out after the upload). */
+async function betaInfoProblems(input: PreflightInput, app: AppRecord, reads: Reads): Promise<Problem[]> {
+  const { settings, gateway } = input
+  // External groups without submit_to_testflight are refused already.
+  const problems = settings.submitToTestflight ? whatToTestProblems(settings, app) : []
+  try {
+    const read = await (reads.betaInfo ?? settle(gateway.betaAppInfo(app)))
+    if ('error' in read) throw read.error
+    const info = read.value
+    const missing = [
+      ...(info.missing.includes('feedbackEmail') ? ['a feedback email'] : []),
+      ...(info.missing.some((field) => field.startsWith('contact'))
+        ? ['a review contact (name, phone, email)']
+        : []),
+    ]
+    if (missing.length > 0) {
+      problems.push(
+        error(
+          'BETA_APP_INFO_INCOMPLETE',
+          `TestFlight test information of ${app.name} lacks ${missing.join(' and ')}: beta review refuses builds without it; fill it in at ${testflightInfoUrl(app.id)}`,
+        ),
       )
-      // A closed train already says why this version cannot be published: no second message for it.
-      if ('problem' in decided) {
-        if (!trainClosed) problems.push(decided.problem)
-      } else versionPlan = decided.plan
     }
+  } catch (e) {
+    problems.push(...readFailure(e, 'read the TestFlight test information'))
   }
+  return problems
+}
 
-  // What's New: required on an update, not taken on a first version (nor is phased release).
-  let releaseNotes: ReleaseNotesPlan | null = null
-  if (settings.submitToAppStore && !done('review-item') && !trainClosed) {
-    try {
-      releaseNotes = await readReleaseNotesPlan({
-        build,
-        app,
-        versions,
-        versionPlan,
-        gateway,
-      })
-      problems.push(...releaseNotesProblems(build, settings, releaseNotes))
-    } catch (e) {
-      problems.push(...readFailure(e, "read the version's localizations"))
-    }
+/** The version: an editable one exists, or one can be created, or why not; and what cancel_previous_submissions withdraws. */
+function versionProblems(
+  input: PreflightInput,
+  reads: Reads,
+  progress: Progress,
+  trainClosed: boolean,
+): { problems: Problem[]; versionPlan: VersionPlan | null; toCancel: ReviewSubmissionRecord[] } {
+  const { build, settings } = input
+  const none = { problems: [], versionPlan: null, toCancel: [] }
+  if (!settings.submitToAppStore) return none
+  const ownSubmission = input.ids?.reviewSubmissionId
+  const toCancel =
+    settings.cancelPreviousSubmissions && !progress.done('cancel-previous')
+      ? reads.submissions.filter(
+          (s) =>
+            (IN_PROGRESS_SUBMISSION_STATES as readonly string[]).includes(s.state) && s.id !== ownSubmission,
+        )
+      : []
+  if (progress.done('version') && input.ids?.versionId) {
+    return { problems: [], versionPlan: { kind: 'done', versionId: input.ids.versionId }, toCancel }
   }
+  const decided = planVersion(
+    build.version,
+    reads.versions,
+    settings.cancelPreviousSubmissions || progress.done('cancel-previous'),
+    input.ids?.versionId,
+  )
+  if (!('problem' in decided)) return { problems: [], versionPlan: decided.plan, toCancel }
+  // A closed train already says why this version cannot be published: no second message for it.
+  return { problems: trainClosed ? [] : [decided.problem], versionPlan: null, toCancel }
+}
 
-  return {
-    problems,
-    live: {
-      app,
-      allGroups,
-      groups,
-      existingBuild,
-      versions,
-      submissions,
-      toCancel,
-      versionPlan,
-      toExpire: inBetaReview.filter((b) => b.id !== input.ids?.buildId && b.id !== existingBuild?.id),
-      serverNow,
-      exportCompliance,
-      releaseNotes,
-    },
+/** What's New: required on an update, not taken on a first version (nor is phased release). */
+async function releaseNotesCheck(
+  input: PreflightInput,
+  app: AppRecord,
+  versions: readonly VersionRecord[],
+  versionPlan: VersionPlan | null,
+  problems: Problem[],
+): Promise<ReleaseNotesPlan | null> {
+  const { build, settings, gateway } = input
+  try {
+    const releaseNotes = await readReleaseNotesPlan({ build, app, versions, versionPlan, gateway })
+    problems.push(...releaseNotesProblems(build, settings, releaseNotes))
+    return releaseNotes
+  } catch (e) {
+    problems.push(...readFailure(e, "read the version's localizations"))
+    return null
   }
 }
 

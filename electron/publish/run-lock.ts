@@ -11,7 +11,7 @@ import { runLockPath, runsDir, type RunJournal } from './journal'
  * it exits: a process killed with SIGKILL and never reaped (a zombie, as in a container without an init)
  * holds no lock, whereas a pid written into a file would still look alive.
  */
-export interface HeldLock {
+interface HeldLock {
   /** Removes the file and lets go (in that order, so no one locks a file that is about to vanish). */
   release(): Promise<void>
 }
@@ -64,12 +64,12 @@ async function tryLock(fd: number): Promise<boolean> {
   return (await nativeLock()).tryLock(fd)
 }
 
-export type LockAttempt =
+type LockAttempt =
   | { readonly kind: 'held'; readonly lock: HeldLock }
   /** Another process holds it; its pid when the file could be read (Windows keeps a locked file unreadable). */
   | { readonly kind: 'busy'; readonly pid: number | null }
 
-export async function tryFileLock(path: string): Promise<LockAttempt> {
+async function tryFileLock(path: string): Promise<LockAttempt> {
   for (;;) {
     const handle = await open(path, 'a+')
     let keep = false
@@ -114,7 +114,7 @@ function heldLock(handle: FileHandle, path: string): HeldLock {
  * Whether another process holds the lock on `path`, asked by taking and at once dropping it (the file is left
  * as it is). A start racing this look sees the lock busy for that instant and is told to try again.
  */
-export async function isFileLocked(path: string): Promise<boolean> {
+async function isFileLocked(path: string): Promise<boolean> {
   let handle: FileHandle
   try {
     handle = await open(path, 'r+')

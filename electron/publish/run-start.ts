@@ -65,7 +65,7 @@ export function uploadIds(journal: RunJournal): RunJournal['ids'] {
 }
 
 /** Whether another process is executing this run now (it holds the run key's lock). */
-export async function runningElsewhere(env: StartEnv, journal: RunJournal): Promise<boolean> {
+async function runningElsewhere(env: StartEnv, journal: RunJournal): Promise<boolean> {
   return !env.runner.isRunning(journal.runId) && (await env.locks.runningElsewhere(journal))
 }
 

@@ -7,7 +7,7 @@ import { done, type RunContext, type SubstepOutcome } from '../run-context'
 import { poll } from './poll'
 
 /** Apple's answer to a build number sent twice: ITMS-90189 "Redundant Binary Upload", or altool's duplicate entity. */
-export function isRedundantBinary(error: unknown): boolean {
+function isRedundantBinary(error: unknown): boolean {
   if (!(error instanceof Error)) return false
   const text = `${error.message}\n${error instanceof AscentError ? (error.detail ?? '') : ''}`
   return /90189|redundant binary|ENTITY_ERROR\.ATTRIBUTE\.INVALID\.DUPLICATE/i.test(text)
