@@ -171,7 +171,7 @@ export class ScreenshotUploads {
       throw conflict(
         'STATE_ERROR.ENTITY_STATE_INVALID',
         'The request cannot be fulfilled because of the state of the resource.',
-        `Parts ${missing.join(', ')} of ${shot.fileName} have not been uploaded.`,
+        `${missing.length === 1 ? 'Part' : 'Parts'} ${missing.join(', ')} of ${shot.fileName} ${missing.length === 1 ? 'has' : 'have'} not been uploaded.`,
       )
     if (checksum) {
       const md5 = createHash('md5')

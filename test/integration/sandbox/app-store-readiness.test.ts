@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { expect, test } from 'vitest'
 import { makeIpa } from '../../fixtures/build-factory'
-import { pngImage } from '../../fixtures/image-factory'
+import { jpegImage, pngImage } from '../../fixtures/image-factory'
 import { waitFor, withSandbox, type TestSandbox } from '../../support/sandbox'
 import { useTempDir } from '../../support/temp-dir'
 import { demoAppId, fails, ok, okList, submitUpdate, uploadBuild, type Operation } from './helpers'
@@ -672,6 +672,231 @@ test('GET /v1/appCategories lists top-level categories by platform, with Games s
     const sub = await ok(sb, 'GET', '/v1/appCategories/GAMES_PUZZLE?include=parent')
     expect(sub.data.relationships).toMatchObject({ parent: { data: { type: 'appCategories', id: 'GAMES' } } })
     await fails(sb, 'GET', '/v1/appCategories?exists[parent]=maybe', undefined, 400, 'PARAMETER_ERROR')
+    expect(sb.schemaProblems()).toBe('')
+  })
+})
+
+test('screenshots: the pixel size decides COMPLETE or FAILED IMAGE_INCORRECT_DIMENSIONS; order, delete, ten per set', async () => {
+  await withSandbox({ ...freshApp, partSize: 4096 }, async (sb) => {
+    const appId = await demoAppId(sb, 'com.example.fresh')
+    // An iPhone-only build: no iPad screenshots needed.
+    const { versionId } = await firstVersion(sb, appId, [1])
+    const [en] = (await okList(sb, `/v1/appStoreVersions/${versionId}/appStoreVersionLocalizations`)).data
+    const newSet = async (screenshotDisplayType: string) =>
+      (
+        await ok(sb, 'POST', '/v1/appScreenshotSets', {
+          data: {
+            type: 'appScreenshotSets',
+            attributes: { screenshotDisplayType },
+            relationships: { appStoreVersionLocalization: rel('appStoreVersionLocalizations', en!.id) },
+          },
+        })
+      ).data.id
+    const iphone67 = await newSet('APP_IPHONE_67')
+    await fails(
+      sb,
+      'POST',
+      '/v1/appScreenshotSets',
+      {
+        data: {
+          type: 'appScreenshotSets',
+          attributes: { screenshotDisplayType: 'APP_IPHONE_67' },
+          relationships: { appStoreVersionLocalization: rel('appStoreVersionLocalizations', en!.id) },
+        },
+      },
+      409,
+      'ENTITY_ERROR.ATTRIBUTE.INVALID.DUPLICATE',
+    )
+
+    // 1284x2778 is a 6.5" size: the 6.9" slot refuses it after upload, not at reservation.
+    const wrong = await uploadScreenshot(sb, iphone67, pngImage(1284, 2778), 'wrong.png')
+    expect(wrong.attributes.assetDeliveryState).toEqual({
+      state: 'FAILED',
+      errors: [{ code: 'IMAGE_INCORRECT_DIMENSIONS', description: 'IMAGE_INCORRECT_DIMENSIONS' }],
+      warnings: [],
+    })
+    expect(wrong.attributes.imageAsset).toBeUndefined()
+    // A failed screenshot does not count for review.
+    const refused = await addToNewSubmission(sb, appId, versionId)
+    expect(missingItems(associatedErrorsOf(refused.body))).toContain(
+      '/v1/appScreenshots/ STATE_ERROR.SCREENSHOT_REQUIRED.APP_IPHONE_67',
+    )
+    expect(missingItems(associatedErrorsOf(refused.body)).join()).not.toContain('APP_IPAD')
+
+    // A JPEG, and a landscape PNG (phones take both orientations), in several parts each.
+    const portrait = await uploadScreenshot(sb, iphone67, jpegImage(1320, 2868), 'portrait.jpg')
+    expect(portrait.attributes).toMatchObject({
+      assetDeliveryState: { state: 'COMPLETE' },
+      imageAsset: { width: 1320, height: 2868 },
+      assetType: 'APP_IPHONE_67',
+    })
+    const landscape = await uploadScreenshot(sb, iphone67, pngImage(2796, 1290), 'landscape.png')
+    expect(landscape.attributes.assetDeliveryState).toMatchObject({ state: 'COMPLETE' })
+    // Desktop sizes come in one orientation only.
+    const desktop = await newSet('APP_DESKTOP')
+    const upright = await uploadScreenshot(sb, desktop, pngImage(800, 1280), 'upright.png')
+    expect(upright.attributes.assetDeliveryState).toMatchObject({ state: 'FAILED' })
+
+    // Reorder: the full list, in the new order; anything else is refused.
+    const order = async () =>
+      (await okList(sb, `/v1/appScreenshotSets/${iphone67}/appScreenshots`)).data.map((d) => d.id)
+    expect(await order()).toEqual([wrong.id, portrait.id, landscape.id])
+    const reorder = (ids: string[]) => ({ data: ids.map((id) => ({ type: 'appScreenshots', id })) })
+    await fails(
+      sb,
+      'PATCH',
+      `/v1/appScreenshotSets/${iphone67}/relationships/appScreenshots`,
+      reorder([landscape.id, portrait.id]),
+      409,
+      'ENTITY_ERROR.RELATIONSHIP.INVALID',
+    )
+    await ok(
+      sb,
+      'PATCH',
+      `/v1/appScreenshotSets/${iphone67}/relationships/appScreenshots`,
+      reorder([landscape.id, portrait.id, wrong.id]),
+      204,
+    )
+    expect(await order()).toEqual([landscape.id, portrait.id, wrong.id])
+    const linkage = await ok<{ data: { id: string }[] }>(
+      sb,
+      'GET',
+      `/v1/appScreenshotSets/${iphone67}/relationships/appScreenshots`,
+    )
+    expect(linkage.data.map((d) => d.id)).toEqual([landscape.id, portrait.id, wrong.id])
+    await ok(sb, 'DELETE', `/v1/appScreenshots/${wrong.id}`, undefined, 204)
+    expect(await order()).toEqual([landscape.id, portrait.id])
+
+    // With the 6.9" iPhone slot filled, only the other missing items remain.
+    const again = await addToNewSubmission(sb, appId, versionId)
+    expect(JSON.stringify(again.body)).not.toContain('SCREENSHOT_REQUIRED')
+
+    // Ten per set.
+    for (let i = 0; i < 8; i++)
+      await ok(sb, 'POST', '/v1/appScreenshots', {
+        data: {
+          type: 'appScreenshots',
+          attributes: { fileName: `${i}.png`, fileSize: 10 },
+          relationships: { appScreenshotSet: rel('appScreenshotSets', iphone67) },
+        },
+      })
+    await fails(
+      sb,
+      'POST',
+      '/v1/appScreenshots',
+      {
+        data: {
+          type: 'appScreenshots',
+          attributes: { fileName: 'eleventh.png', fileSize: 10 },
+          relationships: { appScreenshotSet: rel('appScreenshotSets', iphone67) },
+        },
+      },
+      409,
+      'ENTITY_ERROR.RELATIONSHIP.INVALID',
+    )
+    await ok(sb, 'DELETE', `/v1/appScreenshotSets/${desktop}`, undefined, 204)
+    await fails(sb, 'GET', `/v1/appScreenshots/${upright.id}`, undefined, 404, 'NOT_FOUND')
+
+    const state = sb.state()
+    const sets = state.versions.find((v) => v.id === versionId)?.localizations[0]?.screenshotSets
+    expect(sets?.map((set) => set.screenshotDisplayType)).toEqual(['APP_IPHONE_67'])
+    expect(sets?.[0]?.screenshots.slice(0, 2)).toMatchObject([
+      { fileName: 'landscape.png', state: 'COMPLETE', width: 2796, height: 1290 },
+      { fileName: 'portrait.jpg', state: 'COMPLETE', width: 1320, height: 2868 },
+    ])
+    expect(sets?.[0]?.screenshots[2]).toMatchObject({
+      fileName: '0.png',
+      state: 'AWAITING_UPLOAD',
+      partsReceived: 0,
+    })
+    expect(state.requests.byRoute['PUT /upload-screenshot/{id}/{part}']).toBeGreaterThan(4)
+    expect(sb.schemaProblems()).toBe('')
+  })
+})
+
+test('a screenshot upload is refused as Apple refuses it: missing parts, wrong checksum, wrong headers, bad signature', async () => {
+  await withSandbox(freshApp, async (sb) => {
+    const appId = await demoAppId(sb, 'com.example.fresh')
+    const version = await ok(sb, 'POST', '/v1/appStoreVersions', {
+      data: {
+        type: 'appStoreVersions',
+        attributes: { platform: 'IOS', versionString: '1.0' },
+        relationships: { app: rel('apps', appId) },
+      },
+    })
+    const [en] = (await okList(sb, `/v1/appStoreVersions/${version.data.id}/appStoreVersionLocalizations`))
+      .data
+    const set = await ok(sb, 'POST', '/v1/appScreenshotSets', {
+      data: {
+        type: 'appScreenshotSets',
+        attributes: { screenshotDisplayType: 'APP_IPHONE_65' },
+        relationships: { appStoreVersionLocalization: rel('appStoreVersionLocalizations', en!.id) },
+      },
+    })
+    const bytes = pngImage(1242, 2688)
+    const reserved = await ok(sb, 'POST', '/v1/appScreenshots', {
+      data: {
+        type: 'appScreenshots',
+        attributes: { fileName: 'one.png', fileSize: bytes.length },
+        relationships: { appScreenshotSet: rel('appScreenshotSets', set.data.id) },
+      },
+    })
+    const id = reserved.data.id
+    const [op] = reserved.data.attributes.uploadOperations as Operation[]
+    expect(op).toMatchObject({
+      method: 'PUT',
+      offset: 0,
+      length: bytes.length,
+      requestHeaders: [{ name: 'Content-Type', value: 'image/png' }],
+    })
+    const commit = (attributes: Record<string, unknown>) => ({
+      data: { type: 'appScreenshots', id, attributes },
+    })
+    const md5 = createHash('md5').update(bytes).digest('hex')
+    const missing = await fails(
+      sb,
+      'PATCH',
+      `/v1/appScreenshots/${id}`,
+      commit({ uploaded: true, sourceFileChecksum: md5 }),
+      409,
+      'STATE_ERROR.ENTITY_STATE_INVALID',
+    )
+    expect(missing.detail).toBe('Part 1 of one.png has not been uploaded.')
+
+    const put = (url: string, body: Buffer, contentType = 'image/png') =>
+      fetch(url, { method: 'PUT', headers: { 'Content-Type': contentType }, body })
+    expect((await put(op!.url.replace(/signature=\w+/, 'signature=forged'), bytes)).status).toBe(403)
+    expect((await put(op!.url, bytes, 'application/octet-stream')).status).toBe(400)
+    expect((await put(op!.url, bytes.subarray(1))).status).toBe(400)
+    expect((await put(op!.url, bytes)).status).toBe(200)
+
+    const mismatch = await fails(
+      sb,
+      'PATCH',
+      `/v1/appScreenshots/${id}`,
+      commit({ uploaded: true, sourceFileChecksum: '0'.repeat(32) }),
+      409,
+      'ENTITY_ERROR.ATTRIBUTE.INVALID',
+    )
+    expect(mismatch.detail).toBe(`The checksum ${'0'.repeat(32)} does not match the uploaded file (${md5}).`)
+    const done = await ok(
+      sb,
+      'PATCH',
+      `/v1/appScreenshots/${id}`,
+      commit({ uploaded: true, sourceFileChecksum: md5 }),
+    )
+    expect(done.data.attributes).toMatchObject({
+      sourceFileChecksum: md5,
+      assetDeliveryState: { state: 'UPLOAD_COMPLETE' },
+      uploadOperations: [],
+    })
+    // Once committed, the part takes no more bytes.
+    expect((await put(op!.url, bytes)).status).toBe(409)
+    const processed = await waitFor(async () => {
+      const shot = (await ok(sb, 'GET', `/v1/appScreenshots/${id}?include=appScreenshotSet`)).data
+      return (shot.attributes.assetDeliveryState as { state: string }).state === 'COMPLETE' ? shot : null
+    }, 'processing')
+    expect(processed.attributes.imageAsset).toMatchObject({ width: 1242, height: 2688 })
     expect(sb.schemaProblems()).toBe('')
   })
 })
