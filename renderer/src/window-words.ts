@@ -87,6 +87,16 @@ const REWRITES: readonly (readonly [RegExp, (...groups: string[]) => string])[] 
   ],
   [new RegExp(`\\b${KEY}\\b`, 'g'), (_m, key) => label(key ?? '')],
   [/,? pass --[\w-]+(?: [A-Z]+)?,?/g, () => ''],
+  // The CLI's ways to resume; the window has its Resume button beside the run, named once.
+  [/;\s*run the upload again to resume\b/g, () => ''],
+  [/\bpublishing again sends the rest\b/g, () => 'Resume sends the rest'],
+  [/\bPublish the same build again to continue\./g, () => 'Resume continues from there.'],
+  [/(Resume sends the rest[^]*?)\s*Resume continues from there\./g, (_m, before) => before ?? ''],
+  // ISO 8601 instants read as the date field writes them: 2031-12-01 14:00 UTC+02:00.
+  [
+    /\b(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::00(?:\.0+)?)?(Z|[+-]\d{2}:\d{2})/g,
+    (_m, date, time, zone) => `${date} ${time} ${zone === 'Z' ? 'UTC' : `UTC${zone}`}`,
+  ],
   [/\((IOS|TV_OS|MAC_OS|VISION_OS)\)/g, (_m, platform) => `(${platformLabel(platform ?? '')})`],
   // App Store Connect's states read as words (WAITING_FOR_REVIEW: waiting for review); platforms keep theirs.
   [
@@ -114,4 +124,10 @@ export function windowProblem(p: Problem): Problem {
   const fix = p.fix === undefined ? undefined : inWindowWords(p.fix)
   if (message === p.message && fix === p.fix) return p
   return fix === undefined ? { ...p, message } : { ...p, message, fix }
+}
+
+/** A line shown on its own (a step's summary, an error): the window's words, starting with a capital. */
+export function windowSentence(text: string): string {
+  const words = inWindowWords(text)
+  return words.charAt(0).toUpperCase() + words.slice(1)
 }

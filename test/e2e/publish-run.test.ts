@@ -151,6 +151,15 @@ describe('publishing through ascent web --sandbox', () => {
     await row.getByText('1.1.0 (200)').waitFor()
     await row.getByText(outcomeText).waitFor()
     await screenshot(page, '12-history')
+    // At 820 px the table fits: the day and the time break apart, not inside, and Open stays on screen.
+    await page.setViewportSize({ width: 820, height: 560 })
+    const when = row.locator('td').first()
+    expect(await when.locator('.nowrap').allTextContents()).toHaveLength(2)
+    const table = await page.locator('.history-table').boundingBox()
+    const content = await page.locator('main').boundingBox()
+    await screenshot(page, '12b-history-narrow')
+    expect(table && content && table.x + table.width <= content.x + content.width).toBe(true)
+    await page.setViewportSize({ width: 1280, height: 820 })
     await expectAccessible(page)
     await row.getByRole('button', { name: /Open run/ }).click()
     await page.locator('.timeline-step[data-step="review"][data-status="done"]').waitFor()
@@ -199,6 +208,10 @@ describe('publishing through ascent web --sandbox', () => {
     expect(await outcome.locator('.outcome-message').textContent()).toMatch(
       /^Canceled at a safe point\. Done: the upload of build \S+ stopped part way; App Store Connect keeps what arrived/,
     )
+    // The window's way on is its Resume button, named once; not the CLI's "publish the same build again".
+    const canceledText = (await outcome.locator('.outcome-message').textContent()) ?? ''
+    expect(canceledText).toContain('Resume sends the rest.')
+    expect(canceledText).not.toMatch(/publish(ing)? (the same build )?again/i)
     expect(await page.locator('.timeline-step[data-status="failed"]').count()).toBe(0)
     await screenshot(page, '15-run-canceled')
     await expectAccessible(page)
@@ -232,7 +245,13 @@ describe('publishing through ascent web --sandbox', () => {
     expect(await outcome.getAttribute('data-outcome')).toBe('failed')
     expect(await step(page, 'upload').getAttribute('data-status')).toBe('failed')
     await step(page, 'upload').locator('.timeline-error').waitFor()
-    expect(await step(page, 'upload').locator('.timeline-error').textContent()).toMatch(/HTTP 400/)
+    const failure = (await step(page, 'upload').locator('.timeline-error strong').textContent()) ?? ''
+    expect(failure).toMatch(/HTTP 400/)
+    // A sentence, and no CLI advice beside the Resume button.
+    expect(failure).toMatch(/^[A-Z]/)
+    expect(failure).not.toContain('run the upload again')
+    // Each step's line of what happened reads as a sentence too.
+    expect(await step(page, 'preflight').locator('.timeline-detail').textContent()).toMatch(/^Ready: /)
     // Apple's words are said once, in the failed step; the status box names the step and what to do.
     expect(await outcome.locator('.outcome-message').textContent()).toBe(
       'Upload failed: the reason is under the step. Resume continues from there; nothing done already is done again.',

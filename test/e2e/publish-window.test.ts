@@ -112,6 +112,10 @@ describe('the publish window through ascent web --sandbox', () => {
     await page.getByRole('textbox', { name: 'en-US (primary)' }).fill('A new onboarding.')
     // A tall window shows the whole release column in one picture, with the plan for these settings.
     await expect.poll(() => page.locator('.plan-state').textContent(), { timeout: 15_000 }).toBe('Up to date')
+    // The plan writes the date as the field does, not as ISO 8601.
+    const appStoreStep = (await page.locator('.plan-steps [data-step="app-store"]').textContent()) ?? ''
+    expect(appStoreStep).toContain(`not before ${year}-12-03 09:00 UTC+02:00 (${year}-12-03 07:00 UTC)`)
+    expect(appStoreStep).not.toMatch(/T\d{2}:\d{2}:\d{2}/)
     await page.setViewportSize({ width: 1280, height: 1480 })
     await screenshot(page, '04-release-settings')
     await page.setViewportSize({ width: 1280, height: 820 })

@@ -94,8 +94,8 @@ export function BuildCard({ build }: { readonly build: BuildState }) {
           {profile ? (
             <>
               {profileLabel(profile.type)} ·{' '}
-              {profile.teamName ? `${profile.teamName} (${profile.teamId})` : profile.teamId} · expires{' '}
-              {expiry(profile.expiresAt)}
+              {profile.teamName ? `${profile.teamName} (${profile.teamId})` : profile.teamId} ·{' '}
+              <span className="nowrap">expires {expiry(profile.expiresAt)}</span>
             </>
           ) : (
             'None embedded'

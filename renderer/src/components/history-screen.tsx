@@ -49,6 +49,21 @@ function OpenRun() {
   )
 }
 
+/** "7 Dec 2026, 11:34": on a narrow window the line breaks between the day and the time, never inside either. */
+function When({ iso }: { readonly iso: string }) {
+  const [day, time] = formatWhen(iso).split(', ')
+  return (
+    <>
+      <span className="nowrap">{day}</span>
+      {time ? (
+        <>
+          , <span className="nowrap">{time}</span>
+        </>
+      ) : null}
+    </>
+  )
+}
+
 export function HistoryScreen() {
   const phase = useHistoryStore((s) => s.phase)
   const runs = useHistoryStore((s) => s.runs)
@@ -89,7 +104,9 @@ export function HistoryScreen() {
               const ms = runDurationMs(run)
               return (
                 <tr key={run.runId} data-run={run.runId}>
-                  <td>{formatWhen(run.startedAt)}</td>
+                  <td>
+                    <When iso={run.startedAt} />
+                  </td>
                   <td>
                     <span className="history-build">
                       {run.appName ? `${run.appName} ` : ''}
@@ -100,14 +117,16 @@ export function HistoryScreen() {
                     </span>
                   </td>
                   <td>
-                    <span className={`status status-${outcomeTone(run.outcome)}`}>
-                      {outcomeLabel(run.outcome)}
-                    </span>
-                    {run.sandbox ? (
-                      <span className="badge run-sandbox" title="Published to the sandbox, not to Apple">
-                        Sandbox
+                    <span className="history-outcome">
+                      <span className={`status status-${outcomeTone(run.outcome)}`}>
+                        {outcomeLabel(run.outcome)}
                       </span>
-                    ) : null}
+                      {run.sandbox ? (
+                        <span className="badge run-sandbox" title="Published to the sandbox, not to Apple">
+                          Sandbox
+                        </span>
+                      ) : null}
+                    </span>
                   </td>
                   <td className="numeric">{ms === null ? '—' : formatDuration(ms)}</td>
                   <td className="row-actions">

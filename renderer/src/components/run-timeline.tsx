@@ -1,5 +1,5 @@
 import { formatDuration, formatUploadLine, percent, readableDetail } from '../format'
-import { inWindowWords } from '../window-words'
+import { windowSentence } from '../window-words'
 import { LongText } from './long-text'
 import type { StepView } from '../stores/run-store'
 
@@ -85,22 +85,22 @@ export function RunTimeline({ steps }: { readonly steps: readonly StepView[] }) 
                 {step.state ? (
                   <span className="state-pill">{step.state.replaceAll('_', ' ').toLowerCase()}</span>
                 ) : null}
-                {step.message ? <span>{step.message}</span> : null}
+                {step.message ? <span>{windowSentence(step.message)}</span> : null}
               </div>
             ) : null}
             {step.summary && step.status !== 'running' ? (
               <div className="timeline-detail">
-                <LongText text={step.summary} />
+                <LongText text={windowSentence(step.summary)} />
               </div>
             ) : null}
             {step.status === 'pending' && step.detail ? (
               <div className="timeline-detail muted">
-                <LongText text={step.detail} />
+                <LongText text={windowSentence(step.detail)} />
               </div>
             ) : null}
             {step.error ? (
               <div className="timeline-error">
-                <strong>{inWindowWords(step.error.message)}</strong>
+                <strong>{windowSentence(step.error.message)}</strong>
                 {step.error.detail ? (
                   <div className="mono error-detail">
                     {readableDetail(step.error.detail, step.error.message)}
