@@ -42,6 +42,12 @@ export class ScreenshotUploads {
     private readonly store: SandboxStore,
     private readonly base: () => string,
     private readonly partSize: number,
+    /** Injects the part failures POST /__sandbox/fail-part asks for (one list for builds and screenshots). */
+    private readonly injectPartFailure: (
+      id: string,
+      partNumber: number,
+      req: IncomingMessage,
+    ) => Promise<void>,
   ) {}
 
   /** POST /v1/appScreenshots: reserves a screenshot at the end of the set, AWAITING_UPLOAD. */
@@ -134,6 +140,7 @@ export class ScreenshotUploads {
     const expected = `expected ${part.length} (bytes ${part.offset}-${part.offset + part.length - 1})`
     if (Number(req.headers['content-length']) !== part.length)
       throw partError(400, `Content-Length must be ${part.length} for part ${partNumber}; ${expected}.`)
+    await this.injectPartFailure(shot.id, partNumber, req)
     const chunks: Buffer[] = []
     let received = 0
     try {

@@ -123,7 +123,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   )
   let base = ''
   const uploads = new UploadStore(store, () => base, options.partSize ?? 16 * 1024 * 1024)
-  const screenshots = new ScreenshotUploads(store, () => base, options.partSize ?? 16 * 1024 * 1024)
+  const screenshots = new ScreenshotUploads(
+    store,
+    () => base,
+    options.partSize ?? 16 * 1024 * 1024,
+    (id, partNumber, req) => uploads.injectPartFailure(id, partNumber, req),
+  )
   const ctx: Context = { store, uploads, screenshots }
   /** Moves every timed state machine to the sandbox's now. */
   const advance = (): void => {

@@ -250,22 +250,7 @@ export class UploadStore {
         `Content-Length must be ${part.length} for part ${partNumber} (bytes ${part.offset}-${part.offset + part.length - 1}), got ${req.headers['content-length'] ?? 'none'}.`,
       )
     }
-    const failure = this.partFailures.find(
-      (f) => f.partNumber === partNumber && (f.fileId === null || f.fileId === fileId) && f.remaining > 0,
-    )
-    if (failure) {
-      // Like a storage host that fails after taking the body: the client sees the answer, not a reset.
-      for await (const chunk of req as AsyncIterable<Buffer>) file.bytesTransferred += chunk.length
-      failure.remaining--
-      failure.injected++
-      throw new ApiError(failure.status, [
-        {
-          code: 'SANDBOX_INJECTED_FAILURE',
-          title: 'The upload part failed',
-          detail: `Injected failure of part ${partNumber} (POST /__sandbox/fail-part).`,
-        },
-      ])
-    }
+    await this.injectPartFailure(fileId, partNumber, req, (n) => (file.bytesTransferred += n))
     const index = file.parts.indexOf(part)
     const receipt = file.verifier.begin(index)
     if (!receipt) {
@@ -305,6 +290,32 @@ export class UploadStore {
     if (file.retained && kept) file.retained[index] = kept
     if (!part.received) file.bytesReceived += part.length
     part.received = true
+  }
+
+  /**
+   * Fails this PUT when a POST /__sandbox/fail-part rule asks for it (builds and screenshots alike): like a
+   * storage host that fails after taking the body, so the client sees the answer, not a reset.
+   */
+  async injectPartFailure(
+    fileId: string,
+    partNumber: number,
+    req: IncomingMessage,
+    onBytes: (n: number) => void = () => undefined,
+  ): Promise<void> {
+    const failure = this.partFailures.find(
+      (f) => f.partNumber === partNumber && (f.fileId === null || f.fileId === fileId) && f.remaining > 0,
+    )
+    if (!failure) return
+    for await (const chunk of req as AsyncIterable<Buffer>) onBytes(chunk.length)
+    failure.remaining--
+    failure.injected++
+    throw new ApiError(failure.status, [
+      {
+        code: 'SANDBOX_INJECTED_FAILURE',
+        title: 'The upload part failed',
+        detail: `Injected failure of part ${partNumber} (POST /__sandbox/fail-part).`,
+      },
+    ])
   }
 
   /** Test control: fail the next `times` PUTs of a part (of one file, or of any file) with `status`. */

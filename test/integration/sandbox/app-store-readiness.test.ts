@@ -133,7 +133,7 @@ async function uploadScreenshot(
 }
 
 test('a fresh app record is refused for review naming every missing item, and goes to review once they are filled', async () => {
-  await withSandbox(freshApp, async (sb) => {
+  await withSandbox({ ...freshApp, reviewMs: 0 }, async (sb) => {
     const appId = await demoAppId(sb, 'com.example.fresh')
     const [info] = (
       await okList(sb, `/v1/apps/${appId}/appInfos?include=primaryCategory,appInfoLocalizations`)
@@ -868,6 +868,9 @@ test('a screenshot upload is refused as Apple refuses it: missing parts, wrong c
     expect((await put(op!.url.replace(/signature=\w+/, 'signature=forged'), bytes)).status).toBe(403)
     expect((await put(op!.url, bytes, 'application/octet-stream')).status).toBe(400)
     expect((await put(op!.url, bytes.subarray(1))).status).toBe(400)
+    // POST /__sandbox/fail-part reaches screenshot parts too, for clients' retry tests.
+    sb.failPart({ fileId: id, partNumber: 1, times: 1, status: 503 })
+    expect((await put(op!.url, bytes)).status).toBe(503)
     expect((await put(op!.url, bytes)).status).toBe(200)
 
     const mismatch = await fails(
@@ -897,6 +900,31 @@ test('a screenshot upload is refused as Apple refuses it: missing parts, wrong c
       return (shot.attributes.assetDeliveryState as { state: string }).state === 'COMPLETE' ? shot : null
     }, 'processing')
     expect(processed.attributes.imageAsset).toMatchObject({ width: 1242, height: 2688 })
+    expect(sb.schemaProblems()).toBe('')
+  })
+})
+
+test('POST /__sandbox/apps with "appStoreInfo": false adds a fresh app record', async () => {
+  await withSandbox({}, async (sb) => {
+    const res = await fetch(`${sb.url}/__sandbox/apps`, {
+      method: 'POST',
+      body: JSON.stringify({ bundleId: 'org.example.new', name: 'New', appStoreInfo: false }),
+    })
+    expect(res.status).toBe(201)
+    const appId = await demoAppId(sb, 'org.example.new')
+    const [info] = (await okList(sb, `/v1/apps/${appId}/appInfos`)).data
+    expect((await ok(sb, 'GET', `/v1/appInfos/${info!.id}/primaryCategory`)).data).toBeNull()
+    expect((await okList(sb, `/v1/appInfos/${info!.id}/appInfoLocalizations`)).data[0]?.attributes).toEqual({
+      locale: 'en-US',
+      name: 'New',
+    })
+    // Without the flag an added app is complete, as before.
+    sb.addApp({ bundleId: 'org.example.complete', name: 'Complete' })
+    const completeId = await demoAppId(sb, 'org.example.complete')
+    const [completeInfo] = (await okList(sb, `/v1/apps/${completeId}/appInfos`)).data
+    expect((await ok(sb, 'GET', `/v1/appInfos/${completeInfo!.id}/primaryCategory`)).data.id).toBe(
+      'PRODUCTIVITY',
+    )
     expect(sb.schemaProblems()).toBe('')
   })
 })
