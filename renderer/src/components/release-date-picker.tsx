@@ -49,6 +49,26 @@ function toDateString(day: Date): string {
   return `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`
 }
 
+const DAY_NAME = new Intl.DateTimeFormat('en-GB', {
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+})
+
+/**
+ * A day's name for a screen reader starts with the number the button shows ("3 December 2031, Wednesday"),
+ * so the name a person sees is the name they can say (react-day-picker's default reads "December 3rd").
+ */
+function dayButtonLabel(
+  day: Date,
+  modifiers: { readonly today?: boolean; readonly selected?: boolean },
+): string {
+  const parts = Object.fromEntries(DAY_NAME.formatToParts(day).map((p) => [p.type, p.value]))
+  const name = `${parts.day} ${parts.month} ${parts.year}, ${parts.weekday}`
+  return `${name}${modifiers.today ? ', today' : ''}${modifiers.selected ? ', selected' : ''}`
+}
+
 function offsetLabel(timeZone: string, now: number): string {
   const minutes = zoneOffsetMinutes(timeZone, now)
   const sign = minutes < 0 ? '−' : '+'
@@ -173,6 +193,7 @@ export function ReleaseDatePicker({ disabled }: { readonly disabled: boolean }) 
             disabled={{ before: today }}
             startMonth={today}
             weekStartsOn={1}
+            labels={{ labelDayButton: dayButtonLabel }}
             onSelect={(day) => {
               if (!day) return
               changeRelease((s) => pickScheduleDate(s, toDateString(day)))
