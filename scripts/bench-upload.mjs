@@ -1,176 +1,163 @@
-// `npm run bench:upload`: Ascent's Build Upload API upload to the sandbox (create, parts, checksum, commit, wait
-// for COMPLETE) next to `curl -T` of the same file to the sandbox's /__sandbox/sink, measured in one run, plus
-// Ascent's peak RSS. Ascent runs in its own process (the esbuild bundle of test/integration/upload/upload-child.ts)
-// so its RSS and CPU time are its own; the sandbox is bundled from the current sources and runs in another.
-// Targets: ratio >= 0.9, peak RSS <= 200 MiB, both independent of file size. The wall-time ratio mostly measures the
-// sandbox hashing beside the client on a shared machine; Ascent's own cost is its process CPU seconds per GiB
-// against the floor (Node's SHA-256 of the same file + curl's CPU for the same PUT), target <= 1.2.
-// The machine is shared: wall times move with the load, so every figure is the best of BENCH_UPLOAD_RUNS
-// interleaved runs and the CPU seconds are printed too (they move much less).
-// Options: BENCH_UPLOAD_SIZES=128,512 (MiB)  BENCH_UPLOAD_CONCURRENCY=4  BENCH_UPLOAD_CHECKSUM=worker|inline|none
-//          BENCH_UPLOAD_PART_MIB=16  BENCH_UPLOAD_RUNS=3  BENCH_UPLOAD_READ_KIB (disk read size)
-//          BENCH_UPLOAD_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (extra node flags for the Ascent child)
-//          BENCH_UPLOAD_SANDBOX_NODE_ARGS (the same for the sandbox)
+// `npm run bench:upload`: what an upload costs the machine it runs on. The built CLI, `ascent upload FILE
+// --upload-method api --json`, sends a real .ipa to `ascent sandbox` (create, parts, checksum, commit, wait for
+// COMPLETE), each run against a fresh sandbox, beside the floor measured in the same run: a Node process that only
+// hashes the same file with SHA-256 (Apple's checksum) plus curl's CPU for the same PUT to /__sandbox/sink.
+// Ascent's figure is its whole process (start-up, inspection, API calls, hashing, parts), CPU seconds per GiB.
+// Also: peak RSS, whether bytesDone went forward in every NDJSON event, and the wall-time ratio against `curl -T`
+// (on 2 shared cores that one mostly measures the sandbox hashing beside the client).
+// Targets: CPU <= 1.2x the floor at 128 MiB and 1 GiB, peak RSS <= 200 MiB, bytesDone never going back.
+// The machine is shared: every figure is the best of BENCH_UPLOAD_RUNS interleaved runs.
+// Options: BENCH_UPLOAD_SIZES=128,1024 (MiB)  BENCH_UPLOAD_RUNS=3  BENCH_UPLOAD_CONCURRENCY=4
+//          BENCH_UPLOAD_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (extra node flags for the Ascent process)
+//          BENCH_UPLOAD_BEFORE=dist-cli/ascent-before.cjs (another build of the CLI, measured in the same runs)
 import { spawn, spawnSync } from 'node:child_process'
-import { createPrivateKey, randomBytes, sign } from 'node:crypto'
-import { readFileSync } from 'node:fs'
-import { open, mkdtemp, rm, stat } from 'node:fs/promises'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtemp, rm, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { createInterface } from 'node:readline'
+import { pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
 
 const MiB = 1024 * 1024
-const sizes = (process.env.BENCH_UPLOAD_SIZES ?? '128,512').split(',').map(Number)
-const concurrency = Number(process.env.BENCH_UPLOAD_CONCURRENCY ?? 4)
-const checksum = process.env.BENCH_UPLOAD_CHECKSUM ?? 'worker'
-const partMiB = Number(process.env.BENCH_UPLOAD_PART_MIB ?? 16)
+const GiB = 1024 * MiB
+const CLI = path.resolve('dist-cli/ascent.cjs')
+const sizes = (process.env.BENCH_UPLOAD_SIZES ?? '128,1024').split(',').map(Number)
 const runs = Number(process.env.BENCH_UPLOAD_RUNS ?? 3)
-const readChunkBytes = process.env.BENCH_UPLOAD_READ_KIB
-  ? Number(process.env.BENCH_UPLOAD_READ_KIB) * 1024
-  : undefined
+const concurrency = Number(process.env.BENCH_UPLOAD_CONCURRENCY ?? 4)
 const nodeArgs = (process.env.BENCH_UPLOAD_NODE_ARGS ?? '').split(' ').filter(Boolean)
-const sandboxNodeArgs = (process.env.BENCH_UPLOAD_SANDBOX_NODE_ARGS ?? '').split(' ').filter(Boolean)
-
-const SANDBOX_ENTRY = `
-import { startSandbox } from './electron/sandbox'
-const partSize = Number(process.argv[2])
-startSandbox({ processingMs: 0, partSize }).then((sb) => {
-  process.stdout.write(JSON.stringify({ url: sb.url, keyId: sb.keyId, issuerId: sb.issuerId, pem: sb.privateKeyPem }) + '\\n')
-  process.once('SIGTERM', () => void sb.close().then(() => process.exit(0)))
-  // The bench holds our stdin: if it dies without stopping us, the pipe closes and we go too.
-  process.stdin.on('end', () => void sb.close().then(() => process.exit(0)))
-  process.stdin.resume()
-})
-`
+const BEFORE = process.env.BENCH_UPLOAD_BEFORE ? path.resolve(process.env.BENCH_UPLOAD_BEFORE) : null
+const TARGET_CPU_RATIO = 1.2
+const TARGET_RSS_MIB = 200
 
 const load = () =>
   os
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(' ')
-let lastChildCpu = 0
+let lastChildCpu = childCpuTotal()
 const dir = await mkdtemp(path.join(os.tmpdir(), 'ascent-bench-upload-'))
-const sandboxes = []
+const running = new Set()
 try {
   if (spawnSync('curl', ['--version']).status !== 0) throw new Error('curl is needed for the baseline')
-  const child = path.join(dir, 'upload-child.cjs')
-  const sandboxMain = path.join(dir, 'sandbox.cjs')
-  const common = {
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['keytar', 'electron'],
-    logLevel: 'error',
-  }
-  await build({ ...common, entryPoints: ['test/integration/upload/upload-child.ts'], outfile: child })
-  await build({
-    ...common,
-    stdin: { contents: SANDBOX_ENTRY, resolveDir: process.cwd(), loader: 'ts' },
-    outfile: sandboxMain,
-  })
-  const sandbox = await startSandbox(sandboxMain, partMiB * MiB)
-  sandboxes.push(sandbox)
-  const appId = await demoAppId(sandbox)
-  console.log(`load average at start: ${load()} (${os.cpus().length} cores, shared with whatever else runs)`)
-  console.log(
-    `sandbox parts of ${partMiB} MiB, ${concurrency} in flight, checksum ${checksum}, best of ${runs} interleaved runs`,
+  // Reports the Ascent process's peak RSS as it exits; its CPU comes from the kernel when it is reaped.
+  const usageHook = path.join(dir, 'usage-hook.cjs')
+  writeFileSync(
+    usageHook,
+    "process.on('exit',()=>require('fs').writeFileSync(process.env.ASCENT_BENCH_USAGE,String(process.resourceUsage().maxRSS*1024)))",
   )
-  let buildNumber = 5000 + Math.floor(Math.random() * 1000) * 10
+  const makeIpa = await buildFactory()
+  console.log(
+    `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), Node ${process.versions.node}, load average ${load()} (shared with whatever else runs)`,
+  )
+  console.log(
+    `ascent upload --upload-method api --concurrency ${concurrency} against ascent sandbox (parts of 16 MiB), best of ${runs} interleaved runs`,
+  )
   const results = []
   for (const size of sizes) {
-    const file = path.join(dir, `bench-${size}.ipa`)
-    await makeFile(file, size * MiB)
+    const ipaDir = path.join(dir, `ipa-${size}`)
+    mkdirSync(ipaDir)
+    const file = await makeIpa({ padBytes: size * MiB }, ipaDir)
     const bytes = (await stat(file)).size
-    let best = null
-    let curl = null
-    // CPU, best of the runs each: Ascent's own process against the floor (Node's SHA-256 of the file + curl's PUT).
-    const cpu = { ascent: Infinity, sha: Infinity, curl: Infinity }
+    const best = { ascentCpu: Infinity, shaCpu: Infinity, curlCpu: Infinity, curlWall: Infinity }
+    best.sendWall = Infinity
+    best.rss = 0
+    best.beforeCpu = Infinity
+    best.beforeRss = 0
+    let events = 0
+    let monotonic = true
     for (let run = 0; run < runs; run++) {
-      const c = await curlRun(sandbox, file, `${sandbox.url}/__sandbox/sink`)
-      if (!curl || c.seconds < curl.seconds) curl = c
-      cpu.curl = Math.min(cpu.curl, c.cpu)
-      cpu.sha = Math.min(cpu.sha, shaCpuSeconds(file))
-      const before = cpuSeconds(sandbox.pid)
-      const timing = await ascentUpload(child, sandbox, appId, file, bytes, String(buildNumber++))
-      timing.sandboxCpu = cpuSeconds(sandbox.pid) - before
-      cpu.ascent = Math.min(cpu.ascent, timing.cpuSeconds)
-      if (!best || timing.ms < best.ms) best = timing
+      const sandbox = await startSandbox()
+      try {
+        const curl = await curlRun(file, `${sandbox.url}/__sandbox/sink`)
+        best.curlCpu = Math.min(best.curlCpu, curl.cpu)
+        best.curlWall = Math.min(best.curlWall, curl.seconds)
+        best.shaCpu = Math.min(best.shaCpu, shaCpuSeconds(file))
+        if (BEFORE) {
+          // The same build number again: the earlier build gets a sandbox of its own.
+          const other = await startSandbox()
+          try {
+            const b = await ascentUpload(other, file, path.join(dir, `before-${size}-${run}`), BEFORE)
+            best.beforeCpu = Math.min(best.beforeCpu, b.cpu)
+            best.beforeRss = Math.max(best.beforeRss, b.rssBytes)
+          } finally {
+            await other.stop()
+          }
+        }
+        const a = await ascentUpload(sandbox, file, path.join(dir, `data-${size}-${run}`))
+        best.ascentCpu = Math.min(best.ascentCpu, a.cpu)
+        best.sendWall = Math.min(best.sendWall, a.sendSeconds)
+        best.rss = Math.max(best.rss, a.rssBytes)
+        events += a.events
+        if (!a.monotonic) monotonic = false
+      } finally {
+        await sandbox.stop()
+      }
     }
-    results.push({ size, bytes, best, curl, cpu })
+    results.push({ size, bytes, ...best, events, monotonic })
   }
-  const col = (f) => results.map((r) => String(f(r)).padStart(18)).join('')
-  const mbs = (bytes, s) => `${(bytes / 1e6 / s).toFixed(0)} MB/s`
-  console.log(`${''.padEnd(34)}${col((r) => `${r.size} MiB`)}`)
-  const row = (label, f) => console.log(`${label.padEnd(34)}${col(f)}`)
-  row('curl -T → /__sandbox/sink', (r) => `${r.curl.seconds.toFixed(2)} s ${mbs(r.bytes, r.curl.seconds)}`)
-  row(
-    'Ascent (create → COMPLETE)',
-    (r) => `${(r.best.ms / 1000).toFixed(2)} s ${mbs(r.bytes, r.best.ms / 1000)}`,
-  )
-  row('ratio (target >= 0.90)', (r) => (r.curl.seconds / (r.best.ms / 1000)).toFixed(2))
-  row(
-    '  Ascent send / commit+wait s',
-    (r) => `${(r.best.sendMs / 1000).toFixed(2)} / ${(r.best.commitMs / 1000).toFixed(2)}`,
-  )
-  row('CPU s: Ascent + sandbox', (r) => `${r.best.cpuSeconds.toFixed(2)} + ${r.best.sandboxCpu.toFixed(2)}`)
-  row('CPU s: curl + sandbox', (r) => `${r.curl.cpu.toFixed(2)} + ${r.curl.sandboxCpu.toFixed(2)}`)
-  const perGiB = (r, s) => (s / (r.bytes / (1024 * MiB))).toFixed(2)
-  row('CPU s/GiB: Ascent (own process)', (r) => perGiB(r, r.cpu.ascent))
-  row('CPU s/GiB: floor (SHA-256 + curl)', (r) => `${perGiB(r, r.cpu.sha + r.cpu.curl)}`)
-  row('CPU ratio Ascent/floor (<= 1.2)', (r) => (r.cpu.ascent / (r.cpu.sha + r.cpu.curl)).toFixed(2))
-  row('Ascent peak RSS (target <= 200)', (r) => `${(r.best.maxRssBytes / MiB).toFixed(0)} MiB`)
-  const worst = results.reduce((a, b) => (b.curl.seconds / b.best.ms < a.curl.seconds / a.best.ms ? b : a))
+
+  const col = (f) => results.map((r) => String(f(r)).padStart(16)).join('')
+  const row = (label, f) => console.log(`${label.padEnd(44)}${col(f)}`)
+  const perGiB = (r, s) => (s / (r.bytes / GiB)).toFixed(2)
+  const ratio = (r) => r.ascentCpu / (r.shaCpu + r.curlCpu)
+  row('', (r) => (r.size >= 1024 ? `${r.size / 1024} GiB` : `${r.size} MiB`))
+  row('CPU s: Ascent (whole process)', (r) => r.ascentCpu.toFixed(2))
+  row('CPU s: floor = SHA-256 process + curl PUT', (r) => `${r.shaCpu.toFixed(2)} + ${r.curlCpu.toFixed(2)}`)
+  row('CPU s/GiB: Ascent', (r) => perGiB(r, r.ascentCpu))
+  row('CPU s/GiB: floor', (r) => perGiB(r, r.shaCpu + r.curlCpu))
+  row(`CPU ratio Ascent/floor (target <= ${TARGET_CPU_RATIO})`, (r) => ratio(r).toFixed(2))
+  if (BEFORE) {
+    row('CPU s/GiB: Ascent before', (r) => perGiB(r, r.beforeCpu))
+    row('CPU ratio before/floor', (r) => (r.beforeCpu / (r.shaCpu + r.curlCpu)).toFixed(2))
+    row('peak RSS before', (r) => `${(r.beforeRss / MiB).toFixed(0)} MiB`)
+  }
+  row(`Ascent peak RSS (target <= ${TARGET_RSS_MIB} MiB)`, (r) => `${(r.rss / MiB).toFixed(0)} MiB`)
+  row('bytesDone monotonic in every event', (r) => `${r.monotonic ? 'yes' : 'NO'} (${r.events})`)
+  row('wall s: curl -T → /__sandbox/sink', (r) => r.curlWall.toFixed(2))
+  row('wall s: Ascent create → committed', (r) => r.sendWall.toFixed(2))
+  row('wall ratio curl/Ascent', (r) => (r.curlWall / r.sendWall).toFixed(2))
+  const worst = results.reduce((a, b) => (ratio(b) > ratio(a) ? b : a))
   console.log(
-    `worst ratio ${(worst.curl.seconds / (worst.best.ms / 1000)).toFixed(2)} at ${worst.size} MiB; ` +
-      `max peak RSS ${(Math.max(...results.map((r) => r.best.maxRssBytes)) / MiB).toFixed(0)} MiB; load average at end: ${load()}`,
+    `worst CPU ratio ${ratio(worst).toFixed(2)} at ${worst.size} MiB (target <= ${TARGET_CPU_RATIO}); ` +
+      `max peak RSS ${(Math.max(...results.map((r) => r.rss)) / MiB).toFixed(0)} MiB; load average at end: ${load()}`,
   )
   console.log(
     'Ascent also hashes the file (SHA-256) and the sandbox verifies it, as App Store Connect does; curl does neither.',
   )
 } finally {
-  for (const sb of sandboxes) sb.stop()
+  for (const proc of running) proc.kill('SIGTERM')
   await rm(dir, { recursive: true, force: true })
-}
-
-/** Random 1 MiB blocks, each stamped with its index, so nothing compresses or repeats. */
-async function makeFile(file, bytes) {
-  const block = randomBytes(MiB)
-  const handle = await open(file, 'w')
-  try {
-    for (let offset = 0, i = 0; offset < bytes; offset += MiB, i++) {
-      block.writeUInt32LE(i, 0)
-      await handle.write(block, 0, Math.min(MiB, bytes - offset), offset)
-    }
-  } finally {
-    await handle.close()
-  }
 }
 
 /** CPU seconds of a whole Node process (start-up included, as in Ascent's figure) that only hashes the file with SHA-256. */
 function shaCpuSeconds(file) {
   const script =
     "const h=require('crypto').createHash('sha256');require('fs').createReadStream(process.argv[1],{highWaterMark:1<<20})" +
-    ".on('data',(c)=>h.update(c)).on('end',()=>{h.digest();const u=process.cpuUsage();console.log((u.user+u.system)/1e6)})"
+    ".on('data',(c)=>h.update(c)).on('end',()=>h.digest())"
+  childCpu()
   const r = spawnSync(process.execPath, ['-e', script, file], { encoding: 'utf8' })
   if (r.status !== 0) throw new Error(`hashing ${file} failed: ${r.stderr}`)
-  childCpu() // the hashing child is not curl
-  return Number(r.stdout.trim())
+  return childCpu()
 }
 
-/** utime + stime of a process from /proc (Linux); NaN elsewhere. */
-function cpuSeconds(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
-    return (Number(fields[11]) + Number(fields[12])) / 100
-  } catch {
-    return Number.NaN
-  }
+/** utime + stime of every reaped child so far, from /proc/self/stat cutime + cstime (Linux). */
+function childCpuTotal() {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')
+  return (Number(fields[13]) + Number(fields[14])) / 100
 }
 
-function curlRun(sb, file, url) {
+/** CPU seconds of the children reaped since the last call (each measured process is run alone, in turn). */
+function childCpu() {
+  const total = childCpuTotal()
+  const delta = total - lastChildCpu
+  lastChildCpu = total
+  return delta
+}
+
+function curlRun(file, url) {
+  childCpu()
   return new Promise((resolve, reject) => {
-    const before = cpuSeconds(sb.pid)
     const proc = spawn('curl', ['-sS', '-f', '-T', file, url, '-o', '/dev/null', '-w', '%{time_total}'])
     let out = ''
     let err = ''
@@ -178,94 +165,111 @@ function curlRun(sb, file, url) {
     proc.stderr.on('data', (c) => (err += c))
     proc.once('exit', (code) => {
       if (code !== 0) return reject(new Error(`curl failed: ${err}`))
-      resolve({ seconds: Number(out.trim()), cpu: childCpu(), sandboxCpu: cpuSeconds(sb.pid) - before })
+      resolve({ seconds: Number(out.trim()), cpu: childCpu() })
     })
   })
 }
 
-/** CPU seconds of reaped children since the last call (curl), from /proc/self/stat cutime + cstime. */
-function childCpu() {
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')
-  const total = (Number(fields[13]) + Number(fields[14])) / 100
-  const delta = total - lastChildCpu
-  lastChildCpu = total
-  return delta
-}
-
-function startSandbox(main, partSize) {
+/** `ascent sandbox`, one per run (a build number can be uploaded once), its key in the environment Ascent reads. */
+function startSandbox() {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [...sandboxNodeArgs, main, String(partSize)], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    })
-    let text = ''
-    proc.stdout.setEncoding('utf8')
-    proc.stdout.on('data', (chunk) => {
-      text += chunk
-      if (!text.includes('\n')) return
-      const line = text.split('\n')[0]
-      try {
-        resolve({ ...JSON.parse(line), pid: proc.pid, stop: () => proc.kill('SIGTERM') })
-      } catch (error) {
-        reject(new Error(`the sandbox printed ${line}: ${error.message}`))
-      }
-    })
-    proc.once('exit', (code) => reject(new Error(`the sandbox exited with ${code}`)))
-  })
-}
-
-async function demoAppId(sb) {
-  const enc = (v) => Buffer.from(JSON.stringify(v)).toString('base64url')
-  sb.token = () => {
-    const iat = Math.floor(Date.now() / 1000) - 60
-    const input = `${enc({ alg: 'ES256', kid: sb.keyId, typ: 'JWT' })}.${enc({ iss: sb.issuerId, iat, exp: iat + 900, aud: 'appstoreconnect-v1' })}`
-    const sig = sign('sha256', Buffer.from(input), {
-      key: createPrivateKey(sb.pem),
-      dsaEncoding: 'ieee-p1363',
-    })
-    return `${input}.${sig.toString('base64url')}`
-  }
-  const res = await fetch(`${sb.url}/v1/apps?filter[bundleId]=com.example.ascent.demo`, {
-    headers: { Authorization: `Bearer ${sb.token()}` },
-  })
-  const body = await res.json()
-  return body.data[0].id
-}
-
-function ascentUpload(child, sb, appId, file, bytes, buildNumber) {
-  const input = {
-    url: sb.url,
-    keyId: sb.keyId,
-    issuerId: sb.issuerId,
-    pem: sb.pem,
-    build: {
-      file,
-      kind: 'ipa',
-      bundleId: 'com.example.ascent.demo',
-      version: '9.9.9',
-      buildNumber,
-      platform: 'IOS',
-      appId,
-      sizeBytes: bytes,
-    },
-    concurrency,
-    checksum,
-    readChunkBytes,
-    quiet: true,
-  }
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [...nodeArgs, child], {
-      env: { ...process.env, ASCENT_UPLOAD_CHILD: JSON.stringify(input) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let out = ''
-    let err = ''
-    proc.stdout.on('data', (c) => (out += c))
-    proc.stderr.on('data', (c) => (err += c))
+    const proc = spawn(process.execPath, [CLI, 'sandbox'], { stdio: ['ignore', 'pipe', 'inherit'] })
+    running.add(proc)
     proc.once('exit', (code) => {
-      childCpu() // the child's CPU is its own figure (cpuSeconds in its line), not curl's
-      const line = out.split('\n').find((l) => l.startsWith('done '))
-      if (code !== 0 || !line) return reject(new Error(`ascent upload failed (${code}): ${err.trim()}`))
-      resolve(JSON.parse(line.slice(5)))
+      running.delete(proc)
+      reject(new Error(`the sandbox exited with ${code}`))
+    })
+    createInterface({ input: proc.stdout }).once('line', (line) => {
+      const sb = JSON.parse(line)
+      // Stopped and reaped before anything else is measured: a child reaped later would add its CPU to that figure.
+      const stop = () =>
+        new Promise((done) => {
+          if (proc.exitCode !== null || proc.signalCode !== null) return done()
+          proc.once('exit', () => done())
+          proc.kill('SIGTERM')
+        })
+      resolve({ ...sb, stop })
     })
   })
+}
+
+/** One `ascent upload --json`: its CPU (from the kernel, once reaped), peak RSS, and a look at every event. */
+async function ascentUpload(sandbox, file, dataDir, cli = CLI) {
+  mkdirSync(dataDir)
+  const usageFile = path.join(dataDir, 'usage')
+  childCpu()
+  const proc = spawn(
+    process.execPath,
+    [
+      ...nodeArgs,
+      '-r',
+      path.join(dir, 'usage-hook.cjs'),
+      cli,
+      'upload',
+      file,
+      '--upload-method',
+      'api',
+    ].concat(['--concurrency', String(concurrency), '--json']),
+    {
+      env: {
+        ...process.env,
+        ASCENT_API_URL: sandbox.url,
+        APP_STORE_CONNECT_KEY_IDENTIFIER: sandbox.keyId,
+        APP_STORE_CONNECT_ISSUER_ID: sandbox.issuerId,
+        APP_STORE_CONNECT_PRIVATE_KEY: `@file:${sandbox.privateKeyPath}`,
+        ASCENT_DATA_DIR: dataDir,
+        ASCENT_BENCH_USAGE: usageFile,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  let stderr = ''
+  proc.stderr.on('data', (d) => (stderr += d))
+  const exited = new Promise((resolve) => proc.once('exit', resolve))
+  let events = 0
+  let monotonic = true
+  let last = -1
+  let started = null
+  let committed = null
+  let outcome = null
+  for await (const line of createInterface({ input: proc.stdout })) {
+    const event = JSON.parse(line)
+    if (event.type === 'step-started') started = Date.parse(event.at)
+    if (event.type === 'step-progress') {
+      events++
+      if (event.bytesDone < last) monotonic = false
+      last = event.bytesDone
+      if (event.message === 'verifying' && committed === null) committed = Date.parse(event.at)
+    }
+    if (event.type === 'run-finished') outcome = event.outcome
+  }
+  const code = await exited
+  const cpu = childCpu()
+  if (code !== 0 || outcome !== 'uploaded')
+    throw new Error(`ascent upload failed (${code}): ${stderr.trim()}`)
+  return {
+    cpu,
+    rssBytes: Number(readFileSync(usageFile, 'utf8')),
+    events,
+    monotonic,
+    sendSeconds: (committed - started) / 1000,
+  }
+}
+
+/** The TypeScript build factory, bundled once (packages resolve from node_modules). */
+async function buildFactory() {
+  const cacheDir = path.resolve('node_modules', '.cache', 'ascent-scripts')
+  mkdirSync(cacheDir, { recursive: true })
+  const outfile = path.join(cacheDir, 'build-factory.mjs')
+  await build({
+    entryPoints: ['test/fixtures/build-factory.ts'],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'warning',
+  })
+  return (await import(pathToFileURL(outfile).href)).makeIpa
 }

@@ -8,7 +8,7 @@ import type {
   BuildUploadRecord,
   UploadOperation,
 } from './build-upload-api'
-import { hashFile, type ChecksumAlgorithm, type ChecksumMode, type FileChecksum } from './checksum'
+import { createFileHash, type ChecksumAlgorithm, type FileHash, type RangeTap } from './checksum'
 import { createJournalStore, type JournalStore, type UploadJournal } from './journal'
 import { createPartSender, type PartOutcome, type PartSender } from './part-sender'
 import { createProgressMeter } from './progress'
@@ -27,8 +27,8 @@ export interface ApiUploaderOptions {
   readonly pollIntervalMs?: number
   /** How long Apple may take to accept the committed file (state leaves PROCESSING). */
   readonly pollTimeoutMs?: number
-  /** 'none' commits without a checksum (Apple accepts that); default 'worker'. */
-  readonly checksum?: ChecksumMode | 'none'
+  /** false commits without a checksum (Apple accepts that); default true. */
+  readonly checksum?: boolean
   /** Refresh an operation this long before its `expiration` instead of sending it. */
   readonly expiryMarginMs?: number
   readonly partSender?: PartSender
@@ -76,7 +76,7 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
   const retryMaxMs = options.retryMaxMs ?? 16_000
   const pollIntervalMs = options.pollIntervalMs ?? 120_000
   const pollTimeoutMs = options.pollTimeoutMs ?? 30 * 60_000
-  const checksumMode = options.checksum ?? 'worker'
+  const withChecksum = options.checksum ?? true
   const expiryMarginMs = options.expiryMarginMs ?? 30_000
   const now = options.now ?? Date.now
   const sleep = options.sleep ?? sleepWithSignal
@@ -170,23 +170,17 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
         fileRecord.deliveryState === 'UPLOAD_COMPLETE' || fileRecord.deliveryState === 'COMPLETE'
 
       if (!alreadyDelivered) {
-        // 3. Checksum on its own read of the file, concurrently with the parts (it costs about as much as the upload).
+        // 3. The parts, with the whole-file checksum computed from the same reads.
         // SHA-256 unless Apple names MD5: it is the cheaper of the two here.
         const algorithm: ChecksumAlgorithm = fileRecord.checksumAlgorithm ?? 'SHA_256'
-        const hashAbort = new AbortController()
-        const onOuterAbort = (): void => hashAbort.abort()
+        const fileHash = withChecksum ? createFileHash(build.file, fileSize, algorithm) : null
+        const onOuterAbort = (): void => fileHash?.abort()
         signal?.addEventListener('abort', onOuterAbort, { once: true })
-        const checksumPromise: Promise<FileChecksum | null> =
-          checksumMode === 'none'
-            ? Promise.resolve(null)
-            : hashFile(build.file, algorithm, { signal: hashAbort.signal, mode: checksumMode })
-        // A failure elsewhere must not leave an unhandled rejection behind.
-        checksumPromise.catch(() => undefined)
         try {
-          current = await sendParts(build.file, fileRecord, current, save, meter, signal)
+          current = await sendParts(build.file, fileRecord, current, save, meter, signal, fileHash)
           meter.flush('committing')
-          const checksum = await checksumPromise
-          if (checksum && 'bytes' in checksum && checksum.bytes !== fileSize) {
+          const checksum = fileHash ? await fileHash.digest() : null
+          if (checksum && checksum.bytes !== fileSize) {
             throw new AscentError('BAD_BUILD', `${build.file} changed while it was uploaded; upload it again`)
           }
           const committed = await api.commitBuildUploadFile(
@@ -197,7 +191,7 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
           if (committed.deliveryState === 'FAILED') throw failedUpload(build, committed)
         } finally {
           signal?.removeEventListener('abort', onOuterAbort)
-          hashAbort.abort()
+          fileHash?.abort()
         }
       } else {
         meter.update(fileSize)
@@ -227,6 +221,7 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
     save: (journal: UploadJournal) => Promise<void>,
     meter: ReturnType<typeof createProgressMeter>,
     signal: AbortSignal | undefined,
+    fileHash: FileHash | null,
   ): Promise<UploadJournal> {
     // No operations left (Apple lists only parts it has not received): straight to the commit, which names any gap.
     const sender =
@@ -238,6 +233,9 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
     const pending = [...operations]
       .filter((op) => !doneKeys.has(`${op.offset}:${op.length}`))
       .sort((a, b) => a.offset - b.offset)
+    // Each part feeds the whole-file hash as it reads; the hash waits for a part's bytes rather than reading them.
+    const taps = new Map<string, RangeTap>()
+    if (fileHash) for (const op of pending) taps.set(`${op.offset}:${op.length}`, fileHash.tap(op.offset))
     let doneBytes = journal.doneParts.reduce((sum, p) => sum + p.length, 0)
     let inFlightBytes = 0
     meter.update(doneBytes, 'sending')
@@ -289,8 +287,10 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
             : new AscentError('CANCELED', 'stopped after another part failed')
         if (isExpired(op)) op = await freshFor(op)
         let sent = 0
+        const tap = taps.get(`${op.offset}:${op.length}`)
         const outcome: PartOutcome = await sender.send(file, op, {
           signal: failure.signal,
+          onChunk: tap ? (offset, data, release) => tap.chunk(offset, data, release) : undefined,
           onBytes: (bytes) => {
             sent += bytes
             inFlightBytes += bytes
@@ -299,6 +299,7 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
         })
         inFlightBytes -= sent
         if (outcome.kind === 'ok') {
+          tap?.close()
           doneBytes += op.length
           meter.update(doneBytes + inFlightBytes)
           const part = { offset: op.offset, length: op.length }

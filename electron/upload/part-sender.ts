@@ -20,7 +20,15 @@ export interface PartSender {
   send(
     file: string,
     operation: UploadOperation,
-    options: { readonly signal?: AbortSignal; readonly onBytes?: (bytes: number) => void },
+    options: {
+      readonly signal?: AbortSignal
+      readonly onBytes?: (bytes: number) => void
+      /**
+       * Each chunk read from disk, in order, as it goes out (the whole-file hash). True: it keeps the buffer until
+       * it calls `release`.
+       */
+      readonly onChunk?: (offset: number, data: Buffer, release: () => void) => boolean
+    },
   ): Promise<PartOutcome>
   close(): void
 }
@@ -42,12 +50,12 @@ export interface PartSenderOptions {
 export function createPartSender(options: PartSenderOptions = {}): PartSender {
   const maxSockets = options.maxSockets ?? 8
   const idleTimeoutMs = options.idleTimeoutMs ?? 60_000
-  const readChunkBytes = options.readChunkBytes ?? 1024 * 1024
+  const pool = new BufferPool(options.readChunkBytes ?? 1024 * 1024)
   // Keep-alive agents, through HTTP(S)_PROXY when it applies to the part's host.
   const agents = createNodeAgents({ maxSockets })
 
   return {
-    send(file, operation, { signal, onBytes }) {
+    send(file, operation, { signal, onBytes, onChunk }) {
       return new Promise<PartOutcome>((resolve) => {
         if (signal?.aborted) return resolve({ kind: 'canceled' })
         let settled = false
@@ -123,9 +131,10 @@ export function createPartSender(options: PartSenderOptions = {}): PartSender {
           file,
           operation,
           request,
-          readChunkBytes,
+          pool,
           { halted, stopped: () => stopped },
           onBytes,
+          onChunk,
         ).catch((error: unknown) => {
           halt()
           request.destroy(error as Error)
@@ -140,45 +149,85 @@ export function createPartSender(options: PartSenderOptions = {}): PartSender {
 }
 
 /**
- * Streams [offset, offset+length) of `file` into `request` with two reused buffers: one is read from disk while
- * the other is still being written to the socket. A buffer is reused only after its write callback (the kernel
- * took the bytes), so nothing is copied and no buffer is allocated per chunk (fs.createReadStream allocates one
- * per read, which showed up as a sixth of the main thread in a profile of a 512 MiB upload).
+ * Read buffers of one size, reused across parts. A fresh 1 MiB buffer per chunk makes V8 collect garbage for the
+ * external memory again and again (a 1 GiB upload took twice the CPU that way).
+ */
+class BufferPool {
+  private readonly free: Buffer[] = []
+  constructor(readonly size: number) {}
+  take(): Buffer {
+    return this.free.pop() ?? Buffer.allocUnsafe(this.size)
+  }
+  give(buffer: Buffer): void {
+    this.free.push(buffer)
+  }
+}
+
+/**
+ * Streams [offset, offset+length) of `file` into `request` with two buffers: one is read from disk while the other
+ * is still being written to the socket. A buffer is read into again only after its write callback (the kernel took
+ * the bytes), so nothing is copied (fs.createReadStream allocates one per read, which showed up as a sixth of the
+ * main thread in a profile of a 512 MiB upload). A chunk the hash keeps goes back to the pool once it is both
+ * written and hashed; its slot takes another buffer meanwhile.
  */
 async function writeRange(
   file: string,
   operation: UploadOperation,
   request: http.ClientRequest,
-  chunkBytes: number,
+  pool: BufferPool,
   stop: { readonly halted: Promise<void>; readonly stopped: () => boolean },
   onBytes: ((bytes: number) => void) | undefined,
+  onChunk: ((offset: number, data: Buffer, release: () => void) => boolean) | undefined,
 ): Promise<void> {
   const handle = await open(file, 'r')
+  const slots = [0, 1].map(() => ({
+    buffer: pool.take(),
+    /** Settles with the write callback of the buffer's last chunk; null when nothing is being written from it. */
+    writing: null as Promise<void> | null,
+    writeDone: true,
+  }))
   try {
-    const size = Math.min(chunkBytes, operation.length)
-    const buffers: readonly [Buffer, Buffer] = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)]
-    const written: (Promise<void> | null)[] = [null, null]
-    for (let done = 0, slot: 0 | 1 = 0; done < operation.length; slot = slot === 0 ? 1 : 0) {
+    for (let done = 0, i = 0; done < operation.length; i = 1 - i) {
+      const slot = slots[i]!
       // The buffer about to be refilled must have left for the socket (a destroyed request may never say so).
-      await Promise.race([written[slot], stop.halted])
+      await Promise.race([slot.writing, stop.halted])
       if (stop.stopped()) return
-      const buffer = buffers[slot]
+      const buffer = slot.buffer
       const want = Math.min(buffer.length, operation.length - done)
       const { bytesRead } = await handle.read(buffer, 0, want, operation.offset + done)
       if (bytesRead === 0) throw new Error(`the file ends before byte ${operation.offset + done}`)
       if (stop.stopped()) return
+      const at = operation.offset + done
       done += bytesRead
       const chunk = bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead)
-      written[slot] = new Promise<void>((resolve) => {
+      slot.writeDone = false
+      const writing = new Promise<void>((resolve) => {
         // An error here also reaches request.on('error'); resolving lets the loop see it stopped.
-        request.write(chunk, () => resolve())
+        request.write(chunk, () => {
+          slot.writeDone = true
+          resolve()
+        })
       })
+      slot.writing = writing
+      // The hash reads the same bytes while the kernel sends them.
+      let owners = 2
+      const back = (): void => {
+        if (--owners === 0) pool.give(buffer)
+      }
+      if (onChunk?.(at, chunk, back)) {
+        void writing.then(back)
+        slot.buffer = pool.take()
+        slot.writing = null
+        slot.writeDone = true
+      }
       onBytes?.(bytesRead)
       // Backpressure: both buffers are in flight, so the await at the top waits for the socket.
     }
-    await Promise.race([Promise.all(written), stop.halted])
+    await Promise.race([Promise.all(slots.map((s) => s.writing)), stop.halted])
     if (!stop.stopped()) request.end()
   } finally {
+    // A buffer whose write never reported back may still be read by the socket: it is left to the garbage collector.
+    for (const slot of slots) if (slot.writeDone) pool.give(slot.buffer)
     await handle.close()
   }
 }

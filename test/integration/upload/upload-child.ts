@@ -1,5 +1,5 @@
-// Runs one Build Upload API upload in its own process, bundled with esbuild: the kill -9 test SIGKILLs it mid-way,
-// and scripts/bench-upload.mjs measures its time and peak RSS alone. Input: ASCENT_UPLOAD_CHILD (JSON).
+// Runs one Build Upload API upload in its own process, bundled with esbuild: the kill -9 test SIGKILLs it mid-way.
+// Input: ASCENT_UPLOAD_CHILD (JSON).
 // Output lines: `part <offset> <length>` after each journaled part (unless quiet), then
 // `done {result, ms, sendMs, commitMs, maxRssBytes, cpuSeconds}`.
 import { createAscClient } from '../../../electron/asc/client'
@@ -15,7 +15,7 @@ interface ChildInput {
   readonly journalDir?: string
   readonly build: UploadBuild
   readonly concurrency: number
-  readonly checksum?: 'worker' | 'inline' | 'none'
+  readonly checksum?: 'none'
   readonly readChunkBytes?: number
   readonly quiet?: boolean
 }
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     api: createAscBuildUploadApi(client),
     journalDir: input.journalDir,
     concurrency: input.concurrency,
-    checksum: input.checksum,
+    checksum: input.checksum !== 'none',
     readChunkBytes: input.readChunkBytes,
     pollIntervalMs: 20,
     onPartDone: (part) => {
