@@ -175,3 +175,31 @@ export function createFileHash(
     },
   }
 }
+
+/**
+ * The hash of a whole file on its own read, for files sent in one piece (screenshots). `mode` is accepted for
+ * callers written when a worker thread could hash too; the read is always on this thread now.
+ */
+export async function hashFile(
+  file: string,
+  algorithm: ChecksumAlgorithm,
+  options: { readonly signal?: AbortSignal; readonly mode?: 'inline' } = {},
+): Promise<FileChecksum & { readonly bytes: number }> {
+  const hash = createHash(NODE_ALGORITHM[algorithm])
+  const handle = await open(file, 'r')
+  const buffer = Buffer.allocUnsafe(READ_BYTES)
+  let position = 0
+  try {
+    for (;;) {
+      if (options.signal?.aborted)
+        throw new AscentError('CANCELED', 'the upload was canceled while the checksum was computed')
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position)
+      if (bytesRead === 0) break
+      hash.update(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead))
+      position += bytesRead
+    }
+  } finally {
+    await handle.close()
+  }
+  return { algorithm, hash: hash.digest('hex'), bytes: position }
+}
