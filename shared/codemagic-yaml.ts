@@ -10,6 +10,9 @@ import {
   type SettingsIssue,
 } from './release-settings'
 
+/** The path of an issue about the whole file (not YAML at all, nested too deep) rather than one key. */
+export const WHOLE_FILE = '(file)'
+
 /**
  * codemagic.yaml import and export. Import finds `workflows.*.publishing.app_store_connect`;
  * export edits that mapping in place through the yaml Document API so comments, key order and
@@ -41,7 +44,7 @@ function yamlSyntaxIssues(doc: Document): SettingsIssue[] {
   const more = doc.errors.length - 1
   const also = more > 0 ? ` (and ${more} more ${more === 1 ? 'error' : 'errors'})` : ''
   return [
-    { path: '(file)', message: `is not valid YAML at ${where}: ${printableExcerpt(reason, 160)}${also}` },
+    { path: WHOLE_FILE, message: `is not valid YAML at ${where}: ${printableExcerpt(reason, 160)}${also}` },
   ]
 }
 
@@ -56,7 +59,7 @@ function plainValue(doc: Document): { ok: true; value: unknown } | { ok: false; 
     const reason = error instanceof Error ? error.message : String(error)
     return {
       ok: false,
-      issue: { path: '(file)', message: `is not valid YAML: ${printableExcerpt(reason, 160)}` },
+      issue: { path: WHOLE_FILE, message: `is not valid YAML: ${printableExcerpt(reason, 160)}` },
     }
   }
 }
@@ -103,7 +106,7 @@ function isBareReleaseFile(value: unknown): value is Record<string, unknown> {
 export function importCodemagicYaml(text: string, options: ImportOptions = {}): ConfigImport {
   const tooDeep = yamlNestingProblem(text)
   if (tooDeep !== null)
-    return { workflows: [], workflow: null, settings: null, issues: [{ path: '(file)', message: tooDeep }] }
+    return { workflows: [], workflow: null, settings: null, issues: [{ path: WHOLE_FILE, message: tooDeep }] }
   const doc = parseDocument(text, { prettyErrors: true })
   const syntax = yamlSyntaxIssues(doc)
   if (syntax.length > 0) return { workflows: [], workflow: null, settings: null, issues: syntax }

@@ -30,6 +30,37 @@ async function tabUntilPublish(page: Page, limit = 80): Promise<string[]> {
   return names
 }
 
+/** From now on, record every tab title, upload bar value and upload line the page shows. */
+async function watchProgress(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen = { titles: [] as string[], values: [] as number[], lines: [] as string[] }
+    ;(window as unknown as { progressSeen: typeof seen }).progressSeen = seen
+    const record = (): void => {
+      if (seen.titles.at(-1) !== document.title) seen.titles.push(document.title)
+      const value = document
+        .querySelector('[role=progressbar][aria-label=Upload]')
+        ?.getAttribute('aria-valuenow')
+      if (value != null && seen.values.at(-1) !== Number(value)) seen.values.push(Number(value))
+      const line = document.querySelector('[data-testid=upload-line]')?.textContent
+      if (line && seen.lines.at(-1) !== line) seen.lines.push(line)
+    }
+    new MutationObserver(record).observe(document.documentElement, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+      attributes: true,
+    })
+  })
+}
+
+async function progressSeen(page: Page): Promise<{ titles: string[]; values: number[]; lines: string[] }> {
+  return page.evaluate(
+    () =>
+      (window as unknown as { progressSeen: { titles: string[]; values: number[]; lines: string[] } })
+        .progressSeen,
+  )
+}
+
 describe('the order of the publish screen', () => {
   const session = windowSession({ tempPrefix: 'ascent-e2e-order-', open: true })
 
@@ -75,20 +106,11 @@ describe('the order of the publish screen', () => {
     await page.locator('input[type=file][accept=".ipa,.pkg"]').setInputFiles(ipa)
     await page.getByText('1.1.0 (22)').first().waitFor()
     await expect.poll(() => publishButton(page).isEnabled(), { timeout: 15_000 }).toBe(true)
-    // Every title the tab shows, as it changes.
-    await page.evaluate(() => {
-      const seen: string[] = []
-      ;(window as unknown as { titles: string[] }).titles = seen
-      new MutationObserver(() => seen.push(document.title)).observe(document.head, {
-        subtree: true,
-        childList: true,
-        characterData: true,
-      })
-    })
+    await watchProgress(page)
     await publishButton(page).click()
     await page.locator('.outcome').waitFor({ timeout: 60_000 })
     await expect.poll(() => page.title()).toBe('Ascent')
-    const titles = await page.evaluate(() => (window as unknown as { titles: string[] }).titles)
+    const { titles, values, lines } = await progressSeen(page)
     const percents = titles
       .map((t) => /^(\d+)% · Ascent$/.exec(t)?.[1])
       .filter((p): p is string => p !== undefined)
@@ -97,5 +119,27 @@ describe('the order of the publish screen', () => {
     expect(percents).toEqual([...percents].sort((a, b) => a - b))
     expect(percents.every((p) => p >= 0 && p <= 100)).toBe(true)
     expect(titles).toContain('Processing · Ascent')
+    // The bar only moves forward and ends full.
+    expect(values.length).toBeGreaterThan(1)
+    expect(values).toEqual([...values].sort((a, b) => a - b))
+    expect(values.at(-1)).toBe(100)
+    expect(lines.filter((l) => /\b0\.0 MB\/s/.test(l))).toEqual([])
+  }, 120_000)
+
+  it('a small upload never shows a speed of 0.0 MB/s, and its bar ends full', async () => {
+    const { page } = session
+    await page.getByRole('button', { name: 'Done' }).click()
+    const ipa = await makeIpa({ fileName: 'Small.ipa', buildNumber: '23' }, session.dir)
+    await page.locator('input[type=file][accept=".ipa,.pkg"]').setInputFiles(ipa)
+    await page.getByText('1.1.0 (23)').first().waitFor()
+    await expect.poll(() => publishButton(page).isEnabled(), { timeout: 15_000 }).toBe(true)
+    await watchProgress(page)
+    await publishButton(page).click()
+    await page.locator('.outcome').waitFor({ timeout: 60_000 })
+    const { values, lines } = await progressSeen(page)
+    expect(lines.length).toBeGreaterThan(0)
+    expect(lines.filter((l) => /MB\/s|KB\/s/.test(l) && /\b0(\.0)? [KM]B\/s/.test(l))).toEqual([])
+    expect(values).toEqual([...values].sort((a, b) => a - b))
+    expect(await page.getByRole('progressbar', { name: 'Upload' }).getAttribute('aria-valuenow')).toBe('100')
   }, 120_000)
 })

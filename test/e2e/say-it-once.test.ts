@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises'
+import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { SETTINGS_KEYS } from '../../shared/release-settings'
@@ -133,6 +135,32 @@ describe('the window says each thing once, in its own words', () => {
     await expect
       .poll(() => page.locator('#publish-blockers').textContent(), { timeout: 15_000 })
       .toBe('Earliest release date: see the message under the field in the App Store panel.')
+  })
+
+  it('a file that is not a codemagic.yaml, picked to import, is one message naming the file', async () => {
+    const { page } = session
+    const yamlInput = page.locator('input[type=file][accept=".yaml,.yml"]')
+    // A build picked in the import dialog.
+    const ipa = await makeIpa({ fileName: 'Picked.ipa', buildNumber: '15' }, session.dir)
+    await yamlInput.setInputFiles(ipa)
+    const alert = page.locator('.config-bar [role=alert]')
+    await expect
+      .poll(() => alert.allTextContents())
+      .toEqual(['Could not import Picked.ipa: it holds binary data, not a codemagic.yaml.'])
+    // Text that is not YAML: its first error, once, starting with the file's name.
+    const notes = path.join(session.dir, 'notes.yaml')
+    await writeFile(notes, 'release: [unclosed\n  - : : {\n  ]]\n\t- tab\n')
+    await yamlInput.setInputFiles(notes)
+    const problems = page.getByRole('list', { name: 'codemagic.yaml problems' })
+    await problems.waitFor()
+    expect(await problems.getByRole('listitem').count()).toBe(1)
+    expect(await problems.getByRole('listitem').textContent()).toMatch(
+      /^notes\.yaml is not valid YAML at line \d+, column \d+: /,
+    )
+    await page.getByText('Nothing applied from notes.yaml').waitFor()
+    expect(count(await screenText(page), /not valid YAML/)).toBe(1)
+    expect(await alert.count()).toBe(0)
+    await expectAccessible(page)
   })
 
   it('a date typed without an hour takes the Hour menu’s hour, and says so when the field is left', async () => {

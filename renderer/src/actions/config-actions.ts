@@ -12,12 +12,20 @@ import {
 import { applyImportedSettings, useReleaseStore } from '../stores/release-store'
 import { schedulePlan } from './plan-actions'
 
+/** "Could not import X: reason." — the file named, one sentence, as a build that cannot be opened is. */
+function cannotImport(name: string, reason: string): string {
+  const text = reason.trim().replace(/[.]$/, '')
+  // Reasons written to follow a file name ("holds binary data, …") get a subject of their own.
+  const subject = /^(holds|is|has|contains|does) /.test(text) ? 'it ' : ''
+  return `Could not import ${name}: ${subject}${text}.`
+}
+
 export async function importConfigFile(file: File): Promise<void> {
   let ref: FileRef
   try {
     ref = await api().fileFromDrop(file)
   } catch (error) {
-    useConfigStore.setState((s) => importFailed(s, `${file.name}: ${errorMessage(error)}`))
+    useConfigStore.setState((s) => importFailed(s, cannotImport(file.name, errorMessage(error))))
     return
   }
   await importConfig(ref, null)
@@ -42,7 +50,7 @@ async function importConfig(file: FileRef, workflow: string | null): Promise<voi
       schedulePlan(0)
     }
   } catch (error) {
-    useConfigStore.setState((s) => importFailed(s, errorMessage(error)))
+    useConfigStore.setState((s) => importFailed(s, cannotImport(file.name, errorMessage(error))))
   }
 }
 

@@ -5,6 +5,7 @@ import {
   exportConfig,
   importConfigFile,
 } from '../actions/config-actions'
+import { WHOLE_FILE } from '../../../shared/codemagic-yaml'
 import { api } from '../api'
 import { useFilePicker } from './file-picker'
 import { exportDismissed, needsWorkflowChoice, useConfigStore } from '../stores/config-store'
@@ -131,7 +132,11 @@ export function ConfigBar() {
         <ul className="problem-list" aria-label="codemagic.yaml problems">
           {config.issues.map((issue) => (
             <li key={`${issue.path}:${issue.message}`} className="problem problem-error">
-              <span className="mono">{issue.path}</span> {issue.message}
+              {/* An issue with the whole file (not YAML at all) starts with the file's name, not a path. */}
+              <span className="mono">
+                {issue.path === WHOLE_FILE ? (config.file?.name ?? 'The file') : issue.path}
+              </span>{' '}
+              {issue.message}
             </li>
           ))}
         </ul>
