@@ -6,6 +6,7 @@ import { ReleaseSettings, ReleaseType } from './release-settings'
 import { AppStatus, ReleaseAction } from './release-status'
 import { ReleaseTransition } from './release-transitions'
 import { LogLine, StepView } from './run-view'
+import { ScreenshotProgress, StoreInfo, StoreInfoEdit, StoreTarget } from './store-info'
 
 /**
  * The one contract between the window and the main process. Preload (Electron) and the web bridge
@@ -256,6 +257,13 @@ const ReleaseActionRequest = z.object({
 })
 type ReleaseActionRequest = z.infer<typeof ReleaseActionRequest>
 
+/** Images for one screenshot slot, or (displayType null) each for the slot its pixel size names. */
+export const ScreenshotUpload = z.object({
+  displayType: z.string().nullable(),
+  files: z.array(FileRef).min(1),
+})
+export type ScreenshotUpload = z.infer<typeof ScreenshotUpload>
+
 const none = z.tuple([])
 const ok = z.object({ ok: z.literal(true) })
 
@@ -314,6 +322,18 @@ export const calls = {
   unwatchApp: { args: z.tuple([z.string().min(1)]), result: ok },
   releaseAction: { args: z.tuple([ReleaseActionRequest]), result: WatchedApp },
   acknowledgeRejection: { args: z.tuple([z.string().min(1), z.string().min(1)]), result: WatchedApp },
+  /** The version's App Store information and what App Review still needs (readiness). */
+  getStoreInfo: { args: z.tuple([StoreTarget]), result: StoreInfo },
+  /** Sends the changed fields (checked first: length limits, URLs; nothing sent when one is refused). */
+  saveStoreInfo: { args: z.tuple([StoreTarget, StoreInfoEdit]), result: StoreInfo },
+  /** Checks the images' sizes locally, then uploads them one by one ('screenshot-progress' app events). */
+  uploadScreenshots: { args: z.tuple([StoreTarget, ScreenshotUpload]), result: StoreInfo },
+  deleteScreenshot: { args: z.tuple([StoreTarget, z.string().min(1)]), result: StoreInfo },
+  /** The slot's screenshots in the given order (every id of the set). */
+  reorderScreenshots: {
+    args: z.tuple([StoreTarget, z.object({ setId: z.string().min(1), ids: z.array(z.string().min(1)) })]),
+    result: StoreInfo,
+  },
 } as const
 
 type Calls = typeof calls
@@ -340,6 +360,7 @@ export const AppEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('release-status'), app: WatchedApp }),
   z.object({ type: z.literal('release-transition'), transition: ReleaseTransition }),
   z.object({ type: z.literal('menu'), command: z.enum(['import-config', 'export-config']) }),
+  ScreenshotProgress,
 ])
 export type AppEvent = z.infer<typeof AppEvent>
 

@@ -166,6 +166,18 @@ export function displayTypeForSize(width: number, height: number, filePath: stri
     : type
 }
 
+/** Whether a slot takes an image of this pixel size (turned too, for iPhone and iPad). */
+export function displayTypeTakes(type: string, width: number, height: number): boolean {
+  const spec = BY_TYPE.get(type.startsWith('IMESSAGE_') ? type.slice('IMESSAGE_'.length) : type)
+  return spec !== undefined && fits(spec, width, height)
+}
+
+/** The sizes one slot takes, portrait, for a message: "1260x2736, 1290x2796, 1320x2868". */
+export function displayTypeSizesText(type: string): string {
+  const spec = BY_TYPE.get(type.startsWith('IMESSAGE_') ? type.slice('IMESSAGE_'.length) : type)
+  return spec ? spec.sizes.map(([w, h]) => `${w}x${h}`).join(', ') : ''
+}
+
 /** Every accepted size, grouped by slot, for an error message. */
 export function acceptedSizesText(): string {
   return SPECS.filter((s) => s.type !== 'APP_IPAD_PRO_129')

@@ -7,6 +7,7 @@ import { configCalls } from './calls/config'
 import { keysCalls } from './calls/keys'
 import { publishCalls } from './calls/publish'
 import { releasesCalls } from './calls/releases'
+import { storeInfoCalls } from './calls/store-info'
 import type { AscentServices, CallContext, CallHandlers } from './types'
 
 /**
@@ -22,7 +23,7 @@ export function createCallHandlers(services: AscentServices): CallHandlers {
     ...keysCalls(services),
     ...configCalls(services),
     ...releasesCalls(services),
-    ...releasesCalls(services),
+    ...storeInfoCalls(services),
   }
 }
 

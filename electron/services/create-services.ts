@@ -10,6 +10,7 @@ import { createConfigService } from './config-service'
 import { createConnectionManager, type ActiveConnection, type SandboxHandle } from './connection'
 import { createEventHub, type EventHub } from './event-hub'
 import { createFileRegistry } from './file-registry'
+import { createStoreInfoService } from './store-info'
 import { createPublisher } from '../publish/publisher'
 import { createRunLog, readRunLog, runLogPath } from '../publish/run-log'
 import { LOG_LIMIT } from '../../shared/run-view'
@@ -148,6 +149,7 @@ export async function createServices(options: CreateServicesOptions): Promise<As
     connection,
     keys: keyService,
     appStore: createAppStoreService({ client }),
+    storeInfo: createStoreInfoService({ client, onProgress: (progress) => events.emit('app', progress) }),
     publisher,
     runLogs: {
       async live() {

@@ -24,6 +24,7 @@ import type {
 import type { ReleaseSettings } from '../../shared/release-settings'
 import type { EventHub } from './event-hub'
 import type { FileRegistry } from './file-registry'
+import type { StoreInfoService } from './store-info'
 
 /** What a file picker is for; the Electron dialog filters by it. */
 export type PickKind = 'build' | 'config'
@@ -111,6 +112,8 @@ export interface AscentServices {
   readonly connection: ConnectionService
   readonly keys: KeysService
   readonly appStore: AppStoreService
+  /** The App Store information panel: readiness, text, categories, review contact, screenshots. */
+  readonly storeInfo: StoreInfoService
   readonly publisher: PublisherService
   readonly config: ConfigService
   readonly runLogs: RunLogService
