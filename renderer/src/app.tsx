@@ -5,6 +5,7 @@ import { chooseConfigNatively, exportConfig, importConfigFile } from './actions/
 import { loadConnection } from './actions/connection-actions'
 import { rememberReleaseChanges } from './actions/release-actions'
 import { handleReleaseEvent } from './actions/releases-actions'
+import { handleScreenshotProgress } from './actions/store-info-actions'
 import { attachRunningRun, listenForPublishEvents } from './actions/run-actions'
 import { api } from './api'
 import { HistoryScreen } from './components/history-screen'
@@ -34,6 +35,9 @@ function handleAppEvent(event: AppEvent): void {
     case 'release-status':
     case 'release-transition':
       handleReleaseEvent(event)
+      return
+    case 'screenshot-progress':
+      handleScreenshotProgress(event)
       return
     case 'menu':
       useNavigationStore.setState((s) => navigate(s, 'publish'))
@@ -66,9 +70,12 @@ export function App() {
 
   const onDrop = (e: DragEvent): void => {
     if (!hasFiles(e)) return
+    // Taken by a drop target inside (a screenshot slot): the window only stops showing the drag.
+    const taken = e.isDefaultPrevented()
     e.preventDefault()
     depth.current = 0
     setDragging(false)
+    if (taken) return
     const file = e.dataTransfer.files[0]
     if (!file) return
     const lower = file.name.toLowerCase()

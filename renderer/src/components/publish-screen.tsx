@@ -8,6 +8,7 @@ import { DropZone } from './drop-zone'
 import { PlanPanel } from './plan-panel'
 import { ProblemList } from './problem-list'
 import { RunView } from './run-view'
+import { StoreInfoPanel } from './store-info-panel'
 import { TestFlightPanel } from './testflight-panel'
 
 export function PublishScreen({ dragging }: { readonly dragging: boolean }) {
@@ -45,6 +46,7 @@ export function PublishScreen({ dragging }: { readonly dragging: boolean }) {
           <div className="column column-release" aria-label="Release">
             <TestFlightPanel appFound={build.appPhase === 'found'} />
             <AppStorePanel />
+            <StoreInfoPanel />
           </div>
           {/* After the settings in reading and Tab order; under the build on a wide window. */}
           {build.summary ? (
