@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { DeviceFamily, Platform } from './build-summary'
+import { WhatsNew } from './release-settings'
 
 /**
  * The App Store information of one version as the window shows and edits it: the text App Review needs
@@ -13,6 +14,8 @@ export const StoreTarget = z.object({
   platform: Platform,
   versionString: z.string().min(1),
   deviceFamilies: z.array(DeviceFamily),
+  /** What Publish will send from the App Store panel: it counts as filled in the readiness answer. */
+  release: z.object({ copyright: z.string().nullable(), whatsNew: WhatsNew.nullable() }).optional(),
 })
 export type StoreTarget = z.infer<typeof StoreTarget>
 

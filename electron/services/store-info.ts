@@ -91,7 +91,10 @@ function slotsOf(s: StoreSnapshot, target: StoreTarget, locale: string): Screens
 }
 
 async function viewOf(client: AscClient, s: StoreSnapshot, target: StoreTarget): Promise<StoreInfo> {
-  const readiness = checkReadiness(s, { deviceFamilies: target.deviceFamilies })
+  const readiness = checkReadiness(s, {
+    deviceFamilies: target.deviceFamilies,
+    ...(target.release ? { settings: target.release } : {}),
+  })
   const [offered, secondary] = await Promise.all([
     listAppCategories(client, s.platform).catch((error: unknown) => {
       if (isAscApiError(error, 404)) return []

@@ -10,6 +10,7 @@ import {
 } from '../actions/store-info-actions'
 import { useBuildStore } from '../stores/build-store'
 import { useNavigationStore } from '../stores/navigation-store'
+import { useReleaseStore } from '../stores/release-store'
 import {
   appInfoTyped,
   appInfoValue,
@@ -34,13 +35,24 @@ const set = useStoreInfoStore.setState
 function useTarget(): StoreTarget | null {
   const summary = useBuildStore((s) => s.summary)
   const found = useBuildStore((s) => s.appPhase === 'found')
+  const copyright = useReleaseStore((s) => s.settings.copyright)
+  const whatsNew = useReleaseStore((s) => s.settings.whatsNew)
   if (!summary || !found || summary.kind !== 'ipa' || !summary.version) return null
   return {
     bundleId: summary.bundleId,
     platform: summary.platform,
     versionString: summary.version,
     deviceFamilies: [...summary.deviceFamilies],
+    // Copyright and What's New are the App Store panel's: Publish sends them, so they count as given.
+    release: { copyright: copyright || null, whatsNew },
   }
+}
+
+/** Typing in the App Store panel asks again once the person pauses, not on every key. */
+const RELEASE_PAUSE_MS = 700
+
+function sameVersionOf(a: StoreTarget, b: StoreTarget): boolean {
+  return a.bundleId === b.bundleId && a.platform === b.platform && a.versionString === b.versionString
 }
 
 /** Form fields by App Store Connect's attribute name: a missing item's button focuses its field. */
@@ -60,8 +72,16 @@ export function StoreInfoPanel() {
   const info = useStoreInfoStore((s) => s.info)
   const error = useStoreInfoStore((s) => s.error)
 
+  const shown = useStoreInfoStore((s) => s.target)
   useEffect(() => {
-    if (key) void loadStoreInfo(JSON.parse(key) as StoreTarget)
+    if (!key) return
+    const next = JSON.parse(key) as StoreTarget
+    // Another build or version at once; only the App Store panel's text changed: after a pause.
+    const sameVersion = shown !== null && sameVersionOf(shown, next)
+    const timer = setTimeout(() => void loadStoreInfo(next), sameVersion ? RELEASE_PAUSE_MS : 0)
+    return () => clearTimeout(timer)
+    // `shown` is read, not watched: loading sets it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key])
 
   if (!target) return null
@@ -120,7 +140,11 @@ function Readiness({ info }: { readonly info: StoreInfo }) {
       {reminders.length > 0 ? (
         <ul className="readiness-list readiness-reminders" aria-label="Reminders">
           {reminders.map((item) => (
-            <li key={`${item.field} ${item.message}`} className="readiness-item is-reminder">
+            <li
+              key={`${item.field} ${item.message}`}
+              className="readiness-item is-reminder"
+              data-field={item.field}
+            >
               {item.message}
             </li>
           ))}
@@ -130,28 +154,47 @@ function Readiness({ info }: { readonly info: StoreInfo }) {
   )
 }
 
+/** "en-US: no description; fill it in …": what is missing, without the where when the form is the where. */
+function whatIsMissing(item: MissingStoreItem): string {
+  const cut = item.message.indexOf('; fill it')
+  return cut === -1 ? item.message : item.message.slice(0, cut)
+}
+
 function MissingRow({ item, sandbox }: { readonly item: MissingStoreItem; readonly sandbox: boolean }) {
-  const target = item.field === 'screenshots' ? 'store-screenshots' : fieldId(item.field, formLocaleOf(item))
+  const target =
+    item.field === 'screenshots'
+      ? 'store-screenshots'
+      : item.field === 'whatsNew'
+        ? `whats-new-${item.locale ?? ''}`
+        : fieldId(item.field, formLocaleOf(item))
+  if (!FORM_FIELDS.has(item.field))
+    return (
+      <li className="readiness-item" data-field={item.field}>
+        <span>{item.message}</span>
+        {!sandbox ? (
+          <>
+            {' '}
+            <a href={item.page} target="_blank" rel="noreferrer">
+              Open in App Store Connect
+            </a>
+          </>
+        ) : null}
+      </li>
+    )
   return (
-    <li className="readiness-item" data-field={item.field}>
-      <span>{item.message}</span>{' '}
-      {FORM_FIELDS.has(item.field) ? (
-        <button
-          type="button"
-          className="link-button"
-          onClick={() => {
-            if (item.locale && item.field !== 'screenshots') set((s) => localeChosen(s, item.locale!))
-            // After the locale's fields are shown.
-            requestAnimationFrame(() => document.getElementById(target)?.focus())
-          }}
-        >
-          Fill in
-        </button>
-      ) : !sandbox ? (
-        <a href={item.page} target="_blank" rel="noreferrer">
-          Open in App Store Connect
-        </a>
-      ) : null}
+    <li className="readiness-item" data-field={item.field} title={item.message}>
+      <span>{whatIsMissing(item)}</span>{' '}
+      <button
+        type="button"
+        className="link-button"
+        onClick={() => {
+          if (item.locale && item.field !== 'screenshots') set((s) => localeChosen(s, item.locale!))
+          // After the locale's fields are shown.
+          requestAnimationFrame(() => document.getElementById(target)?.focus())
+        }}
+      >
+        Fill in
+      </button>
     </li>
   )
 }
@@ -196,7 +239,6 @@ const VERSION_FIELDS: readonly TextSpec<VersionField>[] = [
   { field: 'supportUrl', label: 'Support URL', kind: 'url', placeholder: 'https://example.com/support' },
   { field: 'marketingUrl', label: 'Marketing URL', kind: 'url', placeholder: 'https://example.com' },
   { field: 'promotionalText', label: 'Promotional text', kind: 'text', max: 170 },
-  { field: 'whatsNew', label: 'What’s New', kind: 'text', max: 4000 },
 ]
 
 const APP_INFO_FIELDS: readonly TextSpec<AppInfoField>[] = [
@@ -313,7 +355,7 @@ function StoreForm({ info }: { readonly info: StoreInfo }) {
         </div>
       ) : null}
       <Group title={`Version text (${locale})`}>
-        {VERSION_FIELDS.filter((f) => f.field !== 'whatsNew' || info.update).map((spec) => (
+        {VERSION_FIELDS.map((spec) => (
           <TextField
             key={`${locale} ${spec.field}`}
             id={fieldId(spec.field, locale)}
@@ -323,9 +365,6 @@ function StoreForm({ info }: { readonly info: StoreInfo }) {
             onChange={(value) => set((s) => versionTextTyped(s, locale, spec.field, value))}
           />
         ))}
-        {!info.update ? (
-          <p className="hint">No What’s New: App Store Connect takes release notes only for updates.</p>
-        ) : null}
       </Group>
       <Group title={`App information (${locale})`}>
         {APP_INFO_FIELDS.map((spec) => (
@@ -481,7 +520,7 @@ function AddImagesButton({
         accept={IMAGE_TYPES}
         multiple
         hidden
-        data-display-type={displayType ?? 'by-size'}
+        data-for-slot={displayType ?? 'by-size'}
         onChange={(e) => {
           const files = Array.from(e.currentTarget.files ?? [])
           e.currentTarget.value = ''

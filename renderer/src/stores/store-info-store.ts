@@ -72,7 +72,8 @@ export function sameTarget(a: StoreTarget | null, b: StoreTarget | null): boolea
 export function loadStarted(state: StoreInfoState, target: StoreTarget): StoreInfoState {
   // Another version: its form starts clean.
   if (!sameTarget(state.target, target)) return { ...initialStoreInfo, target, phase: 'loading' }
-  return { ...state, phase: state.info ? state.phase : 'loading', error: null }
+  // The same version (the App Store panel's copyright or What's New changed): the form keeps what was typed.
+  return { ...state, target, phase: state.info ? state.phase : 'loading', error: null }
 }
 
 export function loaded(state: StoreInfoState, target: StoreTarget, info: StoreInfo): StoreInfoState {
