@@ -258,11 +258,10 @@ const ReleaseActionRequest = z.object({
 type ReleaseActionRequest = z.infer<typeof ReleaseActionRequest>
 
 /** Images for one screenshot slot, or (displayType null) each for the slot its pixel size names. */
-export const ScreenshotUpload = z.object({
+const ScreenshotUpload = z.object({
   displayType: z.string().nullable(),
   files: z.array(FileRef).min(1),
 })
-export type ScreenshotUpload = z.infer<typeof ScreenshotUpload>
 
 const none = z.tuple([])
 const ok = z.object({ ok: z.literal(true) })

@@ -32,24 +32,22 @@ export const VersionTextView = z.object({
 })
 export type VersionTextView = z.infer<typeof VersionTextView>
 
-export const AppInfoTextView = z.object({
+const AppInfoTextView = z.object({
   locale: z.string(),
   name: text,
   subtitle: text,
   privacyPolicyUrl: text,
 })
-export type AppInfoTextView = z.infer<typeof AppInfoTextView>
 
-export const ReviewContactView = z.object({
+const ReviewContactView = z.object({
   contactFirstName: text,
   contactLastName: text,
   contactPhone: text,
   contactEmail: text,
   notes: text,
 })
-export type ReviewContactView = z.infer<typeof ReviewContactView>
 
-export const ScreenshotView = z.object({
+const ScreenshotView = z.object({
   id: z.string(),
   fileName: z.string().nullable(),
   /** AWAITING_UPLOAD, UPLOAD_COMPLETE, COMPLETE, FAILED; null when App Store Connect does not say. */
@@ -57,7 +55,6 @@ export const ScreenshotView = z.object({
   /** Apple's reasons when FAILED (IMAGE_INCORRECT_DIMENSIONS, …). */
   errors: z.array(z.object({ code: z.string().nullable(), description: z.string().nullable() })),
 })
-export type ScreenshotView = z.infer<typeof ScreenshotView>
 
 export const ScreenshotSlot = z.object({
   displayType: z.string(),

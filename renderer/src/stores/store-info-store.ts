@@ -13,7 +13,7 @@ export type ReviewField = 'contactFirstName' | 'contactLastName' | 'contactPhone
 export type CategoryField = 'primaryCategory' | 'secondaryCategory'
 
 /** What the person typed and has not saved yet; a field not here shows what App Store Connect holds. */
-export interface StoreDrafts {
+interface StoreDrafts {
   readonly versionTexts: Readonly<Record<string, Partial<Record<VersionField, string>>>>
   readonly appInfoTexts: Readonly<Record<string, Partial<Record<AppInfoField, string>>>>
   readonly review: Partial<Record<ReviewField, string>>
@@ -41,7 +41,7 @@ export interface StoreInfoState {
 
 const noDrafts: StoreDrafts = { versionTexts: {}, appInfoTexts: {}, review: {}, categories: {} }
 
-export const initialStoreInfo: StoreInfoState = {
+const initialStoreInfo: StoreInfoState = {
   target: null,
   phase: 'idle',
   info: null,
@@ -58,7 +58,7 @@ export const initialStoreInfo: StoreInfoState = {
 
 export const useStoreInfoStore = create<StoreInfoState>(() => initialStoreInfo)
 
-export function sameTarget(a: StoreTarget | null, b: StoreTarget | null): boolean {
+function sameTarget(a: StoreTarget | null, b: StoreTarget | null): boolean {
   return (
     a !== null &&
     b !== null &&
