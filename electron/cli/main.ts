@@ -19,13 +19,13 @@ const program = new Command()
     if (program.opts<{ quiet?: boolean }>().quiet) applyQuiet(command)
   })
 
-registerCommands(program)
-
-program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof CommanderError) {
-    // --help and --version end here with code 0; usage errors are bad input.
-    process.exit(error.exitCode === 0 ? 0 : 2)
-  }
-  printError(error)
-  process.exit(exitCodeFor(error))
-})
+registerCommands(program, process.argv)
+  .then(() => program.parseAsync(process.argv))
+  .catch((error: unknown) => {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with code 0; usage errors are bad input.
+      process.exit(error.exitCode === 0 ? 0 : 2)
+    }
+    printError(error)
+    process.exit(exitCodeFor(error))
+  })
