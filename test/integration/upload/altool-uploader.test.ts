@@ -177,7 +177,8 @@ describe('altool uploader with the stand-in xcrun', () => {
   it('kills a run that prints nothing for the watchdog time, with its helper process', async () => {
     const { file, size } = await buildFile('App-hang.ipa')
     const pidFile = path.join(dir, 'pids')
-    const error = await uploaderFor({ XCRUN_STANDIN_PID_FILE: pidFile }, { watchdogMs: 400 })
+    // Long enough for the stand-in to start, record its pids and print its banner on a loaded machine first.
+    const error = await uploaderFor({ XCRUN_STANDIN_PID_FILE: pidFile }, { watchdogMs: 3000 })
       .upload(buildOf(file, size))
       .catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'NETWORK' })
