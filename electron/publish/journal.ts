@@ -144,10 +144,33 @@ export function emptySteps(): StepRecord[] {
   }))
 }
 
+/** `record`'s keys in the order `order` gives (the rest after), whatever order they were set in. */
+function ordered<T extends object>(record: T, order: readonly string[]): T {
+  const keys = Object.keys(record).sort((a, b) => rank(order, a) - rank(order, b))
+  return Object.fromEntries(keys.map((k) => [k, record[k as keyof T]])) as T
+}
+
+function rank(order: readonly string[], key: string): number {
+  const i = order.indexOf(key)
+  return i === -1 ? order.length : i
+}
+
+/**
+ * The journal as written: sub-steps in execution order and ids in schema order, so the file does not depend on
+ * which of two steps running side by side finished first.
+ */
+function canonical(journal: RunJournal): RunJournal {
+  return {
+    ...journal,
+    substeps: ordered(journal.substeps, SubstepId.options),
+    ids: ordered(journal.ids, RunIds.keyof().options),
+  }
+}
+
 export async function writeJournal(dataDir: string, journal: RunJournal): Promise<void> {
   const dir = runDir(dataDir, journal.runId)
   await mkdir(dir, { recursive: true })
-  await writeFileAtomic(join(dir, JOURNAL_FILE), JSON.stringify(journal, null, 2) + '\n')
+  await writeFileAtomic(join(dir, JOURNAL_FILE), JSON.stringify(canonical(journal), null, 2) + '\n')
 }
 
 type JournalRead =

@@ -11,18 +11,32 @@ import { preflightStep } from './steps/preflight'
 import { processingStep } from './steps/processing'
 import { reviewStep } from './steps/review'
 import { testflightStep } from './steps/testflight'
+import { together } from './steps/together'
 import { settleCanceledUpload, uploadStep } from './steps/upload'
 
+type Step = (ctx: RunContext) => Promise<void>
+
+/** Step lists run side by side, each in its own order; `alongside` returns when all are done (or one failed). */
+function alongside(...branches: readonly (readonly Step[])[]): Step {
+  return async (ctx) => {
+    await together(
+      ...branches.map((steps) => async () => {
+        for (const step of steps) await step(ctx)
+      }),
+    )
+  }
+}
+
 /**
- * Executing a run: one attempt is preflight, then the steps in order, then finishRun. Adding a step is one
- * file in steps/ and one line in PIPELINE (a check before anything is sent goes into preflight instead).
+ * Executing a run: one attempt is preflight, then PIPELINE, then finishRun. Once the build is processed,
+ * TestFlight and the App Store (version, then review) need nothing of each other and run side by side; inside
+ * each branch Apple's order holds. Adding a step is one file in steps/ and one line here (a check that must
+ * refuse before anything is sent goes into preflight instead).
  */
-const PIPELINE: readonly ((ctx: RunContext) => Promise<void>)[] = [
+const PIPELINE: readonly Step[] = [
   uploadStep,
   processingStep,
-  testflightStep,
-  appStoreVersionStep,
-  reviewStep,
+  alongside([testflightStep], [appStoreVersionStep, reviewStep]),
 ]
 
 /** The runs this process executes. */

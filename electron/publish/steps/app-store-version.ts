@@ -5,6 +5,7 @@ import { formatDuration } from '../plan'
 import { IN_PROGRESS_SUBMISSION_STATES, planVersion } from '../preflight'
 import { done, type RunContext, type SubstepOutcome } from '../run-context'
 import { journaled, NOT_PROCESSED, poll } from './poll'
+import { together } from './together'
 
 /**
  * The App Store version, in the order Apple needs: withdraw a submission in review (when asked) so the version
@@ -24,10 +25,15 @@ export async function appStoreVersionStep(ctx: RunContext): Promise<void> {
     notes.push((await version(ctx, buildId)).note)
     // Preflight of this attempt read whether the version is an update (it refused an update without notes).
     const update = ctx.live.releaseNotes?.update ?? true
-    if (settings.whatsNew !== null) notes.push((await whatsNew(ctx, settings.whatsNew, update)).note)
-    if (settings.phasedRelease !== null)
-      notes.push((await phasedRelease(ctx, settings.phasedRelease, update)).note)
-    else notes.push('phased release kept as it was')
+    const { whatsNew: given, phasedRelease: phased } = settings
+    // Both only need the version, not each other: side by side.
+    const [w, p] = await together(
+      async () => (given === null ? null : (await whatsNew(ctx, given, update)).note),
+      async () =>
+        phased === null ? 'phased release kept as it was' : (await phasedRelease(ctx, phased, update)).note,
+    )
+    if (w !== null) notes.push(w)
+    notes.push(p)
     return { summary: notes.join('; ') }
   })
 }

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PublishEvent } from '../../../shared/publish-events'
+import { SubstepId } from '../../../electron/publish/journal'
 import { makeIpa } from '../../fixtures/build-factory'
 import { CLI, runCli, sandboxCredentials } from '../../support/cli'
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
@@ -212,4 +213,64 @@ describe('cancel and history (in process)', () => {
       await h.close()
     }
   })
+})
+
+describe('kill -9 while TestFlight and the App Store run side by side (CLI child process)', () => {
+  // The n-th progress line of the two branches: both steps are under way and TestFlight (five sub-steps) is not done.
+  for (const n of [2, 4, 6]) {
+    it(`killed at the branches' progress line ${n}, the same command again finishes the same run once`, async () => {
+      const sandbox = await startTestSandbox({ processingMs: 40, betaReviewMs: 60_000, reviewMs: 60_000 })
+      try {
+        const caseDir = await mkdtemp(join(dir, 'side-'))
+        const file = await makeIpa({}, caseDir)
+        const env = cliEnv(sandbox, join(caseDir, 'data'))
+        let seen = 0
+        const first = await runAndKill(['publish', file, ...ARGS], env, {
+          name: `branch line ${n}`,
+          when: (e) =>
+            e.type === 'step-progress' && (e.step === 'testflight' || e.step === 'app-store') && ++seen === n,
+        })
+        expect(first.killed).toBe(true)
+        const runId = first.events[0]?.runId
+        const started = first.events.flatMap((e) => (e.type === 'step-started' ? [e.step] : []))
+        const finished = first.events.flatMap((e) => (e.type === 'step-finished' ? [e.step] : []))
+        expect(started).toEqual(expect.arrayContaining(['testflight', 'app-store']))
+        expect(finished).not.toContain('testflight')
+        expect(finished).not.toContain('review')
+
+        const second = await runCli(['publish', file, ...ARGS], { env })
+        expect(second.stderr).toBe('')
+        expect(second.code).toBe(0)
+        expect(events(second.stdout).find((e) => e.type === 'run-finished')).toMatchObject({
+          runId,
+          outcome: 'submitted-for-review',
+        })
+        const state = sandbox.state()
+        expect(state.buildUploads).toHaveLength(1)
+        const build = state.builds.find((b) => b.buildNumber === '100')
+        expect(build?.groups).toEqual(['Public Beta'])
+        expect(build?.whatsNew).toEqual({ 'en-US': 'Resume test' })
+        expect(state.builds.filter((b) => b.betaReviewState !== null)).toHaveLength(1)
+        const versions = state.versions.filter((v) => v.versionString === '1.1.0')
+        expect(versions).toHaveLength(1)
+        expect(versions[0]?.localizations.map((l) => [l.locale, l.whatsNew])).toEqual([
+          ['en-US', 'Resume notes'],
+        ])
+        expect(state.phasedReleases).toHaveLength(1)
+        expect(state.reviewSubmissions).toHaveLength(1)
+        expect(state.reviewSubmissions[0]).toMatchObject({ state: 'WAITING_FOR_REVIEW' })
+        expect(state.reviewSubmissions[0]?.items).toHaveLength(1)
+
+        // The journal lists sub-steps in execution order, not in the order the two branches finished them.
+        const journal = JSON.parse(
+          await readFile(join(caseDir, 'data', 'runs', runId ?? '', 'journal.json'), 'utf8'),
+        ) as { substeps: Record<string, unknown> }
+        const order = Object.keys(journal.substeps)
+        expect(order).toEqual(SubstepId.options.filter((id) => order.includes(id)))
+        expect(order).toEqual(expect.arrayContaining(['beta-review', 'phased-release', 'review-submit']))
+      } finally {
+        await sandbox.close()
+      }
+    })
+  }
 })
