@@ -1,7 +1,22 @@
 import { z } from 'zod'
 import type { AscClient } from './client'
+import { BetaGroupResource, GROUP_FIELDS, toGroup, type BetaGroupInfo } from './beta-groups'
 import { optString } from './enums'
-import { collectionDocument, optionalDocument, resource } from './json-api'
+import {
+  INCLUDED_VERSION_FIELDS,
+  AppStoreVersionResource,
+  toIncludedVersion,
+  type IncludedVersion,
+} from './versions'
+import {
+  collectionDocument,
+  findIncluded,
+  optionalDocument,
+  resource,
+  ToMany,
+  ToOne,
+  type IncludedItem,
+} from './json-api'
 
 export interface App {
   readonly id: string
@@ -70,9 +85,8 @@ const REVIEW_CONTACT = ['contactFirstName', 'contactLastName', 'contactPhone', '
 /**
  * Whether TestFlight's "Test Information" is complete enough for an external beta review, with two
  * calls sent in parallel (one round trip). Rules as Codemagic checks them: a feedback email in the
- * primary locale (else the first locale) and all four review contact fields.
- * (Apple also answers both through `GET /v1/apps/{id}?include=betaAppReviewDetail,betaAppLocalizations`;
- * the related endpoints are used because the local sandbox serves them.)
+ * primary locale (else the first locale) and all four review contact fields. findAppForPublish reads the
+ * same in the app's own lookup.
  */
 export async function getBetaAppInfo(
   client: AscClient,
@@ -92,10 +106,125 @@ export async function getBetaAppInfo(
       signal: options.signal,
     }),
   ])
-  const list = localizations.data
+  return betaAppInfoOf(app, detail.data, localizations.data)
+}
+
+function betaAppInfoOf(
+  app: Pick<App, 'id' | 'primaryLocale'>,
+  detail: z.infer<typeof BetaAppReviewDetailResource> | null,
+  list: readonly z.infer<typeof BetaAppLocalizationResource>[],
+): BetaAppInfo {
   const localization = list.find((l) => l.attributes.locale === app.primaryLocale) ?? list[0] ?? null
   const missing: string[] = []
   if (!localization?.attributes.feedbackEmail) missing.push('feedbackEmail')
-  for (const field of REVIEW_CONTACT) if (!detail.data?.attributes[field]) missing.push(field)
+  for (const field of REVIEW_CONTACT) if (!detail?.attributes[field]) missing.push(field)
   return { appId: app.id, primaryLocale: app.primaryLocale, missing }
+}
+
+/** Included to-many resources are cut at this many (Apple's maximum for limit[…]); a full list may have more. */
+const INCLUDED_LIMIT = 50
+
+const AppWithTestflight = resource(
+  'apps',
+  { bundleId: z.string(), name: z.string(), sku: optString, primaryLocale: optString },
+  {
+    betaGroups: ToMany,
+    betaAppLocalizations: ToMany,
+    betaAppReviewDetail: ToOne,
+    appStoreVersions: ToMany,
+  },
+)
+
+/** The app, and what TestFlight needs of it when asked, in one call. */
+export interface AppForPublish {
+  readonly app: App
+  /** Every beta group; null when not asked, or when the app has more than one answer includes (list them). */
+  readonly betaGroups: readonly BetaGroupInfo[] | null
+  /** The TestFlight test information; null when not asked, or not complete in the answer (read it). */
+  readonly betaAppInfo: BetaAppInfo | null
+  /** Every App Store version (all platforms); null when not asked, or more than one answer includes (list them). */
+  readonly versions: readonly IncludedVersion[] | null
+}
+
+/**
+ * findAppByBundleId plus, in the same call (`include`), the app's beta groups, TestFlight test information and
+ * App Store versions: a publish reads them before anything else, and each would be a call of its own (and the
+ * versions say whose localizations to read next, in the wave of reads that follows).
+ */
+export async function findAppForPublish(
+  client: AscClient,
+  bundleId: string,
+  want: { readonly betaGroups: boolean; readonly betaAppInfo: boolean; readonly versions: boolean },
+  options: { readonly signal?: AbortSignal } = {},
+): Promise<AppForPublish | null> {
+  const include = [
+    ...(want.betaGroups ? ['betaGroups'] : []),
+    ...(want.betaAppInfo ? ['betaAppLocalizations', 'betaAppReviewDetail'] : []),
+    ...(want.versions ? ['appStoreVersions'] : []),
+  ]
+  const doc = await client.request('GET', '/v1/apps', {
+    query: {
+      'filter[bundleId]': bundleId,
+      'fields[apps]': [...APP_FIELDS, ...include],
+      ...(include.length > 0 ? { include } : {}),
+      ...(want.betaGroups ? { 'fields[betaGroups]': GROUP_FIELDS, 'limit[betaGroups]': INCLUDED_LIMIT } : {}),
+      ...(want.betaAppInfo
+        ? {
+            'fields[betaAppLocalizations]': ['locale', 'feedbackEmail'],
+            'limit[betaAppLocalizations]': INCLUDED_LIMIT,
+            'fields[betaAppReviewDetails]': REVIEW_CONTACT,
+          }
+        : {}),
+      ...(want.versions
+        ? { 'fields[appStoreVersions]': INCLUDED_VERSION_FIELDS, 'limit[appStoreVersions]': INCLUDED_LIMIT }
+        : {}),
+      limit: 200,
+    },
+    schema: collectionDocument(AppWithTestflight),
+    signal: options.signal,
+  })
+  const match = doc.data.find((r) => r.attributes.bundleId === bundleId)
+  if (!match) return null
+  const app = toApp({ ...match, relationships: {} })
+  const rels = match.relationships
+  return {
+    app,
+    betaGroups: want.betaGroups
+      ? includedList(doc.included, rels.betaGroups, BetaGroupResource, toGroup)
+      : null,
+    betaAppInfo: want.betaAppInfo ? includedBetaAppInfo(app, doc.included, rels) : null,
+    versions: want.versions
+      ? includedList(doc.included, rels.appStoreVersions, AppStoreVersionResource, toIncludedVersion)
+      : null,
+  }
+}
+
+/** The included resources a to-many linkage names; null when it may have been cut (or is missing). */
+function includedList<S extends z.ZodType, T>(
+  included: readonly IncludedItem[],
+  linkage: z.infer<typeof ToMany>,
+  schema: S,
+  to: (r: z.infer<S>) => T,
+): T[] | null {
+  const links = linkage?.data
+  if (links === undefined || links.length >= INCLUDED_LIMIT) return null
+  const found = links.map((l) => findIncluded(included, l, schema))
+  return found.every((r) => r !== null) ? found.map((r) => to(r as z.infer<S>)) : null
+}
+
+function includedBetaAppInfo(
+  app: App,
+  included: readonly IncludedItem[],
+  rels: z.infer<typeof AppWithTestflight>['relationships'],
+): BetaAppInfo | null {
+  const localizations = includedList(
+    included,
+    rels.betaAppLocalizations,
+    BetaAppLocalizationResource,
+    (r) => r,
+  )
+  // No linkage at all: the answer did not say (rather than "there is no detail").
+  if (localizations === null || rels.betaAppReviewDetail === undefined) return null
+  const detail = findIncluded(included, rels.betaAppReviewDetail.data, BetaAppReviewDetailResource)
+  return betaAppInfoOf(app, detail, localizations)
 }

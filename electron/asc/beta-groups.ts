@@ -12,13 +12,13 @@ export interface BetaGroupInfo {
   readonly publicLinkEnabled: boolean | null
 }
 
-const BetaGroupResource = resource(
+export const BetaGroupResource = resource(
   'betaGroups',
   { name: z.string(), isInternalGroup: optBool, hasAccessToAllBuilds: optBool, publicLinkEnabled: optBool },
   {},
 )
 
-function toGroup(r: z.infer<typeof BetaGroupResource>): BetaGroupInfo {
+export function toGroup(r: z.infer<typeof BetaGroupResource>): BetaGroupInfo {
   const a = r.attributes
   return {
     id: r.id,
@@ -29,7 +29,7 @@ function toGroup(r: z.infer<typeof BetaGroupResource>): BetaGroupInfo {
   }
 }
 
-const GROUP_FIELDS = ['name', 'isInternalGroup', 'hasAccessToAllBuilds', 'publicLinkEnabled'] as const
+export const GROUP_FIELDS = ['name', 'isInternalGroup', 'hasAccessToAllBuilds', 'publicLinkEnabled'] as const
 
 /** Every beta group of an app: 200 per call, following `links.next` (1,000 groups = 5 calls). */
 export async function listBetaGroups(

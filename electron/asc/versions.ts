@@ -46,7 +46,7 @@ export interface AppStoreVersion {
 
 type ReleaseTypeInput = (typeof RELEASE_TYPES)[number]
 
-const AppStoreVersionResource = resource(
+export const AppStoreVersionResource = resource(
   'appStoreVersions',
   {
     platform: PlatformSchema,
@@ -108,6 +108,19 @@ function toVersion(
 }
 
 const Single = singleDocument(AppStoreVersionResource).transform((d) => toVersion(d.data, d.included))
+
+/** A version as another resource's answer includes it: its own attributes, not its build or phased release. */
+export type IncludedVersion = Omit<AppStoreVersion, 'build' | 'phasedRelease'>
+
+/** The fields of a version included in another resource's answer (an include cannot reach its build). */
+export const INCLUDED_VERSION_FIELDS = VERSION_QUERY['fields[appStoreVersions]'].filter(
+  (f) => f !== 'build' && f !== 'appStoreVersionPhasedRelease',
+)
+
+export function toIncludedVersion(r: z.infer<typeof AppStoreVersionResource>): IncludedVersion {
+  const { build: _build, phasedRelease: _phased, ...version } = toVersion(r, [])
+  return version
+}
 
 export interface VersionFilter {
   readonly platform?: Platform

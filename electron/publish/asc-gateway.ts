@@ -1,6 +1,6 @@
 import type { Platform } from '../../shared/build-summary'
 import type { ReleaseType } from '../../shared/release-settings'
-import { findAppByBundleId, getBetaAppInfo, type App, type BetaAppInfo } from '../asc/apps'
+import { findAppByBundleId, findAppForPublish, getBetaAppInfo, type App, type BetaAppInfo } from '../asc/apps'
 import {
   createBetaBuildLocalization,
   findBetaBuildLocalizations,
@@ -33,6 +33,7 @@ import {
   listAppStoreVersions,
   updateAppStoreVersion,
   type AppStoreVersion,
+  type IncludedVersion,
 } from '../asc/versions'
 
 /**
@@ -95,7 +96,7 @@ function toBuild(b: Build): BuildRecord {
     uploadedDate: b.uploadedDate,
   }
 }
-function toVersion(v: AppStoreVersion): VersionRecord {
+function toVersion(v: AppStoreVersion | IncludedVersion): VersionRecord {
   return {
     id: v.id,
     versionString: v.versionString,
@@ -104,8 +105,8 @@ function toVersion(v: AppStoreVersion): VersionRecord {
     copyright: v.copyright,
     releaseType: v.releaseType,
     earliestReleaseDate: v.earliestReleaseDate,
-    // Every version read includes the build.
-    buildId: v.build?.id ?? null,
+    // Every version read includes the build; a version included in the app's answer cannot.
+    ...('build' in v ? { buildId: v.build?.id ?? null } : {}),
   }
 }
 function toSubmission(s: ReviewSubmission): ReviewSubmissionRecord {
@@ -119,10 +120,29 @@ function toBetaReview(r: BetaReviewSubmission): BetaReviewRecord {
   return { id: r.id, state: r.state ?? '' }
 }
 
+/** The app and what came with it; null where it did not come (not asked, or more than one answer holds). */
+export interface AppForPublishRecord {
+  readonly app: AppRecord
+  readonly groups: readonly BetaGroupRecord[] | null
+  readonly betaAppInfo: BetaAppInfo | null
+  /** Without their build (an include cannot reach it): `buildId` is unknown. */
+  readonly versions: readonly VersionRecord[] | null
+}
+
 export interface AscGateway {
   /** The server's clock, from the Date header of the last answer (null before any). */
   serverTime(): number | null
   findApp(bundleId: string): Promise<AppRecord | null>
+  /** The app with, in the same call, its beta groups and TestFlight test information when wanted (null: read them). */
+  findAppForPublish(
+    bundleId: string,
+    want: {
+      readonly betaGroups: boolean
+      readonly betaAppInfo: boolean
+      /** The versions of this platform. */
+      readonly versionsOf: Platform | null
+    },
+  ): Promise<AppForPublishRecord | null>
   listBetaGroups(appId: string): Promise<BetaGroupRecord[]>
   betaAppInfo(app: AppRecord): Promise<BetaAppInfo>
   findBuilds(appId: string, version: string, buildNumber: string, platform: Platform): Promise<BuildRecord[]>
@@ -196,18 +216,28 @@ export function createAscGateway(connection: AscConnection): AscGateway {
   }
 }
 
-function appCalls(client: AscClient): Pick<AscGateway, 'findApp' | 'listBetaGroups' | 'betaAppInfo'> {
+function toApp(app: App): AppRecord {
+  return { id: app.id, name: app.name, bundleId: app.bundleId, primaryLocale: app.primaryLocale ?? 'en-US' }
+}
+
+function appCalls(
+  client: AscClient,
+): Pick<AscGateway, 'findApp' | 'findAppForPublish' | 'listBetaGroups' | 'betaAppInfo'> {
   return {
     async findApp(bundleId) {
       const app = await findAppByBundleId(client, bundleId)
-      return (
-        app && {
-          id: app.id,
-          name: app.name,
-          bundleId: app.bundleId,
-          primaryLocale: app.primaryLocale ?? 'en-US',
-        }
-      )
+      return app && toApp(app)
+    },
+    async findAppForPublish(bundleId, want) {
+      const found = await findAppForPublish(client, bundleId, {
+        betaGroups: want.betaGroups,
+        betaAppInfo: want.betaAppInfo,
+        versions: want.versionsOf !== null,
+      })
+      if (!found) return null
+      const versions =
+        found.versions?.filter((v) => v.platform === want.versionsOf).map((v) => toVersion(v)) ?? null
+      return { app: toApp(found.app), groups: found.betaGroups, betaAppInfo: found.betaAppInfo, versions }
     },
     async listBetaGroups(appId) {
       return [...(await listBetaGroups(client, appId))]

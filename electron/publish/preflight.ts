@@ -5,6 +5,7 @@ import { AscApiError } from '../asc/api-error'
 import { EDITABLE_VERSION_STATES } from '../asc/enums'
 import type { BetaAppInfo } from '../asc/apps'
 import type {
+  AppForPublishRecord,
   AppRecord,
   AscGateway,
   BetaGroupRecord,
@@ -123,13 +124,22 @@ function progressOf(input: PreflightInput): Progress {
 
 /** What App Store Connect holds that the checks and the steps need, read in one parallel wave. */
 interface Reads {
-  readonly allGroups: BetaGroupRecord[]
-  readonly builds: BuildRecord[]
-  readonly versions: VersionRecord[]
-  readonly submissions: ReviewSubmissionRecord[]
-  readonly inBetaReview: BuildRecord[]
+  readonly allGroups: readonly BetaGroupRecord[]
+  readonly builds: readonly BuildRecord[]
+  readonly versions: readonly VersionRecord[]
+  readonly submissions: readonly ReviewSubmissionRecord[]
+  readonly inBetaReview: readonly BuildRecord[]
   /** Settled here: a failure is reported where the test information is checked. */
-  readonly betaInfo: Promise<{ value: BetaAppInfo } | { error: unknown }> | null
+  readonly betaInfo: Promise<Settled<BetaAppInfo>> | null
+  /** Read in the same wave when the app's answer already held the versions; settled like betaInfo. */
+  readonly releaseNotes: Promise<Settled<ReleaseNotesPlan>> | null
+}
+
+type Settled<T> = { value: T } | { error: unknown }
+
+/** Versions also decide whether Apple takes the upload at all (the version order), so they are read before any upload. */
+function needsVersions(settings: ReleaseSettings, progress: Progress): boolean {
+  return (settings.submitToAppStore && !progress.done('review-item')) || !progress.started('upload')
 }
 
 /**
@@ -142,13 +152,19 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   const problems: Problem[] = [...build.problems, ...settingsProblems(settings)]
   const empty = emptyLive(input)
 
-  let app: AppRecord | null
+  let found: AppForPublishRecord | null
   try {
-    app = await gateway.findApp(build.bundleId)
+    // The groups and the test information come with the app (one call instead of three).
+    found = await gateway.findAppForPublish(build.bundleId, {
+      betaGroups: settings.betaGroups.length > 0 && !progress.done('beta-groups'),
+      betaAppInfo:
+        (settings.submitToTestflight || settings.betaGroups.length > 0) && !progress.done('beta-review'),
+      versionsOf: needsVersions(settings, progress) ? build.platform : null,
+    })
   } catch (e) {
     return { problems: [...problems, ...readFailure(e, 'find the app')], live: empty }
   }
-  if (app === null) {
+  if (found === null) {
     problems.push(
       error(
         'APP_NOT_FOUND',
@@ -157,9 +173,10 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
     )
     return { problems, live: empty }
   }
+  const { app } = found
   let reads: Reads
   try {
-    reads = await readApp(input, app, progress)
+    reads = await readApp(input, found, progress)
   } catch (e) {
     return { problems: [...problems, ...readFailure(e, 'read the app')], live: { ...empty, app } }
   }
@@ -197,8 +214,8 @@ async function checkApp(
   const version = versionProblems(input, reads, progress, numbers.trainClosed)
   problems.push(...version.problems)
   const releaseNotes =
-    settings.submitToAppStore && !progress.done('review-item') && !numbers.trainClosed
-      ? await releaseNotesCheck(input, app, reads.versions, version.versionPlan, problems)
+    wantsReleaseNotes(settings, progress) && !numbers.trainClosed
+      ? await releaseNotesCheck(input, app, reads, version.versionPlan, problems)
       : null
 
   return {
@@ -270,36 +287,58 @@ function settingsProblems(settings: ReleaseSettings): Problem[] {
 }
 
 /** Independent reads, in parallel: preflight is what a person waits for before anything happens. */
-async function readApp(input: PreflightInput, app: AppRecord, progress: Progress): Promise<Reads> {
+async function readApp(
+  input: PreflightInput,
+  found: AppForPublishRecord,
+  progress: Progress,
+): Promise<Reads> {
   const { build, settings, gateway } = input
+  const { app } = found
   const appId = app.id
   const needsGroups = settings.betaGroups.length > 0 && !progress.done('beta-groups')
-  // Versions also decide whether Apple takes the upload at all (the version order), so they are read before any upload.
-  const needsVersions =
-    (settings.submitToAppStore && !progress.done('review-item')) || !progress.started('upload')
   const needsSubmissions = settings.submitToAppStore && !progress.done('review-submit')
   const needsExpire =
     settings.expireBuildSubmittedForReview && settings.submitToTestflight && !progress.done('expire-previous')
   // With submit_to_testflight a beta review is wanted whatever the groups, so the TestFlight test information
-  // is read in the same wave.
-  const betaInfo =
-    settings.submitToTestflight && !progress.done('beta-review') ? settle(gateway.betaAppInfo(app)) : null
+  // is read in the same wave (when the app's answer did not hold it).
+  const betaInfo = found.betaAppInfo
+    ? Promise.resolve({ value: found.betaAppInfo })
+    : settings.submitToTestflight && !progress.done('beta-review')
+      ? settle(gateway.betaAppInfo(app))
+      : null
+  // The versions came with the app: which version's localizations the release notes need is known now.
+  const releaseNotes =
+    found.versions !== null && wantsReleaseNotes(settings, progress)
+      ? settle(
+          readReleaseNotesPlan({
+            build,
+            app,
+            versions: found.versions,
+            versionPlan: planOf(decideVersion(input, found.versions, progress)),
+            gateway,
+          }),
+        )
+      : null
   const [allGroups, builds, versions, submissions, inBetaReview] = await Promise.all([
-    needsGroups ? gateway.listBetaGroups(appId) : Promise.resolve([]),
+    needsGroups ? (found.groups ?? gateway.listBetaGroups(appId)) : [],
     gateway.findBuilds(appId, build.version, build.buildNumber, build.platform),
-    needsVersions ? gateway.listVersions(appId, build.platform) : Promise.resolve([]),
+    needsVersions(settings, progress) ? (found.versions ?? gateway.listVersions(appId, build.platform)) : [],
     needsSubmissions
       ? gateway.listReviewSubmissions(appId, build.platform, [
           'READY_FOR_REVIEW',
           ...IN_PROGRESS_SUBMISSION_STATES,
         ])
-      : Promise.resolve([]),
-    needsExpire ? gateway.buildsInBetaReview(appId, build.platform) : Promise.resolve([]),
+      : [],
+    needsExpire ? gateway.buildsInBetaReview(appId, build.platform) : [],
   ])
-  return { allGroups, builds, versions, submissions, inBetaReview, betaInfo }
+  return { allGroups, builds, versions, submissions, inBetaReview, betaInfo, releaseNotes }
 }
 
-function settle<T>(read: Promise<T>): Promise<{ value: T } | { error: unknown }> {
+function wantsReleaseNotes(settings: ReleaseSettings, progress: Progress): boolean {
+  return settings.submitToAppStore && !progress.done('review-item')
+}
+
+function settle<T>(read: Promise<T>): Promise<Settled<T>> {
   return read.then(
     (value) => ({ value }),
     (error: unknown) => ({ error }),
@@ -399,6 +438,29 @@ async function betaInfoProblems(input: PreflightInput, app: AppRecord, reads: Re
   return problems
 }
 
+/** Which version gets the build: null without App Store submission. */
+function decideVersion(
+  input: PreflightInput,
+  versions: readonly VersionRecord[],
+  progress: Progress,
+): { plan: VersionPlan } | { problem: Problem } | null {
+  const { build, settings } = input
+  if (!settings.submitToAppStore) return null
+  if (progress.done('version') && input.ids?.versionId) {
+    return { plan: { kind: 'done', versionId: input.ids.versionId } }
+  }
+  return planVersion(
+    build.version,
+    versions,
+    settings.cancelPreviousSubmissions || progress.done('cancel-previous'),
+    input.ids?.versionId,
+  )
+}
+
+function planOf(decided: ReturnType<typeof decideVersion>): VersionPlan | null {
+  return decided !== null && 'plan' in decided ? decided.plan : null
+}
+
 /** The version: an editable one exists, or one can be created, or why not; and what cancel_previous_submissions withdraws. */
 function versionProblems(
   input: PreflightInput,
@@ -406,42 +468,36 @@ function versionProblems(
   progress: Progress,
   trainClosed: boolean,
 ): { problems: Problem[]; versionPlan: VersionPlan | null; toCancel: ReviewSubmissionRecord[] } {
-  const { build, settings } = input
-  const none = { problems: [], versionPlan: null, toCancel: [] }
-  if (!settings.submitToAppStore) return none
+  const { settings } = input
   const ownSubmission = input.ids?.reviewSubmissionId
   const toCancel =
-    settings.cancelPreviousSubmissions && !progress.done('cancel-previous')
+    settings.submitToAppStore && settings.cancelPreviousSubmissions && !progress.done('cancel-previous')
       ? reads.submissions.filter(
           (s) =>
             (IN_PROGRESS_SUBMISSION_STATES as readonly string[]).includes(s.state) && s.id !== ownSubmission,
         )
       : []
-  if (progress.done('version') && input.ids?.versionId) {
-    return { problems: [], versionPlan: { kind: 'done', versionId: input.ids.versionId }, toCancel }
-  }
-  const decided = planVersion(
-    build.version,
-    reads.versions,
-    settings.cancelPreviousSubmissions || progress.done('cancel-previous'),
-    input.ids?.versionId,
-  )
-  if (!('problem' in decided)) return { problems: [], versionPlan: decided.plan, toCancel }
+  const decided = decideVersion(input, reads.versions, progress)
   // A closed train already says why this version cannot be published: no second message for it.
-  return { problems: trainClosed ? [] : [decided.problem], versionPlan: null, toCancel }
+  const problems = decided !== null && 'problem' in decided && !trainClosed ? [decided.problem] : []
+  return { problems, versionPlan: planOf(decided), toCancel }
 }
 
 /** What's New: required on an update, not taken on a first version (nor is phased release). */
 async function releaseNotesCheck(
   input: PreflightInput,
   app: AppRecord,
-  versions: readonly VersionRecord[],
+  reads: Reads,
   versionPlan: VersionPlan | null,
   problems: Problem[],
 ): Promise<ReleaseNotesPlan | null> {
   const { build, settings, gateway } = input
+  const { versions } = reads
   try {
-    const releaseNotes = await readReleaseNotesPlan({ build, app, versions, versionPlan, gateway })
+    const early = reads.releaseNotes ? await reads.releaseNotes : null
+    if (early && 'error' in early) throw early.error
+    const releaseNotes =
+      early?.value ?? (await readReleaseNotesPlan({ build, app, versions, versionPlan, gateway }))
     problems.push(...releaseNotesProblems(build, settings, releaseNotes))
     return releaseNotes
   } catch (e) {

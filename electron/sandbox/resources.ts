@@ -187,6 +187,9 @@ export function resourceDefs(ctx: Context): ReadonlyMap<string, ResourceDef> {
         ),
         builds: rel('builds', true, (id) => idsWhere(s.builds, (b) => b.appId === id)),
         betaAppReviewDetail: rel('betaAppReviewDetails', true, (id) => id),
+        betaAppLocalizations: rel('betaAppLocalizations', true, (id) =>
+          idsWhere(s.betaAppLocalizations, (l) => l.appId === id),
+        ),
         appInfos: rel('appInfos', true, (id) => appInfosOf(s, id).map((i) => i.id)),
         // Price schedule and availability share the app's id; every seeded app has both.
         appPriceSchedule: rel('appPriceSchedules', true, (id) => id),

@@ -166,10 +166,15 @@ function whatsNew(
   given: NonNullable<RunContext['journal']['settings']['whatsNew']>,
   update: boolean,
 ): Promise<SubstepOutcome> {
-  return ctx.substep('app-store', 'whats-new', 'What’s New', async () => {
+  return ctx.substep('app-store', 'whats-new', 'What’s New', async (resumed) => {
     if (!update) return done('What’s New not sent (a first version takes no release notes)')
-    // Read after the version step: a version created just now has copied its localizations.
-    const localizations = await ctx.asc.versionLocalizations(journaled(ctx.ids.versionId, 'version id'))
+    const versionId = journaled(ctx.ids.versionId, 'version id')
+    // Preflight read the localizations of a version that already existed; one created just now has copied
+    // its localizations under new ids, read after the version step.
+    const plan = ctx.live.versionPlan
+    const known =
+      !resumed && plan?.kind === 'update' && plan.version.id === versionId ? ctx.live.releaseNotes : null
+    const localizations = known?.localizations ?? (await ctx.asc.versionLocalizations(versionId))
     const set: string[] = []
     for (const l of localizations) {
       const text = whatsNewFor(given, l.locale)

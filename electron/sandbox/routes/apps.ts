@@ -2,7 +2,13 @@ import { z } from 'zod'
 import type { Route } from './call'
 import { byId, collection, related, update } from './route'
 
-const APP_INCLUDES = ['betaGroups', 'appStoreVersions', 'builds']
+const APP_INCLUDES = [
+  'betaGroups',
+  'appStoreVersions',
+  'builds',
+  'betaAppLocalizations',
+  'betaAppReviewDetail',
+]
 
 // Only the content rights declaration is writable here; the other app attributes are not Ascent's to change.
 const AppUpdate = z.strictObject({

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest'
+import type { SandboxOptions } from '../../../electron/sandbox'
+import { publishHarness } from './publish-support'
+
+/**
+ * What a publish costs in API calls, each of which a user waits on (App Store Connect answers in 300 ms to
+ * over a second): what the app's own answer can carry is not asked again, and nothing is read twice.
+ */
+
+const BUNDLE_ID = 'com.example.calls'
+const PART = 'PUT /upload/{id}/{part}'
+
+function seed(
+  changes: Partial<NonNullable<SandboxOptions['seed']>['apps'][number]> = {},
+): NonNullable<SandboxOptions['seed']> {
+  return {
+    apps: [
+      {
+        bundleId: BUNDLE_ID,
+        name: 'Calls',
+        platforms: ['IOS'],
+        betaGroups: [
+          { name: 'QA', isInternal: true },
+          { name: 'Public Beta', isInternal: false },
+        ],
+        versions: [{ platform: 'IOS', versionString: '1.0.0', state: 'READY_FOR_SALE' }],
+        builds: [
+          {
+            versionString: '1.0.0',
+            buildNumber: '99',
+            platform: 'IOS',
+            state: 'VALID',
+            betaReviewState: 'WAITING_FOR_REVIEW',
+          },
+        ],
+        ...changes,
+      },
+    ],
+  }
+}
+
+const FULL = {
+  submitToTestflight: true,
+  expireBuildSubmittedForReview: true,
+  betaGroups: ['QA', 'Public Beta'],
+  whatToTest: 'Everything',
+  submitToAppStore: true,
+  releaseType: 'AFTER_APPROVAL',
+  phasedRelease: true,
+  whatsNew: 'Faster and smaller.',
+} as const
+
+/** API calls by route (upload parts carry the file and are not API calls). */
+function calls(byRoute: Record<string, number>): { total: number; byRoute: Record<string, number> } {
+  const api = Object.fromEntries(Object.entries(byRoute).filter(([route]) => route !== PART))
+  return { total: Object.values(api).reduce((a, b) => a + b, 0), byRoute: api }
+}
+
+describe('API calls of a publish', () => {
+  it('a full publish takes the groups, the TestFlight test information and the versions from the app lookup', async () => {
+    const h = await publishHarness({ seed: seed() })
+    try {
+      const file = await h.ipa({ bundleId: BUNDLE_ID, version: '1.1.0', buildNumber: '100' })
+      const run = await h.publish(file, FULL)
+      expect(run.outcome).toBe('submitted-for-review')
+      const { total, byRoute } = calls(h.sandbox.state().requests.byRoute)
+      expect(byRoute['GET /v1/apps']).toBe(1)
+      for (const route of [
+        'GET /v1/apps/{id}/betaGroups',
+        'GET /v1/apps/{id}/betaAppLocalizations',
+        'GET /v1/apps/{id}/betaAppReviewDetail',
+        'GET /v1/apps/{id}/appStoreVersions',
+      ])
+        expect(byRoute[route], route).toBeUndefined()
+      // Besides the looks at processing (as many as the build takes), 20 calls: 22 with one look at each.
+      const looks = (byRoute['GET /v1/buildUploads/{id}'] ?? 0) + (byRoute['GET /v1/builds/{id}'] ?? 0)
+      expect(total - looks).toBeLessThanOrEqual(20)
+      const build = h.sandbox.state().builds.find((b) => b.buildNumber === '100')
+      expect(build?.groups).toEqual(['QA', 'Public Beta'])
+    } finally {
+      await h.close()
+    }
+  })
+
+  it('an update reads its localizations once: preflight’s read serves What’s New', async () => {
+    const h = await publishHarness({
+      seed: seed({
+        versions: [
+          { platform: 'IOS', versionString: '1.0.0', state: 'READY_FOR_SALE' },
+          { platform: 'IOS', versionString: '1.1.0', state: 'PREPARE_FOR_SUBMISSION' },
+        ],
+        locales: ['en-US', 'de-DE'],
+      }),
+    })
+    try {
+      const file = await h.ipa({ bundleId: BUNDLE_ID, version: '1.1.0', buildNumber: '100' })
+      const run = await h.publish(file, { submitToAppStore: true, whatsNew: 'Faster and smaller.' })
+      expect(run.outcome).toBe('submitted-for-review')
+      const { byRoute } = calls(h.sandbox.state().requests.byRoute)
+      expect(byRoute['GET /v1/appStoreVersions/{id}/appStoreVersionLocalizations']).toBe(1)
+      const version = h.sandbox.state().versions.find((v) => v.versionString === '1.1.0')
+      expect(version?.localizations.map((l) => [l.locale, l.whatsNew])).toEqual([
+        ['en-US', 'Faster and smaller.'],
+        ['de-DE', 'Faster and smaller.'],
+      ])
+    } finally {
+      await h.close()
+    }
+  })
+
+  it('an app with more groups than one answer holds has its groups listed', async () => {
+    const betaGroups = Array.from({ length: 60 }, (_, i) => ({ name: `Group ${i + 1}`, isInternal: true }))
+    const h = await publishHarness({ seed: seed({ betaGroups }) })
+    try {
+      const file = await h.ipa({ bundleId: BUNDLE_ID, version: '1.1.0', buildNumber: '100' })
+      const run = await h.publish(file, { betaGroups: ['Group 57'] })
+      expect(run.outcome).toBe('testflight')
+      expect(h.sandbox.state().requests.byRoute['GET /v1/apps/{id}/betaGroups']).toBe(1)
+      expect(h.sandbox.state().builds.find((b) => b.buildNumber === '100')?.groups).toEqual(['Group 57'])
+    } finally {
+      await h.close()
+    }
+  })
+})
