@@ -157,7 +157,9 @@ function addAppInfo(s: SandboxStore, app: App, live: boolean, complete: boolean)
       subtitle: null,
       privacyPolicyUrl: complete ? `https://example.com/${app.bundleId}/privacy` : null,
       privacyChoicesUrl: null,
-      privacyPolicyText: null,
+      // Apple TV has no browser: an app on tvOS gives its privacy policy as text too.
+      privacyPolicyText:
+        complete && app.platforms.includes('TV_OS') ? `${app.name} collects no personal data.` : null,
     })
   }
   return info

@@ -78,10 +78,13 @@ function appInformation(s: SandboxStore, v: AppStoreVersion, out: Associated): v
   if (info) {
     if (!info.categories.primaryCategory)
       add(out, `/v1/appInfos/${info.id}`, missingRelationship(info.id, 'primaryCategory'))
-    // A name in every locale; the privacy policy URL of the primary locale stands in for the others.
+    // A name in every locale; the privacy policy URL of the primary locale stands in for the others; an app
+    // on tvOS also needs its privacy policy as text in every locale.
+    const onTv = app?.platforms.includes('TV_OS') ?? false
     for (const l of appInfoLocalizationsOf(s, info.id)) {
-      const keys =
-        l.locale === app?.locales[0] ? (['name', 'privacyPolicyUrl'] as const) : (['name'] as const)
+      const keys: ('name' | 'privacyPolicyUrl' | 'privacyPolicyText')[] = ['name']
+      if (l.locale === app?.locales[0]) keys.push('privacyPolicyUrl')
+      if (onTv) keys.push('privacyPolicyText')
       for (const key of keys)
         if (!l[key]?.trim())
           add(out, `/v1/appInfoLocalizations/${l.id}`, requiredAttribute(l.id, key, l.locale))

@@ -928,3 +928,62 @@ test('POST /__sandbox/apps with "appStoreInfo": false adds a fresh app record', 
     expect(sb.schemaProblems()).toBe('')
   })
 })
+
+test('an Apple TV app needs its privacy policy as text and Apple TV screenshots', async () => {
+  const tvApp = (bundleId: string, appStoreInfo: boolean) => ({
+    bundleId,
+    name: 'Couch',
+    platforms: ['TV_OS' as const],
+    appStoreInfo,
+    versions: [
+      { platform: 'TV_OS' as const, versionString: '1.0', state: 'PREPARE_FOR_SUBMISSION' as const },
+    ],
+    builds: [{ versionString: '1.0', buildNumber: '1', platform: 'TV_OS' as const, state: 'VALID' as const }],
+  })
+  await withSandbox(
+    { seed: { apps: [tvApp('com.example.tv.fresh', false), tvApp('com.example.tv.complete', true)] } },
+    async (sb) => {
+      const submit = async (bundleId: string) => {
+        const appId = await demoAppId(sb, bundleId)
+        const [version] = (await okList(sb, `/v1/apps/${appId}/appStoreVersions`)).data
+        const [build] = (await okList(sb, `/v1/builds?filter[app]=${appId}`)).data
+        await ok(
+          sb,
+          'PATCH',
+          `/v1/appStoreVersions/${version!.id}/relationships/build`,
+          { data: { type: 'builds', id: build!.id } },
+          204,
+        )
+        const existing = await okList(sb, `/v1/reviewSubmissions?filter[app]=${appId}`)
+        const submissionId =
+          existing.data[0]?.id ??
+          (
+            await ok(sb, 'POST', '/v1/reviewSubmissions', {
+              data: {
+                type: 'reviewSubmissions',
+                attributes: { platform: 'TV_OS' },
+                relationships: { app: rel('apps', appId) },
+              },
+            })
+          ).data.id
+        return sb.call('POST', '/v1/reviewSubmissionItems', {
+          data: {
+            type: 'reviewSubmissionItems',
+            relationships: {
+              reviewSubmission: rel('reviewSubmissions', submissionId),
+              appStoreVersion: rel('appStoreVersions', version!.id),
+            },
+          },
+        })
+      }
+      const refused = await submit('com.example.tv.fresh')
+      expect(refused.status).toBe(409)
+      const missing = missingItems(associatedErrorsOf(refused.body))
+      expect(missing).toContain('/v1/appInfoLocalizations/{id} /data/attributes/privacyPolicyText')
+      expect(missing).toContain('/v1/appScreenshots/ STATE_ERROR.SCREENSHOT_REQUIRED.APP_APPLE_TV')
+      expect(missing.join()).not.toContain('APP_IPHONE')
+      expect((await submit('com.example.tv.complete')).status).toBe(201)
+      expect(sb.schemaProblems()).toBe('')
+    },
+  )
+})
