@@ -38,13 +38,19 @@ const MAX_LENGTH: Readonly<Record<string, number>> = {
   whatsNew: 4000,
 }
 
+const LOCALIZATION_INCLUDES = ['appStoreVersion', 'appScreenshotSets']
+
 export const appStoreVersionLocalizationRoutes: readonly Route[] = [
   related(
     'GET /v1/appStoreVersions/{id}/appStoreVersionLocalizations',
     'AppStoreVersionLocalizationsResponse',
-    { query: { paged: true, filters: ['locale'] } },
+    { query: { paged: true, filters: ['locale'], include: LOCALIZATION_INCLUDES } },
   ),
-  byId('GET /v1/appStoreVersionLocalizations/{id}', 'AppStoreVersionLocalizationResponse'),
+  byId(
+    'GET /v1/appStoreVersionLocalizations/{id}',
+    'AppStoreVersionLocalizationResponse',
+    LOCALIZATION_INCLUDES,
+  ),
   create(
     'POST /v1/appStoreVersionLocalizations',
     'AppStoreVersionLocalizationResponse',

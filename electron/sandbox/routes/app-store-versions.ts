@@ -8,7 +8,13 @@ import { nullableToOne, readData, ref, toOne } from './request-body'
 import type { Call, Route } from './call'
 import { byId, create, endpoint, endpointWithoutContent, related, update } from './route'
 
-const VERSION_INCLUDES = ['app', 'build', 'appStoreVersionPhasedRelease']
+const VERSION_INCLUDES = [
+  'app',
+  'build',
+  'appStoreVersionPhasedRelease',
+  'appStoreVersionLocalizations',
+  'appStoreReviewDetail',
+]
 const VERSION_QUERY: QuerySpec = {
   paged: true,
   filters: ['id', 'platform', 'versionString', 'appStoreState', 'appVersionState'],

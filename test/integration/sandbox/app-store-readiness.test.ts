@@ -575,6 +575,22 @@ test('a complete app: a new version carries text, screenshots and App Review con
       uploadOperations: [],
     })
 
+    // One read gives a client the version's text, screenshot sets and App Review contact.
+    const withIncludes = await ok<{ included: { type: string }[] }>(
+      sb,
+      'GET',
+      `/v1/apps/${appId}/appStoreVersions?include=appStoreVersionLocalizations,appStoreReviewDetail`,
+    )
+    expect(withIncludes.included.map((r) => r.type).sort()).toEqual([
+      'appStoreReviewDetails',
+      'appStoreVersionLocalizations',
+    ])
+    const textWithSets = await okList(
+      sb,
+      `/v1/appStoreVersions/${live.id}/appStoreVersionLocalizations?include=appScreenshotSets`,
+    )
+    expect((textWithSets.included as unknown[]).length).toBe(2)
+
     const { buildId } = await uploadBuild(sb, appId, '1.1.0', '2')
     const { versionId, submissionId } = await submitUpdate(sb, appId, buildId ?? '', {})
     const [text] = (await okList(sb, `/v1/appStoreVersions/${versionId}/appStoreVersionLocalizations`)).data
