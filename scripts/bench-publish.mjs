@@ -11,6 +11,7 @@
 // both run.
 // Options: BENCH_PUBLISH_LATENCIES=0,300  BENCH_PUBLISH_PROCESSING=2000,20000 (ms, real runs)
 //          BENCH_PUBLISH_SIMULATED=2000,20000,120000,600000 (ms)
+//          BENCH_PUBLISH_BEFORE=dist-cli/ascent-before.cjs (another build of the CLI, its publish measured in the same run)
 import { spawn } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -22,9 +23,16 @@ import { build } from 'esbuild'
 import { bridgeClientEsbuildPlugin } from './bridge-client-bundle.mjs'
 
 const CLI = path.resolve('dist-cli/ascent.cjs')
+const BEFORE = process.env.BENCH_PUBLISH_BEFORE ? path.resolve(process.env.BENCH_PUBLISH_BEFORE) : null
 const latencies = (process.env.BENCH_PUBLISH_LATENCIES ?? '0,300').split(',').map(Number)
-const processings = (process.env.BENCH_PUBLISH_PROCESSING ?? '2000,20000').split(',').map(Number)
-const simulated = (process.env.BENCH_PUBLISH_SIMULATED ?? '2000,20000,120000,600000').split(',').map(Number)
+const processings = (process.env.BENCH_PUBLISH_PROCESSING ?? '2000,20000')
+  .split(',')
+  .filter(Boolean)
+  .map(Number)
+const simulated = (process.env.BENCH_PUBLISH_SIMULATED ?? '2000,20000,120000,600000')
+  .split(',')
+  .filter(Boolean)
+  .map(Number)
 const TARGET_LOOKS_10_MIN = 12
 // Codemagic's publisher: sleep 30 s, then look, while the build is PROCESSING.
 const CODEMAGIC_SLEEP_MS = 30_000
@@ -153,11 +161,22 @@ try {
   console.log('full publish of one build, processing 0.5 s, one publish per latency:')
   const rows = []
   for (const latencyMs of latencies) {
+    if (BEFORE) {
+      const r = await publishOnce(
+        seedFile,
+        ipa,
+        args,
+        { latencyMs, processingMs: 500 },
+        `before${latencyMs}`,
+        BEFORE,
+      )
+      rows.push({ latencyMs, label: 'before: ', ...r })
+    }
     const r = await publishOnce(seedFile, ipa, args, { latencyMs, processingMs: 500 }, `lat${latencyMs}`)
-    rows.push({ latencyMs, ...r })
+    rows.push({ latencyMs, label: BEFORE ? 'now:    ' : '', ...r })
   }
-  const base = rows.find((r) => r.latencyMs === 0)
   for (const r of rows) {
+    const base = rows.find((b) => b.latencyMs === 0 && b.label === r.label)
     const trips = r.latencyMs > 0 ? ` = ${(r.wallMs / r.latencyMs).toFixed(1)} round trips` : ''
     const sequential =
       r.latencyMs > 0
@@ -168,7 +187,7 @@ try {
         ? `; beyond the 0 ms run ${((r.wallMs - base.wallMs) / r.latencyMs).toFixed(1)} round trips`
         : ''
     console.log(
-      `  latency ${String(r.latencyMs).padStart(3)} ms: ${r.outcome}, ${r.calls} API calls, wall ${(r.wallMs / 1000).toFixed(2)} s${trips}${sequential}${net}`,
+      `  ${r.label}latency ${String(r.latencyMs).padStart(3)} ms: ${r.outcome}, ${r.calls} API calls, wall ${(r.wallMs / 1000).toFixed(2)} s${trips}${sequential}${net}`,
     )
   }
   console.log(`  target: <= ${TARGET_ROUND_TRIPS} round trips at 300 ms, <= ${TARGET_CALLS} API calls`)
@@ -264,7 +283,7 @@ async function simulatedClock() {
   return (await import(pathToFileURL(outfile).href)).simulate
 }
 
-async function publishOnce(seedFile, ipa, args, { latencyMs, processingMs }, name) {
+async function publishOnce(seedFile, ipa, args, { latencyMs, processingMs }, name, cli = CLI) {
   const sandbox = await startSandbox(seedFile, latencyMs, processingMs)
   try {
     const dataDir = path.join(dir, `data-${name}`)
@@ -279,7 +298,7 @@ async function publishOnce(seedFile, ipa, args, { latencyMs, processingMs }, nam
     }
     const before = await state(sandbox)
     const started = Date.now()
-    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
     let outcome = 'no run-finished event'
     let noticedAt = null
     let looks = 0
