@@ -367,6 +367,11 @@ export interface WaitOptions {
   readonly intervalMs?: number
   /** Default 30 minutes. */
   readonly timeoutMs?: number
+  /**
+   * false right after the commit: Apple is never done at that instant, so the first look comes after the shortest
+   * wait (a look fewer; 10 minutes of processing cost 12 looks at the upload and the build, not 13). Default true.
+   */
+  readonly lookAtOnce?: boolean
   readonly onState?: (upload: BuildUpload) => void
 }
 
@@ -386,6 +391,7 @@ export async function waitForBuildUpload(
   // 1 s (at most the interval), looks at 1, 3, 7, 15… s, so a quick answer is seen at once and a long one
   // costs few looks.
   const shortest = Math.min(1_000, interval)
+  if (options.lookAtOnce === false) await options.sleep(shortest, options.signal)
   for (;;) {
     const upload = await getBuildUpload(client, id, { signal: options.signal })
     options.onState?.(upload)

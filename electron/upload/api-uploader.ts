@@ -145,6 +145,8 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
     }
     const buildUploadId = buildUpload.id
     let current: UploadJournal = journal ?? failInternal('journal missing after create')
+    // Set when this run commits the file: Apple has not finished with it at that instant.
+    let committedNow = false
 
     if (!current.committed) {
       // 2. The file reservation, reused on resume: its operations come fresh with each read.
@@ -189,6 +191,7 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
             signal,
           )
           if (committed.deliveryState === 'FAILED') throw failedUpload(build, committed)
+          committedNow = true
         } finally {
           signal?.removeEventListener('abort', onOuterAbort)
           fileHash?.abort()
@@ -210,6 +213,7 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
       timeoutMs: pollTimeoutMs,
       sleep,
       now,
+      lookAtOnce: !committedNow,
     })
     return { method: 'api', buildUploadId, buildId: settled.buildId }
   }

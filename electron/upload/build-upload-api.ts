@@ -47,6 +47,8 @@ export interface BuildUploadApi {
       readonly timeoutMs: number
       readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>
       readonly now: () => number
+      /** false just after this run's commit: the first look waits the shortest interval. */
+      readonly lookAtOnce?: boolean
     },
   ): Promise<BuildUploadRecord>
 }

@@ -231,4 +231,39 @@ describe('typed resources', () => {
       'App Store Connect rejected the upload of 1.0 (3): 90189: Redundant Binary Upload.',
     )
   })
+  it('waitForBuildUpload right after a commit first waits a second: the looks come at 1, 3, 7… s, none at 0', async () => {
+    const server = await serve((_r, i) => ({
+      status: 200,
+      body: {
+        data: {
+          type: 'buildUploads',
+          id: 'u1',
+          attributes: {
+            cfBundleShortVersionString: '1.0',
+            cfBundleVersion: '3',
+            platform: 'IOS',
+            state: { state: i < 2 ? 'PROCESSING' : 'COMPLETE', errors: [], warnings: [], infos: [] },
+          },
+        },
+      },
+    }))
+    const h = makeHarness(server.url)
+    const start = h.clock.now
+    const looksAt: number[] = []
+    const options = {
+      sleep: async (ms: number) => void (h.clock.now += ms),
+      now: () => h.clock.now,
+      onState: () => looksAt.push(h.clock.now - start),
+    }
+    await waitForBuildUpload(h.client, 'u1', { ...options, lookAtOnce: false })
+    expect(looksAt).toEqual([1_000, 3_000, 7_000])
+    // A resumed run looks at once: the upload may have finished while it was away.
+    looksAt.length = 0
+    const resumed = h.clock.now
+    await waitForBuildUpload(h.client, 'u1', {
+      ...options,
+      onState: () => looksAt.push(h.clock.now - resumed),
+    })
+    expect(looksAt).toEqual([0])
+  })
 })
