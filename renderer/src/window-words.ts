@@ -87,6 +87,14 @@ const REWRITES: readonly (readonly [RegExp, (...groups: string[]) => string])[] 
   ],
   [new RegExp(`\\b${KEY}\\b`, 'g'), (_m, key) => label(key ?? '')],
   [/,? pass --[\w-]+(?: [A-Z]+)?,?/g, () => ''],
+  // The plan's lines name the window's choices as the App Store panel shows them.
+  [/^Release: manually\b/, () => 'Release type: Manual'],
+  [/^Release: automatically after approval\b/, () => 'Release type: After approval'],
+  [/^Release: scheduled\b/, () => 'Release type: Scheduled'],
+  [
+    /^Export compliance: uses non-exempt encryption = (Yes|No)\b/,
+    (_m, answer) => `Export compliance: “${answer ?? ''}” to Uses non-exempt encryption`,
+  ],
   // The CLI's ways to resume; the window has its Resume button beside the run, named once.
   [/;\s*run the upload again to resume\b/g, () => ''],
   [/\bpublishing again sends the rest\b/g, () => 'Resume sends the rest'],

@@ -32,9 +32,16 @@ function OpenRun() {
         </button>
       </header>
       <p className="muted">
-        Started {formatWhen(record.startedAt)}
-        {record.finishedAt ? ` · finished ${formatWhen(record.finishedAt)}` : ' · still running'} ·{' '}
-        {record.bundleId} · {platformLabel(record.platform)}
+        {/* Each fact keeps its words together when the line wraps, and a dot never ends a line. */}
+        <span className="nowrap">Started {formatWhen(record.startedAt)}</span>
+        {' ·\u00a0'}
+        <span className="nowrap">
+          {record.finishedAt ? `finished ${formatWhen(record.finishedAt)}` : 'still running'}
+        </span>
+        {' ·\u00a0'}
+        <span className="nowrap">{record.bundleId}</span>
+        {' ·\u00a0'}
+        {platformLabel(record.platform)}
       </p>
       <RunTimeline steps={view.steps} />
       <RunOutcomeBox

@@ -53,6 +53,18 @@ describe('inWindowWords', () => {
     )
   })
 
+  it('words the plan’s lines as the App Store panel and the build card do', () => {
+    expect(
+      inWindowWords('Release: scheduled, not before 2031-12-01T14:00:00+02:00 (2031-12-01 12:00 UTC)'),
+    ).toBe('Release type: Scheduled, not before 2031-12-01 14:00 UTC+02:00 (2031-12-01 12:00 UTC)')
+    expect(inWindowWords('Release: automatically after approval')).toBe('Release type: After approval')
+    expect(
+      inWindowWords(
+        'Export compliance: uses non-exempt encryption = No (from the settings; Info.plist has no ITSAppUsesNonExemptEncryption)',
+      ),
+    ).toBe('Export compliance: “No” to Uses non-exempt encryption (as set on the build card)')
+  })
+
   it('rewrites a problem’s message and fix alike, and leaves a plain one as it is', () => {
     const plain = { severity: 'error' as const, code: 'X', message: 'nothing to change' }
     expect(windowProblem(plain)).toBe(plain)
