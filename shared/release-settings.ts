@@ -41,6 +41,8 @@ export const ReleaseSettings = z.object({
   phasedRelease: z.boolean().nullable(),
   /** The export-compliance answer used when Info.plist has no ITSAppUsesNonExemptEncryption. */
   usesNonExemptEncryption: z.boolean(),
+  /** A fastlane deliver folder (metadata/, screenshots/) pushed to the version before the review submission. */
+  metadataPath: z.string().nullable().default(null),
 })
 export type ReleaseSettings = z.infer<typeof ReleaseSettings>
 
@@ -59,6 +61,7 @@ export const defaultReleaseSettings: ReleaseSettings = {
   whatsNew: null,
   phasedRelease: null,
   usesNonExemptEncryption: false,
+  metadataPath: null,
 }
 
 export interface SettingsIssue {
@@ -78,7 +81,7 @@ type FieldKind =
   | 'credential'
   | 'text-per-locale'
 
-/** Keys of `publishing.app_store_connect`, Codemagic's and Ascent's own (what_to_test, whats_new, uses_non_exempt_encryption). */
+/** Keys of `publishing.app_store_connect`, Codemagic's and Ascent's own (what_to_test, whats_new, uses_non_exempt_encryption, metadata_path). */
 const FIELDS = {
   auth: 'auth',
   api_key: 'credential',
@@ -96,6 +99,7 @@ const FIELDS = {
   whats_new: 'text-per-locale',
   phased_release: 'boolean-or-keep',
   uses_non_exempt_encryption: 'boolean',
+  metadata_path: 'string',
 } as const satisfies Record<string, FieldKind>
 
 export type SettingsKey = keyof typeof FIELDS
@@ -215,7 +219,10 @@ export function parseReleaseSettings(raw: unknown, options: ValidateOptions = {}
           break
         }
         if (key === 'copyright') settings.copyright = value
-        else settings.whatToTest = value
+        else if (key === 'metadata_path') {
+          if (value.trim() === '') wrong('the path of a fastlane deliver folder (metadata/, screenshots/)')
+          else settings.metadataPath = value
+        } else settings.whatToTest = value
         break
       }
       case 'string-list': {
@@ -351,6 +358,14 @@ export function parseReleaseSettings(raw: unknown, options: ValidateOptions = {}
     })
   }
 
+  if (settings.metadataPath !== null && !settings.submitToAppStore) {
+    issues.push({
+      path: at('metadata_path'),
+      message:
+        'only applies with submit_to_app_store: true (the folder is pushed to the App Store version before its review submission)',
+    })
+  }
+
   return issues.length > 0
     ? { ok: false, issues }
     : { ok: true, settings: ReleaseSettings.parse(settings) as ReleaseSettings, issues: [] }
@@ -374,5 +389,6 @@ export function settingsToYamlSection(settings: ReleaseSettings): Record<string,
     section.whats_new = typeof settings.whatsNew === 'string' ? settings.whatsNew : { ...settings.whatsNew }
   if (settings.phasedRelease !== null) section.phased_release = settings.phasedRelease
   if (settings.usesNonExemptEncryption) section.uses_non_exempt_encryption = true
+  if (settings.metadataPath !== null) section.metadata_path = settings.metadataPath
   return section
 }

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises'
-import { basename, resolve } from 'node:path'
+import { basename, dirname, resolve } from 'node:path'
 import { Option, type Command } from 'commander'
 import { AscentError, toErrorShape } from '../../../shared/errors'
 import type { PublishOptions, PublishPlan, RunRecord } from '../../../shared/ipc'
@@ -39,6 +39,7 @@ interface PublishFlags {
   phasedRelease?: boolean
   cancelPreviousSubmissions?: boolean
   usesNonExemptEncryption?: boolean
+  metadata?: string
   plan?: boolean
   json?: boolean
   key?: string
@@ -94,6 +95,7 @@ const APP_STORE_FLAGS: readonly (keyof PublishFlags)[] = [
   'whatsNew',
   'phasedRelease',
   'cancelPreviousSubmissions',
+  'metadata',
 ]
 
 /** The flag that sets each settings key, so an error names what the user typed. */
@@ -101,6 +103,7 @@ const FLAG_FOR_KEY: Readonly<Record<string, string>> = {
   submit_to_testflight: '--testflight',
   beta_groups: '--beta-group',
   submit_to_app_store: '--app-store',
+  metadata_path: '--metadata',
 }
 
 // "Not in the past" is checked by preflight against App Store Connect's clock, not this computer's.
@@ -129,7 +132,20 @@ async function settingsFrom(flags: PublishFlags): Promise<ReleaseSettings> {
         `${flags.config}: ${first ? `${first.path}: ${first.message}` : 'no publishing.app_store_connect section'}`,
       )
     }
-    return imported.settings
+    // --metadata names a folder for this run (relative to the current directory); metadata_path is relative to
+    // the codemagic.yaml (the repository's root in CI).
+    if (flags.metadata !== undefined) {
+      if (!imported.settings.submitToAppStore)
+        throw new AscentError(
+          'BAD_INPUT',
+          `--metadata pushes the folder before the App Store review submission, and ${flags.config} has no submit_to_app_store: true`,
+        )
+      return { ...imported.settings, metadataPath: resolve(flags.metadata) }
+    }
+    const folder = imported.settings.metadataPath
+    return folder === null
+      ? imported.settings
+      : { ...imported.settings, metadataPath: resolve(dirname(resolve(flags.config)), folder) }
   }
   if (flags.workflow !== undefined) throw new AscentError('BAD_INPUT', '--workflow needs --config')
   if (!flags.appStore) {
@@ -157,6 +173,9 @@ async function settingsFrom(flags: PublishFlags): Promise<ReleaseSettings> {
   if (flags.phasedRelease !== undefined) raw.phased_release = flags.phasedRelease
   if (flags.cancelPreviousSubmissions) raw.cancel_previous_submissions = true
   if (flags.usesNonExemptEncryption) raw.uses_non_exempt_encryption = true
+  // A relative folder is the current directory's, as for fastlane deliver.
+  if (flags.metadata !== undefined)
+    raw.metadata_path = flags.metadata.trim() === '' ? '' : resolve(flags.metadata)
   const parsed = parseReleaseSettings(raw, { basePath: 'flags', ...NO_CLOCK })
   if (!parsed.ok) {
     const issue = parsed.issues[0]!
@@ -304,6 +323,10 @@ export function registerPublishCommand(program: Command): void {
     .option('--no-phased-release', 'release to everyone at once (default: keep the version’s setting)')
     .option('--cancel-previous-submissions', 'withdraw the submission in review first')
     .option('--uses-non-exempt-encryption', 'export compliance answer when Info.plist has none (default: no)')
+    .option(
+      '--metadata <dir>',
+      'a fastlane deliver folder (metadata/, screenshots/) to push to the version before the review submission',
+    )
     .option('--plan', 'print the plan against live state and stop (nothing is sent)')
     .option('--json', 'print NDJSON publish events (with --plan: the plan object)')
     .option('--key <key-id>', 'the stored API key to use')
