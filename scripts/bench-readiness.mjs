@@ -79,7 +79,7 @@ try {
         `  latency ${String(latencyMs).padStart(3)} ms: engine ${ms.toFixed(0)} ms (ready=${answer.ready}, ${answer.missing.length} missing), ${perCheck} API calls${trips}; ascent metadata check ${cli.toFixed(0)} ms with process start`,
       )
     } finally {
-      sandbox.stop()
+      await sandbox.stop()
     }
   }
   console.log(
@@ -147,8 +147,15 @@ function startSandbox(seedFile, latencyMs) {
     )
     running.push(proc)
     proc.once('exit', (code) => reject(new Error(`the sandbox exited with ${code}`)))
+    const exited = new Promise((done) => proc.once('exit', done))
     createInterface({ input: proc.stdout }).once('line', (line) => {
-      resolve({ ...JSON.parse(line), stop: () => proc.kill('SIGTERM') })
+      // One SIGTERM, then wait: a second one would cut the sandbox's own clean-up (its key folder) short.
+      const stop = async () => {
+        running.splice(running.indexOf(proc), 1)
+        proc.kill('SIGTERM')
+        await exited
+      }
+      resolve({ ...JSON.parse(line), stop })
     })
   })
 }

@@ -8,7 +8,12 @@ import {
   type AppInfoText,
 } from '../asc/app-infos'
 import type { AscClient } from '../asc/client'
-import { createReviewDetail, updateReviewDetail, type ReviewDetailFields } from '../asc/review-details'
+import {
+  createReviewDetail,
+  getReviewDetail,
+  updateReviewDetail,
+  type ReviewDetailFields,
+} from '../asc/review-details'
 import {
   createScreenshotSet,
   deleteScreenshot,
@@ -245,7 +250,9 @@ export async function pushDeliverFolder(
 
   // App Review contact of the version.
   if (nonEmpty(folder.review)) {
-    const now = snapshot.version !== null ? snapshot.reviewDetail : null
+    // A version created here may have copied the previous version's contact: read it rather than create a second.
+    const now =
+      snapshot.version !== null ? snapshot.reviewDetail : await getReviewDetail(client, versionId, { signal })
     if (now === null) {
       await createReviewDetail(client, { versionId, ...folder.review }, { signal })
       step(`set the App Review contact: ${Object.keys(folder.review).join(', ')}`)
