@@ -1,4 +1,4 @@
-import type { AscClient } from '../asc/client'
+import { APPLE_API_URL, type AscClient } from '../asc/client'
 import type { Platform } from '../asc/enums'
 import { readDeliverFolderOrRefuse, type DeliverFolder } from './deliver-folder'
 import { pullDeliverFolder, type PullResult } from './pull'
@@ -15,6 +15,11 @@ export interface VersionTarget {
   /** Without it: the editable version, else the newest. A version that does not exist is the one publish creates. */
   readonly versionString?: string
   readonly platform?: Platform
+}
+
+/** Only Apple's App Store Connect has appstoreconnect.apple.com pages for its apps. */
+function isApple(client: AscClient): boolean {
+  return client.baseUrl.origin === new URL(APPLE_API_URL).origin
 }
 
 export async function checkMetadata(
@@ -34,6 +39,7 @@ export async function checkMetadata(
   const snapshot = await readStoreSnapshot(client, target.bundleId, target, { signal: options.signal })
   const readiness = checkReadiness(snapshot, {
     folder,
+    links: isApple(client),
     ...(options.settings ? { settings: options.settings } : {}),
     ...(options.deviceFamilies ? { deviceFamilies: options.deviceFamilies } : {}),
   })

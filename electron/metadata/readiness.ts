@@ -18,8 +18,8 @@ interface MissingItem {
   readonly locale?: string
   /** What is missing and where it is filled: Ascent's form, the deliver folder's file, the App Store Connect page. */
   readonly message: string
-  /** The App Store Connect page where it is filled. */
-  readonly page: string
+  /** The App Store Connect page where it is filled (left out against a stand-in App Store Connect). */
+  readonly page?: string
 }
 
 export interface Readiness {
@@ -95,11 +95,15 @@ export function checkReadiness(
     readonly settings?: GivenSettings
     /** What the build runs on (iphone, ipad, …); without a build, iPhone for iOS. */
     readonly deviceFamilies?: readonly string[]
+    /** false against a stand-in App Store Connect (the sandbox): its apps have no appstoreconnect.apple.com pages. */
+    readonly links?: boolean
   } = {},
 ): Readiness {
   const folder = options.folder ?? null
   const settings = options.settings ?? {}
   const page = pages(s)
+  const links = options.links ?? true
+  const at = (url: string): { page?: string } => (links ? { page: url } : {})
   const missing: MissingItem[] = []
   const reminders: MissingItem[] = []
   const add = (
@@ -112,7 +116,7 @@ export function checkReadiness(
   ): void => {
     const inAscent = file ? `in Ascent’s App Store information panel or ${file} of a deliver folder` : null
     const message = `${locale ? `${locale}: ` : ''}${what}; fill it ${inAscent ? `${inAscent}, or in ` : 'in '}${where.words}`
-    list.push({ field, ...(locale ? { locale } : {}), message, page: where.url })
+    list.push({ field, ...(locale ? { locale } : {}), message, ...at(where.url) })
   }
 
   const locales = versionLocales(s, folder)
@@ -276,14 +280,14 @@ export function checkReadiness(
     )
   reminders.push({
     field: 'appPrivacy',
-    message: `App Privacy: App Store Connect’s API does not show whether the privacy answers are published, and App Review needs them; check ${page.privacy.words} (${page.privacy.url})`,
-    page: page.privacy.url,
+    message: `App Privacy: App Store Connect’s API does not show whether the privacy answers are published, and App Review needs them; check ${page.privacy.words}${links ? ` (${page.privacy.url})` : ''}`,
+    ...at(page.privacy.url),
   })
   if (!s.update && folder?.locales.some((l) => localeText(folder, l).version.whatsNew !== undefined))
     reminders.push({
       field: 'whatsNew',
       message: `What’s New is not sent: ${s.versionString} is the first App Store version of this app on ${s.platform}, and App Store Connect takes release notes only for updates`,
-      page: page.version.url,
+      ...at(page.version.url),
     })
   return { ready: missing.length === 0, missing, reminders }
 }

@@ -132,6 +132,15 @@ describe('readiness of an App Store version', () => {
     )
   })
 
+  it('names no appstoreconnect.apple.com page for a stand-in App Store Connect', () => {
+    const result = checkReadiness(snapshot(), { links: false })
+    expect(result.missing.length).toBeGreaterThan(0)
+    expect(JSON.stringify(result)).not.toMatch(/appstoreconnect\.apple\.com/)
+    expect(result.reminders.find((r) => r.field === 'appPrivacy')!.message).toMatch(
+      /App Store Connect → Fresh → App Privacy/,
+    )
+  })
+
   it('counts what a deliver folder would fill', async () => {
     const folder = await folderOf({ ...COMPLETE_TEXT, ...iphoneScreenshots() })
     expect(checkReadiness(snapshot(), { folder })).toMatchObject({ ready: true, missing: [] })
