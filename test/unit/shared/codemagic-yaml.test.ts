@@ -174,6 +174,26 @@ describe('export', () => {
     ])
   })
 
+  it('keeps metadata_path through import and export, and takes it only with submit_to_app_store', () => {
+    const settings: ReleaseSettings = {
+      ...imported(fixture),
+      submitToAppStore: true,
+      metadataPath: 'fastlane',
+    }
+    const out = exportCodemagicYaml(fixture, settings)
+    expect(out).toContain('metadata_path: fastlane')
+    expect(importCodemagicYaml(out, { now }).settings).toEqual(settings)
+    expect(importCodemagicYaml('metadata_path: fastlane\n', { now }).issues).toEqual([
+      {
+        path: 'app_store_connect.metadata_path',
+        message: expect.stringMatching(/only applies with submit_to_app_store: true/),
+      },
+    ])
+    expect(importCodemagicYaml('submit_to_app_store: true\nmetadata_path: 3\n', { now }).issues).toEqual([
+      { path: 'app_store_connect.metadata_path', message: 'must be text (put it in quotes), found 3' },
+    ])
+  })
+
   it('refuses to guess the workflow when several publish', () => {
     const text = `workflows:\n  a:\n    publishing:\n      app_store_connect: {}\n  b:\n    publishing:\n      app_store_connect: {}\n`
     expect(() => exportCodemagicYaml(text, defaultReleaseSettings)).toThrow(/several workflows/)
