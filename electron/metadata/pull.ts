@@ -78,7 +78,16 @@ export async function pullDeliverFolder(
           .replace('{h}', String(shot.height))
           .replace('{f}', ext)
         // A public image address: no token goes with it.
-        const response = await fetchImpl(url, { signal: options.signal })
+        let response: Response
+        try {
+          response = await fetchImpl(url, { signal: options.signal })
+        } catch (error) {
+          if (options.signal?.aborted) throw error
+          notes.push(
+            `${relative}: the image could not be downloaded (${(error as Error).message}); not written`,
+          )
+          continue
+        }
         if (!response.ok || response.body === null) {
           await response.body?.cancel().catch(() => undefined)
           notes.push(`${relative}: the image could not be downloaded (HTTP ${response.status}); not written`)
