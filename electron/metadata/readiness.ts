@@ -20,6 +20,8 @@ interface MissingItem {
   readonly message: string
   /** The App Store Connect page where it is filled (left out against a stand-in App Store Connect). */
   readonly page?: string
+  /** What is missing in a few words ("support URL", "6.9-inch iPhone screenshots"), for a summary line. */
+  readonly label: string
 }
 
 export interface Readiness {
@@ -113,10 +115,12 @@ export function checkReadiness(
     what: string,
     where: { url: string; words: string },
     file: string | null,
+    shortLabel?: string,
   ): void => {
     const inAscent = file ? `in Ascent’s App Store information panel or ${file} of a deliver folder` : null
     const message = `${locale ? `${locale}: ` : ''}${what}; fill it ${inAscent ? `${inAscent}, or in ` : 'in '}${where.words}`
-    list.push({ field, ...(locale ? { locale } : {}), message, ...at(where.url) })
+    const label = shortLabel ?? what.replace(/^no (App Review contact )?/, '').replace(/ \(.*\)$/, '')
+    list.push({ field, ...(locale ? { locale } : {}), message, ...at(where.url), label })
   }
 
   const locales = versionLocales(s, folder)
@@ -164,6 +168,7 @@ export function checkReadiness(
         `no screenshots for ${names}`,
         page.version,
         `screenshots/${primary}/`,
+        `screenshots (${alternatives.map(displayTypeLabel).join(' or ')})`,
       )
     }
   }
@@ -280,14 +285,50 @@ export function checkReadiness(
     )
   reminders.push({
     field: 'appPrivacy',
+    label: 'App Privacy answers',
     message: `App Privacy: App Store Connect’s API does not show whether the privacy answers are published, and App Review needs them; check ${page.privacy.words}${links ? ` (${page.privacy.url})` : ''}`,
     ...at(page.privacy.url),
   })
   if (!s.update && folder?.locales.some((l) => localeText(folder, l).version.whatsNew !== undefined))
     reminders.push({
       field: 'whatsNew',
+      label: 'What’s New not sent',
       message: `What’s New is not sent: ${s.versionString} is the first App Store version of this app on ${s.platform}, and App Store Connect takes release notes only for updates`,
       ...at(page.version.url),
     })
   return { ready: missing.length === 0, missing, reminders }
+}
+
+const VERSION_FIELDS: readonly string[] = [...VERSION_FILES.map((f) => f.key), 'screenshots']
+const APP_INFO_FIELDS: readonly string[] = [
+  'name',
+  'privacyPolicyUrl',
+  'privacyPolicyText',
+  'primaryCategory',
+]
+
+/**
+ * Every missing item in one line, grouped where a person fills them: the version's text and screenshots per
+ * locale, App Information, the App Review contact, the app's other rows. A refusal shows this; `ascent
+ * metadata check` lists each item with its page.
+ */
+export function summarizeMissing(items: readonly MissingItem[]): string {
+  const groups = new Map<string, string[]>()
+  const put = (group: string, label: string): void => {
+    const list = groups.get(group) ?? []
+    if (!list.includes(label)) list.push(label)
+    groups.set(group, list)
+  }
+  for (const item of items) {
+    if (VERSION_FIELDS.includes(item.field)) put(item.locale ?? 'version', item.label)
+    else if (APP_INFO_FIELDS.includes(item.field))
+      put(
+        'App Information',
+        item.locale && item.field !== 'primaryCategory' ? `${item.label} (${item.locale})` : item.label,
+      )
+    else if (item.field.startsWith('contact') || item.field.startsWith('demoAccount'))
+      put('App Review contact', item.label)
+    else put('the app', item.label)
+  }
+  return [...groups].map(([group, labels]) => `${group}: ${labels.join(', ')}`).join('; ')
 }

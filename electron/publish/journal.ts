@@ -27,6 +27,7 @@ export const SubstepId = z.enum([
   'version',
   'whats-new',
   'phased-release',
+  'metadata',
   'review-submission',
   'review-item',
   'review-submit',

@@ -28,6 +28,7 @@ export function requiredSubsteps(settings: ReleaseSettings): SubstepId[] {
     ids.push('version', 'review-submission', 'review-item', 'review-submit')
     if (settings.whatsNew !== null) ids.push('whats-new')
     if (settings.phasedRelease !== null) ids.push('phased-release')
+    if (settings.metadataPath !== null) ids.push('metadata')
   }
   return ids
 }

@@ -24,6 +24,7 @@ const FIELD_LABELS: Readonly<
   whats_new: 'What’s New',
   phased_release: 'Phased release',
   uses_non_exempt_encryption: 'Uses non-exempt encryption',
+  metadata_path: 'Metadata folder',
 }
 
 /** Where each field lives in the window, for "… in the App Store panel". */
@@ -38,6 +39,7 @@ const FIELD_PANEL: Readonly<Record<string, string>> = {
   'Earliest release date': 'App Store',
   Copyright: 'App Store',
   'What’s New': 'App Store',
+  'Metadata folder': 'App Store',
   'Phased release': 'App Store',
 }
 

@@ -4,12 +4,14 @@ import type { VersionAttributes, VersionRecord } from '../asc-gateway'
 import { formatDuration } from '../plan'
 import { IN_PROGRESS_SUBMISSION_STATES, planVersion } from '../preflight'
 import { done, type RunContext, type SubstepOutcome } from '../run-context'
+import { pushMetadataFolder } from './metadata'
 import { journaled, NOT_PROCESSED, poll } from './poll'
 import { together } from './together'
 
 /**
  * The App Store version, in the order Apple needs: withdraw a submission in review (when asked) so the version
- * can be edited, the version with its attributes and the build, its What's New, then phased release.
+ * can be edited, the version with its attributes and the build, its What's New, phased release, then the App
+ * Store information of a deliver folder (before the review submission, which needs it complete).
  */
 export async function appStoreVersionStep(ctx: RunContext): Promise<void> {
   const { settings } = ctx.journal
@@ -34,6 +36,9 @@ export async function appStoreVersionStep(ctx: RunContext): Promise<void> {
     )
     if (w !== null) notes.push(w)
     notes.push(p)
+    // The folder after What's New: both may write the version's localizations.
+    if (settings.metadataPath !== null)
+      notes.push((await pushMetadataFolder(ctx, settings.metadataPath)).note)
     return { summary: notes.join('; ') }
   })
 }

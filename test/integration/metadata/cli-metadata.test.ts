@@ -16,12 +16,15 @@ import { useTempDir } from '../../support/temp-dir'
  */
 
 const BUNDLE_ID = 'com.example.fresh'
+const SECOND_ID = 'com.example.fresh.second'
 let sandbox: TestSandbox
 let env: NodeJS.ProcessEnv
 const tempDir = useTempDir('ascent-metadata-cli-')
 
 beforeAll(async () => {
   sandbox = await startTestSandbox({
+    // Reviews wait for a decision: the version stays WAITING_FOR_REVIEW for the checks below.
+    reviewMs: 0,
     seed: {
       apps: [
         {
@@ -31,6 +34,15 @@ beforeAll(async () => {
           appStoreInfo: false,
           betaGroups: [],
           versions: [],
+          builds: [],
+        },
+        {
+          bundleId: SECOND_ID,
+          name: 'Fresh Second',
+          platforms: ['IOS'],
+          appStoreInfo: false,
+          betaGroups: [],
+          versions: [{ platform: 'IOS', versionString: '2.0', state: 'PREPARE_FOR_SUBMISSION' }],
           builds: [],
         },
       ],
@@ -61,7 +73,11 @@ describe('a first version without a trip to the website', () => {
   it('is refused, filled from a deliver folder, submitted, and pulled back', async () => {
     const dir = await tempDir()
     env = { ...sandboxCredentials(sandbox), ASCENT_DATA_DIR: join(dir, 'data') }
-    const ipa = await makeIpa({ bundleId: BUNDLE_ID, version: '1.0', buildNumber: '1' }, dir)
+    // An iPhone app: App Review wants iPhone screenshots (an iPad build would need the 13-inch iPad slot too).
+    const ipa = await makeIpa(
+      { bundleId: BUNDLE_ID, version: '1.0', buildNumber: '1', deviceFamilies: [1] },
+      dir,
+    )
 
     // 1. Publishing to the App Store is refused before any upload, naming what is missing.
     const refused = await runCli(['publish', ipa, '--app-store'], { env })
@@ -133,13 +149,14 @@ describe('a first version without a trip to the website', () => {
 
     // 5. Publish ends submitted for review.
     const published = await runCli(['publish', ipa, '--app-store', '--json'], { env })
+    expect(published.stderr).toBe('')
     expect(published.code).toBe(0)
     const finished = published.stdout
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as { type: string; outcome?: string })
       .find((e) => e.type === 'run-finished')
-    expect(finished?.outcome).toBe('done')
+    expect(finished?.outcome).toBe('submitted-for-review')
 
     // 6. App Store Connect's own API shows the text and the screenshots.
     const app = (await api<{ data: { id: string }[] }>(`/v1/apps?filter[bundleId]=${BUNDLE_ID}`)).data[0]!
@@ -176,5 +193,44 @@ describe('a first version without a trip to the website', () => {
     expect(pull.code).toBe(0)
     for (const [relative, text] of Object.entries(COMPLETE_TEXT))
       expect(await readFile(join(pulled, relative), 'utf8')).toBe(text)
+  })
+
+  it('publish --metadata pushes the folder before the review submission, and refuses one that leaves gaps', async () => {
+    const dir = await tempDir()
+    const env = { ...sandboxCredentials(sandbox), ASCENT_DATA_DIR: join(dir, 'data') }
+    const ipa = await makeIpa(
+      { bundleId: SECOND_ID, version: '2.0', buildNumber: '1', deviceFamilies: [1] },
+      dir,
+    )
+    const before = await writes()
+
+    // A folder without screenshots and review contact: refused before the upload, naming what is still missing.
+    const partial = await writeFolder(join(dir, 'partial'), {
+      'metadata/en-US/description.txt': 'Text',
+      'metadata/en-US/keywords.txt': 'a,b',
+      'metadata/en-US/support_url.txt': 'https://example.com/support',
+      'metadata/en-US/privacy_url.txt': 'https://example.com/privacy',
+      'metadata/primary_category.txt': 'PRODUCTIVITY',
+    })
+    const refused = await runCli(['publish', ipa, '--app-store', '--metadata', partial], { env })
+    expect(refused.code).toBe(3)
+    expect(refused.stderr).toMatch(/screenshots/)
+    expect(refused.stderr).toMatch(/App Review contact: first name, last name, phone, email/)
+    expect(refused.stderr).not.toMatch(/description|keywords|support URL|privacy policy URL|category/)
+    expect(await writes()).toBe(before)
+
+    const good = await writeFolder(join(dir, 'good'), { ...COMPLETE_TEXT, ...iphoneScreenshots() })
+    const published = await runCli(['publish', ipa, '--app-store', '--metadata', good], { env })
+    expect(published.stderr).toBe('')
+    expect(published.code).toBe(0)
+    const check = await runCli(['metadata', 'check', SECOND_ID, '--json'], { env })
+    expect(JSON.parse(check.stdout)).toMatchObject({ ready: true })
+    const app = (await api<{ data: { id: string }[] }>(`/v1/apps?filter[bundleId]=${SECOND_ID}`)).data[0]!
+    const versions = await api<{ data: { attributes: { versionString: string; appStoreState: string } }[] }>(
+      `/v1/apps/${app.id}/appStoreVersions`,
+    )
+    expect(versions.data.find((v) => v.attributes.versionString === '2.0')?.attributes.appStoreState).toBe(
+      'WAITING_FOR_REVIEW',
+    )
   })
 })

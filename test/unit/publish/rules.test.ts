@@ -132,6 +132,10 @@ describe('run identity and completion', () => {
     expect(requiredSubsteps(settings({ submitToAppStore: true, phasedRelease: false }))).toContain(
       'phased-release',
     )
+    expect(requiredSubsteps(settings({ submitToAppStore: true }))).not.toContain('metadata')
+    expect(requiredSubsteps(settings({ submitToAppStore: true, metadataPath: '/work/fastlane' }))).toContain(
+      'metadata',
+    )
     expect(
       requiredSubsteps(settings({ submitToTestflight: true, expireBuildSubmittedForReview: true })),
     ).toEqual(['upload', 'processing', 'export-compliance', 'expire-previous', 'beta-review'])
