@@ -90,6 +90,20 @@ export function versionLocales(s: StoreSnapshot, folder: DeliverFolder | null): 
   return all.length > 0 ? all : [s.app.primaryLocale]
 }
 
+/**
+ * Whether the version's own rows (text, screenshots, review contact) can be judged. They can when the version
+ * exists or will copy the previous one. With no version of the platform at all there is nothing to read: on
+ * Apple every app record is made with its first version, so this is a record whose versions live elsewhere
+ * (a stand-in App Store Connect); when its App Information is filled in, the app was set up and its first
+ * version is not judged unseen, while a record without it is new and its first version starts empty.
+ */
+function versionVisible(s: StoreSnapshot): boolean {
+  if (s.versionSource !== 'none') return true
+  const primary = s.appInfoLocalizations.find((l) => l.locale === s.app.primaryLocale)
+  const appInfoFilled = has(s.primaryCategory) && has(primary?.name) && has(primary?.privacyPolicyUrl)
+  return !appInfoFilled
+}
+
 export function checkReadiness(
   s: StoreSnapshot,
   options: {
@@ -128,9 +142,10 @@ export function checkReadiness(
     ? s.app.primaryLocale
     : (locales[0] ?? s.app.primaryLocale)
   const current = new Map<string, VersionText>(s.versionTexts.map((t) => [t.locale, t]))
+  const seen = versionVisible(s)
 
   // Version text in every locale: description, keywords, support URL; What's New on updates.
-  for (const locale of locales) {
+  for (const locale of seen ? locales : []) {
     const given = folder ? localeText(folder, locale).version : {}
     const now = current.get(locale)
     for (const spec of VERSION_FILES) {
@@ -155,7 +170,7 @@ export function checkReadiness(
 
   // Screenshots: the primary locale's set for each device the app runs on (other locales fall back to it).
   const families = options.deviceFamilies ?? []
-  for (const alternatives of requiredDisplayTypes(s.platform, families)) {
+  for (const alternatives of seen ? requiredDisplayTypes(s.platform, families) : []) {
     const inFolder =
       folder?.screenshots.some((x) => x.locale === primary && alternatives.includes(x.displayType)) ?? false
     const inStore = alternatives.some((t) => usableCount(s, primary, t) > 0)
@@ -221,7 +236,7 @@ export function checkReadiness(
   // App Review contact of the version, and the demo account when App Review needs one.
   const review: ReviewDetailFields = { ...s.reviewDetail, ...folder?.review }
   const reviewPage = { url: page.version.url, words: `${page.version.words} → App Review Information` }
-  for (const spec of REVIEW_FILES) {
+  for (const spec of seen ? REVIEW_FILES : []) {
     const demo = spec.key === 'demoAccountName' || spec.key === 'demoAccountPassword'
     const required = demo ? review.demoAccountRequired === true : spec.key.startsWith('contact')
     if (required && !has(review[spec.key]))

@@ -37,6 +37,11 @@ export interface StoreSnapshot {
   readonly version: AppStoreVersion | null
   /** A lower version of the platform went on sale: What's New is required (and forbidden otherwise). */
   readonly update: boolean
+  /**
+   * Where the version's text, screenshots and review contact come from: the version itself, the previous
+   * version it will copy, or nothing (no version of the platform exists yet).
+   */
+  readonly versionSource: 'version' | 'previous' | 'none'
   readonly appInfo: AppInfo | null
   readonly appInfoLocalizations: readonly AppInfoLocalization[]
   readonly primaryCategory: string | null
@@ -160,9 +165,15 @@ export async function readStoreSnapshot(
       : [[], null]
     const versionTexts = picked.version ? texts : texts.map((t) => ({ ...t, whatsNew: null }))
     const screenshots = await readScreenshots(client, texts, signal)
+    const versionSource: StoreSnapshot['versionSource'] = picked.version
+      ? 'version'
+      : source
+        ? 'previous'
+        : 'none'
     return {
       ...picked,
       update: isUpdate(picked.versionString, others),
+      versionSource,
       versionTexts,
       reviewDetail,
       screenshots,
@@ -181,6 +192,7 @@ export async function readStoreSnapshot(
     versionString: ver.versionString,
     version: ver.version,
     update: ver.update,
+    versionSource: ver.versionSource,
     appInfo: level.info,
     appInfoLocalizations: level.localizations,
     primaryCategory: level.category,

@@ -13,6 +13,7 @@ import { createEventHub } from './run-events'
 import { createRunLocks } from './run-lock'
 import { createRunLog } from './run-log'
 import { damagedRecord, isFinished, notResumable, runRecord } from './run-record'
+import { startAppStoreReadiness } from './app-store-readiness'
 import { resumeJournal, startingPoint, startNew, uploadIds, type StartEnv } from './run-start'
 import type { Publisher, PublisherDeps, PublishJob } from './types'
 
@@ -117,16 +118,26 @@ async function plan(env: StartEnv, publisherDeps: PublisherDeps, job: PublishJob
   const build = await publisherDeps.inspect(file.path)
   const { previous, earlier } = await startingPoint(env, file, build, job.settings)
   const credentials = await deps.credentials(job.settings)
-  const { asc } = deps.connect(credentials)
+  const { asc, connection } = deps.connect(credentials)
   const from =
     previous ?? (earlier && { substeps: { upload: earlier.substeps.upload }, ids: uploadIds(earlier) })
-  const result = await runPreflight({
+  const readiness = startAppStoreReadiness({
+    client: connection.client,
+    build,
+    settings: job.settings,
+    ...(from ? { substeps: from.substeps } : {}),
+  })
+  const preflight = await runPreflight({
     build,
     settings: job.settings,
     gateway: asc,
     ...(from ? { substeps: from.substeps, ids: from.ids } : {}),
     localNow: deps.now,
   })
+  const result = {
+    ...preflight,
+    problems: [...preflight.problems, ...(await readiness(preflight.live.app !== null)).problems],
+  }
   return buildPlan({
     build,
     settings: job.settings,

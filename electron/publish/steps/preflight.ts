@@ -1,7 +1,7 @@
-import { AscentError, toErrorShape } from '../../../shared/errors'
+import { AscentError } from '../../../shared/errors'
 import type { Problem } from '../../../shared/build-summary'
-import { APPLE_API_URL, type AscClient } from '../../asc/client'
-import { appStoreReadinessProblems } from '../app-store-readiness'
+import { APPLE_API_URL } from '../../asc/client'
+import { startAppStoreReadiness } from '../app-store-readiness'
 import { runLinks } from '../links'
 import { runPreflight } from '../preflight'
 import type { Attempt, PreparedRun } from '../run-context'
@@ -18,8 +18,14 @@ export async function preflightStep(attempt: Attempt): Promise<PreparedRun> {
     const credentials = await deps.credentials(journal.settings)
     const session = deps.connect(credentials)
     if (new URL(credentials.apiUrl).origin !== APPLE_API_URL) journal.ids.sandbox = true
-    // App Store readiness is read beside the other checks (its own reads, one wave each), not after them.
-    const readiness = settle(appStoreReadiness(attempt, session.connection.client))
+    // App Store readiness is read beside the other checks (its own reads), not after them.
+    const readiness = startAppStoreReadiness({
+      client: session.connection.client,
+      build: journal.build,
+      settings: journal.settings,
+      substeps: journal.substeps,
+      signal: attempt.signal,
+    })
     const preflight = await runPreflight({
       build: journal.build,
       settings: journal.settings,
@@ -28,10 +34,9 @@ export async function preflightStep(attempt: Attempt): Promise<PreparedRun> {
       ids: journal.ids,
       localNow: deps.now,
     })
-    const result = {
-      ...preflight,
-      problems: [...preflight.problems, ...readinessProblems(await readiness, preflight)],
-    }
+    const store = await readiness(preflight.live.app !== null)
+    const result = { ...preflight, problems: [...preflight.problems, ...store.problems] }
+    for (const note of store.notes) attempt.log('info', note)
     for (const p of result.problems.filter((p) => p.severity === 'warning')) attempt.log('warn', p.message)
     const app = result.live.app
     refuseOn(result.problems.filter((p) => p.severity === 'error'))
@@ -51,47 +56,6 @@ export async function preflightStep(attempt: Attempt): Promise<PreparedRun> {
   // A preflight done in an earlier attempt is never skipped: its step record is reset before each attempt.
   if (prepared === null) throw new AscentError('INTERNAL', 'preflight was skipped')
   return prepared
-}
-
-/**
- * With App Store submission: what App Review would still miss once the run has sent what it was given. Not
- * asked again once the version is in its review submission (a resumed run past that point).
- */
-async function appStoreReadiness(attempt: Attempt, client: AscClient): Promise<readonly Problem[]> {
-  const { journal } = attempt
-  const itemDone = ['done', 'skipped'].includes(journal.substeps['review-item']?.status ?? '')
-  if (!journal.settings.submitToAppStore || itemDone) return []
-  return (
-    await appStoreReadinessProblems({
-      client,
-      build: journal.build,
-      settings: journal.settings,
-      signal: attempt.signal,
-    })
-  ).problems
-}
-
-function settle<T>(read: Promise<T>): Promise<{ value: T } | { error: unknown }> {
-  return read.then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  )
-}
-
-/** A failed readiness read is a problem only when the rest of preflight found the app (else it says so itself). */
-function readinessProblems(
-  read: { value: readonly Problem[] } | { error: unknown },
-  preflight: { readonly live: { readonly app: unknown } },
-): readonly Problem[] {
-  if ('value' in read) return read.value
-  if (preflight.live.app === null) return []
-  return [
-    {
-      severity: 'error',
-      code: 'APP_STORE_INFO_UNREADABLE',
-      message: `could not read the App Store information App Review needs: ${toErrorShape(read.error).message}`,
-    },
-  ]
 }
 
 function refuseOn(errors: readonly Problem[]): void {

@@ -193,7 +193,8 @@ describe('a first version without a trip to the website', () => {
     expect(pull.code).toBe(0)
     for (const [relative, text] of Object.entries(COMPLETE_TEXT))
       expect(await readFile(join(pulled, relative), 'utf8')).toBe(text)
-  })
+    // Ten runs of the built CLI, one after the other: far longer than one call on a loaded machine.
+  }, 180_000)
 
   it('publish --metadata pushes the folder before the review submission, and refuses one that leaves gaps', async () => {
     const dir = await tempDir()
@@ -232,5 +233,5 @@ describe('a first version without a trip to the website', () => {
     expect(versions.data.find((v) => v.attributes.versionString === '2.0')?.attributes.appStoreState).toBe(
       'WAITING_FOR_REVIEW',
     )
-  })
+  }, 120_000)
 })

@@ -39,6 +39,7 @@ function snapshot(over: Partial<StoreSnapshot> = {}): StoreSnapshot {
     versionString: '1.0',
     version: null,
     update: false,
+    versionSource: 'version',
     appInfo: { id: 'info', state: 'PREPARE_FOR_SUBMISSION' },
     appInfoLocalizations: [
       {
@@ -129,6 +130,20 @@ describe('readiness of an App Store version', () => {
     // What the API cannot show is a reminder with a link, never a blocker.
     expect(result.reminders.find((r) => r.field === 'appPrivacy')!.message).toMatch(
       /https:\/\/appstoreconnect\.apple\.com\/apps\/1\/distribution\/privacy/,
+    )
+  })
+
+  it('judges no version rows when no version exists and the app record is set up; a new record’s first version starts empty', () => {
+    const unseen = complete({
+      versionSource: 'none',
+      versionTexts: [],
+      screenshots: new Map(),
+      reviewDetail: null,
+    })
+    expect(checkReadiness(unseen)).toMatchObject({ ready: true, missing: [] })
+    const fresh = checkReadiness(snapshot({ versionSource: 'none', versionTexts: [] }))
+    expect(fresh.missing.map((m) => m.field)).toEqual(
+      expect.arrayContaining(['description', 'screenshots', 'contactEmail']),
     )
   })
 
