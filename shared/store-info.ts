@@ -77,8 +77,8 @@ export const MissingStoreItem = z.object({
   locale: z.string().optional(),
   /** What is missing and where it is filled. */
   message: z.string(),
-  /** The App Store Connect page where it is filled. */
-  page: z.string(),
+  /** The App Store Connect page where it is filled (none against a stand-in App Store Connect). */
+  page: z.string().optional(),
 })
 export type MissingStoreItem = z.infer<typeof MissingStoreItem>
 

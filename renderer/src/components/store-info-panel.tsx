@@ -171,7 +171,7 @@ function MissingRow({ item, sandbox }: { readonly item: MissingStoreItem; readon
     return (
       <li className="readiness-item" data-field={item.field}>
         <span>{item.message}</span>
-        {!sandbox ? (
+        {!sandbox && item.page ? (
           <>
             {' '}
             <a href={item.page} target="_blank" rel="noreferrer">
