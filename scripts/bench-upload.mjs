@@ -64,6 +64,7 @@ try {
     best.rss = 0
     best.beforeCpu = Infinity
     best.beforeRss = 0
+    best.beforeWall = Infinity
     let events = 0
     let monotonic = true
     for (let run = 0; run < runs; run++) {
@@ -80,6 +81,7 @@ try {
             const b = await ascentUpload(other, file, path.join(dir, `before-${size}-${run}`), BEFORE)
             best.beforeCpu = Math.min(best.beforeCpu, b.cpu)
             best.beforeRss = Math.max(best.beforeRss, b.rssBytes)
+            best.beforeWall = Math.min(best.beforeWall, b.sendSeconds)
           } finally {
             await other.stop()
           }
@@ -117,6 +119,7 @@ try {
   row('wall s: curl -T → /__sandbox/sink', (r) => r.curlWall.toFixed(2))
   row('wall s: Ascent create → committed', (r) => r.sendWall.toFixed(2))
   row('wall ratio curl/Ascent', (r) => (r.curlWall / r.sendWall).toFixed(2))
+  if (BEFORE) row('wall s: Ascent before, create → committed', (r) => r.beforeWall.toFixed(2))
   const worst = results.reduce((a, b) => (ratio(b) > ratio(a) ? b : a))
   console.log(
     `worst CPU ratio ${ratio(worst).toFixed(2)} at ${worst.size} MiB (target <= ${TARGET_CPU_RATIO}); ` +
