@@ -30,6 +30,11 @@ function waitForExit(child: ChildProcess): Promise<void> {
 interface StartOptions {
   /** Extra `ascent web` arguments, e.g. ['--seed', file, '--processing-ms', '200']. */
   readonly args?: readonly string[]
+  /**
+   * A key from the environment (APP_STORE_CONNECT_* and ASCENT_API_URL, e.g. a test sandbox's) instead of
+   * `--sandbox`: the window as a person with a real key sees it.
+   */
+  readonly keyEnv?: NodeJS.ProcessEnv
 }
 
 async function startAscentWeb(options: StartOptions = {}): Promise<AscentWeb> {
@@ -46,8 +51,9 @@ async function startAscentWeb(options: StartOptions = {}): Promise<AscentWeb> {
   delete env.APP_STORE_CONNECT_KEY_IDENTIFIER
   delete env.APP_STORE_CONNECT_PRIVATE_KEY
   delete env.ASCENT_API_URL
-  const child = spawn(process.execPath, [CLI, 'web', '--port', '0', '--sandbox', ...(options.args ?? [])], {
-    env,
+  const mode = options.keyEnv ? [] : ['--sandbox']
+  const child = spawn(process.execPath, [CLI, 'web', '--port', '0', ...mode, ...(options.args ?? [])], {
+    env: { ...env, ...options.keyEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stderr = ''
@@ -146,13 +152,18 @@ export function windowSession(options: {
   readonly webArgs?: (dir: string) => Promise<readonly string[]>
   /** Load the window before the first test and wait for the Sandbox badge. */
   readonly open?: boolean
+  /** A key from the environment instead of the sandbox (read in beforeAll, after the caller's own hooks). */
+  readonly keyEnv?: () => NodeJS.ProcessEnv
 }): WindowSession {
   let web: AscentWeb | undefined
   let browser: Browser | undefined
   let dir: string | undefined
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), options.tempPrefix))
-    web = await startAscentWeb({ args: options.webArgs ? await options.webArgs(dir) : [] })
+    web = await startAscentWeb({
+      args: options.webArgs ? await options.webArgs(dir) : [],
+      ...(options.keyEnv ? { keyEnv: options.keyEnv() } : {}),
+    })
     browser = await openBrowser(options.colorScheme ? { colorScheme: options.colorScheme } : {})
     if (options.open) {
       await browser.page.goto(web.url)
