@@ -12,7 +12,8 @@ import {
   type BuildUploadState,
   type Platform,
 } from './enums'
-import { linkTo, resource, singleDocument, ToOne } from './json-api'
+import { BuildResource, toBuild, type Build } from './builds'
+import { findIncluded, linkTo, resource, singleDocument, ToOne, type IncludedItem } from './json-api'
 
 /** Build Upload API (App Store Connect API 4.1+): the only way to upload from Linux or Windows. */
 
@@ -31,6 +32,8 @@ export interface BuildUpload {
   readonly warnings: readonly StateDetail[]
   /** Set once Apple has turned the upload into a build. */
   readonly buildId: string | null
+  /** The build itself when the answer included it (getBuildUpload asks for it): its processing state saves a look. */
+  readonly build?: Build | null
   readonly createdDate: string | null
 }
 
@@ -132,9 +135,11 @@ const BuildUploadFileResource = resource(
   {},
 )
 
-function toUpload(r: z.infer<typeof BuildUploadResource>): BuildUpload {
+function toUpload(r: z.infer<typeof BuildUploadResource>, included?: readonly IncludedItem[]): BuildUpload {
   const a = r.attributes
+  const build = included && findIncluded(included, r.relationships.build?.data, BuildResource)
   return {
+    ...(included ? { build: build ? toBuild(build, included) : null } : {}),
     id: r.id,
     version: a.cfBundleShortVersionString,
     buildNumber: a.cfBundleVersion,
@@ -161,7 +166,7 @@ function toFile(r: z.infer<typeof BuildUploadFileResource>): BuildUploadFile {
   }
 }
 
-const SingleUpload = singleDocument(BuildUploadResource).transform((d) => toUpload(d.data))
+const SingleUpload = singleDocument(BuildUploadResource).transform((d) => toUpload(d.data, d.included))
 const SingleFile = singleDocument(BuildUploadFileResource).transform((d) => toFile(d.data))
 
 export async function findBuildUploads(
@@ -186,7 +191,7 @@ export async function findBuildUploads(
     item: BuildUploadResource,
     signal: input.signal,
   })
-  return page.data.map(toUpload)
+  return page.data.map((r) => toUpload(r))
 }
 
 /** Starts an upload. After an ambiguous failure an upload of the same version/build/platform still awaiting bytes is reused. */

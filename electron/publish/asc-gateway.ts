@@ -86,7 +86,7 @@ export interface VersionAttributes {
   readonly earliestReleaseDate?: string | null
 }
 
-function toBuild(b: Build): BuildRecord {
+export function buildRecordOf(b: Build): BuildRecord {
   return {
     id: b.id,
     buildNumber: b.version,
@@ -261,9 +261,9 @@ function buildCalls(
     async findBuilds(appId, version, buildNumber, platform) {
       const builds = await findBuilds(client, { appId, version, buildNumber, platform })
       // Apple's filter[version] is not an exact match on every account: only the exact build number counts.
-      return builds.map(toBuild).filter((b) => b.buildNumber === buildNumber)
+      return builds.map(buildRecordOf).filter((b) => b.buildNumber === buildNumber)
     },
-    getBuild: async (buildId) => toBuild(await getBuild(client, buildId)),
+    getBuild: async (buildId) => buildRecordOf(await getBuild(client, buildId)),
     async findBuildUploads(appId, version, buildNumber, platform) {
       const uploads = await findBuildUploads(client, { appId, version, buildNumber, platform })
       return uploads.filter((u) => u.buildNumber === buildNumber).map((u) => ({ id: u.id, state: u.state }))
@@ -281,7 +281,7 @@ function buildCalls(
         expired: false,
         betaReviewStates: ['WAITING_FOR_REVIEW', 'IN_REVIEW'],
       })
-      return builds.map(toBuild)
+      return builds.map(buildRecordOf)
     },
   }
 }

@@ -5,6 +5,9 @@ import {
   type AltoolUploaderOptions,
   type ApiUploaderOptions,
 } from '../upload'
+import type { BuildUpload } from '../asc/build-uploads'
+import type { Build } from '../asc/builds'
+import type { AscClient } from '../asc/client'
 import type { RunCredentials, UploaderFactory } from './types'
 
 export interface DefaultUploaderOptions {
@@ -31,7 +34,11 @@ export function defaultUploaderFactory(options: DefaultUploaderOptions = {}): Up
       apiUrl: request.credentials.apiUrl,
       api: {
         ...options.api,
-        api: createAscBuildUploadApi(request.connection.client),
+        api: createAscBuildUploadApi(
+          request.onBuild
+            ? reportingBuilds(request.connection.client, request.onBuild)
+            : request.connection.client,
+        ),
         journalDir: request.journalDir,
       },
       ...altoolFor(request.credentials),
@@ -41,4 +48,26 @@ export function defaultUploaderFactory(options: DefaultUploaderOptions = {}): Up
   factory.methodFor = (method, credentials) =>
     resolveUploadMethod({ method, apiUrl: credentials.apiUrl, ...altoolFor(credentials), ...probe })
   return factory
+}
+
+/**
+ * The client the Build Upload API uploader sends through, reporting the build each read of an upload includes
+ * (`GET /v1/buildUploads/{id}?include=build`): the uploader's last look has the build's processing state, which
+ * the processing wait then need not ask for again.
+ */
+function reportingBuilds(client: AscClient, onBuild: (build: Build) => void): AscClient {
+  const request = async (...[method, path, options]: Parameters<AscClient['request']>): Promise<unknown> => {
+    const answer = await client.request(method, path, options)
+    if (method === 'GET' && /^\/v1\/buildUploads\/[^/]+$/.test(path)) {
+      const build = (answer as Partial<BuildUpload> | null)?.build
+      if (build) onBuild(build)
+    }
+    return answer
+  }
+  return {
+    baseUrl: client.baseUrl,
+    request: request as AscClient['request'],
+    getAll: (path, getAllOptions) => client.getAll(path, getAllOptions),
+    mutate: (mutateOptions) => client.mutate(mutateOptions),
+  }
 }

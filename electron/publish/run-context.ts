@@ -262,8 +262,10 @@ export class Attempt {
 export class RunContext extends Attempt {
   /** Versions changed after preflight (a cancel completed): read them again before choosing one. */
   versionsStale = false
-  /** The build as processing last saw it (export compliance reads it instead of asking again). */
+  /** The build as last seen, by the upload's answer or a processing look (export compliance reads it instead of asking again). */
   lastBuild: BuildRecord | null = null
+  /** When lastBuild was seen (the processing wait's next look counts from it). */
+  lastBuildAt: number | null = null
   /** When this process committed the upload (App Store Connect processing began), for the processing wait's backoff. */
   processingSince: number | null = null
 
@@ -287,5 +289,15 @@ export class RunContext extends Attempt {
   }
   get appId(): string {
     return this.run.app.id
+  }
+
+  /** The build as App Store Connect just answered it (null: not listed yet). */
+  sawBuild(record: BuildRecord | null): void {
+    this.lastBuild = record
+    this.lastBuildAt = this.deps.now()
+    if (record) {
+      this.ids.buildId = record.id
+      this.ids.buildState = record.processingState
+    }
   }
 }

@@ -9,6 +9,7 @@ import type {
 } from '../../shared/ipc'
 import type { PublishEvent } from '../../shared/publish-events'
 import type { ReleaseSettings } from '../../shared/release-settings'
+import type { Build } from '../asc/builds'
 import type { AscClientOptions } from '../asc/client'
 import type { TokenSource } from '../asc/token'
 import type { AltoolCredentials } from '../upload/altool-uploader'
@@ -42,6 +43,11 @@ interface UploaderRequest {
   readonly credentials: RunCredentials
   /** The run's own folder: the uploader keeps its resumable journal here. */
   readonly journalDir: string
+  /**
+   * The build as the upload's last answer included it (the Build Upload API's answers do): the processing wait
+   * starts from its state instead of asking again.
+   */
+  readonly onBuild?: (build: Build) => void
 }
 export interface UploaderFactory {
   (request: UploaderRequest): Uploader | Promise<Uploader>

@@ -12,17 +12,23 @@ export async function poll<T>(
   timeoutMs: number,
   look: () => Promise<T | null>,
   onTimeout: () => Error,
-  since?: number,
+  schedule: { readonly since?: number; readonly lookedAt?: number } = {},
 ): Promise<T> {
   const { now, sleep, pollIntervals } = ctx.deps
-  const start = since ?? now()
+  const start = schedule.since ?? now()
   const deadline = now() + timeoutMs
+  // Something else just looked (the upload's last answer held the build): the first look waits its turn.
+  let waitFirst = schedule.lookedAt !== undefined
   for (;;) {
-    const found = await look()
-    if (found !== null) return found
-    const delay = Math.min(now() - start + pollIntervals.initialMs, pollIntervals.maxMs)
-    if (now() + delay > deadline) throw onTimeout()
-    await sleep(delay, ctx.signal)
+    if (!waitFirst) {
+      const found = await look()
+      if (found !== null) return found
+    }
+    const lastLook = waitFirst ? (schedule.lookedAt ?? now()) : now()
+    waitFirst = false
+    const delay = Math.min(lastLook - start + pollIntervals.initialMs, pollIntervals.maxMs)
+    if (lastLook + delay > deadline) throw onTimeout()
+    await sleep(Math.max(0, lastLook + delay - now()), ctx.signal)
     ctx.checkCanceled()
   }
 }

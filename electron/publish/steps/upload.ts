@@ -1,7 +1,7 @@
 import { AscentError } from '../../../shared/errors'
 import { formatBytes } from '../../../shared/format-bytes'
 import type { UploadProgress } from '../../upload/types'
-import type { BuildRecord } from '../asc-gateway'
+import { buildRecordOf, type BuildRecord } from '../asc-gateway'
 import { runDir } from '../journal'
 import { done, type RunContext, type SubstepOutcome } from '../run-context'
 import { poll } from './poll'
@@ -53,8 +53,7 @@ async function waitForListedBuild(ctx: RunContext): Promise<BuildRecord | null> 
 }
 
 function alreadyUploaded(ctx: RunContext, build: BuildRecord): SubstepOutcome {
-  ctx.ids.buildId = build.id
-  ctx.ids.buildState = build.processingState
+  ctx.sawBuild(build)
   return done(`already uploaded (build ${build.buildNumber}, ${build.processingState})`)
 }
 
@@ -84,6 +83,7 @@ async function send(ctx: RunContext, resumed: boolean): Promise<SubstepOutcome> 
     connection: ctx.run.connection,
     credentials: ctx.run.credentials,
     journalDir: runDir(ctx.deps.dataDir, journal.runId),
+    onBuild: (b) => ctx.sawBuild(buildRecordOf(b)),
   })
   const onProgress = progressReporter(ctx)
   const result = await uploadOnce(resumed, () =>
