@@ -87,6 +87,8 @@ export type AppScreenshot = {
   /** When processing of a committed upload ends (null: not committed, or done). */
   processedAt: number | null
   parts: ScreenshotPart[]
+  /** The processed image the image host serves (null: seeded, served as a placeholder of its size). */
+  image: Buffer | null
 }
 
 /** The App Review contact every complete seeded version has. */
@@ -274,11 +276,11 @@ export function addScreenshotSet(
   return set
 }
 
-/** A processed screenshot (seeded, or carried over to a new version): COMPLETE, without bytes. */
+/** A processed screenshot (seeded, or carried over to a new version with the same image): COMPLETE. */
 function addProcessedScreenshot(
   s: SandboxStore,
   set: AppScreenshotSet,
-  from: Pick<AppScreenshot, 'fileName' | 'fileSize' | 'sourceFileChecksum' | 'width' | 'height'>,
+  from: Pick<AppScreenshot, 'fileName' | 'fileSize' | 'sourceFileChecksum' | 'width' | 'height' | 'image'>,
 ): void {
   const id = randomUUID()
   s.appScreenshots.set(id, {
@@ -327,6 +329,7 @@ export function seedVersionMetadata(
           sourceFileChecksum: createHash('md5').update(fileName).digest('hex'),
           width,
           height,
+          image: null,
         })
       }
     }

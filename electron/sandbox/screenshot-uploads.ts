@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http'
 import { readImageHeader } from '../../shared/image-header'
 import { ApiError, attributeInvalid, conflict } from './errors'
 import type { AppScreenshot, AppScreenshotSet } from './metadata'
+import { placeholderPng } from './placeholder-image'
 import { acceptsSize } from './screenshot-specs'
 import type { SandboxStore } from './store'
 
@@ -89,6 +90,7 @@ export class ScreenshotUploads {
       assetToken: `sandbox-screenshot-${id}`,
       processedAt: null,
       parts,
+      image: null,
     }
     this.store.appScreenshots.set(id, shot)
     set.screenshotIds.push(id)
@@ -195,13 +197,17 @@ export class ScreenshotUploads {
     shot.processedAt = this.store.now() + Math.min(this.store.timers.processingMs, MAX_PROCESSING_MS)
   }
 
-  /** Processing: the image's pixel size against the set's display type; the bytes are dropped after. */
+  /**
+   * Processing: the image's pixel size against the set's display type. The parts' bytes are dropped; a
+   * COMPLETE screenshot keeps the image for the image host.
+   */
   advance(): void {
     const now = this.store.now()
     for (const shot of this.store.appScreenshots.values()) {
       if (shot.state !== 'UPLOAD_COMPLETE' || shot.processedAt === null || now < shot.processedAt) continue
       const set = this.store.appScreenshotSets.get(shot.setId)
-      const header = readImageHeader(Buffer.concat(shot.parts.map((p) => p.bytes ?? Buffer.alloc(0))))
+      const image = Buffer.concat(shot.parts.map((p) => p.bytes ?? Buffer.alloc(0)))
+      const header = readImageHeader(image)
       shot.processedAt = null
       for (const p of shot.parts) p.bytes = null
       if (!header) {
@@ -218,6 +224,19 @@ export class ScreenshotUploads {
         continue
       }
       shot.state = 'COMPLETE'
+      shot.image = image
     }
+  }
+
+  /**
+   * The image host behind imageAsset.templateUrl (no token, like Apple's CDN): the processed screenshot as it
+   * was uploaded, whatever size the URL asks for; null when there is no such COMPLETE screenshot.
+   */
+  imageOf(path: string): { body: Buffer; contentType: string } | null {
+    const m = /^\/screenshots\/([\w-]+)\/\d+x\d+bb\.\w+$/.exec(path)
+    const shot = m ? this.store.appScreenshots.get(m[1] ?? '') : undefined
+    if (!shot || shot.state !== 'COMPLETE' || shot.width === null || shot.height === null) return null
+    const body = shot.image ?? placeholderPng(shot.width, shot.height)
+    return { body, contentType: readImageHeader(body)?.format === 'jpeg' ? 'image/jpeg' : 'image/png' }
   }
 }

@@ -278,6 +278,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         decideReview,
         addApp,
       })
+    if (req.method === 'GET' && url.pathname.startsWith('/screenshots/')) {
+      // The image host: screenshots are public images, fetched without a token.
+      advance()
+      const image = screenshots.imageOf(url.pathname)
+      if (!image) return send(res, 404, { errors: pathError(url.pathname).errors })
+      res.writeHead(200, { 'Content-Type': image.contentType, 'Content-Length': String(image.body.length) })
+      return void res.end(image.body)
+    }
     const isPart = req.method === 'PUT' && /^\/upload(-screenshot)?\//.test(url.pathname)
     if (latencyMs > 0 && !isPart) await delay(latencyMs)
     const fault = faults.pick(req.method ?? 'GET', url.pathname)

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { expect, test } from 'vitest'
+import { readImageHeader } from '../../../shared/image-header'
 import { makeIpa } from '../../fixtures/build-factory'
 import { jpegImage, pngImage } from '../../fixtures/image-factory'
 import { waitFor, withSandbox, type TestSandbox } from '../../support/sandbox'
@@ -92,6 +93,15 @@ function missingItems(errors: AssociatedErrors): string[] {
       list.map((e) => `${key.replace(/[0-9a-f-]{36}|\d{10}/g, '{id}')} ${e.source?.pointer ?? e.code}`),
     )
     .sort()
+}
+
+/** The download address of a processed screenshot: its imageAsset.templateUrl filled in. */
+function imageUrl(shot: Doc, format: string): string {
+  const asset = shot.attributes.imageAsset as { templateUrl: string; width: number; height: number }
+  return asset.templateUrl
+    .replace('{w}', String(asset.width))
+    .replace('{h}', String(asset.height))
+    .replace('{f}', format)
 }
 
 /** Reserves, uploads and commits one screenshot, then waits for processing to end. */
@@ -574,6 +584,9 @@ test('a complete app: a new version carries text, screenshots and App Review con
       imageAsset: { width: 1260, height: 2736 },
       uploadOperations: [],
     })
+    // A seeded screenshot downloads as a real image of its size.
+    const seededImage = Buffer.from(await (await fetch(imageUrl(liveShot!, 'png'))).arrayBuffer())
+    expect(readImageHeader(seededImage)).toMatchObject({ format: 'png', width: 1260, height: 2736 })
 
     // One read gives a client the version's text, screenshot sets and App Review contact.
     const withIncludes = await ok<{ included: { type: string }[] }>(
@@ -746,6 +759,11 @@ test('screenshots: the pixel size decides COMPLETE or FAILED IMAGE_INCORRECT_DIM
       imageAsset: { width: 1320, height: 2868 },
       assetType: 'APP_IPHONE_67',
     })
+    // The image host gives back the uploaded image, without a token, as Apple's CDN does.
+    const image = await fetch(imageUrl(portrait, 'jpg'))
+    expect(image.headers.get('content-type')).toBe('image/jpeg')
+    expect(Buffer.from(await image.arrayBuffer()).equals(jpegImage(1320, 2868))).toBe(true)
+    expect((await fetch(`${sb.url}/screenshots/${wrong.id}/1284x2778bb.png`)).status).toBe(404)
     const landscape = await uploadScreenshot(sb, iphone67, pngImage(2796, 1290), 'landscape.png')
     expect(landscape.attributes.assetDeliveryState).toMatchObject({ state: 'COMPLETE' })
     // Desktop sizes come in one orientation only.
