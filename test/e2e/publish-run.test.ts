@@ -210,7 +210,7 @@ describe('publishing through ascent web --sandbox', () => {
     )
     // The window's way on is its Resume button, named once; not the CLI's "publish the same build again".
     const canceledText = (await outcome.locator('.outcome-message').textContent()) ?? ''
-    expect(canceledText).toContain('Resume sends the rest.')
+    expect(canceledText).toContain('Resume sends the rest')
     expect(canceledText).not.toMatch(/publish(ing)? (the same build )?again/i)
     expect(await page.locator('.timeline-step[data-status="failed"]').count()).toBe(0)
     await screenshot(page, '15-run-canceled')
