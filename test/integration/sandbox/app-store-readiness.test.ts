@@ -766,6 +766,13 @@ test('screenshots: the pixel size decides COMPLETE or FAILED IMAGE_INCORRECT_DIM
     expect((await fetch(`${sb.url}/screenshots/${wrong.id}/1284x2778bb.png`)).status).toBe(404)
     const landscape = await uploadScreenshot(sb, iphone67, pngImage(2796, 1290), 'landscape.png')
     expect(landscape.attributes.assetDeliveryState).toMatchObject({ state: 'COMPLETE' })
+    // Bytes that are no PNG or JPEG cannot be read at all.
+    const notImage = await uploadScreenshot(sb, iphone67, Buffer.from('GIF89a not a screenshot'), 'odd.png')
+    expect(notImage.attributes.assetDeliveryState).toMatchObject({
+      state: 'FAILED',
+      errors: [{ code: 'IMAGE_TOOL_FAILURE' }],
+    })
+    await ok(sb, 'DELETE', `/v1/appScreenshots/${notImage.id}`, undefined, 204)
     // Desktop sizes come in one orientation only.
     const desktop = await newSet('APP_DESKTOP')
     const upright = await uploadScreenshot(sb, desktop, pngImage(800, 1280), 'upright.png')
