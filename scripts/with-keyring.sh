@@ -25,4 +25,31 @@ fi
 shift
 # Inside the private session: --unlock creates the scratch login keyring with this password and unlocks it.
 echo -n test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-exec "$@"
+# The daemon claims the Secret Service's bus name a moment after --unlock returns: wait for it (at most 5 s),
+# so the command never races the daemon's start.
+bus() {
+  dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus "$@" 2>/dev/null
+}
+tries=0
+until bus org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets | grep -q 'boolean true'; do
+  [ "$tries" -lt 100 ] || break
+  sleep 0.05
+  tries=$((tries + 1))
+done
+# The daemon outlives the session bus (it does not notice the bus is gone) and would keep writing into the
+# scratch folder while it is removed: ask the bus which process owns the Secret Service, and stop it when the
+# command ends, however it ends.
+daemon=$(bus org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets | awk '/uint32/ { print $2 }')
+stop_daemon() {
+  [ -n "$daemon" ] || return 0
+  kill "$daemon" 2>/dev/null || return 0
+  # Not our child, so no `wait`: look until it is gone (at most 5 s).
+  tries=0
+  while kill -0 "$daemon" 2>/dev/null && [ "$tries" -lt 50 ]; do sleep 0.1; tries=$((tries + 1)); done
+}
+trap stop_daemon EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+status=0
+"$@" || status=$?
+exit "$status"

@@ -69,6 +69,9 @@ export function registerWebCommand(program: Command): void {
         maxUploadBytes?: string
       }) => {
         let subject: string | undefined = 'web'
+        // Listen before anything is created: a signal during start-up still closes what was made (the
+        // sandbox's key folder, the bridge's upload folder) instead of killing the process mid-way.
+        const stopped = waitForSignal()
         return runCommand(
           async () => {
             const port = optionalIntegerOption('--port', opts.port, { min: 0, max: 65535 }) ?? 0
@@ -115,16 +118,22 @@ export function registerWebCommand(program: Command): void {
               process.stderr.write(
                 'ascent: warning: --seed and --processing-ms only shape the built-in sandbox, which is not in use (add --sandbox).\n',
               )
-            const bridge = await startWebBridge({
-              services,
-              rendererDir: rendererDirFor(__dirname, process.env),
-              port,
-              ...maxUpload,
-            })
-            printJson({ url: bridge.url })
-            await waitForSignal()
-            await bridge.close()
-            await services.close()
+            try {
+              const bridge = await startWebBridge({
+                services,
+                rendererDir: rendererDirFor(__dirname, process.env),
+                port,
+                ...maxUpload,
+              })
+              try {
+                printJson({ url: bridge.url })
+                await stopped
+              } finally {
+                await bridge.close()
+              }
+            } finally {
+              await services.close()
+            }
           },
           () => subject,
         )

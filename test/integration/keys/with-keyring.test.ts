@@ -55,6 +55,33 @@ async function files(dir: string): Promise<Record<string, string>> {
   return out
 }
 
+/** The gnome-keyring daemons still running with a HOME inside `dir` (Linux: read from /proc). */
+async function keyringDaemonsUnder(dir: string): Promise<number[]> {
+  const found: number[] = []
+  for (const name of await fs.readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    const [comm, environ] = await Promise.all([
+      fs.readFile(`/proc/${name}/comm`, 'utf8').catch(() => ''),
+      fs.readFile(`/proc/${name}/environ`, 'utf8').catch(() => ''),
+    ])
+    if (!comm.startsWith('gnome-keyring')) continue
+    const home = environ.split('\0').find((v) => v.startsWith('HOME='))
+    if (home?.slice('HOME='.length).startsWith(dir)) found.push(Number(name))
+  }
+  return found
+}
+
+/** Stops the daemon this test started as "the user's own" (a desktop's would live on; this one must not). */
+async function stopDaemons(pids: readonly number[]): Promise<void> {
+  for (const pid of pids) {
+    try {
+      process.kill(pid)
+    } catch {
+      // already gone
+    }
+  }
+}
+
 /** A desktop's environment: its own HOME, and no display (an unlock prompt would wait for a person). */
 function desktopEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, ...extra }
@@ -109,14 +136,18 @@ describe('scripts/with-keyring.sh', () => {
     expect(result.code).toBe(0)
     // Not a byte of the user's keyrings (or anything else in their home) was read into a change or written.
     expect(await files(home)).toEqual(before)
-    // The throw-away home and keyring are gone.
+    // The throw-away home and keyring are gone, and so is the keyring daemon the script started.
     expect(await fs.readdir(tmp)).toEqual([])
+    const users = await keyringDaemonsUnder(home)
+    await stopDaemons(users)
+    expect(await keyringDaemonsUnder(tmp)).toEqual([])
   }, 60_000)
 
   it("passes the command's exit status through", async () => {
     const dir = await tempDir()
     const result = await run('sh', [SCRIPT, 'sh', '-c', 'exit 7'], desktopEnv(dir, { TMPDIR: dir }))
     expect(result.code).toBe(7)
+    expect(await keyringDaemonsUnder(dir)).toEqual([])
     expect(await fs.readdir(dir)).toEqual([])
   }, 60_000)
 })
