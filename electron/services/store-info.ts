@@ -32,7 +32,8 @@ import {
 import { APP_INFO_FILES, fieldValue, REVIEW_FILES, TOP_FILES, VERSION_FILES } from '../metadata/fields'
 import { readImageHeader } from '../metadata/image-header'
 import { pushDeliverFolder } from '../metadata/push'
-import { checkReadiness, versionLocales } from '../metadata/readiness'
+import { checkMetadata } from '../metadata/metadata-service'
+import { versionLocales } from '../metadata/readiness'
 import { uploadScreenshot } from '../metadata/screenshot-upload'
 import { readStoreSnapshot, type StoreSnapshot } from '../metadata/store-snapshot'
 import { hashFile } from '../upload/checksum'
@@ -90,11 +91,13 @@ function slotsOf(s: StoreSnapshot, target: StoreTarget, locale: string): Screens
   })
 }
 
-async function viewOf(client: AscClient, s: StoreSnapshot, target: StoreTarget): Promise<StoreInfo> {
-  const readiness = checkReadiness(s, {
-    deviceFamilies: target.deviceFamilies,
-    ...(target.release ? { settings: target.release } : {}),
-  })
+async function viewOf(client: AscClient, target: StoreTarget): Promise<StoreInfo> {
+  // The same answer as `ascent metadata check` and preflight give, with the snapshot it judged.
+  const { snapshot: s, ...readiness } = await checkMetadata(
+    client,
+    { bundleId: target.bundleId, versionString: target.versionString, platform: target.platform },
+    { deviceFamilies: target.deviceFamilies, ...(target.release ? { settings: target.release } : {}) },
+  )
   const [offered, secondary] = await Promise.all([
     listAppCategories(client, s.platform).catch((error: unknown) => {
       if (isAscApiError(error, 404)) return []
@@ -283,8 +286,8 @@ export function createStoreInfoService(options: {
   readonly client: () => Promise<AscClient>
   readonly onProgress: (progress: ScreenshotProgress) => void
 }): StoreInfoService {
-  async function fresh(client: AscClient, target: StoreTarget): Promise<StoreInfo> {
-    return viewOf(client, await snapshotOf(client, target), target)
+  function fresh(client: AscClient, target: StoreTarget): Promise<StoreInfo> {
+    return viewOf(client, target)
   }
 
   /** The version's localization for the screenshot locale, creating the version and the locale when they are not there yet. */

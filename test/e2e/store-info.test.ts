@@ -77,6 +77,9 @@ describe('App Store information for a new app (ascent web --sandbox --seed)', ()
     expect(await description.getAttribute('title')).toMatch(
       /fill it in Ascent’s App Store information panel .* or in App Store Connect → Fresh Start → iOS App 1\.0$/,
     )
+    // The sandbox is not Apple's: no page on appstoreconnect.apple.com is named or linked.
+    expect(await panel.textContent()).not.toContain('appstoreconnect.apple.com')
+    expect(await panel.locator('a[href*="appstoreconnect.apple.com"]').count()).toBe(0)
     // A first version: App Store Connect refuses What's New, so there is no field for it.
     expect(await panel.getByRole('textbox', { name: 'What’s New' }).count()).toBe(0)
     await expectAccessible(page)
