@@ -117,6 +117,9 @@ describe('the publish window through ascent web --sandbox', () => {
     expect(appStoreStep).toContain(`not before ${year}-12-03 09:00 UTC+02:00 (${year}-12-03 07:00 UTC)`)
     expect(appStoreStep).not.toMatch(/T\d{2}:\d{2}:\d{2}/)
     await page.setViewportSize({ width: 1280, height: 1480 })
+    // From the top: the build, its plan and the release settings, whatever field was typed in last.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
+    await page.getByRole('main').evaluate((el) => el.scrollTo(0, 0))
     await screenshot(page, '04-release-settings')
     await page.setViewportSize({ width: 1280, height: 820 })
     await expectAccessible(page)
