@@ -6,6 +6,16 @@ export const StepId = z.enum(['preflight', 'upload', 'processing', 'testflight',
 export type StepId = z.infer<typeof StepId>
 export const STEP_ORDER: readonly StepId[] = StepId.options
 
+/** Each step's title, as the plan, the run's events, the window and the CLI say it. */
+export const STEP_TITLES: Readonly<Record<StepId, string>> = {
+  preflight: 'Preflight',
+  upload: 'Upload',
+  processing: 'Processing',
+  testflight: 'TestFlight',
+  'app-store': 'App Store',
+  review: 'App Store review',
+}
+
 export const RunOutcome = z.enum([
   'published',
   'submitted-for-review',
@@ -18,6 +28,18 @@ export const RunOutcome = z.enum([
   'interrupted',
 ])
 export type RunOutcome = z.infer<typeof RunOutcome>
+
+/** Each outcome in a word or two: the headline of a run's status and its History row. */
+export const OUTCOME_HEADLINES: Readonly<Record<RunOutcome, string>> = {
+  published: 'Published',
+  'submitted-for-review': 'Submitted for review',
+  testflight: 'In TestFlight',
+  uploaded: 'Uploaded',
+  failed: 'Failed',
+  refused: 'Refused',
+  canceled: 'Canceled',
+  interrupted: 'Interrupted',
+}
 
 export const Link = z.object({ label: z.string(), url: z.string() })
 export type Link = z.infer<typeof Link>

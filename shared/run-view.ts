@@ -1,6 +1,13 @@
 import { z } from 'zod'
 import { AscentErrorShape } from './errors'
-import { STEP_ORDER, StepId, type Link, type PublishEvent, type RunOutcome } from './publish-events'
+import {
+  STEP_ORDER,
+  STEP_TITLES,
+  StepId,
+  type Link,
+  type PublishEvent,
+  type RunOutcome,
+} from './publish-events'
 
 /**
  * A run as a person watches it: its steps (with upload bytes and App Store Connect's state) and its log,
@@ -62,15 +69,6 @@ export interface RunProgress {
 
 /** A long run can log a lot; the window keeps the latest lines (the run's log file keeps everything). */
 export const LOG_LIMIT = 2000
-
-const STEP_TITLES: Readonly<Record<StepId, string>> = {
-  preflight: 'Preflight',
-  upload: 'Upload',
-  processing: 'Processing',
-  testflight: 'TestFlight',
-  'app-store': 'App Store',
-  review: 'App Store review',
-}
 
 const RESUMABLE: readonly RunOutcome[] = ['failed', 'canceled', 'interrupted']
 

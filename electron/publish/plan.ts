@@ -1,6 +1,7 @@
 import { formatBytes } from '../../shared/format-bytes'
 import type { BuildSummary, Problem } from '../../shared/build-summary'
 import type { AppInfo, PlanStep, PublishOptions, PublishPlan } from '../../shared/ipc'
+import { STEP_TITLES } from '../../shared/publish-events'
 import { parseReleaseDate, formatUtc } from '../../shared/release-date'
 import { whatsNewFor, type ReleaseSettings } from '../../shared/release-settings'
 import type { SubstepId, SubstepRecord } from './journal'
@@ -35,19 +36,29 @@ const releaseTypeText = {
 export function buildPlan(input: PlanInput): PublishPlan {
   const { build, settings, live } = input
   const steps: PlanStep[] = [
-    { step: 'preflight', title: 'Preflight', actions: preflightActions(input), skipped: false },
-    { step: 'upload', title: 'Upload', actions: uploadActions(input), skipped: false },
-    { step: 'processing', title: 'Processing', actions: processingActions(input), skipped: false },
-    { step: 'testflight', title: 'TestFlight', actions: testflightActions(input), skipped: false },
+    { step: 'preflight', title: STEP_TITLES.preflight, actions: preflightActions(input), skipped: false },
+    { step: 'upload', title: STEP_TITLES.upload, actions: uploadActions(input), skipped: false },
+    {
+      step: 'processing',
+      title: STEP_TITLES.processing,
+      actions: processingActions(input),
+      skipped: false,
+    },
+    {
+      step: 'testflight',
+      title: STEP_TITLES.testflight,
+      actions: testflightActions(input),
+      skipped: false,
+    },
     {
       step: 'app-store',
-      title: 'App Store',
+      title: STEP_TITLES['app-store'],
       actions: settings.submitToAppStore ? appStoreActions(input) : [],
       skipped: !settings.submitToAppStore,
     },
     {
       step: 'review',
-      title: 'App Store review',
+      title: STEP_TITLES.review,
       actions: settings.submitToAppStore
         ? [
             `Add version ${build.version} to a review submission (reusing an empty open one) and submit it for review`,

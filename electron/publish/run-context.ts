@@ -1,6 +1,6 @@
 import type { StepRecord } from '../../shared/ipc'
 import { AscentError, toErrorShape } from '../../shared/errors'
-import type { PublishEvent, StepId } from '../../shared/publish-events'
+import { STEP_TITLES, type PublishEvent, type StepId } from '../../shared/publish-events'
 import type { ReleaseSettings } from '../../shared/release-settings'
 import type { AppRecord, AscGateway } from './asc-gateway'
 import type { PublishConnection } from './connection'
@@ -163,7 +163,7 @@ export class Attempt {
    * Runs one of the six steps. A step already done (an earlier attempt) is reported again, not repeated.
    * `body` returns the summary; a failure is journaled with its error and re-thrown.
    */
-  async step(step: StepId, title: string, body: () => Promise<StepResult>): Promise<void> {
+  async step(step: StepId, body: () => Promise<StepResult>): Promise<void> {
     const record = this.stepRecord(step)
     if (record.status === 'done' || record.status === 'skipped') {
       this.emit({
@@ -185,7 +185,13 @@ export class Attempt {
       summary: null,
     })
     await this.save()
-    this.emit({ type: 'step-started', runId: this.journal.runId, at: this.at(), step, title })
+    this.emit({
+      type: 'step-started',
+      runId: this.journal.runId,
+      at: this.at(),
+      step,
+      title: STEP_TITLES[step],
+    })
     try {
       const result = await body()
       // Left for a later run (processing not awaited): journaled as pending so a resume runs it again.

@@ -15,7 +15,7 @@ import { together } from './together'
  */
 export async function appStoreVersionStep(ctx: RunContext): Promise<void> {
   const { settings } = ctx.journal
-  await ctx.step('app-store', 'App Store', async () => {
+  await ctx.step('app-store', async () => {
     if (!settings.submitToAppStore) return { summary: 'not requested', skipped: true }
     const buildId = ctx.ids.buildState === 'VALID' ? ctx.ids.buildId : undefined
     if (buildId === undefined) {

@@ -14,7 +14,7 @@ import type { Attempt, PreparedRun } from '../run-context'
 export async function preflightStep(attempt: Attempt): Promise<PreparedRun> {
   const { journal, deps } = attempt
   let prepared = null as PreparedRun | null
-  await attempt.step('preflight', 'Preflight', async () => {
+  await attempt.step('preflight', async () => {
     const credentials = await deps.credentials(journal.settings)
     const session = deps.connect(credentials)
     if (new URL(credentials.apiUrl).origin !== APPLE_API_URL) journal.ids.sandbox = true

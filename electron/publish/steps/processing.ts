@@ -8,7 +8,7 @@ import { poll } from './poll'
 export async function processingStep(ctx: RunContext): Promise<void> {
   const build = ctx.journal.build
   const timeoutMs = ctx.journal.options.processingTimeoutMs
-  await ctx.step('processing', 'Processing', async () => {
+  await ctx.step('processing', async () => {
     const outcome = await ctx.substep(
       'processing',
       'processing',

@@ -10,7 +10,7 @@ import { journaled, NOT_PROCESSED } from './poll'
  */
 export async function reviewStep(ctx: RunContext): Promise<void> {
   const { settings, build } = ctx.journal
-  await ctx.step('review', 'App Store review', async () => {
+  await ctx.step('review', async () => {
     if (!settings.submitToAppStore) return { summary: 'not requested', skipped: true }
     const versionId = ctx.ids.versionId
     if (!ctx.substepDone('version') || !versionId) {

@@ -8,7 +8,7 @@ import { isConflict, NOT_PROCESSED } from './poll'
  */
 export async function testflightStep(ctx: RunContext): Promise<void> {
   const { settings } = ctx.journal
-  await ctx.step('testflight', 'TestFlight', async () => {
+  await ctx.step('testflight', async () => {
     const notes: string[] = []
     const compliance = await exportCompliance(ctx)
     if (compliance.kind !== 'later') notes.push(compliance.note)

@@ -58,7 +58,7 @@ function alreadyUploaded(ctx: RunContext, build: BuildRecord): SubstepOutcome {
 }
 
 export async function uploadStep(ctx: RunContext): Promise<void> {
-  await ctx.step('upload', 'Upload', async () => {
+  await ctx.step('upload', async () => {
     const outcome = await ctx.substep('upload', 'upload', 'Uploading', async (resumed) => {
       // Preflight of this attempt already looked; a resumed run's own upload shows up here.
       const existing = ctx.live.existingBuild

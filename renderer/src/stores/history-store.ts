@@ -1,8 +1,7 @@
 import { create } from 'zustand'
 import type { RunRecord } from '../../../shared/ipc'
-import type { RunOutcome } from '../../../shared/publish-events'
+import { OUTCOME_HEADLINES, type RunOutcome } from '../../../shared/publish-events'
 import type { LogLine } from '../../../shared/run-view'
-import { OUTCOME_HEADLINES } from './outcome'
 
 export interface HistoryState {
   readonly phase: 'idle' | 'loading' | 'ready' | 'failed'

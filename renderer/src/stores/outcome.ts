@@ -1,6 +1,9 @@
 import type { BetaGroup } from '../../../shared/ipc'
 import type { ReleaseSettings, ReleaseType } from '../../../shared/release-settings'
-import type { RunOutcome, StepId } from '../../../shared/publish-events'
+import { OUTCOME_HEADLINES, type RunOutcome, type StepId } from '../../../shared/publish-events'
+
+/** The headline of the status box: exactly the outcome the run reported, in words (one table, beside RunOutcome). */
+export { OUTCOME_HEADLINES }
 
 /** How an ended run looks: green when it got where it was asked to, red when it failed, grey when stopped. */
 export type OutcomeTone = 'ok' | 'failed' | 'stopped' | 'running'
@@ -18,18 +21,6 @@ export function outcomeTone(outcome: RunOutcome | null): OutcomeTone {
     default:
       return 'ok'
   }
-}
-
-/** The headline of the status box: exactly the outcome the run reported, in words. */
-export const OUTCOME_HEADLINES: Readonly<Record<RunOutcome, string>> = {
-  published: 'Published',
-  'submitted-for-review': 'Submitted for review',
-  testflight: 'In TestFlight',
-  uploaded: 'Uploaded',
-  failed: 'Failed',
-  refused: 'Refused',
-  canceled: 'Canceled',
-  interrupted: 'Interrupted',
 }
 
 /**
