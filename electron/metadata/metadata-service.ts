@@ -17,6 +17,9 @@ export interface VersionTarget {
   readonly platform?: Platform
 }
 
+/** What App Store Connect names a new app's first version. */
+const FIRST_VERSION = '1.0'
+
 /** Only Apple's App Store Connect has appstoreconnect.apple.com pages for its apps. */
 function isApple(client: AscClient): boolean {
   return client.baseUrl.origin === new URL(APPLE_API_URL).origin
@@ -36,7 +39,12 @@ export async function checkMetadata(
   // The folder first: a bad folder is refused before App Store Connect is asked anything.
   const folder =
     typeof options.from === 'string' ? await readDeliverFolderOrRefuse(options.from) : (options.from ?? null)
-  const snapshot = await readStoreSnapshot(client, target.bundleId, target, { signal: options.signal })
+  const snapshot = await readStoreSnapshot(
+    client,
+    target.bundleId,
+    { ...target, firstVersion: FIRST_VERSION },
+    { signal: options.signal },
+  )
   const readiness = checkReadiness(snapshot, {
     folder,
     links: isApple(client),

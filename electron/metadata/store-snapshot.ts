@@ -64,6 +64,11 @@ export interface SetWithShots extends ScreenshotSet {
 export interface VersionChoice {
   readonly versionString?: string
   readonly platform?: Platform
+  /**
+   * The version judged when the platform has none and none is named: a readiness check looks at the first
+   * version to come (App Store Connect names a new app's first version 1.0); a push or pull needs it named.
+   */
+  readonly firstVersion?: string
 }
 
 /**
@@ -87,6 +92,8 @@ function chooseVersion(
     (EDITABLE_VERSION_STATES as readonly string[]).includes(v.state ?? ''),
   )
   const chosen = editable ?? highestVersion(candidates.map((v) => ({ ...v, state: v.state ?? '' })))
+  if (!chosen && choice.firstVersion !== undefined)
+    return { version: null, versionString: choice.firstVersion, platform: choice.platform ?? 'IOS' }
   if (!chosen)
     throw new AscentError(
       'NOT_FOUND',

@@ -112,6 +112,11 @@ describe('a first version without a trip to the website', () => {
       ]),
     )
 
+    // Without --app-version the app's first version to come is judged (it has none yet).
+    const unnamed = await runCli(['metadata', 'check', BUNDLE_ID, '--json'], { env })
+    expect(unnamed.code).toBe(3)
+    expect(JSON.parse(unnamed.stdout)).toMatchObject({ ready: false })
+
     // 3. A wrong-size screenshot is refused locally: exit 2, the file and the accepted sizes named, nothing sent.
     const bad = await writeFolder(join(dir, 'bad'), {
       ...COMPLETE_TEXT,
