@@ -61,7 +61,14 @@ export async function pushMetadata(
   options: { readonly onProgress?: (p: PushProgress) => void; readonly signal?: AbortSignal } = {},
 ): Promise<PushResult> {
   const folder = typeof from === 'string' ? await readDeliverFolderOrRefuse(from) : from
-  const snapshot = await readStoreSnapshot(client, target.bundleId, target, { signal: options.signal })
+  // An app with no version yet gets its first one, named as App Store Connect names it (publish renames an
+  // open version to the build's version string).
+  const snapshot = await readStoreSnapshot(
+    client,
+    target.bundleId,
+    { ...target, firstVersion: FIRST_VERSION },
+    { signal: options.signal },
+  )
   return pushDeliverFolder(client, snapshot, folder, options)
 }
 

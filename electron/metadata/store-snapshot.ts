@@ -66,7 +66,7 @@ export interface VersionChoice {
   readonly platform?: Platform
   /**
    * The version judged when the platform has none and none is named: a readiness check looks at the first
-   * version to come (App Store Connect names a new app's first version 1.0); a push or pull needs it named.
+   * version to come (App Store Connect names a new app's first version 1.0), and a push creates it.
    */
   readonly firstVersion?: string
 }

@@ -134,10 +134,8 @@ describe('a first version without a trip to the website', () => {
 
     // 4. The right folder fills the version, and check says ready.
     const good = await writeFolder(join(dir, 'good'), { ...COMPLETE_TEXT, ...iphoneScreenshots() })
-    const push = await runCli(
-      ['metadata', 'push', BUNDLE_ID, '--from', good, '--app-version', '1.0', '--json'],
-      { env },
-    )
+    // No version exists yet: the push creates the first one, 1.0, as App Store Connect names it.
+    const push = await runCli(['metadata', 'push', BUNDLE_ID, '--from', good, '--json'], { env })
     expect(push.stderr).toBe('')
     expect(push.code).toBe(0)
     expect(JSON.parse(push.stdout)).toMatchObject({ screenshots: { uploaded: 2, kept: 0, deleted: 0 } })
