@@ -12,7 +12,7 @@ import { readStoreSnapshot, type StoreSnapshot } from './store-snapshot'
  */
 export interface VersionTarget {
   readonly bundleId: string
-  /** Without it: the editable version, else the newest. A version that does not exist is the one publish creates. */
+  /** Without it: the editable version, else the newest, else (no version yet) the first one, 1.0. A named version that does not exist is judged as publish would create it. */
   readonly versionString?: string
   readonly platform?: Platform
 }
