@@ -46,39 +46,9 @@ const TESTFLIGHT = {
   whatToTest: 'Everything',
 } as const
 
-/**
- * The App Store readiness check's own reads (one look at each row App Review checks: the app, its
- * information, the version's text, screenshots and review contact, rights, price, availability). It runs
- * beside preflight with App Store submission and does not yet share preflight's reads: counted apart.
- */
-const READINESS_READS = [
-  'GET /v1/apps',
-  'GET /v1/apps/{id}',
-  'GET /v1/apps/{id}/appInfos',
-  'GET /v1/appInfos/{id}/appInfoLocalizations',
-  'GET /v1/appInfos/{id}/primaryCategory',
-  'GET /v1/appInfos/{id}/ageRatingDeclaration',
-  'GET /v1/apps/{id}/appPriceSchedule',
-  'GET /v1/apps/{id}/appAvailabilityV2',
-  'GET /v1/apps/{id}/appStoreVersions',
-  'GET /v1/appStoreVersions/{id}/appStoreVersionLocalizations',
-  'GET /v1/appStoreVersions/{id}/appStoreReviewDetail',
-]
-const READINESS_PER_LOCALE = [
-  'GET /v1/appStoreVersionLocalizations/{id}/appScreenshotSets',
-  'GET /v1/appScreenshotSets/{id}/appScreenshots',
-]
-
-/** API calls by route (upload parts carry the file and are not API calls), without the readiness check's. */
+/** API calls by route (upload parts carry the file and are not API calls). */
 function calls(byRoute: Record<string, number>): { total: number; byRoute: Record<string, number> } {
-  const api: Record<string, number> = Object.fromEntries(
-    Object.entries(byRoute).filter(([route]) => route !== PART && !READINESS_PER_LOCALE.includes(route)),
-  )
-  for (const route of READINESS_READS) {
-    const n = (api[route] ?? 0) - 1
-    if (n > 0) api[route] = n
-    else delete api[route]
-  }
+  const api = Object.fromEntries(Object.entries(byRoute).filter(([route]) => route !== PART))
   return { total: Object.values(api).reduce((a, b) => a + b, 0), byRoute: api }
 }
 
