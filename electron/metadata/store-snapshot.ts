@@ -124,15 +124,30 @@ async function readScreenshots(
   return new Map(perLocale)
 }
 
+/**
+ * What the caller read already (publish's preflight looks the app up with its versions included): the app and,
+ * when known, its versions on the platform. null: not read, look it up here.
+ */
+export interface KnownApp {
+  readonly app: {
+    readonly id: string
+    readonly bundleId: string
+    readonly name: string
+    readonly primaryLocale: string
+  }
+  readonly versions: readonly AppStoreVersion[] | null
+}
+
 /** Resolves the app by bundle id and reads its App Store information for one version. */
 export async function readStoreSnapshot(
   client: AscClient,
   bundleId: string,
   choice: VersionChoice = {},
-  options: { readonly signal?: AbortSignal } = {},
+  options: { readonly signal?: AbortSignal; readonly known?: Promise<KnownApp | null> } = {},
 ): Promise<StoreSnapshot> {
   const signal = options.signal
-  const found = await findAppByBundleId(client, bundleId, { signal })
+  const known = (await options.known) ?? null
+  const found = known?.app ?? (await findAppByBundleId(client, bundleId, { signal }))
   if (!found)
     throw new AscentError(
       'NOT_FOUND',
@@ -156,7 +171,7 @@ export async function readStoreSnapshot(
     return { info, localizations, category, ageRating }
   })()
   const versionLevel = (async () => {
-    const versions = await listAppStoreVersions(client, app.id, { signal })
+    const versions = known?.versions ?? (await listAppStoreVersions(client, app.id, { signal }))
     const picked = chooseVersion(versions, choice, bundleId)
     const samePlatform = versions
       .filter((v) => v.platform === picked.platform)

@@ -4,7 +4,7 @@ import type { ReleaseSettings } from '../../shared/release-settings'
 import { APPLE_API_URL, type AscClient } from '../asc/client'
 import { readDeliverFolder, type DeliverFolder } from '../metadata/deliver-folder'
 import { checkReadiness, summarizeMissing } from '../metadata/readiness'
-import { readStoreSnapshot } from '../metadata/store-snapshot'
+import { readStoreSnapshot, type KnownApp } from '../metadata/store-snapshot'
 import type { SubstepId, SubstepRecord } from './journal'
 
 /**
@@ -27,6 +27,7 @@ async function readReadiness(input: {
   readonly build: BuildSummary
   readonly settings: ReleaseSettings
   readonly signal?: AbortSignal
+  readonly known?: Promise<KnownApp | null>
 }): Promise<AppStoreReadiness> {
   const { client, build, settings } = input
   let folder: DeliverFolder | null = null
@@ -47,7 +48,7 @@ async function readReadiness(input: {
     client,
     build.bundleId,
     { versionString: build.version, platform: build.platform },
-    { signal: input.signal },
+    { signal: input.signal, ...(input.known ? { known: input.known } : {}) },
   )
   const readiness = checkReadiness(snapshot, {
     folder,
@@ -84,6 +85,8 @@ export function startAppStoreReadiness(input: {
   readonly settings: ReleaseSettings
   readonly substeps?: Partial<Record<SubstepId, SubstepRecord>>
   readonly signal?: AbortSignal
+  /** Preflight's own app lookup, when it makes one: read once, used by both. */
+  readonly known?: Promise<KnownApp | null>
 }): (appFound: boolean) => Promise<AppStoreReadiness> {
   const item = input.substeps?.['review-item']?.status
   if (!input.settings.submitToAppStore || item === 'done' || item === 'skipped') return async () => NONE

@@ -4,6 +4,9 @@ import { APPLE_API_URL } from '../../asc/client'
 import { startAppStoreReadiness } from '../app-store-readiness'
 import { runLinks } from '../links'
 import { runPreflight } from '../preflight'
+import type { AscGateway, VersionRecord } from '../asc-gateway'
+import type { KnownApp } from '../../metadata/store-snapshot'
+import type { AppStoreVersion } from '../../asc/versions'
 import type { Attempt, PreparedRun } from '../run-context'
 
 /**
@@ -18,22 +21,25 @@ export async function preflightStep(attempt: Attempt): Promise<PreparedRun> {
     const credentials = await deps.credentials(journal.settings)
     const session = deps.connect(credentials)
     if (new URL(credentials.apiUrl).origin !== APPLE_API_URL) journal.ids.sandbox = true
-    // App Store readiness is read beside the other checks (its own reads), not after them.
+    // App Store readiness is read beside the other checks, not after them; it starts from preflight's app
+    // lookup (which includes the versions) instead of looking the app up a second time.
+    const lookup = shareAppLookup(session.asc)
     const readiness = startAppStoreReadiness({
       client: session.connection.client,
       build: journal.build,
       settings: journal.settings,
       substeps: journal.substeps,
       signal: attempt.signal,
+      known: lookup.known,
     })
     const preflight = await runPreflight({
       build: journal.build,
       settings: journal.settings,
-      gateway: session.asc,
+      gateway: lookup.gateway,
       substeps: journal.substeps,
       ids: journal.ids,
       localNow: deps.now,
-    })
+    }).finally(lookup.done)
     const store = await readiness(preflight.live.app !== null)
     const result = { ...preflight, problems: [...preflight.problems, ...store.problems] }
     for (const note of store.notes) attempt.log('info', note)
@@ -68,4 +74,45 @@ function refuseOn(errors: readonly Problem[]): void {
       : `${errors.length} problems: ${errors.map((p) => p.message).join('; ')}`,
     { detail: errors.map((p) => `${p.code}: ${p.message}`).join('\n') },
   )
+}
+
+/**
+ * The gateway preflight uses, and its app lookup as readiness wants it. `done` settles the lookup when preflight
+ * ends without making one (readiness then looks the app up itself).
+ */
+function shareAppLookup(asc: AscGateway): {
+  gateway: AscGateway
+  known: Promise<KnownApp | null>
+  done: () => void
+} {
+  let settle: (value: KnownApp | null) => void = () => undefined
+  const known = new Promise<KnownApp | null>((resolve) => (settle = resolve))
+  const gateway: AscGateway = {
+    ...asc,
+    findAppForPublish: (bundleId, want) => {
+      const found = asc.findAppForPublish(bundleId, want)
+      found.then(
+        (f) => settle(f && { app: f.app, versions: f.versions?.map(toAppStoreVersion) ?? null }),
+        () => settle(null),
+      )
+      return found
+    },
+  }
+  return { gateway, known, done: () => settle(null) }
+}
+
+function toAppStoreVersion(v: VersionRecord): AppStoreVersion {
+  return {
+    id: v.id,
+    platform: v.platform as AppStoreVersion['platform'],
+    versionString: v.versionString,
+    state: v.state as AppStoreVersion['state'],
+    releaseType: v.releaseType as AppStoreVersion['releaseType'],
+    earliestReleaseDate: v.earliestReleaseDate,
+    copyright: v.copyright,
+    downloadable: null,
+    createdDate: null,
+    build: null,
+    phasedRelease: null,
+  }
 }
