@@ -1,4 +1,4 @@
-// `npm run bench [inspect|upload|publish|soak|releases]`: runs the benchmark scripts, each printing Ascent next to a baseline
+// `npm run bench [inspect|upload|publish|readiness|soak|releases]`: runs the benchmark scripts, each printing Ascent next to a baseline
 // measured in the same run (unzip -p, curl -T, Codemagic's call sequence). No benchmark is a test.
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -7,6 +7,7 @@ const all = {
   inspect: 'scripts/bench-inspect.mjs',
   upload: 'scripts/bench-upload.mjs',
   publish: 'scripts/bench-publish.mjs',
+  readiness: 'scripts/bench-readiness.mjs',
   soak: 'scripts/soak.mjs',
   releases: 'scripts/soak-releases.mjs',
 }
