@@ -6,33 +6,14 @@
 //   node scripts/bench-inspect.mjs [--size-mib 1024] [--runs 7] [--keep]
 //   (or through scripts/bench.mjs: `import { benchInspect } from './bench-inspect.mjs'`)
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { build } from 'esbuild'
+import { bundleTs } from './bundle-ts.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const cacheDir = path.join(root, 'node_modules', '.cache', 'ascent-bench')
-
-/** Bundles a TypeScript entry next to node_modules (packages stay external, so they resolve normally). */
-async function bundle(entry, name) {
-  mkdirSync(cacheDir, { recursive: true })
-  const outfile = path.join(cacheDir, `${name}.mjs`)
-  await build({
-    entryPoints: [path.join(root, entry)],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'warning',
-  })
-  return outfile
-}
-
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.floor(sorted.length / 2)]
@@ -89,8 +70,8 @@ function inProcess(ipaModule, file, runs, options = {}) {
 
 export async function benchInspect({ sizeMiB = 1024, runs = 7, keep = false } = {}) {
   const [ipaModule, factoryModule] = await Promise.all([
-    bundle('electron/ipa/index.ts', 'ipa'),
-    bundle('test/fixtures/build-factory.ts', 'build-factory'),
+    bundleTs('bench-ipa', 'electron/ipa/index.ts'),
+    bundleTs('build-factory', 'test/fixtures/build-factory.ts'),
   ])
   const cli = path.join(root, 'dist-cli', 'ascent.cjs')
   if (!existsSync(cli))

@@ -18,8 +18,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
-import { pathToFileURL } from 'node:url'
-import { build } from 'esbuild'
+import { importTs } from './bundle-ts.mjs'
 import { bridgeClientEsbuildPlugin } from './bridge-client-bundle.mjs'
 
 const CLI = path.resolve('dist-cli/ascent.cjs')
@@ -266,21 +265,8 @@ function codemagic(processingMs) {
 }
 
 async function simulatedClock() {
-  const cacheDir = path.resolve('node_modules', '.cache', 'ascent-scripts')
-  mkdirSync(cacheDir, { recursive: true })
-  const outfile = path.join(cacheDir, 'bench-processing.mjs')
-  await build({
-    stdin: { contents: SIMULATED_ENTRY, resolveDir: process.cwd(), loader: 'ts' },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'warning',
-    plugins: [bridgeClientEsbuildPlugin()],
-  })
-  return (await import(pathToFileURL(outfile).href)).simulate
+  const plugins = [bridgeClientEsbuildPlugin()]
+  return (await importTs('bench-processing', { contents: SIMULATED_ENTRY }, { plugins })).simulate
 }
 
 async function publishOnce(seedFile, ipa, args, { latencyMs, processingMs }, name, cli = CLI) {
@@ -384,20 +370,7 @@ function runCapture(argv) {
 
 /** The TypeScript build factory, bundled once (packages resolve from node_modules). */
 async function buildFactory() {
-  const cacheDir = path.resolve('node_modules', '.cache', 'ascent-scripts')
-  mkdirSync(cacheDir, { recursive: true })
-  const outfile = path.join(cacheDir, 'build-factory.mjs')
-  await build({
-    entryPoints: ['test/fixtures/build-factory.ts'],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'warning',
-  })
-  return (await import(pathToFileURL(outfile).href)).makeIpa
+  return (await importTs('build-factory', 'test/fixtures/build-factory.ts')).makeIpa
 }
 
 function load() {

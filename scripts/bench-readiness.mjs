@@ -6,13 +6,11 @@
 // sequential sum of its calls. Target: under 1 s at every latency measured.
 // Options: BENCH_READINESS_LATENCIES=0,50 (ms)
 import { spawn } from 'node:child_process'
-import { mkdirSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
-import { pathToFileURL } from 'node:url'
-import { build } from 'esbuild'
+import { importTs } from './bundle-ts.mjs'
 
 const CLI = path.resolve('dist-cli/ascent.cjs')
 const latencies = (process.env.BENCH_READINESS_LATENCIES ?? '0,50').split(',').map(Number)
@@ -176,12 +174,8 @@ function run(argv, env) {
 
 /** The readiness engine and the image factory, bundled once (packages resolve from node_modules). */
 async function bundleEngine() {
-  const cacheDir = path.resolve('node_modules', '.cache', 'ascent-scripts')
-  mkdirSync(cacheDir, { recursive: true })
-  const outfile = path.join(cacheDir, 'bench-readiness-engine.mjs')
-  await build({
-    stdin: {
-      contents: `
+  return importTs('bench-readiness-engine', {
+    contents: `
         import { createPrivateKey } from 'node:crypto'
         import { readFileSync } from 'node:fs'
         import { createAscClient } from './electron/asc/client'
@@ -193,18 +187,7 @@ async function bundleEngine() {
           const client = createAscClient({ baseUrl: sandbox.url, tokens })
           return { check: (bundleId) => checkMetadata(client, { bundleId }) }
         }`,
-      resolveDir: process.cwd(),
-      loader: 'ts',
-    },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'warning',
   })
-  return import(pathToFileURL(outfile).href)
 }
 
 function load() {

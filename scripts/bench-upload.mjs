@@ -16,8 +16,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
-import { pathToFileURL } from 'node:url'
-import { build } from 'esbuild'
+import { importTs } from './bundle-ts.mjs'
 
 const MiB = 1024 * 1024
 const GiB = 1024 * MiB
@@ -261,18 +260,5 @@ async function ascentUpload(sandbox, file, dataDir, cli = CLI) {
 
 /** The TypeScript build factory, bundled once (packages resolve from node_modules). */
 async function buildFactory() {
-  const cacheDir = path.resolve('node_modules', '.cache', 'ascent-scripts')
-  mkdirSync(cacheDir, { recursive: true })
-  const outfile = path.join(cacheDir, 'build-factory.mjs')
-  await build({
-    entryPoints: ['test/fixtures/build-factory.ts'],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'warning',
-  })
-  return (await import(pathToFileURL(outfile).href)).makeIpa
+  return (await importTs('build-factory', 'test/fixtures/build-factory.ts')).makeIpa
 }
