@@ -1,6 +1,7 @@
 import { toErrorShape } from '../../shared/errors'
 import type { RunRecord } from '../../shared/ipc'
 import type { PublishEvent, RunOutcome } from '../../shared/publish-events'
+import type { AscGateway } from './asc-gateway'
 import type { RunJournal } from './journal'
 import { runLinks } from './links'
 import { Attempt, type AscSession, type ResolvedDeps, type RunContext } from './run-context'
@@ -12,7 +13,7 @@ import { processingStep } from './steps/processing'
 import { reviewStep } from './steps/review'
 import { testflightStep } from './steps/testflight'
 import { together } from './steps/together'
-import { settleCanceledUpload, uploadStep } from './steps/upload'
+import { settleCanceledUpload, uploadStep, type CanceledUpload } from './steps/upload'
 
 type Step = (ctx: RunContext) => Promise<void>
 
@@ -134,10 +135,47 @@ async function runAttempt(attempt: Attempt, sessions: readonly AscSession[]): Pr
     return successOf(journal, ctx.deferred)
   } catch (error) {
     const canceled = toErrorShape(error).code === 'CANCELED' || attempt.signal.aborted
-    if (canceled && ctx) await settleCanceledUpload(ctx)
+    if (canceled) await settleCancel(attempt, ctx, sessions)
     return failureOf(journal, error, attempt.signal.aborted)
   } finally {
     for (const s of sessions) journal.requests += s.connection.requestCount()
+  }
+}
+
+/**
+ * A cancel with an upload marked started asks App Store Connect whether it arrived, also when the cancel came
+ * in preflight (an earlier attempt's upload, no prepared run yet): then through the connection preflight
+ * opened, or a new one.
+ */
+async function settleCancel(
+  attempt: Attempt,
+  ctx: RunContext | null,
+  sessions: readonly AscSession[],
+): Promise<void> {
+  const { journal } = attempt
+  if (journal.substeps.upload?.status !== 'started') return
+  const at = (): string => attempt.at()
+  const found = ctx
+    ? await settleCanceledUpload({ journal, asc: ctx.asc, appId: ctx.appId, at })
+    : await settleCanceledUpload({
+        journal,
+        asc: lazyGateway(attempt, sessions),
+        appId: journal.ids.appId ?? null,
+        at,
+      })
+  if (found) attempt.log('info', found)
+}
+
+/** The gateway of the session preflight opened, else one opened when first asked (credentials read then). */
+function lazyGateway(attempt: Attempt, sessions: readonly AscSession[]): CanceledUpload['asc'] {
+  let gateway: Promise<AscGateway> | null = null
+  const open = (): Promise<AscGateway> =>
+    (gateway ??= (async () =>
+      sessions[0]?.asc ??
+      attempt.deps.connect(await attempt.deps.credentials(attempt.journal.settings)).asc)())
+  return {
+    findBuilds: async (...args) => (await open()).findBuilds(...args),
+    findBuildUploads: async (...args) => (await open()).findBuildUploads(...args),
   }
 }
 

@@ -10,6 +10,8 @@ export interface CountingProxy {
   readonly requests: string[]
   /** CONNECT requests it accepted (a tunnel carries many requests on keep-alive). */
   readonly tunnels: string[]
+  /** Requests it held back (`hold`), in order. */
+  readonly held: string[]
   close(): Promise<void>
 }
 
@@ -19,16 +21,30 @@ export interface CountingProxy {
  * request is counted, not only each connection. With `tls` the proxy itself speaks TLS (an https:// proxy).
  */
 export async function startCountingProxy(
-  options: { readonly tls?: { readonly key: string; readonly cert: string } } = {},
+  options: {
+    readonly tls?: { readonly key: string; readonly cert: string }
+    /**
+     * Requests (`METHOD /path`) never forwarded nor answered: they wait until the client gives up on them, so a
+     * test can act while a request is surely in flight. `onHold` hears each one.
+     */
+    readonly hold?: (request: string) => boolean
+    readonly onHold?: (request: string) => void
+  } = {},
 ): Promise<CountingProxy> {
   const requests: string[] = []
   const tunnels: string[] = []
+  const held: string[] = []
   const upstream = new http.Agent({ keepAlive: true })
   const sockets = new Set<Socket>()
 
   function forward(req: IncomingMessage, res: ServerResponse, origin: string): void {
     const target = new URL(req.url ?? '/', origin)
     requests.push(`${req.method} ${target.pathname}${target.search}`)
+    if (options.hold?.(`${req.method} ${target.pathname}`)) {
+      held.push(`${req.method} ${target.pathname}`)
+      options.onHold?.(`${req.method} ${target.pathname}`)
+      return
+    }
     const out = http.request(
       target,
       { method: req.method, headers: req.headers, agent: upstream },
@@ -67,6 +83,7 @@ export async function startCountingProxy(
     url: `${options.tls ? 'https' : 'http'}://${options.tls ? 'localhost' : '127.0.0.1'}:${port}`,
     requests,
     tunnels,
+    held,
     async close() {
       for (const socket of sockets) socket.destroy()
       upstream.destroy()

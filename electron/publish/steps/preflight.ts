@@ -45,6 +45,8 @@ export async function preflightStep(attempt: Attempt): Promise<PreparedRun> {
     for (const note of store.notes) attempt.log('info', note)
     for (const p of result.problems.filter((p) => p.severity === 'warning')) attempt.log('warn', p.message)
     const app = result.live.app
+    // A read the cancel cut short is no refusal: the run was stopped.
+    attempt.checkCanceled()
     refuseOn(result.problems.filter((p) => p.severity === 'error'))
     if (app === null) throw new AscentError('INTERNAL', 'preflight found no app and no problem')
     journal.ids.appId = app.id

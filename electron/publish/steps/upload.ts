@@ -1,8 +1,8 @@
 import { AscentError } from '../../../shared/errors'
 import { formatBytes } from '../../../shared/format-bytes'
 import type { UploadProgress } from '../../upload/types'
-import { buildRecordOf, type BuildRecord } from '../asc-gateway'
-import { runDir } from '../journal'
+import { buildRecordOf, type AscGateway, type BuildRecord } from '../asc-gateway'
+import { runDir, type RunJournal } from '../journal'
 import { done, type RunContext, type SubstepOutcome } from '../run-context'
 import { poll } from './poll'
 
@@ -139,47 +139,60 @@ function progressReporter(ctx: RunContext): (p: UploadProgress) => void {
   }
 }
 
+/** What settling a canceled upload needs: the run, a way to App Store Connect, and the app. */
+export interface CanceledUpload {
+  readonly journal: RunJournal
+  readonly asc: Pick<AscGateway, 'findBuilds' | 'findBuildUploads'>
+  /** The app the upload went to (null: no attempt got that far, so no upload was started). */
+  readonly appId: string | null
+  readonly at: () => string
+}
+
 /**
- * A cancel that came while the upload was under way: whether the build got there is not known here (the bytes
- * may all have arrived while we waited for Apple's verdict). Ask App Store Connect and journal the answer, so
- * the run says what did happen, and a build that arrived counts as uploaded.
+ * A cancel while an upload is marked started (by this attempt, or by an earlier one a crash or a kill ended):
+ * whether the build got there is not known here (the bytes may all have arrived while we waited for Apple's
+ * verdict). Ask App Store Connect and journal the answer, so the run says what did happen, and a build that
+ * arrived counts as uploaded. Returns what it found (null: no upload was under way).
  */
-export async function settleCanceledUpload(ctx: RunContext): Promise<void> {
-  const { journal } = ctx
-  if (journal.substeps.upload?.status !== 'started') return
+export async function settleCanceledUpload({
+  journal,
+  asc,
+  appId,
+  at,
+}: CanceledUpload): Promise<string | null> {
+  if (journal.substeps.upload?.status !== 'started') return null
   const { version, buildNumber, platform } = journal.build
-  const note = (text: string): void => {
-    journal.substeps.upload = { status: 'started', at: ctx.at(), note: text }
+  const note = (text: string): string => {
+    journal.substeps.upload = { status: 'started', at: at(), note: text }
+    return text
   }
   try {
-    const build = (await ctx.asc.findBuilds(ctx.appId, version, buildNumber, platform))[0]
+    if (appId === null) throw new Error('the app of the run is not known')
+    const build = (await asc.findBuilds(appId, version, buildNumber, platform))[0]
     if (build) {
-      ctx.ids.buildId = build.id
-      ctx.ids.buildState = build.processingState
-      journal.substeps.upload = {
-        status: 'done',
-        at: ctx.at(),
-        note: `uploaded before the cancel: App Store Connect has build ${buildNumber} (${build.processingState})`,
-      }
-      return
+      journal.ids.buildId = build.id
+      journal.ids.buildState = build.processingState
+      const text = `uploaded before the cancel: App Store Connect has build ${buildNumber} (${build.processingState})`
+      journal.substeps.upload = { status: 'done', at: at(), note: text }
+      return text
     }
-    const latest = (await ctx.asc.findBuildUploads(ctx.appId, version, buildNumber, platform))[0]
+    const latest = (await asc.findBuildUploads(appId, version, buildNumber, platform))[0]
     if (latest?.state === 'PROCESSING' || latest?.state === 'COMPLETE') {
-      ctx.ids.buildUploadId = latest.id
-      note(
+      journal.ids.buildUploadId = latest.id
+      return note(
         `all of build ${buildNumber} reached App Store Connect before the cancel; it is being processed into a build`,
       )
-    } else if (latest?.state === 'FAILED') {
-      note(`App Store Connect refused the upload of build ${buildNumber}`)
-    } else if (latest) {
-      note(
+    }
+    if (latest?.state === 'FAILED')
+      return note(`App Store Connect refused the upload of build ${buildNumber}`)
+    if (latest) {
+      return note(
         `the upload of build ${buildNumber} stopped part way; App Store Connect keeps what arrived and publishing again sends the rest`,
       )
-    } else {
-      note(`App Store Connect has no upload of build ${buildNumber}`)
     }
+    return note(`App Store Connect has no upload of build ${buildNumber}`)
   } catch (error) {
-    note(
+    return note(
       `the upload was under way; App Store Connect could not be asked whether build ${buildNumber} arrived (${error instanceof Error ? error.message : String(error)})`,
     )
   }

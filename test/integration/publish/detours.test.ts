@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,6 +8,7 @@ import type { RunRecord } from '../../../shared/ipc'
 import { PublishEvent } from '../../../shared/publish-events'
 import { makeIpa } from '../../fixtures/build-factory'
 import { CLI, runCli, sandboxCredentials } from '../../support/cli'
+import { startCountingProxy } from '../../support/counting-proxy'
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
 
 /**
@@ -43,6 +44,31 @@ async function runs(env: NodeJS.ProcessEnv): Promise<RunRecord[]> {
   const r = await runCli(['runs', '--json'], { env })
   expect(r.code).toBe(0)
   return JSON.parse(r.stdout) as RunRecord[]
+}
+
+/**
+ * `ascent publish … --json` as a child process: `watch` sees each event as it comes (and may signal the child);
+ * resolves with the exit code and every event.
+ */
+async function publishWatching(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  watch: (event: PublishEvent, child: ChildProcess) => void = () => undefined,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; events: PublishEvent[] }> {
+  const events: PublishEvent[] = []
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const event = PublishEvent.parse(JSON.parse(line))
+      events.push(event)
+      watch(event, child)
+    })
+    child.on('error', reject)
+    child.on('close', (code, signal) => resolve({ code, signal, events }))
+  })
 }
 
 const uploadsOf = (buildNumber: string) =>
@@ -103,23 +129,12 @@ describe('Ctrl-C during the upload', () => {
     const file = await makeIpa({ buildNumber: '402' }, caseDir)
     const first = ['publish', file, '--beta-group', 'QA', '--json', '--upload-method', 'api']
     // Ctrl-C once every byte is sent and Ascent waits for Apple's verdict on the upload.
-    const events: PublishEvent[] = []
-    const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI, ...first], {
-        env: { ...process.env, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
-      let sent = false
-      createInterface({ input: child.stdout }).on('line', (line) => {
-        const e = PublishEvent.parse(JSON.parse(line))
-        events.push(e)
-        if (!sent && e.type === 'step-progress' && e.step === 'upload' && e.message === 'verifying') {
-          sent = true
-          child.kill('SIGINT')
-        }
-      })
-      child.on('error', reject)
-      child.on('close', resolve)
+    // Once: a second Ctrl-C leaves at once.
+    let sent = false
+    const { code, events } = await publishWatching(first, env, (e, child) => {
+      if (sent || e.type !== 'step-progress' || e.step !== 'upload' || e.message !== 'verifying') return
+      sent = true
+      child.kill('SIGINT')
     })
     expect(code).toBe(5)
     const finished = events.find((e) => e.type === 'run-finished')
@@ -151,6 +166,51 @@ describe('Ctrl-C during the upload', () => {
     expect(latest).toMatchObject({ outcome: 'testflight', resumable: false })
     expect(canceled).toMatchObject({ runId, outcome: 'canceled', resumable: false })
     expect(canceled?.message).toContain(`continued by run ${latest!.runId}`)
+  })
+})
+
+describe('Ctrl-C during preflight, an earlier attempt having uploaded', () => {
+  it('asks App Store Connect whether that upload arrived and says so in the events, the journal and runs', async () => {
+    const { env, caseDir } = await caseEnv('cancel-preflight')
+    const file = await makeIpa({ buildNumber: '405' }, caseDir)
+    const args = ['publish', file, '--app-store', '--whats-new', 'Fixes', '--json', '--upload-method', 'api']
+    // The first attempt is killed once every byte is sent: its journal says the upload was started, no more.
+    const killed = await publishWatching(args, env, (e, child) => {
+      if (e.type === 'step-progress' && e.step === 'upload' && e.message === 'verifying')
+        child.kill('SIGKILL')
+    })
+    expect(killed.signal).toBe('SIGKILL')
+
+    // The resume's preflight reads the App Store information; that read is held in flight, and Ctrl-C comes then.
+    let interrupted: ChildProcess | null = null
+    const proxy = await startCountingProxy({
+      hold: (request) => /^GET \/v1\/apps\/[^/]+\/appInfos$/.test(request),
+      onHold: () => interrupted?.kill('SIGINT'),
+    })
+    const throughProxy = { ...env, HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, NO_PROXY: undefined }
+    const resumed = await publishWatching(args, throughProxy, (_, child) => (interrupted = child)).finally(
+      () => proxy.close(),
+    )
+    expect(proxy.held).toHaveLength(1)
+    expect(resumed.code).toBe(5)
+    const arrived = /reached App Store Connect before the cancel|App Store Connect has build 405/
+    const finished = resumed.events.find((e) => e.type === 'run-finished')
+    expect(finished).toMatchObject({ outcome: 'canceled', message: expect.stringMatching(arrived) })
+    expect(finished?.type === 'run-finished' && finished.message).not.toMatch(/upload was started/)
+    // The window hears it as the run's log line too; preflight itself did not fail, it was stopped.
+    expect(resumed.events).toContainEqual(
+      expect.objectContaining({ type: 'log', message: expect.stringMatching(arrived) }),
+    )
+    expect(resumed.events.filter((e) => e.type === 'step-failed')).toEqual([])
+    const journal = JSON.parse(
+      await readFile(join(caseDir, 'data', 'runs', finished!.runId, 'journal.json'), 'utf8'),
+    ) as { message: string; substeps: { upload?: { note: string | null } } }
+    expect(journal.substeps.upload?.note).toMatch(arrived)
+    expect((await runs(env))[0]).toMatchObject({
+      runId: finished!.runId,
+      message: expect.stringMatching(arrived),
+    })
+    expect(uploadsOf('405')).toHaveLength(1)
   })
 })
 
