@@ -34,6 +34,12 @@ export interface ImportOptions {
 
 const SECTION = ['publishing', 'app_store_connect'] as const
 
+/**
+ * Codemagic reads merge keys (`<<: *defaults`), as YAML 1.1 readers do; codemagic.yaml files share settings
+ * between workflows that way, so they are merged here too rather than read as a key named "<<".
+ */
+const YAML_OPTIONS = { prettyErrors: true, merge: true } as const
+
 /** A file of junk (or a binary picked by mistake) has thousands of syntax errors: one message says it. */
 function yamlSyntaxIssues(doc: Document): SettingsIssue[] {
   const first = doc.errors[0]
@@ -107,7 +113,7 @@ export function importCodemagicYaml(text: string, options: ImportOptions = {}): 
   const tooDeep = yamlNestingProblem(text)
   if (tooDeep !== null)
     return { workflows: [], workflow: null, settings: null, issues: [{ path: WHOLE_FILE, message: tooDeep }] }
-  const doc = parseDocument(text, { prettyErrors: true })
+  const doc = parseDocument(text, YAML_OPTIONS)
   const syntax = yamlSyntaxIssues(doc)
   if (syntax.length > 0) return { workflows: [], workflow: null, settings: null, issues: syntax }
   const plain = plainValue(doc)
@@ -237,7 +243,7 @@ export function exportCodemagicYaml(
 
   const tooDeep = yamlNestingProblem(text)
   if (tooDeep !== null) throw new Error(tooDeep)
-  const doc = parseDocument(text)
+  const doc = parseDocument(text, YAML_OPTIONS)
   if (doc.errors.length > 0) throw new Error(yamlSyntaxIssues(doc)[0]!.message)
   const workflows = workflowsWithSection(doc)
   const workflow = options.workflow ?? (workflows.length === 1 ? workflows[0]! : null)

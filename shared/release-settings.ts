@@ -287,8 +287,13 @@ export function parseReleaseSettings(raw: unknown, options: ValidateOptions = {}
       }
       case 'text-per-locale': {
         if (value === null) break
-        if (typeof value === 'string' || typeof value === 'number') {
-          settings.whatsNew = String(value).trim() === '' ? null : String(value)
+        // Exactly text: `whats_new: 1.10` is the number 1.1 to YAML, and sending "1.1" would change the words.
+        if (typeof value === 'number') {
+          wrong('text (put it in quotes)')
+          break
+        }
+        if (typeof value === 'string') {
+          settings.whatsNew = value.trim() === '' ? null : value
           break
         }
         const entries =
@@ -306,9 +311,12 @@ export function parseReleaseSettings(raw: unknown, options: ValidateOptions = {}
               path: at(`${key}.${locale}`),
               message: `"${locale}" is not a locale: use App Store Connect's codes, e.g. en-US, de-DE, fr-FR`,
             })
-          } else if ((typeof text !== 'string' && typeof text !== 'number') || String(text).trim() === '') {
-            issues.push({ path: at(`${key}.${locale}`), message: `must be text, found ${describe(text)}` })
-          } else map[locale] = String(text)
+          } else if (typeof text !== 'string' || text.trim() === '') {
+            issues.push({
+              path: at(`${key}.${locale}`),
+              message: `must be text${typeof text === 'number' ? ' (put it in quotes)' : ''}, found ${describe(text)}`,
+            })
+          } else map[locale] = text
         }
         settings.whatsNew = map
         break

@@ -82,6 +82,67 @@ describe('ascent config check', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /)
   })
 
+  it('reads merge keys (<<: *anchor) as Codemagic does: shared settings count, and their errors are found', async () => {
+    const text = [
+      'definitions:',
+      '  asc: &asc',
+      '    auth: integration',
+      '    submit_to_testflight: true',
+      '    beta_groups: [QA]',
+      '  base: &base',
+      '    publishing:',
+      '      app_store_connect:',
+      '        <<: *asc',
+      '        release_type: after_approval',
+      'workflows:',
+      '  ios:',
+      '    publishing:',
+      '      app_store_connect:',
+      '        <<: *asc',
+      '        submit_to_app_store: true',
+      '  tvos:',
+      '    <<: *base',
+      '    name: tvOS release',
+      '',
+    ].join('\n')
+    const path = await file('merge.yaml', text)
+    const ios = await runCli(['config', 'check', path, '--workflow', 'ios', '--json'])
+    expect(JSON.parse(ios.stdout)).toMatchObject({ valid: true, errors: [] })
+    expect(ios.code).toBe(0)
+    const tvos = await runCli(['config', 'check', path, '--workflow', 'tvos'])
+    expect(tvos.stderr).toBe('')
+    expect(tvos.code).toBe(0)
+    // Without --workflow both are named: the merged-in section counts as one.
+    expect((await runCli(['config', 'check', path])).stderr).toContain('(ios, tvos)')
+
+    const bad = await file('merge-bad.yaml', text.replace('beta_groups: [QA]', 'beta_groups: QA'))
+    const result = await runCli(['config', 'check', bad, '--workflow', 'ios', '--json'])
+    expect(result.code).toBe(2)
+    expect(JSON.parse(result.stdout).errors).toEqual([
+      expect.objectContaining({ path: 'workflows.ios.publishing.app_store_connect.beta_groups' }),
+    ])
+  })
+
+  it('refuses release notes YAML reads as a number (1.10 would be sent as "1.1"), naming the fix', async () => {
+    const one = await file('number.yaml', 'submit_to_app_store: true\nwhats_new: 1.10\n')
+    const result = await runCli(['config', 'check', one, '--json'])
+    expect(result.code).toBe(2)
+    expect(JSON.parse(result.stdout).errors).toEqual([
+      { path: 'app_store_connect.whats_new', message: 'must be text (put it in quotes), found 1.1' },
+    ])
+    const perLocale = await file(
+      'per-locale.yaml',
+      'submit_to_app_store: true\nwhats_new:\n  en-US: Faster sync.\n  de-DE: 2.0\n',
+    )
+    const map = await runCli(['config', 'check', perLocale, '--json'])
+    expect(map.code).toBe(2)
+    expect(JSON.parse(map.stdout).errors).toEqual([
+      { path: 'app_store_connect.whats_new.de-DE', message: 'must be text (put it in quotes), found 2' },
+    ])
+    const quoted = await file('quoted.yaml', 'submit_to_app_store: true\nwhats_new: "1.10"\n')
+    expect((await runCli(['config', 'check', quoted])).code).toBe(0)
+  })
+
   it('reports malformed YAML with its line, exit 2, no stack', async () => {
     const path = await file('broken.yaml', 'workflows:\n  w:\n    publishing: [\n')
     const result = await runCli(['config', 'check', path, '--json'])
