@@ -86,7 +86,8 @@ export function ciSummaryMarkdown(run: RunRecord, journal: RunJournal | null): s
     const what = step.error ? `${step.error.message} (${step.error.code})` : (step.summary ?? '')
     lines.push(`| ${step.step} | ${STATUS_MARK[step.status]} | ${cell(what)} |`)
   }
-  if (run.links.length > 0) {
+  // A sandbox run's ids mean nothing on appstoreconnect.apple.com: no link pretends to open its pages.
+  if (run.links.length > 0 && run.sandbox !== true) {
     lines.push(
       '',
       `**App Store Connect:** ${run.links.map((l) => `[${cell(l.label)}](${l.url})`).join(' · ')}`,

@@ -6,6 +6,7 @@ import type { PublishOptions, PublishPlan, RunRecord } from '../../../shared/ipc
 import type { PublishEvent } from '../../../shared/publish-events'
 import { parseReleaseSettings, type ReleaseSettings } from '../../../shared/release-settings'
 import { readReleaseConfig } from '../../config/codemagic-file'
+import { APPLE_API_URL } from '../../asc/client'
 import { inspectBuild } from '../../ipa'
 import { configDir, dataDir } from '../../app-dirs'
 import { resolveCredentials } from '../../keys/credentials'
@@ -223,8 +224,11 @@ function printPlan(plan: PublishPlan): void {
   for (const p of plan.problems) out(`${p.severity}: ${p.message} [${p.code}]`)
 }
 
-/** Human output: one line per step change, upload progress every 10 %. */
-function humanPrinter(): (event: PublishEvent) => void {
+/**
+ * Human output: one line per step change, upload progress every 10 %. `withLinks` false (a stand-in App Store
+ * Connect such as the sandbox): its app ids have no appstoreconnect.apple.com pages, so no link is printed.
+ */
+function humanPrinter(withLinks: boolean): (event: PublishEvent) => void {
   let lastTenth = -1
   return (event) => {
     const out = (line: string): boolean => process.stdout.write(line + '\n')
@@ -257,7 +261,7 @@ function humanPrinter(): (event: PublishEvent) => void {
         break
       case 'run-finished':
         out(event.message)
-        for (const link of event.links) out(`  ${link.label}: ${link.url}`)
+        if (withLinks) for (const link of event.links) out(`  ${link.label}: ${link.url}`)
         break
     }
   }
@@ -340,7 +344,7 @@ export function registerPublishCommand(program: Command): void {
           const settings = await settingsFrom(flags)
           const options = optionsFrom(flags)
           // Checked before the build is read; the credentials read it again when the run needs them.
-          apiUrlOption(flags.apiUrl)
+          const appleApi = new URL(apiUrlOption(flags.apiUrl)).origin === APPLE_API_URL
           nameOption('--key', flags.key)
           const path = resolve(file)
           const info = await stat(path).catch(() => {
@@ -367,7 +371,7 @@ export function registerPublishCommand(program: Command): void {
             else printPlan(plan)
             return plan.problems.some((p) => p.severity === 'error') ? ExitCode.refused : ExitCode.ok
           }
-          const print = flags.json ? (event: PublishEvent) => printJson(event) : humanPrinter()
+          const print = flags.json ? (event: PublishEvent) => printJson(event) : humanPrinter(appleApi)
           // Runs known before the start: if the start returns one of them, this run resumes it and says so first.
           const earlier = new Map((await publisher.listRuns()).map((r) => [r.runId, r]))
           let held: PublishEvent[] | null = []

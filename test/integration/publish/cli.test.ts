@@ -158,6 +158,20 @@ describe('ascent groups', () => {
   })
 })
 
+describe('ascent publish against the sandbox', () => {
+  it('says what it published and links no appstoreconnect.apple.com page (the sandbox’s apps have none)', async () => {
+    const caseDir = await mkdtemp(join(dir, 'links-'))
+    const build = await makeIpa({ buildNumber: '210' }, caseDir)
+    const r = await runCli(['publish', build, '--beta-group', 'QA'], {
+      env: { ...env, ASCENT_DATA_DIR: join(caseDir, 'data') },
+    })
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('com.example.ascent.demo 1.1.0 (210) is in TestFlight: 1 group')
+    expect(r.stdout).not.toContain('appstoreconnect.apple.com')
+  })
+})
+
 describe('ascent publish: Ctrl-C', () => {
   it('SIGINT cancels at a safe point and exits 5; publishing again finishes with exit 0', async () => {
     const caseDir = await mkdtemp(join(dir, 'sigint-'))

@@ -52,6 +52,20 @@ describe('the GitHub job summary', () => {
     expect(md).toContain('### ❌ Ascent: publish failed')
   })
 
+  it('links the pages of App Store Connect for a run against Apple, and none for a sandbox run', () => {
+    const links = [
+      { label: 'Build', url: 'https://appstoreconnect.apple.com/apps/1/testflight/ios/b1' },
+      { label: 'App Store', url: 'https://appstoreconnect.apple.com/apps/1/distribution' },
+    ]
+    const apple = ciSummaryMarkdown({ ...run, links }, null)
+    expect(apple).toContain(
+      '**App Store Connect:** [Build](https://appstoreconnect.apple.com/apps/1/testflight/ios/b1) · [App Store](https://appstoreconnect.apple.com/apps/1/distribution)',
+    )
+    expect(ciSummaryMarkdown({ ...run, links, sandbox: true }, null)).not.toContain(
+      'appstoreconnect.apple.com',
+    )
+  })
+
   it('appends to the runner’s files and writes nothing when they are not named', async () => {
     dir = await mkdtemp(join(tmpdir(), 'ascent-ci-report-'))
     const summary = join(dir, 'summary.md')
