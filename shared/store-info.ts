@@ -37,6 +37,8 @@ const AppInfoTextView = z.object({
   name: text,
   subtitle: text,
   privacyPolicyUrl: text,
+  /** Apple TV apps show a privacy policy as text: App Review needs it for tvOS. */
+  privacyPolicyText: text,
 })
 
 const ReviewContactView = z.object({
@@ -131,7 +133,10 @@ export const StoreInfoEdit = z.object({
     )
     .optional(),
   appInfoTexts: z
-    .record(z.string(), z.object({ name: edit, subtitle: edit, privacyPolicyUrl: edit }))
+    .record(
+      z.string(),
+      z.object({ name: edit, subtitle: edit, privacyPolicyUrl: edit, privacyPolicyText: edit }),
+    )
     .optional(),
   primaryCategory: edit,
   secondaryCategory: edit,

@@ -144,6 +144,7 @@ async function viewOf(client: AscClient, target: StoreTarget): Promise<StoreInfo
         name: l?.name ?? null,
         subtitle: l?.subtitle ?? null,
         privacyPolicyUrl: l?.privacyPolicyUrl ?? null,
+        privacyPolicyText: l?.privacyPolicyText ?? null,
       }
     }),
     categories: { primary: s.primaryCategory, secondary, offered: [...offered] },

@@ -73,6 +73,11 @@ const REWRITES: readonly (readonly [RegExp, (...groups: string[]) => string])[] 
     () => 'pick a day and hour under Earliest release date in the App Store panel',
   ],
   [/set release_type: SCHEDULED or remove the date/g, () => 'choose Scheduled, or clear the date'],
+  // App Store readiness: the App Store information panel lists each missing item with Fill in; said there once.
+  [
+    /\b(version \S+ is not ready for App Review): [^]*? Fill (?:it|them) from a fastlane deliver folder [^]*?; ascent metadata check lists where each is filled/g,
+    (_m, head) => `${head ?? ''}: fill in what the App Store information panel lists as missing`,
+  ],
   [new RegExp(`set ${KEY}: true`, 'g'), (_m, key) => `turn on ${where(key ?? '')}`],
   [new RegExp(`set ${KEY}: false`, 'g'), (_m, key) => `turn off ${where(key ?? '')}`],
   [new RegExp(`(?:add (?:it|them) to|set) ${KEY}\\b`, 'g'), (_m, key) => `fill ${where(key ?? '')}`],

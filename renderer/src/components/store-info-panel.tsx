@@ -37,7 +37,8 @@ function useTarget(): StoreTarget | null {
   const found = useBuildStore((s) => s.appPhase === 'found')
   const copyright = useReleaseStore((s) => s.settings.copyright)
   const whatsNew = useReleaseStore((s) => s.settings.whatsNew)
-  if (!summary || !found || summary.kind !== 'ipa' || !summary.version) return null
+  // An .ipa or a macOS .pkg alike: every platform's first version needs the same text and screenshots.
+  if (!summary || !found || !summary.version) return null
   return {
     bundleId: summary.bundleId,
     platform: summary.platform,
@@ -140,13 +141,7 @@ function Readiness({ info }: { readonly info: StoreInfo }) {
       {reminders.length > 0 ? (
         <ul className="readiness-list readiness-reminders" aria-label="Reminders">
           {reminders.map((item) => (
-            <li
-              key={`${item.field} ${item.message}`}
-              className="readiness-item is-reminder"
-              data-field={item.field}
-            >
-              {item.message}
-            </li>
+            <ReminderRow key={`${item.field} ${item.message}`} item={item} />
           ))}
         </ul>
       ) : null}
@@ -154,10 +149,42 @@ function Readiness({ info }: { readonly info: StoreInfo }) {
   )
 }
 
-/** "en-US: no description; fill it in …": what is missing, without the where when the form is the where. */
+/**
+ * "en-US: no description; fill it in …": what is missing, without the where when the form is the where, and
+ * without App Store Connect's display type codes: the slots are named by their device.
+ */
 function whatIsMissing(item: MissingStoreItem): string {
   const cut = item.message.indexOf('; fill it')
-  return cut === -1 ? item.message : item.message.slice(0, cut)
+  const what = cut === -1 ? item.message : item.message.slice(0, cut)
+  return what.replace(/ \(APP_[A-Z0-9_]+\)/g, '')
+}
+
+/** Copyright is the App Store panel's field (Publish sends it); the other reminders say where in their own words. */
+function ReminderRow({ item }: { readonly item: MissingStoreItem }) {
+  const submit = useReleaseStore((s) => s.settings.submitToAppStore)
+  if (item.field !== 'copyright')
+    return (
+      <li className="readiness-item is-reminder" data-field={item.field}>
+        {item.message}
+      </li>
+    )
+  return (
+    <li className="readiness-item is-reminder" data-field={item.field}>
+      <span>{whatIsMissing(item)}: fill Copyright in the App Store panel</span>
+      {submit ? (
+        <>
+          {' '}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => document.getElementById('copyright')?.focus()}
+          >
+            Fill in
+          </button>
+        </>
+      ) : null}
+    </li>
+  )
 }
 
 function MissingRow({ item, sandbox }: { readonly item: MissingStoreItem; readonly sandbox: boolean }) {
@@ -210,6 +237,7 @@ const FORM_FIELDS = new Set([
   'name',
   'subtitle',
   'privacyPolicyUrl',
+  'privacyPolicyText',
   'primaryCategory',
   'contactFirstName',
   'contactLastName',
@@ -231,6 +259,8 @@ interface TextSpec<F extends string> {
   readonly kind: 'line' | 'text' | 'url' | 'email'
   readonly max?: number
   readonly placeholder?: string
+  /** Shown only for the platform that has the field. */
+  readonly platform?: StoreTarget['platform']
 }
 
 const VERSION_FIELDS: readonly TextSpec<VersionField>[] = [
@@ -250,6 +280,7 @@ const APP_INFO_FIELDS: readonly TextSpec<AppInfoField>[] = [
     kind: 'url',
     placeholder: 'https://example.com/privacy',
   },
+  { field: 'privacyPolicyText', label: 'Privacy policy text (Apple TV)', kind: 'text', platform: 'TV_OS' },
 ]
 
 const REVIEW_FIELDS: readonly TextSpec<ReviewField>[] = [
@@ -319,6 +350,7 @@ function Group({ title, children }: { readonly title: string; readonly children:
 
 function StoreForm({ info }: { readonly info: StoreInfo }) {
   const state = useStoreInfoStore((s) => s)
+  const platform = state.target?.platform
   const locale = state.locale ?? info.locales[0] ?? info.primaryLocale
   const missing = new Set(info.readiness.missing.map((m) => `${m.field} ${m.locale ?? ''}`))
   const isMissing = (field: string, l?: string): boolean =>
@@ -367,7 +399,7 @@ function StoreForm({ info }: { readonly info: StoreInfo }) {
         ))}
       </Group>
       <Group title={`App information (${locale})`}>
-        {APP_INFO_FIELDS.map((spec) => (
+        {APP_INFO_FIELDS.filter((spec) => !spec.platform || spec.platform === platform).map((spec) => (
           <TextField
             key={`${locale} ${spec.field}`}
             id={fieldId(spec.field, locale)}

@@ -8,7 +8,7 @@ import type {
 } from '../../../shared/store-info'
 
 export type VersionField = Exclude<keyof VersionTextView, 'locale'>
-export type AppInfoField = 'name' | 'subtitle' | 'privacyPolicyUrl'
+export type AppInfoField = 'name' | 'subtitle' | 'privacyPolicyUrl' | 'privacyPolicyText'
 export type ReviewField = 'contactFirstName' | 'contactLastName' | 'contactPhone' | 'contactEmail' | 'notes'
 export type CategoryField = 'primaryCategory' | 'secondaryCategory'
 

@@ -28,6 +28,16 @@ describe('inWindowWords', () => {
     ).toBe('Expire build submitted for review only applies with Submit to TestFlight turned on')
   })
 
+  it('points an incomplete version at the App Store information panel, which lists each item once', () => {
+    expect(
+      inWindowWords(
+        'version 1.0 is not ready for App Review: en-US: description, screenshots (Apple TV); App Information: privacy policy URL (en-US), primary category. Fill them from a fastlane deliver folder (--metadata DIR, or ascent metadata push), in Ascent’s App Store information panel, or in App Store Connect; ascent metadata check lists where each is filled',
+      ),
+    ).toBe(
+      'version 1.0 is not ready for App Review: fill in what the App Store information panel lists as missing',
+    )
+  })
+
   it('keeps only the window’s own way out of a fix written for the file, the CLI and the window', () => {
     expect(
       inWindowWords(
