@@ -5,7 +5,7 @@ import { Link, PublishEvent, RunOutcome, StepId } from './publish-events'
 import { ReleaseSettings, ReleaseType } from './release-settings'
 import { AppStatus, ReleaseAction } from './release-status'
 import { ReleaseTransition } from './release-transitions'
-import { LogLine, StepView } from './run-view'
+import { LogLine, StepView } from './run-progress'
 import { ScreenshotProgress, StoreInfo, StoreInfoEdit, StoreTarget } from './store-info'
 
 /**

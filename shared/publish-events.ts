@@ -66,7 +66,10 @@ export const PublishEvent = z.discriminatedUnion('type', [
     ...base,
     step: StepId,
     summary: z.string(),
+    /** Nothing to do (not requested, or already so). */
     skipped: z.boolean().optional(),
+    /** Left for a later run: it needs a processed build this run did not wait for; the journal keeps it pending. */
+    postponed: z.boolean().optional(),
   }),
   z.object({ type: z.literal('step-failed'), ...base, step: StepId, error: AscentErrorShape }),
   z.object({

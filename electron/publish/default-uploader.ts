@@ -12,7 +12,7 @@ import type { RunCredentials, UploaderFactory } from './types'
 
 export interface DefaultUploaderOptions {
   /** Tuning for the Build Upload API uploader (tests shorten its polls). */
-  readonly api?: Omit<ApiUploaderOptions, 'api' | 'journalDir'>
+  readonly api?: Omit<ApiUploaderOptions, 'api' | 'resumeDir'>
   /** Tuning for altool (xcrun path, environment, watchdog); the key comes from the run's credentials. */
   readonly altool?: Omit<AltoolUploaderOptions, 'credentials'>
   /** How `auto` asks whether `xcrun altool --version` works; default: run it. */
@@ -39,7 +39,7 @@ export function defaultUploaderFactory(options: DefaultUploaderOptions = {}): Up
             ? reportingBuilds(request.connection.client, request.onBuild)
             : request.connection.client,
         ),
-        journalDir: request.journalDir,
+        resumeDir: request.resumeDir,
       },
       ...altoolFor(request.credentials),
       ...probe,

@@ -50,10 +50,10 @@ export type SubstepOutcome =
   | { readonly kind: 'done'; readonly note: string }
   | { readonly kind: 'skipped'; readonly note: string }
   /** Not done and not failed: it needs a processed build this run did not wait for; a later run does it. */
-  | { readonly kind: 'later'; readonly note: string }
+  | { readonly kind: 'postponed'; readonly note: string }
 
 export const done = (note: string): SubstepOutcome => ({ kind: 'done', note })
-export const later = (note: string): SubstepOutcome => ({ kind: 'later', note })
+export const postponed = (note: string): SubstepOutcome => ({ kind: 'postponed', note })
 
 /** What a step body returns: its summary, and whether it had nothing to do. */
 export interface StepResult {
@@ -96,7 +96,7 @@ class JournalWriter {
  */
 export class Attempt {
   /** Sub-steps left for a later run (processing not awaited), with the step they belong to. */
-  readonly deferred: { readonly step: StepId; readonly note: string }[] = []
+  readonly postponedSteps: { readonly step: StepId; readonly note: string }[] = []
   private readonly writer: JournalWriter
 
   constructor(
@@ -195,9 +195,9 @@ export class Attempt {
     try {
       const result = await body()
       // Left for a later run (processing not awaited): journaled as pending so a resume runs it again.
-      const deferred = this.deferred.some((d) => d.step === step)
+      const postponed = this.postponedSteps.some((d) => d.step === step)
       this.setStep(step, {
-        status: deferred ? 'pending' : result.skipped ? 'skipped' : 'done',
+        status: postponed ? 'pending' : result.skipped ? 'skipped' : 'done',
         summary: result.summary,
         finishedAt: this.at(),
       })
@@ -208,7 +208,7 @@ export class Attempt {
         at: this.at(),
         step,
         summary: result.summary,
-        ...(result.skipped || deferred ? { skipped: true } : {}),
+        ...(postponed ? { postponed: true } : result.skipped ? { skipped: true } : {}),
       })
     } catch (error) {
       const shape = toErrorShape(error)
@@ -226,8 +226,8 @@ export class Attempt {
   }
 
   /** A step put off to a later run without running its sub-steps (it needs a processed build). */
-  defer(step: StepId, note: string): void {
-    this.deferred.push({ step, note })
+  postpone(step: StepId, note: string): void {
+    this.postponedSteps.push({ step, note })
   }
 
   /**
@@ -251,10 +251,10 @@ export class Attempt {
     await this.save()
     this.progress(step, { message })
     const outcome = await body(resumed)
-    if (outcome.kind === 'later') {
+    if (outcome.kind === 'postponed') {
       // Leave no record: a later run (with a processing timeout) starts it afresh.
       delete this.journal.substeps[id]
-      this.defer(step, outcome.note)
+      this.postpone(step, outcome.note)
     } else {
       this.journal.substeps[id] = { status: outcome.kind, at: this.at(), note: outcome.note }
     }

@@ -11,7 +11,7 @@ import {
   stepsNotRequested,
   type LogLine,
   type RunProgress,
-} from '../../shared/run-view'
+} from '../../shared/run-progress'
 import { JOURNAL_FILE, RunJournal, runDir } from './journal'
 
 /** Beside the run's journal: the run's log as the window shows it, one line per entry, every attempt. */

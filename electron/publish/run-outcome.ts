@@ -10,14 +10,14 @@ export interface RunEnd {
   readonly message: string
 }
 
-/** A run whose steps all returned: what it achieved, or that some steps wait for a later run (`deferred`). */
-export function successOf(journal: RunJournal, deferred: readonly { readonly note: string }[]): RunEnd {
+/** A run whose steps all returned: what it achieved, or that some steps wait for a later run (`postponed`). */
+export function successOf(journal: RunJournal, postponed: readonly { readonly note: string }[]): RunEnd {
   const { settings, build } = journal
   const label = `${build.bundleId} ${build.version} (${build.buildNumber})`
-  if (deferred.length > 0) {
+  if (postponed.length > 0) {
     return {
       outcome: 'uploaded',
-      message: `Uploaded ${label}; not waited for processing, so ${deferred.length} step(s) wait for a later run: publish the same build again (it resumes) once App Store Connect has processed it`,
+      message: `Uploaded ${label}; not waited for processing, so ${postponed.length} step(s) wait for a later run: publish the same build again (it resumes) once App Store Connect has processed it`,
     }
   }
   const groups = journal.ids.groupIds?.length ?? 0

@@ -132,7 +132,7 @@ async function runAttempt(attempt: Attempt, sessions: readonly AscSession[]): Pr
     await beginAttempt(attempt)
     ctx = attempt.prepared(await preflightStep(attempt))
     for (const step of PIPELINE) await step(ctx)
-    return successOf(journal, ctx.deferred)
+    return successOf(journal, ctx.postponedSteps)
   } catch (error) {
     const canceled = toErrorShape(error).code === 'CANCELED' || attempt.signal.aborted
     if (canceled) await settleCancel(attempt, ctx, sessions)

@@ -42,7 +42,7 @@ interface UploaderRequest {
   readonly connection: PublishConnection
   readonly credentials: RunCredentials
   /** The run's own folder: the uploader keeps its resumable journal here. */
-  readonly journalDir: string
+  readonly resumeDir: string
   /**
    * The build as the upload's last answer included it (the Build Upload API's answers do): the processing wait
    * starts from its state instead of asking again.

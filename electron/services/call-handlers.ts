@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { AscentError, toErrorShape } from '../../shared/errors'
 import { calls, type CallName, type CallReply, type CallResult } from '../../shared/ipc'
-import { appStoreCalls } from './calls/app-store'
+import { appCalls } from './calls/apps'
 import { buildsCalls } from './calls/builds'
 import { configCalls } from './calls/config'
 import { keysCalls } from './calls/keys'
@@ -18,7 +18,7 @@ import type { AscentServices, CallContext, CallHandlers } from './types'
 export function createCallHandlers(services: AscentServices): CallHandlers {
   return {
     ...buildsCalls(services),
-    ...appStoreCalls(services),
+    ...appCalls(services),
     ...publishCalls(services),
     ...keysCalls(services),
     ...configCalls(services),

@@ -5,7 +5,7 @@ import { inspectBuild } from '../ipa'
 import { createKeyService } from '../keys/key-service'
 import type { KeyStore } from '../keys/key-store'
 import { createKeytarStore } from '../keys/keytar-store'
-import { createAppStoreService } from './app-store'
+import { createAppLookupService } from './app-lookup'
 import { createConfigService } from './config-service'
 import { createConnectionManager, type ActiveConnection, type SandboxHandle } from './connection'
 import { createEventHub, type EventHub } from './event-hub'
@@ -13,7 +13,7 @@ import { createFileRegistry } from './file-registry'
 import { createStoreInfoService } from './store-info'
 import { createPublisher } from '../publish/publisher'
 import { createRunLog, readRunLog, runLogPath } from '../publish/run-log'
-import { LOG_LIMIT } from '../../shared/run-view'
+import { LOG_LIMIT } from '../../shared/run-progress'
 import { defaultUploaderFactory } from '../publish/default-uploader'
 import type { PublisherDeps, RunCredentials } from '../publish/types'
 import { startSandbox, type SandboxOptions } from '../sandbox'
@@ -148,7 +148,7 @@ export async function createServices(options: CreateServicesOptions): Promise<As
     builds: { inspect: (path) => inspectBuild(path) },
     connection,
     keys: keyService,
-    appStore: createAppStoreService({ client }),
+    apps: createAppLookupService({ client }),
     storeInfo: createStoreInfoService({ client, onProgress: (progress) => events.emit('app', progress) }),
     publisher,
     runLogs: {

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { AppInfo } from '../../shared/ipc'
 import type { Platform } from '../../shared/build-summary'
 import { AscentError } from '../../shared/errors'
-import type { AppStoreService, ConnectionService } from './types'
+import type { AppLookupService, ConnectionService } from './types'
 
 const ControlReply = z.object({ error: z.string() }).partial()
 
@@ -18,7 +18,7 @@ function sandboxAppName(bundleId: string): string {
  */
 export async function addSandboxApp(
   connection: ConnectionService,
-  appStore: Pick<AppStoreService, 'findApp'>,
+  apps: Pick<AppLookupService, 'findApp'>,
   bundleId: string,
   platform: Platform,
 ): Promise<AppInfo> {
@@ -49,7 +49,7 @@ export async function addSandboxApp(
       `The sandbox did not add ${bundleId}: ${(reply.success && reply.data.error) || `HTTP ${res.status}`}`,
     )
   } else await res.body?.cancel()
-  const app = await appStore.findApp(bundleId, platform)
+  const app = await apps.findApp(bundleId, platform)
   if (!app) throw new AscentError('INTERNAL', `The sandbox added ${bundleId} but does not list it.`)
   return app
 }

@@ -1,4 +1,5 @@
 import type { ReleaseWatcher } from '../status/watcher'
+import type { Publisher } from '../publish/types'
 import type { BuildSummary, Platform } from '../../shared/build-summary'
 import type {
   AddKeyInput,
@@ -10,16 +11,12 @@ import type {
   ConnectionInfo,
   DiscoveredKey,
   ExportedConfig,
-  FileRef,
   ImportedConfig,
   KeychainStatus,
   KeyMetadata,
   LiveRun,
-  PublishOptions,
-  PublishPlan,
   RememberedRelease,
   RunLogFile,
-  RunRecord,
 } from '../../shared/ipc'
 import type { ReleaseSettings } from '../../shared/release-settings'
 import type { EventHub } from './event-hub'
@@ -62,27 +59,9 @@ interface KeysService {
   remove(keyId: string): Promise<void>
 }
 
-export interface AppStoreService {
+export interface AppLookupService {
   findApp(bundleId: string, platform: Platform): Promise<AppInfo | null>
   listBetaGroups(appId: string): Promise<readonly BetaGroup[]>
-}
-
-/** A publish request as the pipeline receives it: the build's real path plus what the window sent. */
-export interface PublishJob {
-  readonly file: FileRef
-  readonly filePath: string
-  readonly settings: ReleaseSettings
-  readonly options: PublishOptions
-}
-
-/** The pipeline (electron/publish, pipeline helper). Its progress goes to `AscentServices.events` ('publish'). */
-interface PublisherService {
-  plan(job: PublishJob): Promise<PublishPlan>
-  start(job: PublishJob): Promise<{ readonly runId: string }>
-  cancel(runId: string): Promise<void>
-  resume(runId: string): Promise<{ readonly runId: string }>
-  listRuns(): Promise<readonly RunRecord[]>
-  getRun(runId: string): Promise<RunRecord>
 }
 
 /** What a window that (re)opens needs of the runs: the one going on here, and any run's log file. */
@@ -111,10 +90,11 @@ export interface AscentServices {
   readonly builds: BuildService
   readonly connection: ConnectionService
   readonly keys: KeysService
-  readonly appStore: AppStoreService
+  readonly apps: AppLookupService
   /** The App Store information panel: readiness, text, categories, review contact, screenshots. */
   readonly storeInfo: StoreInfoService
-  readonly publisher: PublisherService
+  /** The pipeline; its progress also goes to `events` ('publish'). */
+  readonly publisher: Publisher
   readonly config: ConfigService
   readonly runLogs: RunLogService
   /** Watches apps after submission (null where nothing watches, e.g. a bare test composition). */

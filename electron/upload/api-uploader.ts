@@ -9,15 +9,15 @@ import type {
   UploadOperation,
 } from './build-upload-api'
 import { createFileHash, type ChecksumAlgorithm, type FileHash, type RangeTap } from './checksum'
-import { createJournalStore, type JournalStore, type UploadJournal } from './journal'
+import { createResumeStateStore, type ResumeStateStore, type UploadResumeState } from './resume-state'
 import { createPartSender, type PartOutcome, type PartSender } from './part-sender'
 import { createProgressMeter } from './progress'
 import type { UploadBuild, UploadOptions, UploadResult, Uploader } from './types'
 
 export interface ApiUploaderOptions {
   readonly api: BuildUploadApi
-  /** Where the resume journal lives (the pipeline passes its run directory); without it nothing is resumable. */
-  readonly journalDir?: string
+  /** Where the resume state lives (the pipeline passes its run directory); without it nothing is resumable. */
+  readonly resumeDir?: string
   /** Parts in flight at once. */
   readonly concurrency?: number
   /** Attempts per part before the upload fails (the first try included). */
@@ -36,7 +36,7 @@ export interface ApiUploaderOptions {
   readonly now?: () => number
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   readonly random?: () => number
-  /** Called after each part Apple acknowledged (and after it is journaled): logs, tests, the kill-and-resume proof. */
+  /** Called after each part Apple acknowledged (and after it is recorded): logs, tests, the kill-and-resume proof. */
   readonly onPartDone?: (part: {
     readonly offset: number
     readonly length: number
@@ -66,7 +66,7 @@ function failedUpload(
 /**
  * Uploads with App Store Connect's Build Upload API: create the buildUpload,
  * reserve the file, PUT each byte range from disk (several at once), commit with the checksum, wait until
- * Apple accepted or refused it. Every acknowledged part is journaled so a new run sends only what is missing.
+ * Apple accepted or refused it. Every acknowledged part is recorded so a new run sends only what is missing.
  */
 export function createApiUploader(options: ApiUploaderOptions): Uploader {
   const api = options.api
@@ -102,31 +102,31 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
     }
     const fileSize = info.size
     const fileIdentity = { path: path.resolve(build.file), size: fileSize, mtimeMs: info.mtimeMs }
-    const journalStore: JournalStore | null = options.journalDir
-      ? createJournalStore(options.journalDir)
+    const resumeStore: ResumeStateStore | null = options.resumeDir
+      ? createResumeStateStore(options.resumeDir)
       : null
     const meter = createProgressMeter({ bytesTotal: fileSize, onProgress: uploadOptions.onProgress })
     meter.flush('preparing')
 
-    let journal = await loadMatchingJournal(journalStore, build, fileIdentity)
-    const save = async (next: UploadJournal): Promise<void> => {
-      journal = next
-      if (journalStore) await journalStore.write(next)
+    let resume = await loadMatchingResumeState(resumeStore, build, fileIdentity)
+    const save = async (next: UploadResumeState): Promise<void> => {
+      resume = next
+      if (resumeStore) await resumeStore.write(next)
     }
 
-    // 1. The buildUpload: reuse the journaled one when Apple still has it.
+    // 1. The buildUpload: reuse the recorded one when Apple still has it.
     let buildUpload: BuildUploadRecord | null = null
-    if (journal) {
-      buildUpload = await api.readBuildUpload(journal.buildUploadId, signal)
+    if (resume) {
+      buildUpload = await api.readBuildUpload(resume.buildUploadId, signal)
       if (buildUpload?.state === 'FAILED') throw failedUpload(build, buildUpload)
       if (buildUpload?.state === 'COMPLETE') {
         meter.update(fileSize)
         meter.flush('verifying')
         return { method: 'api', buildUploadId: buildUpload.id }
       }
-      if (buildUpload === null) journal = null
+      if (buildUpload === null) resume = null
     }
-    if (buildUpload === null || journal === null) {
+    if (buildUpload === null || resume === null) {
       buildUpload = await api.createBuildUpload(
         { appId, version: build.version, buildNumber: build.buildNumber, platform: build.platform },
         signal,
@@ -144,7 +144,7 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
       })
     }
     const buildUploadId = buildUpload.id
-    let current: UploadJournal = journal ?? failInternal('journal missing after create')
+    let current: UploadResumeState = resume ?? failInternal('resume state missing after create')
     // Set when this run commits the file: Apple has not finished with it at that instant.
     let committedNow = false
 
@@ -221,18 +221,18 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
   async function sendParts(
     file: string,
     fileRecord: BuildUploadFileRecord,
-    start: UploadJournal,
-    save: (journal: UploadJournal) => Promise<void>,
+    start: UploadResumeState,
+    save: (resume: UploadResumeState) => Promise<void>,
     meter: ReturnType<typeof createProgressMeter>,
     signal: AbortSignal | undefined,
     fileHash: FileHash | null,
-  ): Promise<UploadJournal> {
+  ): Promise<UploadResumeState> {
     // No operations left (Apple lists only parts it has not received): straight to the commit, which names any gap.
     const sender =
       options.partSender ??
       createPartSender({ maxSockets: concurrency, readChunkBytes: options.readChunkBytes })
-    let journal = start
-    const doneKeys = new Set(journal.doneParts.map((p) => `${p.offset}:${p.length}`))
+    let resume = start
+    const doneKeys = new Set(resume.doneParts.map((p) => `${p.offset}:${p.length}`))
     let operations = fileRecord.uploadOperations
     const pending = [...operations]
       .filter((op) => !doneKeys.has(`${op.offset}:${op.length}`))
@@ -240,7 +240,7 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
     // Each part feeds the whole-file hash as it reads; the hash waits for a part's bytes rather than reading them.
     const taps = new Map<string, RangeTap>()
     if (fileHash) for (const op of pending) taps.set(`${op.offset}:${op.length}`, fileHash.tap(op.offset))
-    let doneBytes = journal.doneParts.reduce((sum, p) => sum + p.length, 0)
+    let doneBytes = resume.doneParts.reduce((sum, p) => sum + p.length, 0)
     let inFlightBytes = 0
     meter.update(doneBytes, 'sending')
 
@@ -276,7 +276,7 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
     const isExpired = (op: UploadOperation): boolean =>
       op.expiration !== null && Date.parse(op.expiration) - expiryMarginMs <= now()
 
-    let journalChain: Promise<void> = Promise.resolve()
+    let saveChain: Promise<void> = Promise.resolve()
     const failure = new AbortController()
     const onOuterAbort = (): void => failure.abort()
     signal?.addEventListener('abort', onOuterAbort, { once: true })
@@ -307,11 +307,11 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
           doneBytes += op.length
           meter.update(doneBytes + inFlightBytes)
           const part = { offset: op.offset, length: op.length }
-          journalChain = journalChain.then(async () => {
-            journal = { ...journal, doneParts: [...journal.doneParts, part] }
-            await save(journal)
+          saveChain = saveChain.then(async () => {
+            resume = { ...resume, doneParts: [...resume.doneParts, part] }
+            await save(resume)
           })
-          await journalChain
+          await saveChain
           options.onPartDone?.({ ...part, partNumber: op.partNumber })
           return
         }
@@ -374,7 +374,7 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
     }
     try {
       await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, () => lane()))
-      await journalChain
+      await saveChain
     } finally {
       signal?.removeEventListener('abort', onOuterAbort)
       if (!options.partSender) sender.close()
@@ -382,29 +382,29 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
     if (signal?.aborted) throw canceled()
     if (firstError !== null) throw firstError
     meter.flush('sending')
-    return journal
+    return resume
   }
 
   return { method: 'api', upload }
 }
 
-async function loadMatchingJournal(
-  store: JournalStore | null,
+async function loadMatchingResumeState(
+  store: ResumeStateStore | null,
   build: UploadBuild,
-  file: UploadJournal['file'],
-): Promise<UploadJournal | null> {
+  file: UploadResumeState['file'],
+): Promise<UploadResumeState | null> {
   if (!store) return null
-  const journal = await store.read()
-  if (!journal) return null
+  const resume = await store.read()
+  if (!resume) return null
   const same =
-    journal.file.path === file.path &&
-    journal.file.size === file.size &&
-    journal.file.mtimeMs === file.mtimeMs &&
-    journal.bundleId === build.bundleId &&
-    journal.buildVersion === build.version &&
-    journal.buildNumber === build.buildNumber
-  // A journal of another file (or the same path rebuilt) must not be resumed: its parts are other bytes.
-  return same ? journal : null
+    resume.file.path === file.path &&
+    resume.file.size === file.size &&
+    resume.file.mtimeMs === file.mtimeMs &&
+    resume.bundleId === build.bundleId &&
+    resume.buildVersion === build.version &&
+    resume.buildNumber === build.buildNumber
+  // The state of another file (or the same path rebuilt) must not be resumed: its parts are other bytes.
+  return same ? resume : null
 }
 
 function failInternal(message: string): never {

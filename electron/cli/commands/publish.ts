@@ -246,7 +246,9 @@ function humanPrinter(withLinks: boolean): (event: PublishEvent) => void {
         } else if (event.message) out(`  ${event.message}`)
         break
       case 'step-finished':
-        out(`${event.skipped ? paint('quiet', '–') : paint('ok', '✓')} ${event.step}: ${event.summary}`)
+        out(
+          `${event.skipped || event.postponed ? paint('quiet', '–') : paint('ok', '✓')} ${event.step}: ${event.summary}`,
+        )
         break
       case 'step-failed':
         // Errors go to stderr, so a CI log or a pipe that keeps only errors still says why the run stopped.
@@ -271,7 +273,7 @@ function humanPrinter(withLinks: boolean): (event: PublishEvent) => void {
  * Steps a run left for a later run (processing not awaited): journaled as pending although the run ended.
  * Only counts when the run was asked for more than the upload: an upload-only run with timeout 0 did all it was asked.
  */
-export function deferredSteps(run: RunRecord, settings: ReleaseSettings): readonly string[] {
+export function postponedSteps(run: RunRecord, settings: ReleaseSettings): readonly string[] {
   if (run.outcome === null || run.outcome === 'failed' || run.outcome === 'refused') return []
   if (!wantsTestflight(settings) && !settings.submitToAppStore) return []
   return run.steps.filter((s) => s.status === 'pending' || s.status === 'running').map((s) => s.step)
@@ -280,8 +282,8 @@ export function deferredSteps(run: RunRecord, settings: ReleaseSettings): readon
 export function exitCodeForRun(run: RunRecord, settings?: ReleaseSettings): number {
   if (run.outcome === 'canceled' || run.outcome === 'interrupted') return ExitCode.canceled
   if (run.outcome === 'refused') return ExitCode.refused
-  // Exit 0 only when every requested step is done (a fixed interface); a deferred run is resumable, like an interrupted one.
-  if (settings && deferredSteps(run, settings).length > 0) return ExitCode.canceled
+  // Exit 0 only when every requested step is done (a fixed interface); a postponed run is resumable, like an interrupted one.
+  if (settings && postponedSteps(run, settings).length > 0) return ExitCode.canceled
   if (run.outcome === 'failed' || run.outcome === null) {
     const failed = run.steps.find((s) => s.status === 'failed')
     return failed?.error
@@ -399,7 +401,7 @@ export function registerPublishCommand(program: Command): void {
           await writeCiReport(run, await readJournal(dataDir(), runId), process.env, (warning) =>
             process.stderr.write(`ascent: warning: ${warning}\n`),
           )
-          const left = deferredSteps(run, settings)
+          const left = postponedSteps(run, settings)
           if (left.length > 0) {
             process.stderr.write(
               `ascent: ${file}: not finished: ${left.join(', ')} wait for App Store Connect to process the build; publish the same build again to resume run ${runId}\n`,

@@ -22,7 +22,7 @@ interface UploadCommandOptions {
   key?: string
   apiUrl?: string
   concurrency?: string
-  journalDir?: string
+  resumeDir?: string
 }
 
 /** A PublishEvent without its run id and time (Omit distributed over the union). */
@@ -71,14 +71,14 @@ async function uploadCommand(file: string, options: UploadCommandOptions): Promi
   })
   const client = createAscClient({ baseUrl: apiUrl, tokens: credentials.tokens })
   const appId = await findAppId(client, summary.bundleId)
-  const journalDir =
-    options.journalDir ??
+  const resumeDir =
+    options.resumeDir ??
     defaultJournalDir(summary.file, apiUrl, credentials.issuerId ?? `individual key ${credentials.keyId}`)
 
   const uploader = await createUploader({
     method,
     apiUrl,
-    api: { api: createAscBuildUploadApi(client), journalDir, concurrency },
+    api: { api: createAscBuildUploadApi(client), resumeDir, concurrency },
     altool: { credentials },
   })
 

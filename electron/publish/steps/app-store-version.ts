@@ -19,7 +19,7 @@ export async function appStoreVersionStep(ctx: RunContext): Promise<void> {
     if (!settings.submitToAppStore) return { summary: 'not requested', skipped: true }
     const buildId = ctx.ids.buildState === 'VALID' ? ctx.ids.buildId : undefined
     if (buildId === undefined) {
-      ctx.defer('app-store', `App Store version: ${NOT_PROCESSED}`)
+      ctx.postpone('app-store', `App Store version: ${NOT_PROCESSED}`)
       return { summary: `App Store version ${NOT_PROCESSED}`, skipped: true }
     }
     const notes: string[] = []

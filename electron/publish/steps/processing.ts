@@ -1,7 +1,7 @@
 import { AscentError } from '../../../shared/errors'
 import type { BuildRecord } from '../asc-gateway'
 import { formatDuration } from '../plan'
-import { done, later, type RunContext } from '../run-context'
+import { done, postponed, type RunContext } from '../run-context'
 import { poll } from './poll'
 
 /** Waits (with backoff, up to the processing timeout) until App Store Connect has processed the build. */
@@ -22,7 +22,7 @@ export async function processingStep(ctx: RunContext): Promise<void> {
           const record = seen === null ? await look() : null
           return record
             ? done('processed (VALID)')
-            : later(`not waited for processing (timeout 0): ${ctx.ids.buildState ?? 'not listed yet'}`)
+            : postponed(`not waited for processing (timeout 0): ${ctx.ids.buildState ?? 'not listed yet'}`)
         }
         await poll(
           ctx,
@@ -42,7 +42,7 @@ export async function processingStep(ctx: RunContext): Promise<void> {
       },
     )
     return {
-      summary: outcome.kind === 'later' ? outcome.note : `build ${build.buildNumber} processed (VALID)`,
+      summary: outcome.kind === 'postponed' ? outcome.note : `build ${build.buildNumber} processed (VALID)`,
     }
   })
 }

@@ -14,7 +14,7 @@ export async function reviewStep(ctx: RunContext): Promise<void> {
     if (!settings.submitToAppStore) return { summary: 'not requested', skipped: true }
     const versionId = ctx.ids.versionId
     if (!ctx.substepDone('version') || !versionId) {
-      ctx.defer('review', `review submission: ${NOT_PROCESSED}`)
+      ctx.postpone('review', `review submission: ${NOT_PROCESSED}`)
       return { summary: `review submission ${NOT_PROCESSED}`, skipped: true }
     }
     const chosen = await reviewSubmission(ctx, versionId)

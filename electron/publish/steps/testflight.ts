@@ -1,4 +1,4 @@
-import { done, later, type RunContext, type SubstepOutcome } from '../run-context'
+import { done, postponed, type RunContext, type SubstepOutcome } from '../run-context'
 import { wantsBetaReview } from '../preflight'
 import { isConflict, NOT_PROCESSED } from './poll'
 
@@ -11,7 +11,7 @@ export async function testflightStep(ctx: RunContext): Promise<void> {
   await ctx.step('testflight', async () => {
     const notes: string[] = []
     const compliance = await exportCompliance(ctx)
-    if (compliance.kind !== 'later') notes.push(compliance.note)
+    if (compliance.kind !== 'postponed') notes.push(compliance.note)
     if (settings.whatToTest !== null) notes.push((await whatToTest(ctx, settings.whatToTest)).note)
     if (settings.expireBuildSubmittedForReview && settings.submitToTestflight)
       notes.push((await expirePrevious(ctx)).note)
@@ -29,7 +29,7 @@ function processedBuild(ctx: RunContext): string | null {
 function exportCompliance(ctx: RunContext): Promise<SubstepOutcome> {
   return ctx.substep('testflight', 'export-compliance', 'Export compliance', async () => {
     const buildId = ctx.ids.buildId
-    if (!buildId) return later(`export compliance: ${NOT_PROCESSED}`)
+    if (!buildId) return postponed(`export compliance: ${NOT_PROCESSED}`)
     const answer = ctx.live.exportCompliance
     const seen = ctx.lastBuild?.id === buildId ? ctx.lastBuild : null
     const current = (seen ?? (await ctx.asc.getBuild(buildId))).usesNonExemptEncryption
@@ -42,7 +42,7 @@ function exportCompliance(ctx: RunContext): Promise<SubstepOutcome> {
 function whatToTest(ctx: RunContext, text: string): Promise<SubstepOutcome> {
   return ctx.substep('testflight', 'what-to-test', 'What to Test', async (resumed) => {
     const buildId = ctx.ids.buildId
-    if (!buildId) return later(`what to test: ${NOT_PROCESSED}`)
+    if (!buildId) return postponed(`what to test: ${NOT_PROCESSED}`)
     const locale = ctx.ids.primaryLocale ?? ctx.run.app.primaryLocale
     const create = async (): Promise<SubstepOutcome> => {
       ctx.ids.betaLocalizationId = await ctx.asc.createBetaBuildLocalization(buildId, locale, text)
@@ -74,7 +74,7 @@ function expirePrevious(ctx: RunContext): Promise<SubstepOutcome> {
     'Expiring the build in beta review',
     async (resumed) => {
       const buildId = processedBuild(ctx)
-      if (!buildId) return later(`expire previous build: ${NOT_PROCESSED}`)
+      if (!buildId) return postponed(`expire previous build: ${NOT_PROCESSED}`)
       const candidates = resumed
         ? await ctx.asc.buildsInBetaReview(ctx.appId, ctx.journal.build.platform)
         : ctx.live.toExpire
@@ -98,7 +98,7 @@ function betaGroups(ctx: RunContext): Promise<SubstepOutcome> {
   const groups = ctx.live.groups
   return ctx.substep('testflight', 'beta-groups', 'Adding to beta groups', async () => {
     const buildId = processedBuild(ctx)
-    if (!buildId) return later(`beta groups: ${NOT_PROCESSED}`)
+    if (!buildId) return postponed(`beta groups: ${NOT_PROCESSED}`)
     await ctx.asc.addBuildToGroups(
       ctx.appId,
       buildId,
@@ -113,7 +113,7 @@ function betaReview(ctx: RunContext): Promise<SubstepOutcome> {
   return ctx.substep('testflight', 'beta-review', 'Submitting for beta review', async (resumed) => {
     // Apple answers 422 "not in state for testing" before processing ends (Codemagic #346): never try early.
     const buildId = processedBuild(ctx)
-    if (!buildId) return later(`beta review: ${NOT_PROCESSED}`)
+    if (!buildId) return postponed(`beta review: ${NOT_PROCESSED}`)
     const inReview = async (): Promise<SubstepOutcome | null> => {
       const existing = await ctx.asc.betaReviewOf(buildId)
       if (!existing) return null

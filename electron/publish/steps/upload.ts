@@ -82,7 +82,7 @@ async function send(ctx: RunContext, resumed: boolean): Promise<SubstepOutcome> 
     method: journal.options.uploadMethod,
     connection: ctx.run.connection,
     credentials: ctx.run.credentials,
-    journalDir: runDir(ctx.deps.dataDir, journal.runId),
+    resumeDir: runDir(ctx.deps.dataDir, journal.runId),
     onBuild: (b) => ctx.sawBuild(buildRecordOf(b)),
   })
   const onProgress = progressReporter(ctx)

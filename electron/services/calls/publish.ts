@@ -1,5 +1,6 @@
 import type { PublishPlan, PublishRequest } from '../../../shared/ipc'
-import type { AscentServices, CallHandlers, PublishJob } from '../types'
+import type { PublishJob } from '../../publish/types'
+import type { AscentServices, CallHandlers } from '../types'
 
 /** The contract's calls this module answers; createCallHandlers' return type checks they cover the contract. */
 type PublishCall =

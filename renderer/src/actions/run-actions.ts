@@ -1,30 +1,30 @@
 import { api, errorMessage } from '../api'
 import { useBuildStore } from '../stores/build-store'
 import { useGroupsStore } from '../stores/groups-store'
-import { releaseFacts } from '../stores/outcome'
+import { releaseFacts } from '../outcome-text'
 import { usePlanStore } from '../stores/plan-store'
 import { useReleaseStore } from '../stores/release-store'
 import type { PublishEvent } from '../../../shared/publish-events'
 import {
   applyEvent,
   emptyRun,
-  newRunView,
+  newWatchedRun,
   runResumed,
   runStateWithEvent,
   runTitle,
-  runViewFromLive,
-  runViewFromRecord,
+  watchedRunFromLive,
+  watchedRunFromRecord,
   useRunStore,
-  type RunView,
+  type WatchedRun,
 } from '../stores/run-store'
 import type { RunRecord } from '../../../shared/ipc'
-import type { LogLine } from '../../../shared/run-view'
+import type { LogLine } from '../../../shared/run-progress'
 import { loadHistory } from './history-actions'
 import { currentRequest } from './plan-actions'
 
 let early: PublishEvent[] = []
 
-function catchUp(view: RunView): RunView {
+function catchUp(view: WatchedRun): WatchedRun {
   const events = early.filter((e) => e.runId === view.runId)
   early = []
   return events.reduce(applyEvent, view)
@@ -64,7 +64,7 @@ export async function startPublish(): Promise<void> {
       useGroupsStore.getState().groups,
       useReleaseStore.getState().schedule.timeZone,
     )
-    const view = newRunView(runId, title, new Date().toISOString(), plan?.steps ?? [], {
+    const view = newWatchedRun(runId, title, new Date().toISOString(), plan?.steps ?? [], {
       version: summary.version,
       buildNumber: summary.buildNumber,
       facts,
@@ -87,7 +87,7 @@ export async function cancelPublish(): Promise<void> {
   }
 }
 
-export async function resumeRun(run: RunView): Promise<void> {
+export async function resumeRun(run: WatchedRun): Promise<void> {
   useRunStore.setState({ current: run, busy: 'resuming', error: null })
   try {
     const { runId } = await api().resumePublish(run.runId)
@@ -103,7 +103,7 @@ export async function resumeRun(run: RunView): Promise<void> {
 }
 
 export function resumeRecord(record: RunRecord, log: readonly LogLine[] = []): Promise<void> {
-  return resumeRun(runViewFromRecord(record, log))
+  return resumeRun(watchedRunFromRecord(record, log))
 }
 
 /** Back to the build and settings after a run ended. */
@@ -123,7 +123,7 @@ export async function attachRunningRun(): Promise<void> {
     const later = early
     early = []
     if (live) {
-      useRunStore.setState({ ...emptyRun, current: runViewFromLive(live, later) })
+      useRunStore.setState({ ...emptyRun, current: watchedRunFromLive(live, later) })
       return
     }
     useRunStore.setState(emptyRun)
@@ -143,7 +143,7 @@ export async function attachRunningRun(): Promise<void> {
       .then((file) => file.lines)
       .catch(() => [])
     if (!useRunStore.getState().current)
-      useRunStore.setState({ ...emptyRun, current: runViewFromRecord(running, log) })
+      useRunStore.setState({ ...emptyRun, current: watchedRunFromRecord(running, log) })
   } catch {
     // History is optional at start-up; the History screen shows the error when opened.
   }

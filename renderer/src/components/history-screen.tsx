@@ -4,9 +4,9 @@ import { watchApp } from '../actions/releases-actions'
 import { resumeRecord } from '../actions/run-actions'
 import { formatDuration, formatWhen, platformLabel } from '../format'
 import { outcomeLabel, runClosed, runDurationMs, useHistoryStore } from '../stores/history-store'
-import { outcomeTone } from '../stores/outcome'
+import { outcomeTone } from '../outcome-text'
 import { navigate, useNavigationStore } from '../stores/navigation-store'
-import { runViewFromRecord } from '../stores/run-store'
+import { watchedRunFromRecord } from '../stores/run-store'
 import { LogPanel } from './log-panel'
 import { RunOutcomeBox } from './run-view'
 import { RunTimeline } from './run-timeline'
@@ -18,7 +18,7 @@ function OpenRun() {
   const error = useHistoryStore((s) => s.openError)
   if (error) return <ErrorAlert message={error} />
   if (!record) return <p className="muted">Loading the run…</p>
-  const view = runViewFromRecord(record, log)
+  const view = watchedRunFromRecord(record, log)
   return (
     <div className="run">
       <header className="run-header">

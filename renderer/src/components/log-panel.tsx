@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { logText, type LogLine } from '../../../shared/run-view'
+import { logText, type LogLine } from '../../../shared/run-progress'
 import { api, errorMessage } from '../api'
 
 /**

@@ -2,15 +2,21 @@ import { useEffect, useRef } from 'react'
 import { cancelPublish, dismissRun, resumeRun } from '../actions/run-actions'
 import { outcomeLabel } from '../stores/history-store'
 import { useNavigationStore } from '../stores/navigation-store'
-import { outcomeText, outcomeTone } from '../stores/outcome'
-import { useRunStore, type RunView as Run } from '../stores/run-store'
+import { outcomeText, outcomeTone } from '../outcome-text'
+import { useRunStore, type WatchedRun } from '../stores/run-store'
 import { LogPanel } from './log-panel'
 import { inWindowWords } from '../window-words'
 import { LongText } from './long-text'
 import { RunTimeline } from './run-timeline'
 import { ErrorAlert } from './error-alert'
 
-export function RunOutcomeBox({ run, onResume }: { readonly run: Run; readonly onResume?: () => void }) {
+export function RunOutcomeBox({
+  run,
+  onResume,
+}: {
+  readonly run: WatchedRun
+  readonly onResume?: () => void
+}) {
   // The sandbox's apps are not on appstoreconnect.apple.com: links there would open someone else's pages or none.
   const sandbox = useNavigationStore((s) => s.connection?.mode === 'sandbox')
   if (run.outcome === null) return null
@@ -53,7 +59,7 @@ export function RunOutcomeBox({ run, onResume }: { readonly run: Run; readonly o
 let focusedRunId: string | null = null
 
 /** The publish screen while a run is going or just ended. */
-export function RunView({ run }: { readonly run: Run }) {
+export function RunView({ run }: { readonly run: WatchedRun }) {
   const heading = useRef<HTMLHeadingElement>(null)
   useEffect(() => {
     // After Publish the hand is on the run, not on the page the button left behind.

@@ -1,9 +1,9 @@
 import { useEffect } from 'react'
 import { percent } from '../format'
-import { isRunActive, useRunStore, type RunView } from '../stores/run-store'
+import { isRunActive, useRunStore, type WatchedRun } from '../stores/run-store'
 
 /** What the browser tab (or the window's title) says: the upload's percent while it runs, else the step under way. */
-function tabTitle(run: RunView | null): string {
+function tabTitle(run: WatchedRun | null): string {
   if (!run || !isRunActive(run)) return 'Ascent'
   const running = run.steps.find((s) => s.status === 'running')
   if (!running) return 'Ascent'

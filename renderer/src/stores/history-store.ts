@@ -1,7 +1,7 @@
 import { create } from 'zustand'
 import type { RunRecord } from '../../../shared/ipc'
 import { OUTCOME_HEADLINES, type RunOutcome } from '../../../shared/publish-events'
-import type { LogLine } from '../../../shared/run-view'
+import type { LogLine } from '../../../shared/run-progress'
 
 export interface HistoryState {
   readonly phase: 'idle' | 'loading' | 'ready' | 'failed'

@@ -9,8 +9,8 @@ import {
   STOPPED_SUMMARY,
   type LogLine,
   type RunProgress,
-} from '../../../shared/run-view'
-import type { ReleaseFacts } from './outcome'
+} from '../../../shared/run-progress'
+import type { ReleaseFacts } from '../outcome-text'
 
 export {
   applyEvent,
@@ -20,9 +20,9 @@ export {
   STOPPED_SUMMARY,
   type LogLine,
   type StepView,
-} from '../../../shared/run-view'
+} from '../../../shared/run-progress'
 
-export interface RunView extends RunProgress {
+export interface WatchedRun extends RunProgress {
   readonly title: string
   readonly version: string
   readonly buildNumber: string
@@ -38,13 +38,13 @@ export interface RunAbout {
   readonly facts: ReleaseFacts | null
 }
 
-export function newRunView(
+export function newWatchedRun(
   runId: string,
   title: string,
   startedAt: string,
   plan: readonly PlanStep[] = [],
   about: RunAbout = { version: '', buildNumber: '', facts: null },
-): RunView {
+): WatchedRun {
   return {
     runId,
     title,
@@ -69,7 +69,7 @@ export function runTitle(build: {
 }
 
 /** The timeline of a past run (History), with its log when it was read. */
-export function runViewFromRecord(record: RunRecord, log: readonly LogLine[] = []): RunView {
+export function watchedRunFromRecord(record: RunRecord, log: readonly LogLine[] = []): WatchedRun {
   const notRequested = new Set(record.release ? stepsNotRequested(record.release) : [])
   return {
     runId: record.runId,
@@ -122,8 +122,8 @@ export function runViewFromRecord(record: RunRecord, log: readonly LogLine[] = [
  * log exactly as main folded them, then the events that came in while the window asked, past the last one
  * main had folded.
  */
-export function runViewFromLive(live: LiveRun, laterEvents: readonly PublishEvent[] = []): RunView {
-  const view: RunView = { ...runViewFromRecord(live.run), steps: live.steps, log: live.log }
+export function watchedRunFromLive(live: LiveRun, laterEvents: readonly PublishEvent[] = []): WatchedRun {
+  const view: WatchedRun = { ...watchedRunFromRecord(live.run), steps: live.steps, log: live.log }
   const last = live.lastEvent === null ? -1 : lastIndexOfEvent(laterEvents, live.lastEvent)
   return laterEvents.slice(last + 1).reduce(applyEvent, view)
 }
@@ -146,12 +146,12 @@ function lastIndexOfEvent(events: readonly PublishEvent[], event: PublishEvent):
   return -1
 }
 
-export function isRunActive(run: RunView | null): boolean {
+export function isRunActive(run: WatchedRun | null): boolean {
   return run !== null && run.outcome === null
 }
 
 export interface RunState {
-  readonly current: RunView | null
+  readonly current: WatchedRun | null
   readonly busy: 'starting' | 'canceling' | 'resuming' | 'attaching' | null
   readonly error: string | null
 }

@@ -23,7 +23,7 @@ function altoolLike(
     async upload(build: UploadBuild): Promise<UploadResult> {
       if (++calls > 1) return second()
       const own = await mkdtemp(join(h().dir, 'altool-'))
-      const real = await api({ ...request, method: 'api', journalDir: own })
+      const real = await api({ ...request, method: 'api', resumeDir: own })
       // Delivered (committed) but not yet processed into a listed build when the connection goes.
       const stop = new AbortController()
       await new Promise<void>((resolve) => {

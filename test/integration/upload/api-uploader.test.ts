@@ -7,9 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   createApiUploader,
   createAscBuildUploadApi,
-  JOURNAL_FILE_NAME,
+  RESUME_STATE_FILE,
   type BuildUploadApi,
-  type UploadJournal,
+  type UploadResumeState,
   type UploadProgress,
 } from '../../../electron/upload'
 import { createPartSender, type PartSender } from '../../../electron/upload/part-sender'
@@ -117,13 +117,13 @@ describe('Build Upload API uploader against the sandbox', () => {
       body: JSON.stringify({ partNumber: 2, times: 3, status: 500 }),
     })
     expect(control.status).toBe(204)
-    const journalDir = path.join(dir, 'run')
-    const error = await createApiUploader({ api, ...fast, partAttempts: 3, journalDir })
+    const resumeDir = path.join(dir, 'run')
+    const error = await createApiUploader({ api, ...fast, partAttempts: 3, resumeDir })
       .upload(build)
       .catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'NETWORK' })
     expect((error as Error).message).toMatch(/part 2 \(bytes 65536–131071\) failed after 3 tries: HTTP 500/)
-    const result = await createApiUploader({ api, ...fast, journalDir }).upload(build)
+    const result = await createApiUploader({ api, ...fast, resumeDir }).upload(build)
     const [file] = uploadState(sandbox, result.method === 'api' ? result.buildUploadId : '').files
     expect(file?.state).toBe('COMPLETE')
     expect(file?.checksums?.file?.hash).toBe(sha256)
@@ -173,14 +173,14 @@ describe('Build Upload API uploader against the sandbox', () => {
   it('cancel stops the upload; the next run sends only the missing parts', async () => {
     const size = 32 * PART
     const { build, sha256 } = await randomBuild(dir, size, appId, '108')
-    const journalDir = path.join(dir, 'run')
+    const resumeDir = path.join(dir, 'run')
     const controller = new AbortController()
     let parts = 0
     const error = await createApiUploader({
       api,
       ...fast,
       concurrency: 1,
-      journalDir,
+      resumeDir,
       onPartDone: () => {
         if (++parts === 3) controller.abort()
       },
@@ -189,13 +189,13 @@ describe('Build Upload API uploader against the sandbox', () => {
       .catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'CANCELED' })
     const journal = JSON.parse(
-      await readFile(path.join(journalDir, JOURNAL_FILE_NAME), 'utf8'),
-    ) as UploadJournal
+      await readFile(path.join(resumeDir, RESUME_STATE_FILE), 'utf8'),
+    ) as UploadResumeState
     expect(journal.doneParts).toHaveLength(3)
     const before = uploadState(sandbox, journal.buildUploadId).files[0]
     expect(before?.bytesReceived).toBe(3 * PART)
 
-    const result = await createApiUploader({ api, ...fast, journalDir }).upload(build)
+    const result = await createApiUploader({ api, ...fast, resumeDir }).upload(build)
     expect(result).toEqual({
       method: 'api',
       buildUploadId: journal.buildUploadId,
@@ -211,7 +211,7 @@ describe('Build Upload API uploader against the sandbox', () => {
   it('after kill -9 mid-upload, a new run sends only the missing ranges', async () => {
     const size = 256 * PART
     const { build, sha256 } = await randomBuild(dir, size, appId, '109')
-    const journalDir = path.join(dir, 'run')
+    const resumeDir = path.join(dir, 'run')
     const child = path.join(dir, 'upload-child.cjs')
     await esbuild({
       entryPoints: [path.join(__dirname, 'upload-child.ts')],
@@ -227,7 +227,7 @@ describe('Build Upload API uploader against the sandbox', () => {
       keyId: sandbox.keyId,
       issuerId: sandbox.issuerId,
       pem: sandbox.privateKeyPem,
-      journalDir,
+      resumeDir,
       build,
       concurrency: 2,
     }
@@ -249,13 +249,13 @@ describe('Build Upload API uploader against the sandbox', () => {
     expect(await exit).toBe('SIGKILL')
 
     const journal = JSON.parse(
-      await readFile(path.join(journalDir, JOURNAL_FILE_NAME), 'utf8'),
-    ) as UploadJournal
+      await readFile(path.join(resumeDir, RESUME_STATE_FILE), 'utf8'),
+    ) as UploadResumeState
     const atKill = uploadState(sandbox, journal.buildUploadId).files[0]
     expect(journal.doneParts.length).toBeGreaterThanOrEqual(5)
     expect(atKill?.bytesReceived).toBeLessThan(size)
 
-    const result = await createApiUploader({ api, ...fast, journalDir }).upload(build)
+    const result = await createApiUploader({ api, ...fast, resumeDir }).upload(build)
     expect(result).toEqual({
       method: 'api',
       buildUploadId: journal.buildUploadId,

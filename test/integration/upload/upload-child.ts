@@ -12,7 +12,7 @@ interface ChildInput {
   readonly keyId: string
   readonly issuerId: string
   readonly pem: string
-  readonly journalDir?: string
+  readonly resumeDir?: string
   readonly build: UploadBuild
   readonly concurrency: number
   readonly checksum?: 'none'
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   })
   const uploader = createApiUploader({
     api: createAscBuildUploadApi(client),
-    journalDir: input.journalDir,
+    resumeDir: input.resumeDir,
     concurrency: input.concurrency,
     checksum: input.checksum !== 'none',
     readChunkBytes: input.readChunkBytes,

@@ -46,7 +46,7 @@ async function methodFor(
     method,
     credentials: creds,
     connection: createPublishConnection({ baseUrl: apiUrl, tokens: creds.tokens }),
-    journalDir: '/nonexistent',
+    resumeDir: '/nonexistent',
   })
   // The plan asks the same question before the run; it must get the same answer.
   expect(await factory.methodFor?.(method, creds)).toBe(uploader.method)

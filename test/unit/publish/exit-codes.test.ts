@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { RunRecord } from '../../../shared/ipc'
 import type { ErrorCode } from '../../../shared/errors'
 import { defaultReleaseSettings } from '../../../shared/release-settings'
-import { deferredSteps, exitCodeForRun } from '../../../electron/cli/commands/publish'
+import { postponedSteps, exitCodeForRun } from '../../../electron/cli/commands/publish'
 import { emptySteps } from '../../../electron/publish/journal'
 
 function run(outcome: RunRecord['outcome'], failedCode?: ErrorCode): RunRecord {
@@ -45,8 +45,8 @@ describe('ascent publish exit codes', () => {
   })
 })
 
-describe('ascent publish exit code when steps were deferred (processing timeout 0)', () => {
-  const deferred = (): RunRecord => ({
+describe('ascent publish exit code when steps were postponed (processing timeout 0)', () => {
+  const postponedRun = (): RunRecord => ({
     ...run('uploaded'),
     steps: emptySteps().map((s) =>
       s.step === 'preflight' || s.step === 'upload'
@@ -63,14 +63,14 @@ describe('ascent publish exit code when steps were deferred (processing timeout 
 
   it('exits 5 when TestFlight was requested and steps wait for a later run', () => {
     const settings = { ...defaultReleaseSettings, submitToTestflight: true }
-    expect(deferredSteps(deferred(), settings)).toEqual(['processing', 'testflight'])
-    expect(exitCodeForRun(deferred(), settings)).toBe(5)
+    expect(postponedSteps(postponedRun(), settings)).toEqual(['processing', 'testflight'])
+    expect(exitCodeForRun(postponedRun(), settings)).toBe(5)
   })
   it('exits 5 when App Store review was requested and steps wait for a later run', () => {
-    expect(exitCodeForRun(deferred(), { ...defaultReleaseSettings, submitToAppStore: true })).toBe(5)
+    expect(exitCodeForRun(postponedRun(), { ...defaultReleaseSettings, submitToAppStore: true })).toBe(5)
   })
   it('exits 0 for an upload-only run', () => {
-    expect(exitCodeForRun(deferred(), defaultReleaseSettings)).toBe(0)
+    expect(exitCodeForRun(postponedRun(), defaultReleaseSettings)).toBe(0)
   })
   it('exits 0 when every requested step is done', () => {
     expect(exitCodeForRun(finished(), { ...defaultReleaseSettings, submitToTestflight: true })).toBe(0)

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { createRunLog, runLogPath } from '../../../electron/publish/run-log'
-import { LOG_LIMIT, logText, parseLogText, type LogLine } from '../../../shared/run-view'
+import { LOG_LIMIT, logText, parseLogText, type LogLine } from '../../../shared/run-progress'
 import { useTempDir } from '../../support/temp-dir'
 
 const tempDir = useTempDir('ascent-run-log-')

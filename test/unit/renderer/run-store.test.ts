@@ -1,27 +1,27 @@
 import { describe, expect, it } from 'vitest'
 import type { RunRecord } from '../../../shared/ipc'
-import { outcomeText } from '../../../renderer/src/stores/outcome'
+import { outcomeText } from '../../../renderer/src/outcome-text'
 import {
   applyEvent,
   emptyRun,
   LOG_LIMIT,
-  newRunView,
+  newWatchedRun,
   runResumed,
   runStateWithEvent,
-  runViewFromRecord,
+  watchedRunFromRecord,
   stepAtRunEnd,
   STOPPED_SUMMARY,
-  type RunView,
+  type WatchedRun,
 } from '../../../renderer/src/stores/run-store'
 import { at, failed, finished, log, progress, runFinished, started } from './events'
 
-const fresh = (): RunView =>
-  newRunView('run-1', 'Demo 1.0 (1)', at, [
+const fresh = (): WatchedRun =>
+  newWatchedRun('run-1', 'Demo 1.0 (1)', at, [
     { step: 'preflight', title: 'Preflight', actions: ['Check the build'], skipped: false },
     { step: 'app-store', title: 'App Store', actions: [], skipped: true },
   ])
 
-function step(run: RunView, id: string) {
+function step(run: WatchedRun, id: string) {
   const found = run.steps.find((s) => s.step === id)
   if (!found) throw new Error(`no step ${id}`)
   return found
@@ -65,6 +65,15 @@ describe('applyEvent', () => {
       finishedAt: '2031-01-01T10:00:05.000Z',
     })
     expect(step(run, 'upload').progress?.bytesDone).toBe(200)
+  })
+
+  it('shows a step postponed for a later run as waiting, like its journal, not as skipped or done', () => {
+    let run = applyEvent(fresh(), started('testflight', 'TestFlight'))
+    const note = 'beta groups: the build is not processed yet'
+    run = applyEvent(run, { ...finished('testflight', note), postponed: true })
+    expect(step(run, 'testflight')).toMatchObject({ status: 'pending', summary: note })
+    run = applyEvent(run, { ...finished('app-store', 'nothing to do'), skipped: true })
+    expect(step(run, 'app-store').status).toBe('skipped')
   })
 
   it('keeps the last rate when a progress event carries only bytes', () => {
@@ -176,7 +185,7 @@ describe('runResumed', () => {
   })
 })
 
-describe('runViewFromRecord', () => {
+describe('watchedRunFromRecord', () => {
   it('builds the timeline of a past run', () => {
     const record: RunRecord = {
       runId: 'r9',
@@ -195,7 +204,7 @@ describe('runViewFromRecord', () => {
       links: [],
       resumable: true,
     }
-    const view = runViewFromRecord(record)
+    const view = watchedRunFromRecord(record)
     expect(view.title).toBe('Demo.ipa 2.4.0 (42)')
     expect(step(view, 'upload').status).toBe('done')
     expect(step(view, 'review').status).toBe('pending')
@@ -230,7 +239,7 @@ describe('runViewFromRecord', () => {
         ],
       },
     }
-    const view = runViewFromRecord(record)
+    const view = watchedRunFromRecord(record)
     expect(view.title).toBe('Holdout 1.1.0 (200)')
     expect(
       outcomeText({
@@ -245,7 +254,7 @@ describe('runViewFromRecord', () => {
       'Testers in QA can install 1.1.0 (200) now; Public Beta after beta review. 1.1.0 goes on the App Store on 1 Dec 2031, 14:00 (UTC+02:00) at the earliest, once Apple approves it, in a 7-day phased release.',
     )
     // An older record without them: the file's name and the pipeline's own message.
-    const old = runViewFromRecord({ ...record, appName: undefined, release: undefined })
+    const old = watchedRunFromRecord({ ...record, appName: undefined, release: undefined })
     expect(old.title).toBe('Release.ipa 1.1.0 (200)')
     expect(old.facts).toBeNull()
   })
@@ -276,7 +285,7 @@ describe('runViewFromRecord', () => {
       links: [],
       resumable: true,
     }
-    const view = runViewFromRecord(record)
+    const view = watchedRunFromRecord(record)
     expect(step(view, 'upload')).toMatchObject({
       status: 'stopped',
       summary: 'Canceled at this step',
@@ -315,7 +324,7 @@ describe('a run refused by preflight', () => {
       links: [],
       resumable: false,
     }
-    const view = runViewFromRecord(record)
+    const view = watchedRunFromRecord(record)
     expect(view.resumable).toBe(false)
     expect(step(view, 'preflight').status).toBe('failed')
     expect(outcomeText({ ...view, outcome: 'refused', facts: null })).toEqual({

@@ -2,7 +2,11 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createJournalStore, JOURNAL_FILE_NAME, type UploadJournal } from '../../../electron/upload/journal'
+import {
+  createResumeStateStore,
+  RESUME_STATE_FILE,
+  type UploadResumeState,
+} from '../../../electron/upload/resume-state'
 import { createProgressMeter } from '../../../electron/upload/progress'
 import type { UploadProgress } from '../../../electron/upload/types'
 
@@ -67,7 +71,7 @@ describe('progress meter', () => {
   })
 })
 
-const journal: UploadJournal = {
+const journal: UploadResumeState = {
   version: 1,
   file: { path: '/tmp/a.ipa', size: 10, mtimeMs: 1 },
   bundleId: 'com.example',
@@ -81,21 +85,21 @@ const journal: UploadJournal = {
 
 describe('upload journal', () => {
   it('writes atomically (no temp file left) and reads back', async () => {
-    const store = createJournalStore(path.join(dir, 'run'))
+    const store = createResumeStateStore(path.join(dir, 'run'))
     await Promise.all([
       store.write(journal),
       store.write({ ...journal, doneParts: [...journal.doneParts, { offset: 5, length: 5 }] }),
     ])
-    expect(await readdir(path.join(dir, 'run'))).toEqual([JOURNAL_FILE_NAME])
+    expect(await readdir(path.join(dir, 'run'))).toEqual([RESUME_STATE_FILE])
     expect((await store.read())?.doneParts).toHaveLength(2)
   })
 
   it('ignores a missing, damaged or foreign journal (the upload then starts over)', async () => {
-    const store = createJournalStore(dir)
+    const store = createResumeStateStore(dir)
     expect(await store.read()).toBeNull()
-    await writeFile(path.join(dir, JOURNAL_FILE_NAME), '{"version":1,"file":')
+    await writeFile(path.join(dir, RESUME_STATE_FILE), '{"version":1,"file":')
     expect(await store.read()).toBeNull()
-    await writeFile(path.join(dir, JOURNAL_FILE_NAME), JSON.stringify({ ...journal, version: 2 }))
+    await writeFile(path.join(dir, RESUME_STATE_FILE), JSON.stringify({ ...journal, version: 2 }))
     expect(await store.read()).toBeNull()
   })
 })

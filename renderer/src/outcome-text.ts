@@ -1,9 +1,6 @@
-import type { BetaGroup } from '../../../shared/ipc'
-import type { ReleaseSettings, ReleaseType } from '../../../shared/release-settings'
-import { OUTCOME_HEADLINES, type RunOutcome, type StepId } from '../../../shared/publish-events'
-
-/** The headline of the status box: exactly the outcome the run reported, in words (one table, beside RunOutcome). */
-export { OUTCOME_HEADLINES }
+import type { BetaGroup } from '../../shared/ipc'
+import type { ReleaseSettings, ReleaseType } from '../../shared/release-settings'
+import { OUTCOME_HEADLINES, type RunOutcome, type StepId } from '../../shared/publish-events'
 
 /** How an ended run looks: green when it got where it was asked to, red when it failed, grey when stopped. */
 export type OutcomeTone = 'ok' | 'failed' | 'stopped' | 'running'

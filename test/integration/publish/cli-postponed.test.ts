@@ -20,7 +20,7 @@ beforeAll(async () => {
   // The upload turns into a build after a quarter of this and is VALID only after all of it, well after
   // a run that does not wait for processing has ended.
   sandbox = await startTestSandbox({ processingMs: 8_000 })
-  dir = await mkdtemp(join(tmpdir(), 'ascent-publish-deferred-'))
+  dir = await mkdtemp(join(tmpdir(), 'ascent-publish-postponed-'))
   env = {
     ...sandboxCredentials(sandbox),
     ASCENT_DATA_DIR: join(dir, 'data'),
@@ -54,6 +54,26 @@ describe('ascent publish --processing-timeout 0', () => {
       /^ascent: .*AscentDemo.*\.ipa: not finished: .* publish the same build again to resume run \S+/,
     )
     expect(r.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('reports the steps that wait as postponed in --json events, not as skipped', async () => {
+    const file = await makeIpa({ buildNumber: '503' }, dir)
+    const r = await runCli(
+      ['publish', file, '--testflight', '--what-to-test', 'Try it', '--processing-timeout', '0', '--json'],
+      { env },
+    )
+    expect(r.code).toBe(5)
+    const finishedSteps = r.stdout
+      .trim()
+      .split('\n')
+      .map(
+        (line) => JSON.parse(line) as { type: string; step?: string; skipped?: boolean; postponed?: boolean },
+      )
+      .filter((e) => e.type === 'step-finished')
+    const testflight = finishedSteps.find((e) => e.step === 'testflight')
+    expect(testflight).toMatchObject({ postponed: true })
+    expect(testflight?.skipped).toBeUndefined()
+    expect(finishedSteps.find((e) => e.step === 'upload')?.postponed).toBeUndefined()
   })
 
   it('exits 0 for an upload-only run, which has nothing left to do', async () => {

@@ -206,11 +206,11 @@ export function applyEvent<R extends RunProgress>(run: R, event: PublishEvent): 
       return withStepLog(run, event.at, 'info', `${STEP_TITLES[event.step]}: ${event.summary}`, (r) =>
         updateStep(r, event.step, (s) => ({
           ...s,
-          status: event.skipped ? 'skipped' : 'done',
+          status: event.postponed ? 'pending' : event.skipped ? 'skipped' : 'done',
           summary: event.summary,
           finishedAt: event.at,
           progress:
-            s.progress && !event.skipped
+            s.progress && !event.skipped && !event.postponed
               ? { ...s.progress, bytesDone: s.progress.bytesTotal, etaSeconds: 0 }
               : s.progress,
           error: null,

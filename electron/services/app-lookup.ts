@@ -4,7 +4,7 @@ import { Platform as PlatformSchema } from '../../shared/build-summary'
 import type { AppInfo, BetaGroup } from '../../shared/ipc'
 import type { AscClient } from '../asc/client'
 import { resource } from '../asc/json-api'
-import type { AppStoreService } from './types'
+import type { AppLookupService } from './types'
 
 const AppResource = resource('apps', { name: z.string().default(''), bundleId: z.string().default('') }, {})
 const VersionResource = resource(
@@ -45,10 +45,10 @@ export function suggestCopyright(previous: string | null | undefined, year: numb
 }
 
 /** App lookup and beta groups for the window, over the App Store Connect client of the current connection. */
-export function createAppStoreService(options: {
+export function createAppLookupService(options: {
   readonly client: () => Promise<AscClient>
   readonly now?: () => number
-}): AppStoreService {
+}): AppLookupService {
   const now = options.now ?? Date.now
   return {
     async findApp(bundleId: string, platform: Platform): Promise<AppInfo | null> {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { RunOutcome } from '../../../shared/publish-events'
+import { OUTCOME_HEADLINES, type RunOutcome } from '../../../shared/publish-events'
 import {
   nameList,
-  OUTCOME_HEADLINES,
   outcomeText,
   outcomeTone,
   releaseDateText,
@@ -10,7 +9,7 @@ import {
   type OutcomeInput,
   type OutcomeStep,
   type ReleaseFacts,
-} from '../../../renderer/src/stores/outcome'
+} from '../../../renderer/src/outcome-text'
 
 const done = (step: OutcomeStep['step'], title: string): OutcomeStep => ({
   step,

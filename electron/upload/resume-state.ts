@@ -8,9 +8,9 @@ import { z } from 'zod'
  * The checksum is not stored: on resume the file is hashed again while the missing parts are sent
  * (hashing runs off the critical path, and a stored partial hash state is not portable across Node versions).
  */
-export const UploadJournal = z.object({
+export const UploadResumeState = z.object({
   version: z.literal(1),
-  /** Identifies the file, so a journal is never applied to a different build. */
+  /** Identifies the file, so a resume state is never applied to a different build. */
   file: z.object({
     path: z.string(),
     size: z.number().int().nonnegative(),
@@ -27,25 +27,26 @@ export const UploadJournal = z.object({
   ),
   committed: z.boolean(),
 })
-export type UploadJournal = z.infer<typeof UploadJournal>
+export type UploadResumeState = z.infer<typeof UploadResumeState>
 
-export const JOURNAL_FILE_NAME = 'upload-journal.json'
+// The file keeps its first name, so an upload interrupted under an older Ascent still resumes.
+export const RESUME_STATE_FILE = 'upload-journal.json'
 
-export interface JournalStore {
+export interface ResumeStateStore {
   readonly path: string
-  read(): Promise<UploadJournal | null>
-  /** Writes are serialized and atomic (temp file + fsync + rename): a kill -9 leaves the old or the new journal. */
-  write(journal: UploadJournal): Promise<void>
+  read(): Promise<UploadResumeState | null>
+  /** Writes are serialized and atomic (temp file + fsync + rename): a kill -9 leaves the old or the new state. */
+  write(resume: UploadResumeState): Promise<void>
   remove(): Promise<void>
 }
 
-export function createJournalStore(directory: string): JournalStore {
-  const file = path.join(directory, JOURNAL_FILE_NAME)
+export function createResumeStateStore(directory: string): ResumeStateStore {
+  const file = path.join(directory, RESUME_STATE_FILE)
   let queue: Promise<void> = Promise.resolve()
 
-  async function writeNow(journal: UploadJournal): Promise<void> {
+  async function writeNow(resume: UploadResumeState): Promise<void> {
     await mkdir(directory, { recursive: true })
-    await writeFileAtomic(file, JSON.stringify(journal))
+    await writeFileAtomic(file, JSON.stringify(resume))
   }
 
   return {
@@ -59,15 +60,15 @@ export function createJournalStore(directory: string): JournalStore {
         throw error
       }
       try {
-        const parsed = UploadJournal.safeParse(JSON.parse(text))
-        // A journal from another version or a damaged one is ignored: the upload starts over, which is safe.
+        const parsed = UploadResumeState.safeParse(JSON.parse(text))
+        // A state from another version or a damaged one is ignored: the upload starts over, which is safe.
         return parsed.success ? parsed.data : null
       } catch {
         return null
       }
     },
-    write(journal) {
-      const next = queue.then(() => writeNow(journal))
+    write(resume) {
+      const next = queue.then(() => writeNow(resume))
       queue = next.catch(() => undefined)
       return next
     },
