@@ -2,7 +2,8 @@ import { z } from 'zod'
 import { isAscApiError } from './api-error'
 import { applied, notApplied, type AscClient } from './client'
 import { optString, type Platform } from './enums'
-import { linkTo, optionalDocument, resource, singleDocument } from './json-api'
+import { unansweredAgeRating } from './sale-requirements'
+import { findIncluded, linkTo, optionalDocument, resource, singleDocument, ToMany, ToOne } from './json-api'
 
 /** App-level App Store information: the app info (its state and categories) and its localizations (name, privacy). */
 
@@ -11,8 +12,6 @@ export interface AppInfo {
   /** PREPARE_FOR_SUBMISSION, READY_FOR_DISTRIBUTION, …; kept as text (Apple adds values). */
   readonly state: string | null
 }
-
-const AppInfoResource = resource('appInfos', { state: optString }, {})
 
 /**
  * The app info the next submission uses. A live app has two: the one on sale and the one being prepared;
@@ -26,28 +25,76 @@ const EDITABLE_APP_INFO_STATES: readonly string[] = [
   'READY_FOR_REVIEW',
 ]
 
-export async function listAppInfos(
+/** The editable app info, else the first one; null when the app has none (a record Apple has not finished). */
+function editableAppInfo<T extends AppInfo>(infos: readonly T[]): T | null {
+  return infos.find((i) => i.state !== null && EDITABLE_APP_INFO_STATES.includes(i.state)) ?? infos[0] ?? null
+}
+
+/** The app info App Review judges, with what it holds: its localizations, primary category and age rating. */
+export interface AppInfoDetails {
+  readonly info: AppInfo | null
+  readonly localizations: readonly AppInfoLocalization[]
+  readonly primaryCategory: string | null
+  /** The unanswered age rating questions; null when this App Store Connect does not show the questionnaire. */
+  readonly ageRatingUnanswered: readonly string[] | null
+}
+
+const AppInfoWithDetails = resource(
+  'appInfos',
+  { state: optString },
+  { appInfoLocalizations: ToMany, primaryCategory: ToOne, ageRatingDeclaration: ToOne },
+)
+const AgeRatingResource = resource('ageRatingDeclarations', {}, {}).extend({
+  attributes: z.record(z.string(), z.unknown()).optional(),
+})
+/** Apple offers ~40 locales; an app info holding this many may have been cut, and its localizations are listed. */
+const INCLUDED_LOCALIZATIONS = 50
+
+/**
+ * The app's app infos with their localizations, primary category and age rating declaration in the same answer
+ * (`include`): one call where the four reads took two rounds.
+ */
+export async function readAppInfoDetails(
   client: AscClient,
   appId: string,
   options: { readonly signal?: AbortSignal } = {},
-): Promise<readonly AppInfo[]> {
+): Promise<AppInfoDetails> {
+  const { signal } = options
   const page = await client.getAll(`/v1/apps/${encodeURIComponent(appId)}/appInfos`, {
-    query: { 'fields[appInfos]': ['state'] },
-    item: AppInfoResource,
-    signal: options.signal,
+    query: {
+      'fields[appInfos]': ['state', 'appInfoLocalizations', 'primaryCategory', 'ageRatingDeclaration'],
+      include: ['appInfoLocalizations', 'primaryCategory', 'ageRatingDeclaration'],
+      ...LOCALIZATION_FIELDS,
+      'limit[appInfoLocalizations]': INCLUDED_LOCALIZATIONS,
+    },
+    item: AppInfoWithDetails,
+    signal,
   })
-  return page.data.map((r) => ({ id: r.id, state: r.attributes.state }))
-}
-
-/** The editable app info, else the first one; null when the app has none (a record Apple has not finished). */
-export function editableAppInfo(infos: readonly AppInfo[]): AppInfo | null {
-  return infos.find((i) => i.state !== null && EDITABLE_APP_INFO_STATES.includes(i.state)) ?? infos[0] ?? null
+  const chosen = editableAppInfo(page.data.map((r) => ({ ...r, state: r.attributes.state })))
+  if (!chosen) return { info: null, localizations: [], primaryCategory: null, ageRatingUnanswered: null }
+  const rels = chosen.relationships
+  const links = rels.appInfoLocalizations?.data
+  const included = links?.map((l) => findIncluded(page.included, l, AppInfoLocalizationResource))
+  const localizations =
+    links === undefined || links.length >= INCLUDED_LOCALIZATIONS || !included?.every((l) => l !== null)
+      ? await listAppInfoLocalizations(client, chosen.id, { signal })
+      : included.map((l) => toAppInfoLocalization(l as z.infer<typeof AppInfoLocalizationResource>))
+  // An empty to-one comes without data (Apple's schemas allow no `data: null` there): not set.
+  const age = rels.ageRatingDeclaration
+  const declaration = findIncluded(page.included, age?.data, AgeRatingResource)
+  return {
+    info: { id: chosen.id, state: chosen.state },
+    localizations,
+    primaryCategory: rels.primaryCategory?.data?.id ?? null,
+    ageRatingUnanswered:
+      age === undefined ? null : unansweredAgeRating(declaration ? (declaration.attributes ?? {}) : null),
+  }
 }
 
 const AppCategoryResource = resource('appCategories', {}, {})
 
 /** The primary category's id (e.g. PRODUCTIVITY), or null when none is set (`data: null`, or 404 as Apple answers for some apps). */
-export async function getPrimaryCategory(
+async function getPrimaryCategory(
   client: AscClient,
   appInfoId: string,
   options: { readonly signal?: AbortSignal } = {},
@@ -174,7 +221,7 @@ const SingleLocalization = singleDocument(AppInfoLocalizationResource).transform
   toAppInfoLocalization(d.data),
 )
 
-export async function listAppInfoLocalizations(
+async function listAppInfoLocalizations(
   client: AscClient,
   appInfoId: string,
   options: { readonly signal?: AbortSignal } = {},

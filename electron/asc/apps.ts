@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { AscClient } from './client'
 import { BetaGroupResource, GROUP_FIELDS, toGroup, type BetaGroupInfo } from './beta-groups'
 import { optString } from './enums'
+import { contentRightsState, type RequirementState } from './sale-requirements'
 import {
   INCLUDED_VERSION_FIELDS,
   AppStoreVersionResource,
@@ -126,7 +127,14 @@ const INCLUDED_LIMIT = 50
 
 const AppWithTestflight = resource(
   'apps',
-  { bundleId: z.string(), name: z.string(), sku: optString, primaryLocale: optString },
+  {
+    bundleId: z.string(),
+    name: z.string(),
+    sku: optString,
+    primaryLocale: optString,
+    // Absent (not asked, or a server that does not show it) is told apart from null (not declared yet).
+    contentRightsDeclaration: z.string().nullish(),
+  },
   {
     betaGroups: ToMany,
     betaAppLocalizations: ToMany,
@@ -144,6 +152,8 @@ export interface AppForPublish {
   readonly betaAppInfo: BetaAppInfo | null
   /** Every App Store version (all platforms); null when not asked, or more than one answer includes (list them). */
   readonly versions: readonly IncludedVersion[] | null
+  /** Whether the app declared its content rights (App Review needs it); null when not asked. */
+  readonly contentRights: RequirementState | null
 }
 
 /**
@@ -154,7 +164,12 @@ export interface AppForPublish {
 export async function findAppForPublish(
   client: AscClient,
   bundleId: string,
-  want: { readonly betaGroups: boolean; readonly betaAppInfo: boolean; readonly versions: boolean },
+  want: {
+    readonly betaGroups: boolean
+    readonly betaAppInfo: boolean
+    readonly versions: boolean
+    readonly contentRights?: boolean
+  },
   options: { readonly signal?: AbortSignal } = {},
 ): Promise<AppForPublish | null> {
   const include = [
@@ -165,7 +180,11 @@ export async function findAppForPublish(
   const doc = await client.request('GET', '/v1/apps', {
     query: {
       'filter[bundleId]': bundleId,
-      'fields[apps]': [...APP_FIELDS, ...include],
+      'fields[apps]': [
+        ...APP_FIELDS,
+        ...(want.contentRights ? ['contentRightsDeclaration'] : []),
+        ...include,
+      ],
       ...(include.length > 0 ? { include } : {}),
       ...(want.betaGroups ? { 'fields[betaGroups]': GROUP_FIELDS, 'limit[betaGroups]': INCLUDED_LIMIT } : {}),
       ...(want.betaAppInfo
@@ -185,7 +204,8 @@ export async function findAppForPublish(
   })
   const match = doc.data.find((r) => r.attributes.bundleId === bundleId)
   if (!match) return null
-  const app = toApp({ ...match, relationships: {} })
+  const { contentRightsDeclaration, ...attributes } = match.attributes
+  const app = toApp({ ...match, attributes, relationships: {} })
   const rels = match.relationships
   return {
     app,
@@ -196,6 +216,7 @@ export async function findAppForPublish(
     versions: want.versions
       ? includedList(doc.included, rels.appStoreVersions, AppStoreVersionResource, toIncludedVersion)
       : null,
+    contentRights: want.contentRights ? contentRightsState(contentRightsDeclaration) : null,
   }
 }
 

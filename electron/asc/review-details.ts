@@ -30,7 +30,7 @@ const REVIEW_DETAIL_FIELDS = [
   'notes',
 ] as const
 
-const ReviewDetailResource = resource(
+export const ReviewDetailResource = resource(
   'appStoreReviewDetails',
   {
     contactFirstName: optString,
@@ -45,7 +45,7 @@ const ReviewDetailResource = resource(
   {},
 )
 
-function toDetail(r: z.infer<typeof ReviewDetailResource>): ReviewDetail {
+export function toDetail(r: z.infer<typeof ReviewDetailResource>): ReviewDetail {
   return { id: r.id, ...r.attributes }
 }
 

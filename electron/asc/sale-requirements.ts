@@ -27,7 +27,15 @@ const AppRights = resource(
   {},
 )
 
-/** Apps answer `contentRightsDeclaration: null` until the user declares whether they use third-party content. */
+/**
+ * Apps answer `contentRightsDeclaration: null` until the user declares whether they use third-party content; an
+ * answer without the attribute comes from a server that does not show it.
+ */
+export function contentRightsState(value: string | null | undefined): RequirementState {
+  return value === undefined ? 'unknown' : value === null ? 'missing' : 'set'
+}
+
+/** The app's content rights declaration, read on its own. */
 export async function readContentRights(
   client: AscClient,
   appId: string,
@@ -45,7 +53,7 @@ export async function readContentRights(
     if (unknownRoute(error)) return 'unknown'
     throw error
   }
-  return value === 'absent' ? 'unknown' : value === null ? 'missing' : 'set'
+  return contentRightsState(value === 'absent' ? undefined : value)
 }
 
 /**
@@ -70,30 +78,14 @@ const AGE_RATING_QUESTIONS = [
   'unrestrictedWebAccess',
 ] as const
 
-const AgeRating = resource('ageRatingDeclarations', {}, {}).extend({
-  attributes: z.record(z.string(), z.unknown()).optional(),
-})
-
-/** The unanswered age rating questions, or null when this App Store Connect does not show the questionnaire. */
-export async function readUnansweredAgeRating(
-  client: AscClient,
-  appInfoId: string,
-  options: { readonly signal?: AbortSignal } = {},
-): Promise<readonly string[] | null> {
-  try {
-    const doc = await client.request(
-      'GET',
-      `/v1/appInfos/${encodeURIComponent(appInfoId)}/ageRatingDeclaration`,
-      { schema: optionalDocument(AgeRating), signal: options.signal },
-    )
-    if (!doc.data) return [...AGE_RATING_QUESTIONS]
-    const attributes = doc.data.attributes ?? {}
-    // A question the answer leaves out entirely is one this server does not ask; only an explicit null is unanswered.
-    return AGE_RATING_QUESTIONS.filter((q) => q in attributes && attributes[q] === null)
-  } catch (error) {
-    if (unknownRoute(error)) return null
-    throw error
-  }
+/**
+ * The unanswered questions of an age rating declaration's attributes (null: the app info has no declaration, so
+ * every question is unanswered). A question the answer leaves out entirely is one this server does not ask;
+ * only an explicit null is unanswered.
+ */
+export function unansweredAgeRating(attributes: Readonly<Record<string, unknown>> | null): string[] {
+  if (attributes === null) return [...AGE_RATING_QUESTIONS]
+  return AGE_RATING_QUESTIONS.filter((q) => q in attributes && attributes[q] === null)
 }
 
 const AnyResource = z.object({ type: z.string(), id: z.string() })

@@ -3,7 +3,7 @@ import { isAscApiError } from './api-error'
 import { applied, notApplied, type AscClient } from './client'
 import { StateDetails, UploadOperationSchema, type StateDetail, type UploadOperation } from './build-uploads'
 import { AssetDeliveryStateSchema, optNumber, optString, type AssetDeliveryState } from './enums'
-import { linkTo, resource, singleDocument } from './json-api'
+import { findIncluded, linkTo, resource, singleDocument, ToMany } from './json-api'
 
 /** Screenshot sets of a version localization (one per display type) and the screenshots in them. */
 
@@ -90,6 +90,53 @@ export async function listScreenshotSets(
     },
   )
   return page.data.map((r) => ({ id: r.id, displayType: r.attributes.screenshotDisplayType }))
+}
+
+export interface ScreenshotSetWithShots extends ScreenshotSet {
+  readonly screenshots: readonly Screenshot[]
+}
+
+const SetWithShotsResource = resource(
+  'appScreenshotSets',
+  { screenshotDisplayType: z.string() },
+  { appScreenshots: ToMany },
+)
+/** Apple keeps 10 screenshots a set: an answer holding this many may have been cut, and the set is listed. */
+const INCLUDED_SCREENSHOTS = 50
+
+/**
+ * The screenshot sets of one version localization with their screenshots in the same answer (`include`), in the
+ * set's order. A set whose answer lacks the linkage (reported of Apple with this include) is listed on its own.
+ */
+export async function listScreenshotSetsWithShots(
+  client: AscClient,
+  localizationId: string,
+  options: { readonly signal?: AbortSignal } = {},
+): Promise<readonly ScreenshotSetWithShots[]> {
+  const { signal } = options
+  const page = await client.getAll(
+    `/v1/appStoreVersionLocalizations/${encodeURIComponent(localizationId)}/appScreenshotSets`,
+    {
+      query: {
+        'fields[appScreenshotSets]': ['screenshotDisplayType', 'appScreenshots'],
+        include: ['appScreenshots'],
+        'limit[appScreenshots]': INCLUDED_SCREENSHOTS,
+      },
+      item: SetWithShotsResource,
+      signal,
+    },
+  )
+  return Promise.all(
+    page.data.map(async (r) => {
+      const links = r.relationships.appScreenshots?.data
+      const found = links?.map((l) => findIncluded(page.included, l, ScreenshotResource))
+      const screenshots =
+        links !== undefined && links.length < INCLUDED_SCREENSHOTS && found?.every((x) => x !== null)
+          ? (found as z.infer<typeof ScreenshotResource>[]).map(toScreenshot)
+          : await listScreenshots(client, r.id, { signal })
+      return { id: r.id, displayType: r.attributes.screenshotDisplayType, screenshots }
+    }),
+  )
 }
 
 export async function createScreenshotSet(

@@ -84,7 +84,7 @@ const VERSION_TEXT_FIELDS = [
   'whatsNew',
 ] as const
 
-const VersionTextResource = resource(
+export const VersionTextResource = resource(
   'appStoreVersionLocalizations',
   {
     locale: z.string(),
@@ -97,9 +97,9 @@ const VersionTextResource = resource(
   },
   {},
 )
-const TEXT_FIELDS = { 'fields[appStoreVersionLocalizations]': ['locale', ...VERSION_TEXT_FIELDS] }
+export const TEXT_FIELDS = { 'fields[appStoreVersionLocalizations]': ['locale', ...VERSION_TEXT_FIELDS] }
 
-function toVersionText(r: z.infer<typeof VersionTextResource>): VersionText {
+export function toVersionText(r: z.infer<typeof VersionTextResource>): VersionText {
   return { id: r.id, ...r.attributes }
 }
 

@@ -1,25 +1,18 @@
 import { findAppByBundleId } from '../asc/apps'
-import {
-  editableAppInfo,
-  getPrimaryCategory,
-  listAppInfoLocalizations,
-  listAppInfos,
-  type AppInfo,
-  type AppInfoLocalization,
-} from '../asc/app-infos'
+import { readAppInfoDetails, type AppInfo, type AppInfoLocalization } from '../asc/app-infos'
 import type { AscClient } from '../asc/client'
 import { EDITABLE_VERSION_STATES, type Platform } from '../asc/enums'
-import { getReviewDetail, type ReviewDetail } from '../asc/review-details'
+import type { ReviewDetail } from '../asc/review-details'
 import {
   readAvailability,
   readContentRights,
   readPriceSchedule,
-  readUnansweredAgeRating,
   type RequirementState,
 } from '../asc/sale-requirements'
-import { listScreenshots, listScreenshotSets, type Screenshot, type ScreenshotSet } from '../asc/screenshots'
+import { listScreenshotSetsWithShots, type ScreenshotSetWithShots } from '../asc/screenshots'
+import { readVersionDetails, type VersionDetails } from '../asc/version-details'
 import { highestVersion, isUpdate } from '../asc/version-order'
-import { listVersionTexts, type VersionText } from '../asc/version-localizations'
+import type { VersionText } from '../asc/version-localizations'
 import { listAppStoreVersions, type AppStoreVersion } from '../asc/versions'
 import { AscentError } from '../../shared/errors'
 
@@ -48,7 +41,7 @@ export interface StoreSnapshot {
   /** The version's localizations; for a version not created yet, the ones it will copy (What's New empty). */
   readonly versionTexts: readonly VersionText[]
   /** Screenshot sets per version locale, each with its screenshots in order. */
-  readonly screenshots: ReadonlyMap<string, readonly SetWithShots[]>
+  readonly screenshots: ReadonlyMap<string, readonly ScreenshotSetWithShots[]>
   readonly reviewDetail: ReviewDetail | null
   readonly contentRights: RequirementState
   readonly priceSchedule: RequirementState
@@ -57,9 +50,8 @@ export interface StoreSnapshot {
   readonly ageRatingUnanswered: readonly string[] | null
 }
 
-export interface SetWithShots extends ScreenshotSet {
-  readonly screenshots: readonly Screenshot[]
-}
+/** A screenshot set with its screenshots in order. */
+export type SetWithShots = ScreenshotSetWithShots
 
 export interface VersionChoice {
   readonly versionString?: string
@@ -107,19 +99,14 @@ function chooseVersion(
   }
 }
 
+/** The screenshot sets of each locale read (one call per locale: the sets come with their screenshots). */
 async function readScreenshots(
   client: AscClient,
   texts: readonly VersionText[],
   signal: AbortSignal | undefined,
-): Promise<Map<string, SetWithShots[]>> {
+): Promise<Map<string, readonly ScreenshotSetWithShots[]>> {
   const perLocale = await Promise.all(
-    texts.map(async (t) => {
-      const sets = await listScreenshotSets(client, t.id, { signal })
-      const filled = await Promise.all(
-        sets.map(async (s) => ({ ...s, screenshots: await listScreenshots(client, s.id, { signal }) })),
-      )
-      return [t.locale, filled] as const
-    }),
+    texts.map(async (t) => [t.locale, await listScreenshotSetsWithShots(client, t.id, { signal })] as const),
   )
   return new Map(perLocale)
 }
@@ -136,6 +123,21 @@ export interface KnownApp {
     readonly primaryLocale: string
   }
   readonly versions: readonly AppStoreVersion[] | null
+  /** Whether the app declared its content rights, when its lookup carried the attribute. */
+  readonly contentRights?: RequirementState
+}
+
+export interface SnapshotOptions {
+  readonly signal?: AbortSignal
+  readonly known?: Promise<KnownApp | null>
+  /** Reads a version's text and review contact; a caller that reads them too passes one reader to both. */
+  readonly versionDetails?: (versionId: string) => Promise<VersionDetails>
+  /**
+   * Only what the readiness check judges: the screenshots of the locale it judges them in (the primary one, else
+   * the first), and no price or availability for an update (an app that went on sale has both, and neither can be
+   * removed in a way App Review refuses an update for).
+   */
+  readonly readinessOnly?: boolean
 }
 
 /** Resolves the app by bundle id and reads its App Store information for one version. */
@@ -143,7 +145,7 @@ export async function readStoreSnapshot(
   client: AscClient,
   bundleId: string,
   choice: VersionChoice = {},
-  options: { readonly signal?: AbortSignal; readonly known?: Promise<KnownApp | null> } = {},
+  options: SnapshotOptions = {},
 ): Promise<StoreSnapshot> {
   const signal = options.signal
   const known = (await options.known) ?? null
@@ -159,18 +161,8 @@ export async function readStoreSnapshot(
     name: found.name,
     primaryLocale: found.primaryLocale ?? 'en-US',
   }
-  const appLevel = (async () => {
-    const infos = await listAppInfos(client, app.id, { signal })
-    const info = editableAppInfo(infos)
-    if (!info) return { info, localizations: [], category: null, ageRating: null }
-    const [localizations, category, ageRating] = await Promise.all([
-      listAppInfoLocalizations(client, info.id, { signal }),
-      getPrimaryCategory(client, info.id, { signal }),
-      readUnansweredAgeRating(client, info.id, { signal }),
-    ])
-    return { info, localizations, category, ageRating }
-  })()
-  const versionLevel = (async () => {
+  const details = options.versionDetails ?? ((id: string) => readVersionDetails(client, id, { signal }))
+  const versionPick = (async () => {
     const versions = known?.versions ?? (await listAppStoreVersions(client, app.id, { signal }))
     const picked = chooseVersion(versions, choice, bundleId)
     const samePlatform = versions
@@ -179,34 +171,37 @@ export async function readStoreSnapshot(
     const others = samePlatform.filter((v) => v.id !== picked.version?.id)
     // A new version starts with the previous version's localizations, screenshots and review contact.
     const source = picked.version ?? versions.find((v) => v.id === highestVersion(samePlatform)?.id) ?? null
-    const [texts, reviewDetail] = source
-      ? await Promise.all([
-          listVersionTexts(client, source.id, { signal }),
-          getReviewDetail(client, source.id, { signal }),
-        ])
-      : [[], null]
+    return { ...picked, source, update: isUpdate(picked.versionString, others) }
+  })()
+  const versionLevel = (async () => {
+    const { source, ...picked } = await versionPick
+    const { texts, reviewDetail } = source ? await details(source.id) : { texts: [], reviewDetail: null }
     const versionTexts = picked.version ? texts : texts.map((t) => ({ ...t, whatsNew: null }))
-    const screenshots = await readScreenshots(client, texts, signal)
+    const judged = texts.find((t) => t.locale === app.primaryLocale) ?? texts[0]
+    const screenshots = await readScreenshots(
+      client,
+      options.readinessOnly ? (judged ? [judged] : []) : texts,
+      signal,
+    )
     const versionSource: StoreSnapshot['versionSource'] = picked.version
       ? 'version'
       : source
         ? 'previous'
         : 'none'
-    return {
-      ...picked,
-      update: isUpdate(picked.versionString, others),
-      versionSource,
-      versionTexts,
-      reviewDetail,
-      screenshots,
-    }
+    return { ...picked, versionSource, versionTexts, reviewDetail, screenshots }
   })()
-  const [level, ver, contentRights, priceSchedule, availability] = await Promise.all([
-    appLevel,
+  const saleRows = (async (): Promise<readonly [RequirementState, RequirementState]> => {
+    if (options.readinessOnly && (await versionPick).update) return ['unknown', 'unknown']
+    return Promise.all([
+      readPriceSchedule(client, app.id, { signal }),
+      readAvailability(client, app.id, { signal }),
+    ])
+  })()
+  const [level, ver, contentRights, [priceSchedule, availability]] = await Promise.all([
+    readAppInfoDetails(client, app.id, { signal }),
     versionLevel,
-    readContentRights(client, app.id, { signal }),
-    readPriceSchedule(client, app.id, { signal }),
-    readAvailability(client, app.id, { signal }),
+    known?.contentRights ?? readContentRights(client, app.id, { signal }),
+    saleRows,
   ])
   return {
     app,
@@ -217,13 +212,13 @@ export async function readStoreSnapshot(
     versionSource: ver.versionSource,
     appInfo: level.info,
     appInfoLocalizations: level.localizations,
-    primaryCategory: level.category,
+    primaryCategory: level.primaryCategory,
     versionTexts: ver.versionTexts,
     screenshots: ver.screenshots,
     reviewDetail: ver.reviewDetail,
     contentRights,
     priceSchedule,
     availability,
-    ageRatingUnanswered: level.ageRating,
+    ageRatingUnanswered: level.ageRatingUnanswered,
   }
 }

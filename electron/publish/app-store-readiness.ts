@@ -4,6 +4,7 @@ import type { ReleaseSettings } from '../../shared/release-settings'
 import { APPLE_API_URL, type AscClient } from '../asc/client'
 import { readDeliverFolder, type DeliverFolder } from '../metadata/deliver-folder'
 import { checkReadiness, summarizeMissing } from '../metadata/readiness'
+import type { VersionDetails } from '../asc/version-details'
 import { readStoreSnapshot, type KnownApp } from '../metadata/store-snapshot'
 import type { SubstepId, SubstepRecord } from './journal'
 
@@ -28,6 +29,7 @@ async function readReadiness(input: {
   readonly settings: ReleaseSettings
   readonly signal?: AbortSignal
   readonly known?: Promise<KnownApp | null>
+  readonly versionDetails?: (versionId: string) => Promise<VersionDetails>
 }): Promise<AppStoreReadiness> {
   const { client, build, settings } = input
   let folder: DeliverFolder | null = null
@@ -48,7 +50,12 @@ async function readReadiness(input: {
     client,
     build.bundleId,
     { versionString: build.version, platform: build.platform },
-    { signal: input.signal, ...(input.known ? { known: input.known } : {}) },
+    {
+      signal: input.signal,
+      readinessOnly: true,
+      ...(input.known ? { known: input.known } : {}),
+      ...(input.versionDetails ? { versionDetails: input.versionDetails } : {}),
+    },
   )
   const readiness = checkReadiness(snapshot, {
     folder,
@@ -74,6 +81,15 @@ async function readReadiness(input: {
   return { problems, notes }
 }
 
+/** Only with App Store submission, and not once the version is in its review submission (a resumed run). */
+export function wantsAppStoreReadiness(run: {
+  readonly settings: ReleaseSettings
+  readonly substeps?: Partial<Record<SubstepId, SubstepRecord>>
+}): boolean {
+  const item = run.substeps?.['review-item']?.status
+  return run.settings.submitToAppStore && item !== 'done' && item !== 'skipped'
+}
+
 /**
  * Starts the readiness read beside the rest of preflight (its own reads, a few parallel waves) and returns how
  * to finish it: a failed read is a problem only when preflight found the app (else preflight says so itself).
@@ -87,9 +103,10 @@ export function startAppStoreReadiness(input: {
   readonly signal?: AbortSignal
   /** Preflight's own app lookup, when it makes one: read once, used by both. */
   readonly known?: Promise<KnownApp | null>
+  /** Preflight's reader of a version's localizations and review contact, shared with the release notes check. */
+  readonly versionDetails?: (versionId: string) => Promise<VersionDetails>
 }): (appFound: boolean) => Promise<AppStoreReadiness> {
-  const item = input.substeps?.['review-item']?.status
-  if (!input.settings.submitToAppStore || item === 'done' || item === 'skipped') return async () => NONE
+  if (!wantsAppStoreReadiness(input)) return async () => NONE
   const read = readReadiness(input).then(
     (value) => ({ value }),
     (error: unknown) => ({ error }),

@@ -13,6 +13,7 @@ import { findBuildUploads } from '../asc/build-uploads'
 import { findBuilds, getBuild, patchBuild, type Build } from '../asc/builds'
 import type { AscClient } from '../asc/client'
 import type { ReviewSubmissionState } from '../asc/enums'
+import type { RequirementState } from '../asc/sale-requirements'
 import { createPhasedRelease, deletePhasedRelease, getPhasedRelease } from '../asc/phased-releases'
 import {
   addVersionToReviewSubmission,
@@ -127,6 +128,8 @@ export interface AppForPublishRecord {
   readonly betaAppInfo: BetaAppInfo | null
   /** Without their build (an include cannot reach it): `buildId` is unknown. */
   readonly versions: readonly VersionRecord[] | null
+  /** Whether the app declared its content rights; null when not asked. */
+  readonly contentRights: RequirementState | null
 }
 
 export interface AscGateway {
@@ -141,6 +144,8 @@ export interface AscGateway {
       readonly betaAppInfo: boolean
       /** The versions of this platform. */
       readonly versionsOf: Platform | null
+      /** The content rights declaration (App Store readiness judges it). */
+      readonly contentRights?: boolean
     },
   ): Promise<AppForPublishRecord | null>
   listBetaGroups(appId: string): Promise<BetaGroupRecord[]>
@@ -233,11 +238,18 @@ function appCalls(
         betaGroups: want.betaGroups,
         betaAppInfo: want.betaAppInfo,
         versions: want.versionsOf !== null,
+        contentRights: want.contentRights ?? false,
       })
       if (!found) return null
       const versions =
         found.versions?.filter((v) => v.platform === want.versionsOf).map((v) => toVersion(v)) ?? null
-      return { app: toApp(found.app), groups: found.betaGroups, betaAppInfo: found.betaAppInfo, versions }
+      return {
+        app: toApp(found.app),
+        groups: found.betaGroups,
+        betaAppInfo: found.betaAppInfo,
+        versions,
+        contentRights: found.contentRights,
+      }
     },
     async listBetaGroups(appId) {
       return [...(await listBetaGroups(client, appId))]

@@ -1,12 +1,13 @@
 import { AscentError } from '../../../shared/errors'
 import type { Problem } from '../../../shared/build-summary'
 import { APPLE_API_URL } from '../../asc/client'
-import { startAppStoreReadiness } from '../app-store-readiness'
+import { startAppStoreReadiness, wantsAppStoreReadiness } from '../app-store-readiness'
 import { runLinks } from '../links'
 import { runPreflight } from '../preflight'
 import type { AscGateway, VersionRecord } from '../asc-gateway'
 import type { KnownApp } from '../../metadata/store-snapshot'
 import type { AppStoreVersion } from '../../asc/versions'
+import { readVersionDetails, type VersionDetails } from '../../asc/version-details'
 import type { Attempt, PreparedRun } from '../run-context'
 
 /**
@@ -22,15 +23,21 @@ export async function preflightStep(attempt: Attempt): Promise<PreparedRun> {
     const session = deps.connect(credentials)
     if (new URL(credentials.apiUrl).origin !== APPLE_API_URL) journal.ids.sandbox = true
     // App Store readiness is read beside the other checks, not after them; it starts from preflight's app
-    // lookup (which includes the versions) instead of looking the app up a second time.
-    const lookup = shareAppLookup(session.asc)
+    // lookup (which includes the versions and the content rights) instead of looking the app up a second time,
+    // and shares the read of the version's localizations with the release notes check.
+    const client = session.connection.client
+    const versionDetails = memoized((id: string) =>
+      readVersionDetails(client, id, { signal: attempt.signal }),
+    )
+    const lookup = shareReads(session.asc, versionDetails, wantsAppStoreReadiness(journal))
     const readiness = startAppStoreReadiness({
-      client: session.connection.client,
+      client,
       build: journal.build,
       settings: journal.settings,
       substeps: journal.substeps,
       signal: attempt.signal,
       known: lookup.known,
+      versionDetails,
     })
     const preflight = await runPreflight({
       build: journal.build,
@@ -78,11 +85,29 @@ function refuseOn(errors: readonly Problem[]): void {
   )
 }
 
+/** One read per key, shared by whoever asks (a failed read is not kept: the next asker tries again). */
+function memoized<T>(read: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  const reads = new Map<string, Promise<T>>()
+  return (key) => {
+    const known = reads.get(key)
+    if (known) return known
+    const started = read(key)
+    reads.set(key, started)
+    started.catch(() => reads.delete(key))
+    return started
+  }
+}
+
 /**
  * The gateway preflight uses, and its app lookup as readiness wants it. `done` settles the lookup when preflight
- * ends without making one (readiness then looks the app up itself).
+ * ends without making one (readiness then looks the app up itself). The version's localizations come from the
+ * shared read of the version's details.
  */
-function shareAppLookup(asc: AscGateway): {
+function shareReads(
+  asc: AscGateway,
+  versionDetails: (versionId: string) => Promise<VersionDetails>,
+  contentRights: boolean,
+): {
   gateway: AscGateway
   known: Promise<KnownApp | null>
   done: () => void
@@ -92,13 +117,26 @@ function shareAppLookup(asc: AscGateway): {
   const gateway: AscGateway = {
     ...asc,
     findAppForPublish: (bundleId, want) => {
-      const found = asc.findAppForPublish(bundleId, want)
+      const found = asc.findAppForPublish(bundleId, { ...want, contentRights })
       found.then(
-        (f) => settle(f && { app: f.app, versions: f.versions?.map(toAppStoreVersion) ?? null }),
+        (f) =>
+          settle(
+            f && {
+              app: f.app,
+              versions: f.versions?.map(toAppStoreVersion) ?? null,
+              ...(f.contentRights !== null ? { contentRights: f.contentRights } : {}),
+            },
+          ),
         () => settle(null),
       )
       return found
     },
+    versionLocalizations: async (versionId) =>
+      (await versionDetails(versionId)).texts.map((t) => ({
+        id: t.id,
+        locale: t.locale,
+        whatsNew: t.whatsNew,
+      })),
   }
   return { gateway, known, done: () => settle(null) }
 }

@@ -89,23 +89,70 @@ describe('API calls of a publish', () => {
         locales: ['en-US', 'de-DE'],
       }),
     })
-    const LOCALIZATIONS = 'GET /v1/appStoreVersions/{id}/appStoreVersionLocalizations'
+    // The localizations come with the version (include), or on their own.
+    const localizationReads = (byRoute: Record<string, number>): number =>
+      (byRoute['GET /v1/appStoreVersions/{id}/appStoreVersionLocalizations'] ?? 0) +
+      (byRoute['GET /v1/appStoreVersions/{id}'] ?? 0)
     let afterPreflight: number | null = null
     h.publisher.onEvent((e) => {
       if (e.type === 'step-finished' && e.step === 'preflight')
-        afterPreflight = h.sandbox.state().requests.byRoute[LOCALIZATIONS] ?? 0
+        afterPreflight = localizationReads(h.sandbox.state().requests.byRoute)
     })
     try {
       const file = await h.ipa({ bundleId: BUNDLE_ID, version: '1.1.0', buildNumber: '100' })
       const run = await h.publish(file, { submitToAppStore: true, whatsNew: 'Faster and smaller.' })
       expect(run.outcome).toBe('submitted-for-review')
-      expect(afterPreflight).not.toBeNull()
-      expect(h.sandbox.state().requests.byRoute[LOCALIZATIONS]).toBe(afterPreflight)
+      // One read, shared by the release notes check and the App Store readiness check.
+      expect(afterPreflight).toBe(1)
+      expect(localizationReads(h.sandbox.state().requests.byRoute)).toBe(afterPreflight)
       const version = h.sandbox.state().versions.find((v) => v.versionString === '1.1.0')
       expect(version?.localizations.map((l) => [l.locale, l.whatsNew])).toEqual([
         ['en-US', 'Faster and smaller.'],
         ['de-DE', 'Faster and smaller.'],
       ])
+    } finally {
+      await h.close()
+    }
+  })
+
+  it('a full publish with the App Store readiness check reads each thing App Review needs once, in few calls', async () => {
+    const h = await publishHarness({ seed: seed({ locales: ['en-US', 'de-DE', 'fr-FR'] }) })
+    try {
+      const file = await h.ipa({ bundleId: BUNDLE_ID, version: '1.1.0', buildNumber: '100' })
+      const run = await h.publish(file, {
+        ...TESTFLIGHT,
+        submitToAppStore: true,
+        releaseType: 'SCHEDULED',
+        earliestReleaseDate: `${new Date().getUTCFullYear() + 2}-06-01T14:00:00Z`,
+        phasedRelease: true,
+        whatsNew: 'Faster and smaller.',
+      })
+      expect(run.outcome).toBe('submitted-for-review')
+      const { total, byRoute } = calls(h.sandbox.state().requests.byRoute)
+      // The app info with its localizations, category and age rating; the version with its text and review
+      // contact; the judged locale's screenshot sets with their screenshots; content rights with the app.
+      expect(byRoute['GET /v1/apps/{id}/appInfos']).toBe(1)
+      expect(byRoute['GET /v1/appStoreVersions/{id}']).toBe(1)
+      expect(byRoute['GET /v1/appStoreVersionLocalizations/{id}/appScreenshotSets']).toBe(1)
+      for (const route of [
+        'GET /v1/apps/{id}',
+        'GET /v1/appInfos/{id}/appInfoLocalizations',
+        'GET /v1/appInfos/{id}/primaryCategory',
+        'GET /v1/appInfos/{id}/ageRatingDeclaration',
+        'GET /v1/appStoreVersions/{id}/appStoreReviewDetail',
+        'GET /v1/appScreenshotSets/{id}/appScreenshots',
+        // An update: the app went on sale with its price and availability.
+        'GET /v1/apps/{id}/appPriceSchedule',
+        'GET /v1/apps/{id}/appAvailabilityV2',
+      ])
+        expect(byRoute[route], route).toBeUndefined()
+      // Besides the looks at processing: 7 reads in preflight, 3 upload calls, 5 TestFlight writes, and the App
+      // Store's 9 (the version, its copied localizations, What's New in each of the 3, phased release, the review
+      // submission, its item, submit). Was 36: the readiness check read each of these on its own.
+      const looks = (byRoute['GET /v1/buildUploads/{id}'] ?? 0) + (byRoute['GET /v1/builds/{id}'] ?? 0)
+      expect(total - looks).toBeLessThanOrEqual(24)
+      // Every answer, includes and all, in the shapes Apple's OpenAPI schemas allow.
+      expect(h.sandbox.schemaProblems()).toBe('')
     } finally {
       await h.close()
     }
