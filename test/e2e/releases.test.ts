@@ -53,11 +53,20 @@ describe('Releases: live states after submission, through ascent web --sandbox',
     const card = page.getByRole('region', { name: 'Ascent Demo releases' })
     const pending = card.locator('[data-version="1.1.0"]')
     await pending.getByText('Waiting for review').waitFor()
+    // Its review submission waits too: said once, and how it will be released is in the future tense.
+    expect(await pending.locator('.release-detail').textContent()).toBe('You release it once approved')
     await expect.poll(() => pending.getByRole('button', { name: 'Cancel review' }).count()).toBe(1)
     await screenshot(page, '20-releases-waiting')
 
+    // Cancel review asked for, and App Review decides before it is confirmed: the refusal is said in words.
+    await pending.getByRole('button', { name: 'Cancel review' }).click()
     await decide(web.sandboxUrl(), 'approve')
     await pending.getByText('Approved, waiting for you to release it').waitFor()
+    await pending.getByRole('button', { name: 'Yes, cancel review' }).click()
+    const refusal = page.getByRole('alert')
+    await refusal.getByText(/Cancel review is not possible/).waitFor()
+    expect(await refusal.textContent()).toContain('1.1.0 is approved, waiting for you to release it')
+    expect(await refusal.textContent()).not.toMatch(/[A-Z]+_[A-Z_]+/)
     const notice = page.getByRole('status').getByText('Ascent Demo 1.1.0: Approved: ready to release')
     await notice.waitFor()
     await card

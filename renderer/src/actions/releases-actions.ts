@@ -1,4 +1,5 @@
 import type { AppEvent } from '../../../shared/ipc'
+import { stateInWords } from '../../../shared/release-status'
 import type { ReleaseTransition } from '../../../shared/release-transitions'
 import { api, errorMessage } from '../api'
 import {
@@ -40,6 +41,10 @@ export async function unwatchApp(bundleId: string): Promise<void> {
   }
 }
 
+function statesInWords(message: string): string {
+  return message.replace(/\b[A-Z]{2,}(?:_[A-Z]+)+\b/g, (state) => stateInWords(state).toLowerCase())
+}
+
 /** Sends the confirmed action; a refusal comes back in words (the state and what is possible). */
 export async function confirmAction(pending: PendingAction): Promise<void> {
   set({ busy: true, error: null, confirming: null })
@@ -47,7 +52,8 @@ export async function confirmAction(pending: PendingAction): Promise<void> {
     const app = await api().releaseAction(pending)
     set((s) => ({ ...appUpdated(s, app), busy: false }))
   } catch (error) {
-    set({ busy: false, error: errorMessage(error) })
+    // The refusal names App Store Connect's states; the screen says them in words, as its rows do.
+    set({ busy: false, error: statesInWords(errorMessage(error)) })
   }
 }
 

@@ -17,7 +17,7 @@ const RELEASE_TYPES: readonly {
   readonly label: string
   readonly hint: string
 }[] = [
-  { value: 'MANUAL', label: 'Manual', hint: 'You release it in App Store Connect after approval.' },
+  { value: 'MANUAL', label: 'Manual', hint: 'After approval you release it: Release now in Releases.' },
   { value: 'AFTER_APPROVAL', label: 'After approval', hint: 'Goes live as soon as Apple approves it.' },
   { value: 'SCHEDULED', label: 'Scheduled', hint: 'Goes live after approval, not before the date below.' },
 ]

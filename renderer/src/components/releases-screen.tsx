@@ -24,13 +24,19 @@ const REJECTED = ['REJECTED', 'METADATA_REJECTED', 'INVALID_BINARY']
 function releaseLine(v: VersionStatus): string {
   const parts: string[] = []
   const onSale = v.appStoreState === 'READY_FOR_SALE'
-  if (v.reviewSubmissionState && !onSale) parts.push(`Review submission ${v.reviewSubmissionState}`)
-  if (onSale) {
-    // How it was released no longer matters once it is on sale.
-  } else if (v.releaseType === 'MANUAL') parts.push('Released by you')
-  if (v.releaseType === 'AFTER_APPROVAL') parts.push('Released after approval')
-  if (v.releaseType === 'SCHEDULED')
-    parts.push(v.earliestReleaseDate ? `Scheduled for ${formatWhen(v.earliestReleaseDate)}` : 'Scheduled')
+  const submission = v.reviewSubmissionState ? stateInWords(v.reviewSubmissionState) : null
+  // The submission's state only when it says more than the version's (a rejection's unresolved issues).
+  if (submission && !onSale && submission !== stateInWords(v.appStoreState))
+    parts.push(`Review submission: ${submission.toLowerCase()}`)
+  // How it will be released; once on sale that no longer matters.
+  if (!onSale && v.releaseType === 'MANUAL') parts.push('You release it once approved')
+  if (!onSale && v.releaseType === 'AFTER_APPROVAL') parts.push('Goes on the App Store once approved')
+  if (!onSale && v.releaseType === 'SCHEDULED')
+    parts.push(
+      v.earliestReleaseDate
+        ? `Goes on the App Store once approved, not before ${formatWhen(v.earliestReleaseDate)}`
+        : 'Scheduled',
+    )
   const p = v.phasedRelease
   if (p) {
     parts.push(
