@@ -48,8 +48,16 @@ export type AddedApp = {
 }
 type Control = (req: IncomingMessage, res: ServerResponse, deps: ControlDeps) => Promise<void>
 
+/** A control request whose body is not JSON: bad input (400), not a sandbox failure (500). */
+class NotJsonError extends Error {}
+
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  return JSON.parse((await readBody(req)).toString('utf8') || '{}')
+  const text = (await readBody(req)).toString('utf8')
+  try {
+    return JSON.parse(text || '{}')
+  } catch (error) {
+    throw new NotJsonError(`the body is not JSON (${(error as Error).message})`)
+  }
 }
 
 // The sandbox's own endpoints (no token): tests and benchmarks steer and observe it through these.
@@ -150,5 +158,10 @@ export async function handleControl(
 ): Promise<void> {
   const control = controls.get(`${req.method} ${path}`)
   if (!control) return deps.send(res, 404, { error: `no sandbox control ${req.method} ${path}` })
-  return control(req, res, deps)
+  try {
+    await control(req, res, deps)
+  } catch (error) {
+    if (!(error instanceof NotJsonError)) throw error
+    deps.send(res, 400, { error: `${req.method} ${path}: ${error.message}` })
+  }
 }

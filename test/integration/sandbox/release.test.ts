@@ -281,6 +281,14 @@ test('beta review decisions; control endpoints refuse bad input and say what to 
   expect(bad.status).toBe(400)
   expect((bad.body as { error: string }).error).toMatch(/^send \{ "bundleId".*\(decision: Invalid option/)
   expect((await control('clock', { advanceMs: -5 })).status).toBe(400)
+  // A body that is not JSON is bad input too (400 saying so), not a sandbox failure (500).
+  for (const path of ['review', 'clock', 'apps', 'faults']) {
+    const res = await fetch(`${sb.url}/__sandbox/${path}`, { method: 'POST', body: 'decision=approve' })
+    expect({ path, status: res.status }).toEqual({ path, status: 400 })
+    expect(((await res.json()) as { error: string }).error).toMatch(
+      new RegExp(`^POST /__sandbox/${path}: the body is not JSON`),
+    )
+  }
   const before = Date.parse(sb.state().now)
   expect((await control('clock', { advanceMs: 2 * DAY })).status).toBe(204)
   expect(Date.parse(sb.state().now) - before).toBeGreaterThanOrEqual(2 * DAY)
