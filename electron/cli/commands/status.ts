@@ -1,5 +1,7 @@
 import type { Command } from 'commander'
+import { printableExcerpt } from '../../../shared/bounded-text'
 import { AscentError } from '../../../shared/errors'
+import { suggest } from '../../../shared/release-settings'
 import {
   APP_STORE_STATES,
   BETA_REVIEW_STATES,
@@ -33,14 +35,16 @@ function parseTimeout(value: string | undefined): number | null {
   return seconds === undefined ? null : seconds * 1000
 }
 
+/** --until in any case (like --release-type); a near miss is named, else every state (the message stays whole). */
 function parseUntil(value: string | undefined): string | null {
   if (value === undefined) return null
-  if (!KNOWN_STATES.includes(value))
-    throw new AscentError(
-      'BAD_INPUT',
-      `--until ${value} is not a state App Store Connect reports: use an appStoreState (${APP_STORE_STATES.join(', ')}) or a betaReviewState (${BETA_REVIEW_STATES.join(', ')})`,
-    )
-  return value
+  const state = value.trim().toUpperCase()
+  if (KNOWN_STATES.includes(state)) return state
+  const hint = suggest(state, KNOWN_STATES)
+  throw new AscentError(
+    'BAD_INPUT',
+    `--until ${printableExcerpt(value, 30)} is not a known state: ${hint ? `did you mean ${hint}?` : `use one of ${KNOWN_STATES.join(', ')}`}`,
+  )
 }
 
 /** The status in lines a person reads; `--json` prints the object instead. */

@@ -206,10 +206,7 @@ describe('ascent status / release', () => {
   it('bad input exits 2; --until with a timeout that passes exits 5', async () => {
     const { env } = await start()
     const cases: [string[], RegExp][] = [
-      [
-        ['status', DEMO, '--until', 'APPROVED_SOON'],
-        /--until APPROVED_SOON is not a state App Store Connect reports/,
-      ],
+      [['status', DEMO, '--until', 'APPROVED_SOON'], /--until APPROVED_SOON is not a known state/],
       [['status', DEMO, '--timeout', 'soon'], /--timeout must be a whole number from 0 to 2592000/],
       [['release', DEMO], /say what to do: one of --now \| --pause/],
       [['release', DEMO, '--now', '--pause'], /choose one action, not 2/],
@@ -224,6 +221,17 @@ describe('ascent status / release', () => {
       expect(out.code, args.join(' ')).toBe(2)
       expect(out.stderr).toMatch(message)
     }
+    // Any case, as --release-type; a near miss is named; the whole list of states fits the message.
+    const lower = await runCli(['status', DEMO, '--until', 'ready_for_sale', '--timeout', '0'], { env })
+    expect(lower.stderr).toBe('')
+    expect(lower.code).toBe(0)
+    const near = await runCli(['status', DEMO, '--until', 'READY_FOR_SALES'], { env })
+    expect(near.code).toBe(2)
+    expect(near.stderr).toContain('did you mean READY_FOR_SALE?')
+    const far = await runCli(['status', DEMO, '--until', 'SHIPPED'], { env })
+    expect(far.code).toBe(2)
+    expect(far.stderr).toMatch(/PENDING_DEVELOPER_RELEASE, .*READY_FOR_SALE, .*APPROVED\n$/)
+    expect(far.stderr).not.toContain('…')
     const timeout = await runCli(['status', DEMO, '--until', 'IN_REVIEW', '--timeout', '0'], { env })
     expect(timeout.code).toBe(5)
     expect(timeout.stderr).toContain('no version or build reached IN_REVIEW within 0 s')
