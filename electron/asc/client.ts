@@ -14,7 +14,7 @@ import {
   type RetryPolicy,
 } from './retry'
 import type { TokenSource } from './token'
-import { networkFetch } from '../net/proxy'
+import { apiFetch, type ApiAnswer, type ApiFetch } from '../net/api-fetch'
 
 type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE'
 type MutationMethod = Exclude<HttpMethod, 'GET'>
@@ -96,6 +96,7 @@ export interface AscClient {
 export interface AscClientOptions {
   readonly baseUrl: string | URL
   readonly tokens: TokenSource
+  /** Default: `apiFetch` (node:http(s) through the proxy variables). */
   readonly fetch?: typeof fetch
   readonly now?: () => number
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
@@ -123,7 +124,12 @@ function mebibytes(bytes: number): string {
 }
 
 type Outcome =
-  | { readonly kind: 'answer'; readonly status: number; readonly text: string; readonly headers: Headers }
+  | {
+      readonly kind: 'answer'
+      readonly status: number
+      readonly text: string
+      readonly headers: ApiAnswer['headers']
+    }
   | { readonly kind: 'network' | 'timeout'; readonly failure: string; readonly error: unknown }
   /** The status arrived, then the body was too big or too slow: sending the request again cannot help. */
   | { readonly kind: 'too-large'; readonly status: number; readonly error: unknown }
@@ -148,7 +154,7 @@ function failureName(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-function rateLimitRemaining(headers: Headers): number | undefined {
+function rateLimitRemaining(headers: ApiAnswer['headers']): number | undefined {
   const match = /user-hour-rem:(\d+)/.exec(headers.get('x-rate-limit') ?? '')
   return match ? Number(match[1]) : undefined
 }
@@ -173,7 +179,7 @@ function baseUrlOf(value: string | URL): URL {
 export function createAscClient(options: AscClientOptions): AscClient {
   const base = baseUrlOf(options.baseUrl)
   const basePath = base.pathname.replace(/\/+$/, '')
-  const fetchImpl = options.fetch ?? networkFetch
+  const fetchImpl: ApiFetch = options.fetch ?? apiFetch
   const now = options.now ?? Date.now
   const sleep = options.sleep ?? sleepWithSignal
   const random = options.random ?? Math.random
@@ -204,7 +210,7 @@ export function createAscClient(options: AscClientOptions): AscClient {
     const started = now()
     const record = (status: number | null, extra: Partial<AuditEntry> = {}): void =>
       audit({ method: call.method, path: call.url.pathname, status, ms: now() - started, attempt, ...extra })
-    let response: Response
+    let response: ApiAnswer
     try {
       response = await fetchImpl(call.url, {
         method: call.method,

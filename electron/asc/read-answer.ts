@@ -1,3 +1,5 @@
+import type { ApiAnswer } from '../net/api-fetch'
+
 /**
  * Reads an HTTP answer's body with a cap on its decoded size. `fetch` inflates gzip, deflate and br on
  * the fly, so counting the bytes the body stream yields bounds what a compressed answer can grow to:
@@ -13,7 +15,7 @@ export class AnswerTooLargeError extends Error {
 }
 
 /** The answer's declared length, when it is plain (not compressed) and readable. */
-function declaredLength(headers: Headers): number | null {
+function declaredLength(headers: ApiAnswer['headers']): number | null {
   const encoding = headers.get('content-encoding')
   if (encoding !== null && encoding.trim() !== '' && encoding.trim().toLowerCase() !== 'identity') return null
   const value = headers.get('content-length')
@@ -25,7 +27,7 @@ function declaredLength(headers: Headers): number | null {
  * and with the signal's reason when `signal` aborts while the body is still arriving.
  */
 export async function readAnswerText(
-  response: Response,
+  response: ApiAnswer,
   maxBytes: number,
   signal: AbortSignal,
 ): Promise<string> {

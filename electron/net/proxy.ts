@@ -6,8 +6,8 @@ import type { Dispatcher } from 'undici'
 import { AscentError } from '../../shared/errors'
 
 /**
- * Every request Ascent makes leaves through here: the App Store Connect API (fetch) and the upload
- * parts (node:http). Corporate CI reaches the internet only through a proxy named by HTTP_PROXY /
+ * Every request Ascent makes leaves through here: the App Store Connect API (node:http in api-fetch.ts, or fetch
+ * where a caller passes it) and the upload parts (node:http). Corporate CI reaches the internet only through a proxy named by HTTP_PROXY /
  * HTTPS_PROXY, with exceptions in NO_PROXY; both paths read them with the one rule below, the one
  * undici's EnvHttpProxyAgent and curl follow. TLS trust (NODE_EXTRA_CA_CERTS) is Node's default store,
  * which every connection below uses, to the proxy and through it.

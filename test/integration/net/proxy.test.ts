@@ -79,6 +79,28 @@ describe('HTTP(S)_PROXY', () => {
     expect(new Set(proxy.tunnels)).toEqual(new Set([new URL(sandbox.url).host]))
   })
 
+  it('carries every API call and every upload part of `ascent upload` (its client speaks node:http)', async () => {
+    sandbox = await startTestSandbox({ partSize: 256 * 1024, processingMs: 30 })
+    proxy = await startCountingProxy()
+    const file = await makeIpa({ padBytes: 1024 * 1024 }, dir)
+    const before = served().total
+
+    const r = await runCli(['upload', file, '--upload-method', 'api', '--json'], {
+      env: ciEnv({ HTTP_PROXY: proxy.url }),
+    })
+
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('"outcome":"uploaded"')
+    const after = served()
+    const apiCalls = proxy.requests.filter((line) => line.includes('/v1/'))
+    expect(proxy.requests.filter((line) => /^PUT \/upload\//.test(line)).length).toBe(after.uploads)
+    // The app lookup, the upload and its file, the commit, at least one look at the upload.
+    expect(apiCalls.length).toBeGreaterThanOrEqual(5)
+    expect(proxy.requests).toHaveLength(after.total - before)
+    expect(new Set(proxy.tunnels)).toEqual(new Set([new URL(sandbox.url).host]))
+  })
+
   it('NO_PROXY exempts the host: nothing passes through the proxy', async () => {
     sandbox = await startTestSandbox({ processingMs: 30 })
     proxy = await startCountingProxy()
