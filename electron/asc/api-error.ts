@@ -16,6 +16,66 @@ const AppleErrorSchema = z.object({
 })
 export type AppleError = z.infer<typeof AppleErrorSchema>
 
+/** `meta.associatedErrors`: the resource path, then the errors of that resource (Apple's blocked-review answer). */
+const AssociatedErrorsSchema = z.record(z.string(), z.array(z.unknown()))
+
+/** One of the errors Apple lists under an error's `meta.associatedErrors`, with the resource it is about. */
+interface AssociatedError {
+  /** e.g. `/v1/appStoreVersionLocalizations/ID`, or `/v1/appScreenshots/` */
+  readonly resource: string
+  readonly error: AppleError
+}
+
+/** Every associated error of every entry, in Apple's order (entries it cannot read are left out). */
+function associatedErrorsOf(errors: readonly AppleError[]): AssociatedError[] {
+  const out: AssociatedError[] = []
+  for (const e of errors) {
+    const parsed = AssociatedErrorsSchema.safeParse(e.meta?.associatedErrors)
+    if (!parsed.success) continue
+    for (const [resource, list] of Object.entries(parsed.data)) {
+      for (const item of list) {
+        const error = AppleErrorSchema.safeParse(item)
+        if (error.success) out.push({ resource, error: error.data })
+      }
+    }
+  }
+  return out
+}
+
+/** The attribute, relationship or parameter an error points at (`/data/attributes/description` → description). */
+function pointedField(error: AppleError): string | null {
+  if (!error.source) return null
+  const at = 'pointer' in error.source ? error.source.pointer : error.source.parameter
+  return at.split('/').filter(Boolean).pop() ?? null
+}
+
+const MAX_ITEM_CHARS = 160
+
+/** One associated error, short: "description (en-US) is required", "contactEmail (appStoreReviewDetails) is required". */
+function associatedLine({ resource, error }: AssociatedError): string {
+  const field = pointedField(error)
+  const locale = typeof error.meta?.locale === 'string' ? error.meta.locale : null
+  const type = /^\/v\d+\/(\w+)/.exec(resource)?.[1] ?? null
+  const where = locale ?? (field ? type : null)
+  const label = `${field ?? (error.title.replace(/\.$/, '') || error.code)}${where ? ` (${where})` : ''}`
+  if (field && /\.REQUIRED$/.test(error.code)) return `${label} is required`
+  const text = error.detail || error.title
+  const line = text && text !== label ? `${label}: ${text}` : label
+  return line.length > MAX_ITEM_CHARS ? `${line.slice(0, MAX_ITEM_CHARS - 1)}…` : line
+}
+
+/** How many associated errors a message lists before "and N more". */
+const SHOWN_ASSOCIATED = 10
+
+/** The associated errors in one sentence ('' when there are none): at most ten, then how many more. */
+function associatedSummary(errors: readonly AppleError[]): string {
+  const all = associatedErrorsOf(errors)
+  if (all.length === 0) return ''
+  const shown = all.slice(0, SHOWN_ASSOCIATED).map(associatedLine)
+  const more = all.length - shown.length
+  return `${all.length === 1 ? '1 associated error' : `${all.length} associated errors`}: ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`
+}
+
 const ErrorBodySchema = z.object({ errors: z.array(AppleErrorSchema) })
 
 /** Reads Apple's error body; anything else (an HTML proxy page, empty body) becomes one synthetic entry. */
@@ -63,11 +123,12 @@ export class AscApiError extends AscentError {
 
   constructor(init: AscApiErrorInit) {
     const errors = init.errors ?? []
-    super(init.code, init.message, {
-      detail:
-        errors.map((e) => `${e.code}: ${e.title}${e.detail ? ' — ' + e.detail : ''}`).join('\n') || undefined,
-      cause: init.cause,
-    })
+    const lines = [
+      ...errors.map((e) => `${e.code}: ${e.title}${e.detail ? ' — ' + e.detail : ''}`),
+      // Every associated error, one a line: the message lists the first ten.
+      ...associatedErrorsOf(errors).map((a) => `  ${a.error.code} ${a.resource}: ${associatedLine(a)}`),
+    ]
+    super(init.code, init.message, { detail: lines.join('\n') || undefined, cause: init.cause })
     this.name = 'AscApiError'
     this.kind = init.kind
     this.method = init.method
@@ -81,6 +142,11 @@ export class AscApiError extends AscentError {
   /** Apple: "Examine the error code using prefix matching rather than exact string comparison." */
   hasCode(prefix: string): boolean {
     return this.errors.some((e) => e.code === prefix || e.code.startsWith(prefix + '.'))
+  }
+
+  /** What Apple lists under `meta.associatedErrors` (what blocks a review submission), in its order. */
+  associatedErrors(): AssociatedError[] {
+    return associatedErrorsOf(this.errors)
   }
 
   /** The first entry whose code matches `prefix`, e.g. to read its `source.pointer` or `detail`. */
@@ -112,11 +178,14 @@ function describeSkew(skewMs: number): string {
   return `the clock of this computer is off by ${amount} (${skewMs > 0 ? 'ahead of' : 'behind'} App Store Connect), so its tokens look ${skewMs > 0 ? 'not yet valid' : 'expired'}. Set the date and time automatically and try again.`
 }
 
+/** Apple's words for the errors: each entry's detail (else title or code), then the associated errors. */
 function appleText(errors: readonly AppleError[]): string {
-  return errors
+  const text = errors
     .map((e) => e.detail || e.title || e.code)
     .filter((t) => t.length > 0)
     .join(' ')
+  const associated = associatedSummary(errors)
+  return associated ? `${text}${/[.!?]$/.test(text) ? '' : '.'} ${associated}` : text
 }
 
 /** The message for an HTTP error answer: a 409 shows Apple's detail verbatim, since it names what to fix in App Store Connect. */
@@ -187,8 +256,9 @@ export function httpErrorMessage(input: {
   const head = first ? `${first.code}: ${first.title}` : `HTTP ${status}`
   const rest = first?.detail ? ` — ${first.detail}` : ''
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more: ${codes.slice(1).join(', ')})` : ''
+  const associated = associatedSummary(errors)
   return {
     code: 'ASC_ERROR',
-    message: `App Store Connect refused ${where} (${status}) ${head}${rest}${more}`,
+    message: `App Store Connect refused ${where} (${status}) ${head}${rest}${more}${associated ? `. ${associated}` : ''}`,
   }
 }

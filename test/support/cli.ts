@@ -1,5 +1,7 @@
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { PublishEvent } from '../../shared/publish-events'
 
 export const CLI = join(__dirname, '../../dist-cli/ascent.cjs')
 
@@ -44,4 +46,31 @@ export function sandboxCredentials(sandbox: {
     APP_STORE_CONNECT_ISSUER_ID: sandbox.issuerId,
     APP_STORE_CONNECT_PRIVATE_KEY: `@file:${sandbox.privateKeyPath}`,
   }
+}
+
+/**
+ * `ascent publish … --json` (args include both) as a child process: `watch` sees each event as it comes (and may
+ * signal the child or change App Store Connect meanwhile); resolves with how it exited, every event and stderr.
+ */
+export function publishWatching(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  watch: (event: PublishEvent, child: ChildProcess) => void = () => undefined,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; events: PublishEvent[]; stderr: string }> {
+  const events: PublishEvent[] = []
+  let stderr = ''
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const event = PublishEvent.parse(JSON.parse(line))
+      events.push(event)
+      watch(event, child)
+    })
+    child.on('error', reject)
+    child.on('close', (code, signal) => resolve({ code, signal, events, stderr }))
+  })
 }

@@ -124,8 +124,13 @@ function reviewItem(ctx: RunContext, versionId: string, holdsVersion: boolean): 
       } catch (error) {
         const held = await heldElsewhere(ctx, error, submissionId)
         if (held) return held
-        // Right after a cancel Apple answers STATE_ERROR.ENTITY_STATE_INVALID for a few seconds; a few tries, then its words.
-        if (!(error instanceof AscApiError && error.hasCode('STATE_ERROR')) || ++attempt >= 4) throw error
+        // Right after a cancel Apple answers STATE_ERROR.ENTITY_STATE_INVALID for a few seconds; a few tries, then its
+        // words. One that lists what is missing (associated errors) will not pass by waiting.
+        const passing =
+          error instanceof AscApiError &&
+          error.hasCode('STATE_ERROR') &&
+          error.associatedErrors().length === 0
+        if (!passing || ++attempt >= 4) throw error
         await ctx.deps.sleep(ctx.deps.pollIntervals.initialMs * attempt, ctx.signal)
       }
     }

@@ -1,13 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunRecord } from '../../../shared/ipc'
-import { PublishEvent } from '../../../shared/publish-events'
 import { makeIpa } from '../../fixtures/build-factory'
-import { CLI, runCli, sandboxCredentials } from '../../support/cli'
+import { publishWatching, runCli, sandboxCredentials } from '../../support/cli'
 import { startCountingProxy } from '../../support/counting-proxy'
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
 
@@ -44,31 +42,6 @@ async function runs(env: NodeJS.ProcessEnv): Promise<RunRecord[]> {
   const r = await runCli(['runs', '--json'], { env })
   expect(r.code).toBe(0)
   return JSON.parse(r.stdout) as RunRecord[]
-}
-
-/**
- * `ascent publish … --json` as a child process: `watch` sees each event as it comes (and may signal the child);
- * resolves with the exit code and every event.
- */
-async function publishWatching(
-  args: readonly string[],
-  env: NodeJS.ProcessEnv,
-  watch: (event: PublishEvent, child: ChildProcess) => void = () => undefined,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; events: PublishEvent[] }> {
-  const events: PublishEvent[] = []
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const event = PublishEvent.parse(JSON.parse(line))
-      events.push(event)
-      watch(event, child)
-    })
-    child.on('error', reject)
-    child.on('close', (code, signal) => resolve({ code, signal, events }))
-  })
 }
 
 const uploadsOf = (buildNumber: string) =>
