@@ -137,7 +137,7 @@ function appStoreClause(input: OutcomeInput, facts: ReleaseFacts): string {
   if (input.outcome === 'published' && !inReview) return `${input.version} is on the App Store${phased}`
   switch (facts.releaseType) {
     case 'MANUAL':
-      return `once Apple approves ${input.version}, you release it in App Store Connect${phased}`
+      return `once Apple approves ${input.version}, you release it with Release now in Releases${phased}`
     case 'AFTER_APPROVAL':
       return `${input.version} goes on the App Store as soon as Apple approves it${phased}`
     case 'SCHEDULED':

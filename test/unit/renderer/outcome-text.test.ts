@@ -102,7 +102,7 @@ describe('outcomeText', () => {
 
   it('says when the App Store version goes out, for each release type', () => {
     expect(outcomeText(input()).sentence).toBe(
-      'Testers in QA can install 1.1.0 (100) now; Public Beta after beta review. Once Apple approves 1.1.0, you release it in App Store Connect.',
+      'Testers in QA can install 1.1.0 (100) now; Public Beta after beta review. Once Apple approves 1.1.0, you release it with Release now in Releases.',
     )
     expect(outcomeText(input({ facts: facts({ releaseType: 'AFTER_APPROVAL', groups: [] }) })).sentence).toBe(
       '1.1.0 (100) is in TestFlight, waiting for beta review. 1.1.0 goes on the App Store as soon as Apple approves it.',
@@ -134,7 +134,7 @@ describe('outcomeText', () => {
       s.step === 'review' ? { ...s, summary: 'version 1.1.0 submitted for review (WAITING_FOR_REVIEW)' } : s,
     )
     expect(outcomeText(input({ outcome: 'published', steps: waiting })).sentence).toMatch(
-      /Once Apple approves 1\.1\.0, you release it in App Store Connect\.$/,
+      /Once Apple approves 1\.1\.0, you release it with Release now in Releases\.$/,
     )
     expect(line({ outcome: 'testflight', facts: facts({ groups: groups.slice(0, 2) }) })).toBe(
       'In TestFlight. Testers in Core Team and QA can install 1.1.0 (100) now.',
