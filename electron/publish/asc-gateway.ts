@@ -12,6 +12,7 @@ import { findBetaReviewSubmission, submitForBetaReview, type BetaReviewSubmissio
 import { findBuildUploads } from '../asc/build-uploads'
 import { findBuilds, getBuild, patchBuild, type Build } from '../asc/builds'
 import type { AscClient } from '../asc/client'
+import { compareVersionStrings } from '../asc/version-order'
 import type { ReviewSubmissionState } from '../asc/enums'
 import type { RequirementState } from '../asc/sale-requirements'
 import { createPhasedRelease, deletePhasedRelease, getPhasedRelease } from '../asc/phased-releases'
@@ -150,7 +151,10 @@ export interface AscGateway {
   ): Promise<AppForPublishRecord | null>
   listBetaGroups(appId: string): Promise<BetaGroupRecord[]>
   betaAppInfo(app: AppRecord): Promise<BetaAppInfo>
+  /** Builds with this number in this version train: 1.1 and 1.1.0 are one train, as App Store Connect counts them. */
   findBuilds(appId: string, version: string, buildNumber: string, platform: Platform): Promise<BuildRecord[]>
+  /** The highest build number of the platform's builds (macOS takes only a higher one, ITMS-90061), or null. */
+  highestBuild(appId: string, platform: Platform): Promise<{ buildNumber: string; version: string } | null>
   getBuild(buildId: string): Promise<BuildRecord>
   /** This build number's uploads, newest first, with Apple's state (AWAITING_UPLOAD, PROCESSING, COMPLETE, FAILED). */
   findBuildUploads(
@@ -263,6 +267,7 @@ function buildCalls(
 ): Pick<
   AscGateway,
   | 'findBuilds'
+  | 'highestBuild'
   | 'getBuild'
   | 'findBuildUploads'
   | 'setExportCompliance'
@@ -271,9 +276,26 @@ function buildCalls(
 > {
   return {
     async findBuilds(appId, version, buildNumber, platform) {
-      const builds = await findBuilds(client, { appId, version, buildNumber, platform })
-      // Apple's filter[version] is not an exact match on every account: only the exact build number counts.
-      return builds.map(buildRecordOf).filter((b) => b.buildNumber === buildNumber)
+      // Not filtered by version string: Apple's filter on it is exact (a build of 1.1.0 is not found as 1.1), while its
+      // upload refuses the same build number in 1.1 and 1.1.0 alike. Apple's filter[version] is not an exact match on
+      // every account either: only the exact build number counts.
+      const builds = await findBuilds(client, { appId, buildNumber, platform })
+      return builds
+        .filter(
+          (b) =>
+            b.version === buildNumber &&
+            b.preReleaseVersion !== null &&
+            compareVersionStrings(b.preReleaseVersion.version, version) === 0,
+        )
+        .map(buildRecordOf)
+    },
+    async highestBuild(appId, platform) {
+      let highest: { buildNumber: string; version: string } | null = null
+      for (const b of await findBuilds(client, { appId, platform })) {
+        if (highest === null || compareVersionStrings(b.version, highest.buildNumber) > 0)
+          highest = { buildNumber: b.version, version: b.preReleaseVersion?.version ?? '' }
+      }
+      return highest
     },
     getBuild: async (buildId) => buildRecordOf(await getBuild(client, buildId)),
     async findBuildUploads(appId, version, buildNumber, platform) {

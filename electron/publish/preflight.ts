@@ -3,6 +3,7 @@ import { parseReleaseDate } from '../../shared/release-date'
 import { suggest, type ReleaseSettings } from '../../shared/release-settings'
 import { AscApiError } from '../asc/api-error'
 import { EDITABLE_VERSION_STATES } from '../asc/enums'
+import { compareVersionStrings } from '../asc/version-order'
 import type { BetaAppInfo } from '../asc/apps'
 import type {
   AppForPublishRecord,
@@ -129,6 +130,8 @@ interface Reads {
   readonly versions: readonly VersionRecord[]
   readonly submissions: readonly ReviewSubmissionRecord[]
   readonly inBetaReview: readonly BuildRecord[]
+  /** macOS only: the platform's highest build number so far (a new build must be higher, ITMS-90061). */
+  readonly highestBuild: { readonly buildNumber: string; readonly version: string } | null
   /** Settled here: a failure is reported where the test information is checked. */
   readonly betaInfo: Promise<Settled<BetaAppInfo>> | null
   /** Read in the same wave when the app's answer already held the versions; settled like betaInfo. */
@@ -319,7 +322,7 @@ async function readApp(
           }),
         )
       : null
-  const [allGroups, builds, versions, submissions, inBetaReview] = await Promise.all([
+  const [allGroups, builds, versions, submissions, inBetaReview, highestBuild] = await Promise.all([
     needsGroups ? (found.groups ?? gateway.listBetaGroups(appId)) : [],
     gateway.findBuilds(appId, build.version, build.buildNumber, build.platform),
     needsVersions(settings, progress) ? (found.versions ?? gateway.listVersions(appId, build.platform)) : [],
@@ -330,8 +333,9 @@ async function readApp(
         ])
       : [],
     needsExpire ? gateway.buildsInBetaReview(appId, build.platform) : [],
+    build.platform === 'MAC_OS' ? gateway.highestBuild(appId, build.platform) : null,
   ])
-  return { allGroups, builds, versions, submissions, inBetaReview, betaInfo, releaseNotes }
+  return { allGroups, builds, versions, submissions, inBetaReview, highestBuild, betaInfo, releaseNotes }
 }
 
 function wantsReleaseNotes(settings: ReleaseSettings, progress: Progress): boolean {
@@ -366,6 +370,20 @@ function buildNumberProblems(
       error(
         'BUILD_NUMBER_USED',
         `build ${build.buildNumber} of version ${build.version} (${build.platform}) is already in App Store Connect (${existingBuild.processingState.toLowerCase()}): raise CFBundleVersion and export the build again`,
+      ),
+    )
+  }
+  const highest = reads.highestBuild
+  if (
+    existingBuild === null &&
+    !ours &&
+    highest !== null &&
+    compareVersionStrings(build.buildNumber, highest.buildNumber) <= 0
+  ) {
+    problems.push(
+      error(
+        'BUILD_NUMBER_NOT_HIGHER',
+        `build ${build.buildNumber} is not higher than build ${highest.buildNumber} (version ${highest.version}), already in App Store Connect: on macOS App Store Connect takes only a build number higher than every earlier upload (ITMS-90061); raise CFBundleVersion above ${highest.buildNumber} and export the build again`,
       ),
     )
   }

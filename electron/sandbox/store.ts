@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { OPEN_REVIEW_SUBMISSION_STATES, type REVIEW_SUBMISSION_STATES } from '../asc/enums'
-import { isUpdate, trainRefusal } from '../asc/version-order'
+import { compareVersionStrings, isUpdate, trainRefusal } from '../asc/version-order'
 import { ApiError, conflict, otherStateInvalid, relationshipInvalid, relationshipNotFound } from './errors'
 import {
   carryOverMetadata,
@@ -392,7 +392,10 @@ export class SandboxStore {
     return build
   }
 
-  /** An existing build with this number in this version train (Apple's "redundant binary", ITMS-90189). */
+  /**
+   * An existing build with this number in this version train (Apple's "redundant binary", ITMS-90189). Trains are
+   * compared as numbers, as Apple does: 1.1 and 1.1.0 are one train.
+   */
   findBuild(appId: string, platform: string, versionString: string, buildNumber: string): Build | undefined {
     return [...this.builds.values()].find((b) => {
       const train = this.preReleaseVersions.get(b.preReleaseVersionId)
@@ -400,9 +403,20 @@ export class SandboxStore {
         b.appId === appId &&
         b.version === buildNumber &&
         train?.platform === platform &&
-        train.version === versionString
+        compareVersionStrings(train.version, versionString) === 0
       )
     })
+  }
+
+  /** The platform's highest build number so far (on macOS a new upload must be higher: ITMS-90061), or null. */
+  highestBuildNumber(appId: string, platform: string): string | null {
+    let highest: string | null = null
+    for (const b of this.builds.values()) {
+      if (b.appId !== appId || this.preReleaseVersions.get(b.preReleaseVersionId)?.platform !== platform)
+        continue
+      if (highest === null || compareVersionStrings(b.version, highest) > 0) highest = b.version
+    }
+    return highest
   }
 
   /** Moves every timed state machine to where `now` says it is. Called before each request is answered. */

@@ -6,6 +6,7 @@ import { iso, type SandboxStore } from './store'
 import { hashChunks, PartVerifier } from './upload-hash'
 import { checkUploadedFiles, ProcessingCheck } from './upload-validation'
 import { versionTrainRefusals } from './version-train'
+import { compareVersionStrings } from '../asc/version-order'
 
 export type StateDetail = { readonly code: string; readonly description: string }
 export type BuildUpload = {
@@ -99,6 +100,13 @@ export class UploadStore {
     private readonly partSize: number,
   ) {}
 
+  /** macOS takes only a build number higher than every earlier upload (ITMS-90061): the one it is not higher than. */
+  private macBuildNotHigher(appId: string, platform: SandboxPlatform, bundleVersion: string): string | null {
+    if (platform !== 'MAC_OS') return null
+    const highest = this.store.highestBuildNumber(appId, platform)
+    return highest !== null && compareVersionStrings(bundleVersion, highest) <= 0 ? highest : null
+  }
+
   filesOf(uploadId: string): BuildUploadFile[] {
     return [...this.files.values()].filter((f) => f.uploadId === uploadId)
   }
@@ -121,6 +129,8 @@ export class UploadStore {
     }
     if (this.store.findBuild(appId, platform, shortVersion, bundleVersion))
       throw redundantBinary(shortVersion, bundleVersion, 'conflict')
+    const notHigher = this.macBuildNotHigher(appId, platform, bundleVersion)
+    if (notHigher !== null) throw buildNotHigher(bundleVersion, notHigher, 'conflict')
     const upload: BuildUpload = {
       id: randomUUID(),
       appId,
@@ -397,6 +407,13 @@ export class UploadStore {
         for (const f of files) Object.assign(f, { state: 'FAILED', retained: null })
         continue
       }
+      const notHigher = this.macBuildNotHigher(u.appId, u.platform, u.cfBundleVersion)
+      if (notHigher !== null) {
+        u.state = 'FAILED'
+        u.errors = [buildNotHigher(u.cfBundleVersion, notHigher, 'detail')]
+        for (const f of files) Object.assign(f, { state: 'FAILED', retained: null })
+        continue
+      }
       // Apple's upload validation: the version train, then what the build itself breaks.
       const refusals = [...versionTrainRefusals(this.store, u), ...(u.processing?.errors ?? [])]
       const build = this.store.addBuild(
@@ -466,6 +483,20 @@ function streamPart(req: IncomingMessage, limit: number, onChunk: (chunk: Buffer
     req.once('error', reject)
     req.once('close', () => reject(new Error('the request closed before its end')))
   })
+}
+
+function buildNotHigher(build: string, previous: string, as: 'detail'): StateDetail
+function buildNotHigher(build: string, previous: string, as: 'conflict'): ApiError
+function buildNotHigher(build: string, previous: string, as: 'detail' | 'conflict'): StateDetail | ApiError {
+  // ITMS-90061, Apple's wording for a macOS build number that is not higher than an earlier upload's.
+  const description = `This bundle is invalid. The value for key CFBundleVersion [${build}] in the Info.plist file must contain a higher version than that of the previously uploaded version [${previous}].`
+  if (as === 'detail') return { code: '90061', description }
+  return conflict(
+    'STATE_ERROR.VALIDATION_ERROR.90061',
+    'Invalid Bundle Version',
+    description,
+    '/data/attributes/cfBundleVersion',
+  )
 }
 
 function redundantBinary(version: string, build: string, as: 'detail'): StateDetail
