@@ -289,15 +289,14 @@ export function checkReadiness(
     )
 
   // Reminders: what the API cannot show, and what only some reviews ask for.
+  // Copyright is a release setting (Publish sends it), not a field of the App Store information panel.
   if (!has(folder?.copyright ?? settings.copyright ?? s.version?.copyright))
-    add(
-      reminders,
-      'copyright',
-      undefined,
-      'no copyright (App Review may ask for it)',
-      page.version,
-      'metadata/copyright.txt',
-    )
+    reminders.push({
+      field: 'copyright',
+      label: 'copyright',
+      message: `no copyright (App Review may ask for it); set copyright in codemagic.yaml (or metadata/copyright.txt of a deliver folder), pass --copyright TEXT, or fill Copyright in the App Store panel`,
+      ...at(page.version.url),
+    })
   reminders.push({
     field: 'appPrivacy',
     label: 'App Privacy answers',

@@ -27,6 +27,7 @@ import {
   type ReviewField,
   type VersionField,
 } from '../stores/store-info-store'
+import { inWindowWords } from '../window-words'
 import { ErrorAlert } from './error-alert'
 
 const set = useStoreInfoStore.setState
@@ -159,7 +160,10 @@ function whatIsMissing(item: MissingStoreItem): string {
   return what.replace(/ \(APP_[A-Z0-9_]+\)/g, '')
 }
 
-/** Copyright is the App Store panel's field (Publish sends it); the other reminders say where in their own words. */
+/**
+ * Copyright is the App Store panel's field (Publish sends it): its reminder, in the window's words, says so and
+ * takes the person there; the other reminders say where in their own words.
+ */
 function ReminderRow({ item }: { readonly item: MissingStoreItem }) {
   const submit = useReleaseStore((s) => s.settings.submitToAppStore)
   if (item.field !== 'copyright')
@@ -170,7 +174,7 @@ function ReminderRow({ item }: { readonly item: MissingStoreItem }) {
     )
   return (
     <li className="readiness-item is-reminder" data-field={item.field}>
-      <span>{whatIsMissing(item)}: fill Copyright in the App Store panel</span>
+      <span>{inWindowWords(item.message)}</span>
       {submit ? (
         <>
           {' '}

@@ -112,6 +112,13 @@ describe('a first version without a trip to the website', () => {
       ]),
     )
 
+    // Copyright is a release setting, not a field of the information panel: the note names the setting.
+    const said = await runCli(['metadata', 'check', BUNDLE_ID, '--app-version', '1.0'], { env })
+    const note = said.stdout.split('\n').find((line) => /note: no copyright/.test(line)) ?? ''
+    expect(note).toContain('set copyright in codemagic.yaml')
+    expect(note).toContain('pass --copyright TEXT')
+    expect(note).not.toContain('App Store information panel')
+
     // Without --app-version the app's first version to come is judged (it has none yet).
     const unnamed = await runCli(['metadata', 'check', BUNDLE_ID, '--json'], { env })
     expect(unnamed.code).toBe(3)
