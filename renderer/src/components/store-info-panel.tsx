@@ -638,12 +638,56 @@ function stateWords(state: string | null): string {
   }
 }
 
+/** The button of a slot whose label is one of these (the first that can be pressed), or the slot's own Add button. */
+function slotButton(section: HTMLElement, labels: readonly string[]): HTMLButtonElement | null {
+  const buttons = Array.from(section.querySelectorAll('button'))
+  for (const label of labels) {
+    const found = buttons.find((b) => b.getAttribute('aria-label') === label && !b.disabled)
+    if (found) return found
+  }
+  return buttons.find((b) => !b.getAttribute('aria-label') && !b.disabled) ?? null
+}
+
 function Slot({ slot, info }: { readonly slot: ScreenshotSlot; readonly info: StoreInfo }) {
   const alternative = info.slots.find((s) => s.displayType === slot.alternativeTo)
   const ids = slot.shots.map((s) => s.id)
+  const names = slot.shots.map((shot, index) => shot.fileName ?? `Screenshot ${index + 1}`)
   const headingId = `slot-${slot.displayType}`
+  const section = useRef<HTMLElement>(null)
+  // After a move or a delete the pressed button is disabled (at an end of the list) or gone, which would drop
+  // the focus to the page: once the list has changed, the focus goes to these buttons' first that is there.
+  const focusNext = useRef<readonly string[] | null>(null)
+  const order = ids.join()
+  useEffect(() => {
+    const labels = focusNext.current
+    const el = section.current
+    focusNext.current = null
+    if (!labels || !el) return
+    const at = document.activeElement
+    if (at === null || at === document.body || el.contains(at)) slotButton(el, labels)?.focus()
+  }, [order])
+  const act = async (labels: readonly string[], action: () => Promise<void>): Promise<void> => {
+    focusNext.current = labels
+    await action()
+    // Refused: nothing changed, and nothing is to be focused later.
+    if (useStoreInfoStore.getState().shotError) focusNext.current = null
+  }
+  const move = (index: number, delta: -1 | 1): Promise<void> => {
+    const name = names[index]!
+    const [same, other] = delta < 0 ? ['earlier', 'later'] : ['later', 'earlier']
+    return act([`Move ${name} ${same}`, `Move ${name} ${other}`], () =>
+      moveScreenshot(slot.setId!, ids, index, delta),
+    )
+  }
+  // The screenshot then in its place, else the one before it, else the slot's Add button.
+  const remove = (index: number): Promise<void> =>
+    act(
+      [names[index + 1], names[index - 1]].filter((n) => n !== undefined).map((n) => `Delete ${n}`),
+      () => deleteScreenshot(ids[index]!),
+    )
   return (
     <section
+      ref={section}
       className={`shot-slot${slot.required && slot.shots.length === 0 && !(alternative && alternative.shots.length > 0) ? ' is-missing' : ''}`}
       aria-labelledby={headingId}
       data-display-type={slot.displayType}
@@ -662,7 +706,7 @@ function Slot({ slot, info }: { readonly slot: ScreenshotSlot; readonly info: St
       {slot.shots.length > 0 ? (
         <ol className="shot-list" aria-label={`${slot.label} screenshots`}>
           {slot.shots.map((shot, index) => {
-            const name = shot.fileName ?? `Screenshot ${index + 1}`
+            const name = names[index]!
             const words = stateWords(shot.state)
             return (
               <li key={shot.id} className={`shot${shot.state === 'FAILED' ? ' is-failed' : ''}`}>
@@ -683,7 +727,7 @@ function Slot({ slot, info }: { readonly slot: ScreenshotSlot; readonly info: St
                       className="button button-small button-quiet"
                       disabled={index === 0}
                       aria-label={`Move ${name} earlier`}
-                      onClick={() => void moveScreenshot(slot.setId!, ids, index, -1)}
+                      onClick={() => void move(index, -1)}
                     >
                       ↑
                     </button>
@@ -692,7 +736,7 @@ function Slot({ slot, info }: { readonly slot: ScreenshotSlot; readonly info: St
                       className="button button-small button-quiet"
                       disabled={index === ids.length - 1}
                       aria-label={`Move ${name} later`}
-                      onClick={() => void moveScreenshot(slot.setId!, ids, index, 1)}
+                      onClick={() => void move(index, 1)}
                     >
                       ↓
                     </button>
@@ -700,7 +744,7 @@ function Slot({ slot, info }: { readonly slot: ScreenshotSlot; readonly info: St
                       type="button"
                       className="button button-small button-quiet"
                       aria-label={`Delete ${name}`}
-                      onClick={() => void deleteScreenshot(shot.id)}
+                      onClick={() => void remove(index)}
                     >
                       Delete
                     </button>
