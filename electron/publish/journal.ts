@@ -103,6 +103,11 @@ export const RunJournal = z.object({
    * offered for resume, and the later one carries on from the build.
    */
   supersededBy: z.string().optional(),
+  /**
+   * The finished run whose upload this run goes on from (the same file, other settings): its `upload` sub-step is
+   * that run's, copied, and counts as nothing this run changed in App Store Connect.
+   */
+  uploadedBy: z.string().optional(),
   /** API requests this run sent, over all its attempts (resumes add up). */
   requests: z.number().int().nonnegative().default(0),
 })

@@ -92,13 +92,13 @@ function preflightActions({ build, live, problems }: PlanInput): string[] {
     live.app
       ? `App record ${live.app.name} (${live.app.id}) for ${build.bundleId} (${build.platform})`
       : `Look up ${build.bundleId}`,
-    `Build ${build.version} (${build.buildNumber}) is ${live.existingBuild ? 'already uploaded by this run' : 'not in App Store Connect yet'}`,
+    `Build ${build.version} (${build.buildNumber}) is ${live.existingBuild ? 'already uploaded from this file' : 'not in App Store Connect yet'}`,
   ]
 }
 
 function uploadActions({ build, options, substeps, autoMethod }: PlanInput): string[] {
   const status = substeps?.upload?.status
-  if (status === 'done' || status === 'skipped') return ['Already uploaded by this run']
+  if (status === 'done' || status === 'skipped') return ['Already uploaded from this file']
   const method = options.uploadMethod === 'auto' ? (autoMethod ?? 'api') : options.uploadMethod
   const methodText = method === 'altool' ? 'xcrun altool' : 'the App Store Connect Build Upload API'
   return [

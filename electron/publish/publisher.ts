@@ -145,7 +145,8 @@ async function plan(env: StartEnv, publisherDeps: PublisherDeps, job: PublishJob
     live: result.live,
     problems: result.problems,
     resumesRunId: previous?.runId ?? null,
-    ...(previous ? { substeps: previous.substeps } : {}),
+    // A run that goes on from an earlier run's upload uploads nothing either.
+    ...(from ? { substeps: from.substeps } : {}),
     autoMethod: (await deps.uploaderFactory.methodFor?.('auto', credentials)) ?? 'api',
   })
 }

@@ -44,10 +44,11 @@ export function isFinished(journal: RunJournal): boolean {
 
 /**
  * Whether the run may have changed something in App Store Connect: a sub-step started. A run refused (or
- * failed, or stopped) in preflight sent nothing; there is nothing to resume and it holds no build number.
+ * failed, or stopped) in preflight sent nothing; there is nothing to resume and it holds no build number. An
+ * upload copied from the finished run it goes on from (`uploadedBy`) is that run's doing, not this one's.
  */
 export function hasEffect(journal: RunJournal): boolean {
-  return Object.keys(journal.substeps).length > 0
+  return Object.keys(journal.substeps).some((id) => id !== 'upload' || journal.uploadedBy === undefined)
 }
 
 /**

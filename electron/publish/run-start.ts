@@ -99,6 +99,8 @@ export async function startNew(
     steps: emptySteps(),
     substeps: earlier?.substeps.upload ? { upload: earlier.substeps.upload } : {},
     ids: earlier ? uploadIds(earlier) : {},
+    // A finished run keeps its upload on its own record; one taken over hands it on to this run.
+    ...(earlier && !takesOver ? { uploadedBy: earlier.uploadedBy ?? earlier.runId } : {}),
     links: [],
     requests: 0,
   }

@@ -7,7 +7,7 @@ import type { RunRecord } from '../../../shared/ipc'
 import { makeIpa } from '../../fixtures/build-factory'
 import { publishWatching, runCli, sandboxCredentials } from '../../support/cli'
 import { startCountingProxy } from '../../support/counting-proxy'
-import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
+import { startTestSandbox, withSandbox, type TestSandbox } from '../../support/sandbox'
 
 /**
  * Off the happy path with the CLI, as a person meets it: a refused build, then its fix with the same build
@@ -77,6 +77,50 @@ describe('refused, fixed, published', () => {
       ['store.ipa', 'testflight', false],
       ['store-adhoc.ipa', 'refused', false],
     ])
+  })
+
+  it('a build in TestFlight, then refused for the App Store: the refusal is not resumable, and the fix goes on from the same upload', async () => {
+    // Its own sandbox: the version it submits for review would change what the other cases' App Store runs meet.
+    await withSandbox({ processingMs: 30, betaReviewMs: 60_000, reviewMs: 60_000 }, async (own) => {
+      const caseDir = await mkdtemp(join(dir, 'refused-later-'))
+      const env = { ...sandboxCredentials(own), ASCENT_DATA_DIR: join(caseDir, 'data') }
+      const file = await makeIpa({ buildNumber: '403' }, caseDir)
+      const args = ['--upload-method', 'api', '--processing-timeout', '60']
+      expect((await runCli(['publish', file, '--beta-group', 'QA', ...args], { env })).code).toBe(0)
+
+      // An update without What's New: refused before anything is sent; the upload was the earlier run's.
+      const outputs = join(caseDir, 'github-output')
+      const refused = await runCli(['publish', file, '--app-store', ...args], {
+        env: { ...env, GITHUB_OUTPUT: outputs },
+      })
+      expect(refused.code).toBe(3)
+      expect(refused.stdout).toMatch(/Refused by preflight, nothing was sent: .*What’s New/)
+      expect(await readFile(outputs, 'utf8')).toContain('outcome=refused\n')
+      const listed = await runCli(['runs'], { env })
+      expect(listed.stdout).not.toMatch(/resumable/)
+      expect((await runs(env)).map((r) => [r.outcome, r.resumable])).toEqual([
+        ['refused', false],
+        ['testflight', false],
+      ])
+
+      // The plan of the fix says so too: nothing to upload.
+      const plan = await runCli(['publish', file, '--app-store', '--whats-new', 'Faster sync.', '--plan'], {
+        env,
+      })
+      expect(plan.code).toBe(0)
+      expect(plan.stdout).toContain('Upload:\n  - Already uploaded from this file\n')
+      const fixed = await runCli(['publish', file, '--app-store', '--whats-new', 'Faster sync.', ...args], {
+        env,
+      })
+      expect(fixed.stderr).toBe('')
+      expect(fixed.code).toBe(0)
+      expect(own.state().buildUploads).toHaveLength(1)
+      expect((await runs(env)).map((r) => r.outcome)).toEqual([
+        'submitted-for-review',
+        'refused',
+        'testflight',
+      ])
+    })
   })
 
   it('a run that changed App Store Connect keeps another file of its build out and says what it did', async () => {
