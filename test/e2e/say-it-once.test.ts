@@ -181,5 +181,9 @@ describe('the window says each thing once, in its own words', () => {
     // Typing a full hour moves the menu with it.
     await dateField.fill(`${YEAR}-12-02 09:00`)
     await expect.poll(() => hour.inputValue()).toBe('9')
+    // The zone's offset beside it is the chosen day's: summer time in July, not today's winter offset.
+    await dateField.fill(`${YEAR}-07-01 14:00`)
+    await message.getByText(`= ${YEAR}-07-01 11:00 UTC`).waitFor()
+    expect(await message.locator('.zone-offset').textContent()).toBe('UTC+03:00')
   })
 })

@@ -220,7 +220,10 @@ export function ReleaseDatePicker({ disabled }: { readonly disabled: boolean }) 
               </option>
             ))}
           </select>
-          <span className="muted zone-offset">{offsetLabel(schedule.timeZone, now)}</span>
+          {/* The chosen hour's offset (summer time or not), the one the UTC line below goes by. */}
+          <span className="muted zone-offset">
+            {offsetLabel(schedule.timeZone, check.kind === 'valid' ? check.epochMs : now)}
+          </span>
         </span>
       </label>
       <p
