@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { configDir, dataDir } from '../../../electron/app-dirs'
+import { cacheDir, configDir, dataDir } from '../../../electron/app-dirs'
 
 describe('configDir and dataDir', () => {
   it('follows each OS convention', () => {
@@ -51,5 +51,23 @@ describe('configDir and dataDir', () => {
     expect(dataDir({ env: {}, platform: 'win32', home: 'C:\\Users\\me' })).toBe(
       'C:\\Users\\me\\AppData\\Local\\Ascent',
     )
+  })
+
+  it('puts the cache in ASCENT_CACHE_DIR or the platform convention', () => {
+    expect(cacheDir({ env: { ASCENT_CACHE_DIR: '/tmp/c' } })).toBe('/tmp/c')
+    expect(cacheDir({ env: {}, platform: 'linux', home: '/home/me' })).toBe('/home/me/.cache/ascent')
+    expect(cacheDir({ env: { XDG_CACHE_HOME: '/xdg' }, platform: 'linux', home: '/home/me' })).toBe(
+      '/xdg/ascent',
+    )
+    expect(cacheDir({ env: {}, platform: 'darwin', home: '/Users/me' })).toBe(
+      '/Users/me/Library/Caches/Ascent',
+    )
+    expect(
+      cacheDir({
+        env: { LOCALAPPDATA: 'C:\\Users\\me\\AppData\\Local' },
+        platform: 'win32',
+        home: 'C:\\Users\\me',
+      }),
+    ).toBe('C:\\Users\\me\\AppData\\Local\\Ascent\\Cache')
   })
 })
