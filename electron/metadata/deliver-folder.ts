@@ -212,7 +212,7 @@ async function readScreenshotsOf(
       })
       continue
     }
-    if (header.alpha) {
+    if (header.hasAlpha) {
       problems.push({
         file: relative,
         message: `has an alpha channel (transparency); App Store Connect takes screenshots without one: export it as JPEG or as PNG without alpha`,

@@ -271,7 +271,7 @@ async function checkImages(
       )
       continue
     }
-    if (header.alpha) {
+    if (header.hasAlpha) {
       problems.push(
         `${name} has an alpha channel (transparency); App Store Connect takes screenshots without one: export it as JPEG or as PNG without alpha`,
       )

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeIpa } from '../../fixtures/build-factory'
 import { COMPLETE_TEXT, iphoneScreenshots, writeFolder } from '../../fixtures/deliver-folder-factory'
+import { jpegImage } from '../../fixtures/image-factory'
 import { pngImage } from '../../fixtures/screenshot-factory'
 import { runCli, sandboxCredentials } from '../../support/cli'
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
@@ -17,6 +18,7 @@ import { useTempDir } from '../../support/temp-dir'
 
 const BUNDLE_ID = 'com.example.fresh'
 const SECOND_ID = 'com.example.fresh.second'
+const THIRD_ID = 'com.example.fresh.third'
 let sandbox: TestSandbox
 let env: NodeJS.ProcessEnv
 const tempDir = useTempDir('ascent-metadata-cli-')
@@ -43,6 +45,15 @@ beforeAll(async () => {
           appStoreInfo: false,
           betaGroups: [],
           versions: [{ platform: 'IOS', versionString: '2.0', state: 'PREPARE_FOR_SUBMISSION' }],
+          builds: [],
+        },
+        {
+          bundleId: THIRD_ID,
+          name: 'Fresh Third',
+          platforms: ['IOS'],
+          appStoreInfo: false,
+          betaGroups: [],
+          versions: [{ platform: 'IOS', versionString: '3.0', state: 'PREPARE_FOR_SUBMISSION' }],
           builds: [],
         },
       ],
@@ -244,4 +255,28 @@ describe('a first version without a trip to the website', () => {
       'WAITING_FOR_REVIEW',
     )
   }, 120_000)
+
+  it('a screenshot App Store Connect takes is not refused locally: Ascent reads its header as the sandbox does', async () => {
+    const dir = await tempDir()
+    const env = { ...sandboxCredentials(sandbox), ASCENT_DATA_DIR: join(dir, 'data') }
+    // A JPEG with a marker that carries no length (TEM) before its frame header: still a JPEG of 1290x2796.
+    const jpeg = jpegImage(1290, 2796)
+    const withTem = Buffer.concat([jpeg.subarray(0, 2), Buffer.from([0xff, 0x01]), jpeg.subarray(2)])
+    const folder = await writeFolder(join(dir, 'folder'), {
+      ...COMPLETE_TEXT,
+      'screenshots/en-US/1_home.jpg': withTem,
+      'screenshots/en-US/2_detail.png': pngImage(1290, 2796, { seed: 2 }),
+    })
+    const push = await runCli(
+      ['metadata', 'push', THIRD_ID, '--from', folder, '--app-version', '3.0', '--json'],
+      {
+        env,
+      },
+    )
+    expect(push.stderr).toBe('')
+    expect(push.code).toBe(0)
+    expect(JSON.parse(push.stdout)).toMatchObject({ screenshots: { uploaded: 2 } })
+    const check = await runCli(['metadata', 'check', THIRD_ID, '--app-version', '3.0', '--json'], { env })
+    expect(JSON.parse(check.stdout)).toMatchObject({ ready: true, missing: [] })
+  }, 60_000)
 })
