@@ -187,3 +187,29 @@ describe('the window says each thing once, in its own words', () => {
     expect(await message.locator('.zone-offset').textContent()).toBe('UTC+03:00')
   })
 })
+
+describe('App Store settings left half-done, then App Store submission turned off', () => {
+  const session = windowSession({ tempPrefix: 'ascent-e2e-once-off-', open: true })
+
+  it('do not hold back a TestFlight-only publish', async () => {
+    const { page } = session
+    const ipa = await makeIpa({ fileName: 'TestFlightOnly.ipa', buildNumber: '12' }, session.dir)
+    await page.locator('input[type=file][accept=".ipa,.pkg"]').setInputFiles(ipa)
+    await page.getByTestId('group-list').waitFor()
+    await page.getByRole('checkbox', { name: 'QA', exact: true }).check()
+    await page.getByRole('checkbox', { name: 'Submit to App Store' }).check()
+    await page.getByRole('radio', { name: 'Scheduled' }).check()
+    await page.getByRole('textbox', { name: 'Earliest release date' }).fill('tomorrow')
+    await expect.poll(() => publishButton(page).isDisabled()).toBe(true)
+    // Only TestFlight now: the App Store fields are greyed out and nothing of them is sent.
+    await page.getByRole('checkbox', { name: 'Submit to App Store' }).uncheck()
+    await planChecked(page)
+    await expect
+      .poll(async () =>
+        (await publishButton(page).isEnabled())
+          ? 'ready'
+          : await page.locator('#publish-blockers').textContent(),
+      )
+      .toBe('ready')
+  })
+})

@@ -38,7 +38,10 @@ export function PlanPanel() {
   const starting = useRunStore((s) => s.busy === 'starting')
   const runError = useRunStore((s) => s.error)
   const now = useNow()
-  const scheduleCheck = checkSchedule(releaseType, schedule, now)
+  // Without App Store submission the greyed-out date is not sent, so it holds nothing back.
+  const scheduleCheck = settings.submitToAppStore
+    ? checkSchedule(releaseType, schedule, now)
+    : ({ kind: 'empty' } as const)
   const whatsNewMissing =
     settings.submitToAppStore && releaseNotes?.update
       ? localesWithoutWhatsNew(settings, releaseNotes.locales, releaseNotes.present)
