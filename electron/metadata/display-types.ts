@@ -212,5 +212,22 @@ export function requiredDisplayTypes(
   }
 }
 
+/**
+ * Whether a version of this platform has the slot: iPhone, iPad, iMessage and Apple Watch screenshots belong to
+ * the iOS version (a watch app ships inside the iOS app); the others to their own platform's version.
+ */
+export function displayTypeOnPlatform(type: string, platform: Platform): boolean {
+  switch (platform) {
+    case 'IOS':
+      return /^(IMESSAGE_)?APP_(IPHONE|IPAD)_|^APP_WATCH_/.test(type)
+    case 'MAC_OS':
+      return type === 'APP_DESKTOP'
+    case 'TV_OS':
+      return type === 'APP_APPLE_TV'
+    case 'VISION_OS':
+      return type === 'APP_APPLE_VISION_PRO'
+  }
+}
+
 /** Screenshots a set holds at most. */
 export const MAX_SCREENSHOTS_PER_SET = 10

@@ -38,7 +38,7 @@ import {
   type FolderProblem,
   type FolderScreenshot,
 } from './deliver-folder'
-import { displayTypeLabel } from './display-types'
+import { displayTypeLabel, displayTypeOnPlatform } from './display-types'
 import type { CategoryKey } from './fields'
 import { uploadScreenshot } from './screenshot-upload'
 import type { StoreSnapshot } from './store-snapshot'
@@ -144,16 +144,26 @@ async function remoteProblems(
 export async function pushDeliverFolder(
   client: AscClient,
   snapshot: StoreSnapshot,
-  folder: DeliverFolder,
+  given: DeliverFolder,
   options: { readonly signal?: AbortSignal; readonly onProgress?: (p: PushProgress) => void } = {},
 ): Promise<PushResult> {
   const { signal } = options
+  // A folder may hold another platform's screenshots (fastlane's screenshots/appleTV/, a Mac size): the version
+  // has no such slot, so they are left out and said so rather than sent to be refused.
+  const elsewhere = given.screenshots.filter((x) => !displayTypeOnPlatform(x.displayType, snapshot.platform))
+  const folder = {
+    ...given,
+    screenshots: given.screenshots.filter((x) => displayTypeOnPlatform(x.displayType, snapshot.platform)),
+  }
   const step = (message: string): void => {
     changes.push(message)
     options.onProgress?.({ kind: 'step', message })
   }
   const changes: string[] = []
-  const notes: string[] = []
+  const notes: string[] = elsewhere.map(
+    (x) =>
+      `${x.relative}: not sent: ${displayTypeLabel(x.displayType)} screenshots have no slot on ${snapshot.platform} version ${snapshot.versionString}`,
+  )
   const problems = await remoteProblems(client, snapshot, folder, signal)
   if (problems.length > 0) throw new FolderRefusedError(folder.dir, problems)
   // Checksums before the first change: a file that cannot be read stops the push with nothing sent.

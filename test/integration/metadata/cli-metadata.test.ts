@@ -19,6 +19,7 @@ import { useTempDir } from '../../support/temp-dir'
 const BUNDLE_ID = 'com.example.fresh'
 const SECOND_ID = 'com.example.fresh.second'
 const THIRD_ID = 'com.example.fresh.third'
+const FOURTH_ID = 'com.example.fresh.fourth'
 let sandbox: TestSandbox
 let env: NodeJS.ProcessEnv
 const tempDir = useTempDir('ascent-metadata-cli-')
@@ -54,6 +55,15 @@ beforeAll(async () => {
           appStoreInfo: false,
           betaGroups: [],
           versions: [{ platform: 'IOS', versionString: '3.0', state: 'PREPARE_FOR_SUBMISSION' }],
+          builds: [],
+        },
+        {
+          bundleId: FOURTH_ID,
+          name: 'Fresh Fourth',
+          platforms: ['IOS'],
+          appStoreInfo: false,
+          betaGroups: [],
+          versions: [{ platform: 'IOS', versionString: '1.0', state: 'PREPARE_FOR_SUBMISSION' }],
           builds: [],
         },
       ],
@@ -279,4 +289,34 @@ describe('a first version without a trip to the website', () => {
     const check = await runCli(['metadata', 'check', THIRD_ID, '--app-version', '3.0', '--json'], { env })
     expect(JSON.parse(check.stdout)).toMatchObject({ ready: true, missing: [] })
   }, 60_000)
+
+  it('push leaves out another platform’s screenshots (fastlane’s appleTV folder, a Mac size) and says so', async () => {
+    const dir = await tempDir()
+    const env = { ...sandboxCredentials(sandbox), ASCENT_DATA_DIR: join(dir, 'data') }
+    const folder = await writeFolder(join(dir, 'shared'), {
+      ...COMPLETE_TEXT,
+      ...iphoneScreenshots(),
+      'screenshots/appleTV/en-US/1_tv.png': pngImage(1920, 1080, { seed: 7 }),
+      'screenshots/en-US/3_mac.png': pngImage(2880, 1800, { seed: 8 }),
+    })
+    const pushed = await runCli(['metadata', 'push', FOURTH_ID, '--from', folder, '--json'], { env })
+    expect(pushed.stderr).toBe('')
+    expect(pushed.code).toBe(0)
+    const result = JSON.parse(pushed.stdout) as { notes: string[]; screenshots: { uploaded: number } }
+    expect(result.screenshots.uploaded).toBe(2)
+    expect(result.notes).toEqual([
+      'screenshots/appleTV/en-US/1_tv.png: not sent: Apple TV screenshots have no slot on IOS version 1.0',
+      'screenshots/en-US/3_mac.png: not sent: Mac screenshots have no slot on IOS version 1.0',
+    ])
+    const app = (await api<{ data: { id: string }[] }>(`/v1/apps?filter[bundleId]=${FOURTH_ID}`)).data[0]!
+    const versions = await api<{ data: { id: string }[] }>(`/v1/apps/${app.id}/appStoreVersions`)
+    const texts = await api<{ data: { id: string }[] }>(
+      `/v1/appStoreVersions/${versions.data[0]!.id}/appStoreVersionLocalizations`,
+    )
+    const sets = await api<{ data: { attributes: { screenshotDisplayType: string } }[] }>(
+      `/v1/appStoreVersionLocalizations/${texts.data[0]!.id}/appScreenshotSets`,
+    )
+    expect(sets.data.map((x) => x.attributes.screenshotDisplayType)).toEqual(['APP_IPHONE_67'])
+    expect(sandbox.schemaProblems()).toBe('')
+  })
 })
