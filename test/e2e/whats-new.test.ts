@@ -91,3 +91,44 @@ describe("What's New in the window", () => {
     ])
   })
 })
+
+describe('Fill in for What’s New while App Store submission is off', () => {
+  const session = windowSession({
+    tempPrefix: 'ascent-e2e-whats-new-off-',
+    open: true,
+    webArgs: async (dir) => {
+      const seed = path.join(dir, 'seed.json')
+      await writeFile(
+        seed,
+        JSON.stringify({
+          apps: [
+            {
+              bundleId: 'com.example.ascent.demo',
+              name: 'Ascent Demo',
+              versions: [{ platform: 'IOS', versionString: '1.0.0', state: 'READY_FOR_DISTRIBUTION' }],
+            },
+          ],
+        }),
+      )
+      return ['--seed', seed]
+    },
+  })
+
+  it('takes the focus to Submit to App Store, which the greyed-out field waits for', async () => {
+    const { page } = session
+    await chooseBuild(page, await makeIpa({ fileName: 'Update.ipa' }, session.dir))
+    const missing = page
+      .getByRole('region', { name: 'App Store information' })
+      .getByRole('list', { name: 'Missing for App Review' })
+    await missing.waitFor({ timeout: 15_000 })
+    await missing.locator('[data-field="whatsNew"]').getByRole('button', { name: 'Fill in' }).click()
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.closest('label')?.textContent))
+      .toBe('Submit to App Store')
+    // Turned on, the field is there and Fill in reaches it.
+    await page.keyboard.press('Space')
+    await page.getByRole('group', { name: 'What’s New' }).waitFor()
+    await missing.locator('[data-field="whatsNew"]').getByRole('button', { name: 'Fill in' }).click()
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('whats-new-en-US')
+  })
+})

@@ -39,7 +39,9 @@ export function AppStorePanel() {
       <h2 id="appstore-heading" className="panel-title">
         App Store
       </h2>
-      <OptionCheck option="submitToAppStore">Submit to App Store</OptionCheck>
+      <OptionCheck option="submitToAppStore" id="submit-to-app-store">
+        Submit to App Store
+      </OptionCheck>
       <fieldset className={`app-store-fields${submit ? '' : ' is-disabled'}`} disabled={!submit}>
         <legend className="visually-hidden">App Store version settings</legend>
         {!submit ? (

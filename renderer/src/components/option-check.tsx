@@ -8,8 +8,11 @@ export function OptionCheck({
   children,
   disabled = false,
   describedBy,
+  id,
 }: {
   readonly option: BooleanOption
+  /** For a control elsewhere that takes the focus here. */
+  readonly id?: string
   readonly children: ReactNode
   readonly disabled?: boolean
   readonly describedBy?: string
@@ -18,6 +21,7 @@ export function OptionCheck({
   return (
     <label className={`check${disabled ? ' is-disabled' : ''}`}>
       <input
+        id={id}
         type="checkbox"
         checked={checked}
         disabled={disabled}

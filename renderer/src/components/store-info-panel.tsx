@@ -165,7 +165,6 @@ function whatIsMissing(item: MissingStoreItem): string {
  * takes the person there; the other reminders say where in their own words.
  */
 function ReminderRow({ item }: { readonly item: MissingStoreItem }) {
-  const submit = useReleaseStore((s) => s.settings.submitToAppStore)
   if (item.field !== 'copyright')
     return (
       <li className="readiness-item is-reminder" data-field={item.field}>
@@ -174,19 +173,10 @@ function ReminderRow({ item }: { readonly item: MissingStoreItem }) {
     )
   return (
     <li className="readiness-item is-reminder" data-field={item.field}>
-      <span>{inWindowWords(item.message)}</span>
-      {submit ? (
-        <>
-          {' '}
-          <button
-            type="button"
-            className="link-button"
-            onClick={() => document.getElementById('copyright')?.focus()}
-          >
-            Fill in
-          </button>
-        </>
-      ) : null}
+      <span>{inWindowWords(item.message)}</span>{' '}
+      <button type="button" className="link-button" onClick={() => focusField('copyright')}>
+        Fill in
+      </button>
     </li>
   )
 }
@@ -221,13 +211,24 @@ function MissingRow({ item, sandbox }: { readonly item: MissingStoreItem; readon
         onClick={() => {
           if (item.locale && item.field !== 'screenshots') set((s) => localeChosen(s, item.locale!))
           // After the locale's fields are shown.
-          requestAnimationFrame(() => document.getElementById(target)?.focus())
+          requestAnimationFrame(() => focusField(target))
         }}
       >
         Fill in
       </button>
     </li>
   )
+}
+
+/**
+ * Focuses a field of the form or of the App Store panel. The App Store panel's fields (What's New, Copyright)
+ * are greyed out or not there while App Store submission is off: Submit to App Store takes the focus then.
+ */
+function focusField(id: string): void {
+  const field = document.getElementById(id)
+  if (field && !field.matches(':disabled')) field.focus()
+  else if (id === 'copyright' || id.startsWith('whats-new-'))
+    document.getElementById('submit-to-app-store')?.focus()
 }
 
 /** Fields the panel fills; the rest (age rating, price, …) are filled on App Store Connect's pages. */
