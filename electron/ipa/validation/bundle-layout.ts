@@ -94,11 +94,13 @@ function newBundle(kind: BundleKind, dir: string): BundleEntries {
 }
 
 /**
- * Static libraries, object files and dylibs outside the Frameworks folder are never loaded by an iOS
- * app, and App Store Connect refuses them (ITMS-90171). Swift's own dylibs directly in Frameworks/ are fine.
+ * Static libraries, object files and standalone dylibs are not part of any bundle, and App Store Connect refuses
+ * them (ITMS-90171 "Your app can't contain standalone executables or libraries"): a dylib in Frameworks/ too, such
+ * as the Address Sanitizer's libclang_rt.asan_ios_dynamic.dylib that an archive made with it on carries. Only
+ * Swift's own runtime libraries (libswift*.dylib) may sit directly in Frameworks/.
  */
 function isLooseBinary(rest: string): boolean {
   if (rest.endsWith('.a') || rest.endsWith('.o')) return !rest.endsWith('/.a') && !rest.endsWith('/.o')
   if (!rest.endsWith('.dylib')) return false
-  return !(rest.startsWith('Frameworks/') && rest.indexOf('/', 'Frameworks/'.length) === -1)
+  return !/^Frameworks\/libswift[^/]*\.dylib$/.test(rest)
 }

@@ -281,7 +281,7 @@ function looseBinaryProblems(appLabel: string, collector: BundleCollector): Prob
       code: 'LOOSE_BINARY',
       itms: 90171,
       what: `it contains binaries App Store Connect does not permit outside a framework: ${collector.looseBinaries.join(', ')}${more > 0 ? ` and ${more} more` : ''}`,
-      fix: 'remove static libraries (.a), object files (.o) and stray dylibs from "Copy Bundle Resources"; embed dynamic libraries as frameworks',
+      fix: `remove static libraries (.a), object files (.o) and stray dylibs from "Copy Bundle Resources"; embed dynamic libraries as frameworks${collector.looseBinaries.some((b) => b.includes('libclang_rt.')) ? '; libclang_rt.* is a sanitizer’s runtime: archive with Address/Thread/Undefined Behavior Sanitizer off in the scheme' : ''}`,
     }),
   ]
 }

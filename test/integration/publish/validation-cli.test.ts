@@ -61,6 +61,12 @@ const variants: [string, IpaOptions, string, string][] = [
     'IPAD_ORIENTATIONS',
     'AscentDemo.app',
   ],
+  [
+    'a sanitizer runtime left in Frameworks (archived with Address Sanitizer on)',
+    { frameworks: ['AscentKit.framework', 'libclang_rt.asan_ios_dynamic.dylib'] },
+    'LOOSE_BINARY',
+    'AscentDemo.app',
+  ],
 ]
 
 describe('ascent publish refuses what Apple refuses, before any upload', () => {
