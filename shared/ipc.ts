@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { BuildSummary, Platform, Problem } from './build-summary'
 import { AscentErrorShape } from './errors'
+import { KeyMetadata } from './key-metadata'
 import { Link, PublishEvent, RunOutcome, StepId } from './publish-events'
 import { ReleaseSettings, ReleaseType } from './release-settings'
 import { AppStatus, ReleaseAction } from './release-status'
@@ -36,17 +37,7 @@ export const ConnectionInfo = z.object({
 })
 export type ConnectionInfo = z.infer<typeof ConnectionInfo>
 
-export const KeyMetadata = z.object({
-  name: z.string(),
-  keyId: z.string(),
-  /** null for an individual key. */
-  issuerId: z.string().nullable(),
-  individual: z.boolean(),
-  createdAt: z.string(),
-  lastVerifiedAt: z.string().nullable(),
-  lastError: z.string().nullable(),
-})
-export type KeyMetadata = z.infer<typeof KeyMetadata>
+export { KeyMetadata }
 
 const keyIdentity = {
   name: z.string().min(1),

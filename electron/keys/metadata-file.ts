@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 import { AscentError } from '../../shared/errors'
-import { KeyMetadata } from '../../shared/ipc'
+import { KeyMetadata } from '../../shared/key-metadata'
 import { readTextFile, TEXT_FILE_KINDS, TextFileError } from '../read-text-file'
 
 /** The metadata file: names, ids and verification outcomes only. Secrets live in the KeyStore. */
