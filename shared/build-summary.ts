@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { SETTINGS_KEYS, type SettingsKey } from './release-settings'
 
 /** What `ascent inspect --json` prints and what the window shows for a dropped build (its keys are a fixed interface, docs/architecture.md). */
 export const Platform = z.enum(['IOS', 'TV_OS', 'MAC_OS', 'VISION_OS'])
@@ -23,6 +24,22 @@ export const ProfileSummary = z.object({
 })
 export type ProfileSummary = z.infer<typeof ProfileSummary>
 
+/**
+ * A problem whose fix is a change to one release setting: which setting, how, and the problem without the fix.
+ * The message words the fix for codemagic.yaml and the CLI; the window words it for its own field from this.
+ */
+export const SettingFix = z.object({
+  key: z.enum(SETTINGS_KEYS as [SettingsKey, ...SettingsKey[]]),
+  /** fill: give it a value; turn-on: the switch; choose: the value `to` (a release type). */
+  change: z.enum(['fill', 'turn-on', 'choose']),
+  to: z.string().optional(),
+  /** What is wrong, without the fix: "release type SCHEDULED needs an earliest release date". */
+  problem: z.string(),
+  /** What follows the fix, said the same way everywhere: " (or pick internal groups only)". */
+  after: z.string().optional(),
+})
+export type SettingFix = z.infer<typeof SettingFix>
+
 export const Problem = z.object({
   severity: z.enum(['error', 'warning']),
   /** Stable code, e.g. PROFILE_NOT_APP_STORE; tests and the UI match on it. */
@@ -35,8 +52,20 @@ export const Problem = z.object({
   bundle: z.string().optional(),
   /** What to do about it (the message says it too). */
   fix: z.string().optional(),
+  /** When the fix is a change to one release setting (the message says it for codemagic.yaml and the CLI). */
+  setting: SettingFix.optional(),
 })
 export type Problem = z.infer<typeof Problem>
+
+/** An error whose fix is a release setting: the problem, `joiner`, the CLI's words for the fix, then `after`. */
+export function settingError(code: string, setting: SettingFix, cliFix: string, joiner = ': '): Problem {
+  return {
+    severity: 'error',
+    code,
+    message: `${setting.problem}${joiner}${cliFix}${setting.after ?? ''}`,
+    setting,
+  }
+}
 
 export const BuildSummary = z.object({
   file: z.string(),

@@ -1,4 +1,4 @@
-import type { BuildSummary, Problem } from '../../shared/build-summary'
+import { settingError, type BuildSummary, type Problem } from '../../shared/build-summary'
 import { parseReleaseDate } from '../../shared/release-date'
 import { suggest, type ReleaseSettings } from '../../shared/release-settings'
 import { AscApiError } from '../asc/api-error'
@@ -418,9 +418,16 @@ function groupProblems(
   const external = groups.filter((g) => !g.isInternal)
   if (external.length > 0 && !settings.submitToTestflight) {
     problems.push(
-      error(
+      settingError(
         'EXTERNAL_GROUP_NEEDS_REVIEW',
-        `${external.map((g) => `"${g.name}"`).join(', ')} ${external.length === 1 ? 'is an external group' : 'are external groups'}: external testers get a build only after beta review; set submit_to_testflight: true (or pick internal groups only)`,
+        {
+          key: 'submit_to_testflight',
+          change: 'turn-on',
+          problem: `${external.map((g) => `"${g.name}"`).join(', ')} ${external.length === 1 ? 'is an external group' : 'are external groups'}: external testers get a build only after beta review`,
+          after: ' (or pick internal groups only)',
+        },
+        'set submit_to_testflight: true',
+        '; ',
       ),
     )
   }
@@ -528,9 +535,14 @@ export function dateProblems(settings: ReleaseSettings, serverNow: number): Prob
   const problems: Problem[] = []
   if (settings.releaseType === 'SCHEDULED' && settings.earliestReleaseDate === null) {
     problems.push(
-      error(
+      settingError(
         'RELEASE_DATE_MISSING',
-        'release type SCHEDULED needs an earliest release date: set earliest_release_date, e.g. 2031-12-01T14:00:00+02:00',
+        {
+          key: 'earliest_release_date',
+          change: 'fill',
+          problem: 'release type SCHEDULED needs an earliest release date',
+        },
+        'set earliest_release_date, e.g. 2031-12-01T14:00:00+02:00',
       ),
     )
   }
@@ -546,9 +558,16 @@ export function dateProblems(settings: ReleaseSettings, serverNow: number): Prob
     } else {
       if (settings.releaseType !== 'SCHEDULED') {
         problems.push(
-          error(
+          settingError(
             'RELEASE_DATE_WITHOUT_SCHEDULED',
-            `earliest release date is set but release type is ${settings.releaseType}: set release_type: SCHEDULED or remove the date`,
+            {
+              key: 'release_type',
+              change: 'choose',
+              to: 'SCHEDULED',
+              problem: `earliest release date is set but release type is ${settings.releaseType}`,
+              after: ' or remove the date',
+            },
+            'set release_type: SCHEDULED',
           ),
         )
       }
@@ -584,9 +603,15 @@ export function planVersion(
     if (canCancel || same.id === ownVersionId)
       return { plan: { kind: 'update', version: same, rename: false, afterCancel: true } }
     return {
-      problem: error(
+      problem: settingError(
         'VERSION_IN_REVIEW',
-        `version ${same.versionString} is ${same.state}: set cancel_previous_submissions: true to withdraw it from review first, or wait for the review to finish`,
+        {
+          key: 'cancel_previous_submissions',
+          change: 'turn-on',
+          problem: `version ${same.versionString} is ${same.state}`,
+          after: ' to withdraw it from review first, or wait for the review to finish',
+        },
+        'set cancel_previous_submissions: true',
       ),
     }
   }
@@ -613,9 +638,15 @@ export function planVersion(
   if (inReview) {
     if (canCancel) return { plan: { kind: 'update', version: inReview, rename: true, afterCancel: true } }
     return {
-      problem: error(
+      problem: settingError(
         'VERSION_IN_REVIEW',
-        `version ${inReview.versionString} is ${inReview.state}, and Apple allows one open version: set cancel_previous_submissions: true to withdraw it, or wait for its review`,
+        {
+          key: 'cancel_previous_submissions',
+          change: 'turn-on',
+          problem: `version ${inReview.versionString} is ${inReview.state}, and Apple allows one open version`,
+          after: ' to withdraw it, or wait for its review',
+        },
+        'set cancel_previous_submissions: true',
       ),
     }
   }

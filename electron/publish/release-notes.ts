@@ -1,4 +1,4 @@
-import type { BuildSummary, Problem } from '../../shared/build-summary'
+import { settingError, type BuildSummary, type Problem } from '../../shared/build-summary'
 import { whatsNewFor, type ReleaseSettings } from '../../shared/release-settings'
 import {
   APPROVED_VERSION_STATES,
@@ -135,12 +135,28 @@ export function releaseNotesProblems(
   if (missing.length > 0) {
     const update = `version ${build.version} is an update${plan.onSale ? ` (${plan.onSale} is on the App Store)` : ''}`
     problems.push(
-      error(
-        'WHATS_NEW_MISSING',
-        settings.whatsNew === null || typeof settings.whatsNew === 'string'
-          ? `${update}: App Store review refuses it without What’s New in every locale (${plan.locales.join(', ')}); ${FIELD_FIX}`
-          : `${update}: What’s New has no text for ${missing.join(', ')} (the version’s locales: ${plan.locales.join(', ')}); add ${missing.length === 1 ? 'it' : 'them'} to whats_new, or give one text for every locale`,
-      ),
+      settings.whatsNew === null || typeof settings.whatsNew === 'string'
+        ? settingError(
+            'WHATS_NEW_MISSING',
+            {
+              key: 'whats_new',
+              change: 'fill',
+              problem: `${update}: App Store review refuses it without What’s New in every locale (${plan.locales.join(', ')})`,
+            },
+            FIELD_FIX,
+            '; ',
+          )
+        : settingError(
+            'WHATS_NEW_MISSING',
+            {
+              key: 'whats_new',
+              change: 'fill',
+              problem: `${update}: What’s New has no text for ${missing.join(', ')} (the version’s locales: ${plan.locales.join(', ')})`,
+              after: ', or give one text for every locale',
+            },
+            `add ${missing.length === 1 ? 'it' : 'them'} to whats_new`,
+            '; ',
+          ),
     )
   }
   for (const locale of plan.locales) {
@@ -172,9 +188,14 @@ export function releaseNotesProblems(
 export function whatToTestProblems(settings: ReleaseSettings, app: AppRecord): Problem[] {
   if (settings.whatToTest !== null && settings.whatToTest.trim() !== '') return []
   return [
-    error(
+    settingError(
       'WHAT_TO_TEST_MISSING',
-      `TestFlight beta review needs What to Test (what testers should try) in ${app.primaryLocale}: set what_to_test in codemagic.yaml, pass --what-to-test TEXT, or fill What to Test in the TestFlight panel`,
+      {
+        key: 'what_to_test',
+        change: 'fill',
+        problem: `TestFlight beta review needs What to Test (what testers should try) in ${app.primaryLocale}`,
+      },
+      'set what_to_test in codemagic.yaml, pass --what-to-test TEXT, or fill What to Test in the TestFlight panel',
     ),
   ]
 }

@@ -1,4 +1,4 @@
-import type { Problem } from '../../shared/build-summary'
+import type { Problem, SettingFix } from '../../shared/build-summary'
 import type { SettingsKey } from '../../shared/release-settings'
 import { platformLabel } from './format'
 
@@ -133,9 +133,33 @@ export function inWindowWords(text: string): string {
   return out
 }
 
+/** A setting's fix in the window's words, chosen by its key: the field, and the panel it is in. */
+function settingFixWords(fix: SettingFix): string {
+  switch (fix.change) {
+    case 'turn-on':
+      return `turn on ${where(fix.key)}`
+    case 'choose':
+      return `choose ${fix.key === 'release_type' ? (RELEASE_TYPE_LABELS[fix.to ?? ''] ?? fix.to) : fix.to} under ${where(fix.key)}`
+    case 'fill':
+      return fix.key === 'earliest_release_date'
+        ? 'pick a day and hour under Earliest release date in the App Store panel'
+        : `fill ${where(fix.key)}`
+  }
+}
+
+/**
+ * The message of a problem whose fix is a release setting, from its parts: the window words the fix by the
+ * setting's key instead of rewriting the CLI's words. One colon a sentence: a problem that has one is
+ * followed by a semicolon.
+ */
+function settingMessage(fix: SettingFix): string {
+  const joiner = fix.problem.includes(': ') ? '; ' : ': '
+  return `${inWindowWords(fix.problem)}${joiner}${settingFixWords(fix)}${inWindowWords(fix.after ?? '')}`
+}
+
 /** A problem as the window shows it: its message and fix in the window's words. */
 export function windowProblem(p: Problem): Problem {
-  const message = inWindowWords(p.message)
+  const message = p.setting ? settingMessage(p.setting) : inWindowWords(p.message)
   const fix = p.fix === undefined ? undefined : inWindowWords(p.fix)
   if (message === p.message && fix === p.fix) return p
   return fix === undefined ? { ...p, message } : { ...p, message, fix }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { settingError } from '../../../shared/build-summary'
 import { SETTINGS_KEYS } from '../../../shared/release-settings'
 import { inWindowWords, windowProblem } from '../../../renderer/src/window-words'
 
@@ -83,5 +84,53 @@ describe('inWindowWords', () => {
       message: 'bad: fill Copyright in the App Store panel',
       fix: 'fill Copyright in the App Store panel',
     })
+  })
+
+  it('words a setting’s fix by its key, whatever the CLI’s words for it are', () => {
+    const setting = {
+      key: 'whats_new' as const,
+      change: 'fill' as const,
+      problem: 'version 1.1 is an update: App Review needs What’s New in de-DE',
+    }
+    // The CLI's wording may change freely: the window's does not follow it.
+    const problem = settingError(
+      'WHATS_NEW_MISSING',
+      setting,
+      'put whats_new in the YAML or use --whats-new',
+      '; ',
+    )
+    expect(problem.message).toBe(
+      'version 1.1 is an update: App Review needs What’s New in de-DE; put whats_new in the YAML or use --whats-new',
+    )
+    expect(windowProblem(problem).message).toBe(
+      'version 1.1 is an update: App Review needs What’s New in de-DE; fill What’s New in the App Store panel',
+    )
+    const inReview = settingError(
+      'VERSION_IN_REVIEW',
+      {
+        key: 'cancel_previous_submissions',
+        change: 'turn-on',
+        problem: 'version 1.0 is WAITING_FOR_REVIEW',
+        after: ' to withdraw it first',
+      },
+      'pass --cancel-previous-submissions',
+    )
+    expect(windowProblem(inReview).message).toBe(
+      'version 1.0 is waiting for review: turn on Cancel previous submissions in the App Store panel to withdraw it first',
+    )
+    const scheduled = settingError(
+      'RELEASE_DATE_WITHOUT_SCHEDULED',
+      {
+        key: 'release_type',
+        change: 'choose',
+        to: 'SCHEDULED',
+        problem: 'earliest release date is set but release type is MANUAL',
+        after: ' or remove the date',
+      },
+      'set release_type: SCHEDULED',
+    )
+    expect(windowProblem(scheduled).message).toBe(
+      'earliest release date is set but release type is Manual: choose Scheduled under Release type in the App Store panel or remove the date',
+    )
   })
 })
