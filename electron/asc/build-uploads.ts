@@ -289,25 +289,36 @@ export async function reserveBuildUploadFile(
   options: { readonly signal?: AbortSignal } = {},
 ): Promise<BuildUploadFile> {
   const assetType = input.assetType ?? 'ASSET'
-  return client.mutate({
-    method: 'POST',
-    path: '/v1/buildUploadFiles',
-    body: {
-      data: {
-        type: 'buildUploadFiles',
-        attributes: { fileName: input.fileName, fileSize: input.fileSize, uti: input.uti, assetType },
-        relationships: { buildUpload: linkTo('buildUploads', input.uploadId) },
+  const reserved = async (signal: AbortSignal | undefined): Promise<BuildUploadFile | null> =>
+    (await listBuildUploadFiles(client, input.uploadId, { signal })).find(
+      (f) => f.fileName === input.fileName && (f.assetType === null || f.assetType === assetType),
+    ) ?? null
+  try {
+    return await client.mutate({
+      method: 'POST',
+      path: '/v1/buildUploadFiles',
+      body: {
+        data: {
+          type: 'buildUploadFiles',
+          attributes: { fileName: input.fileName, fileSize: input.fileSize, uti: input.uti, assetType },
+          relationships: { buildUpload: linkTo('buildUploads', input.uploadId) },
+        },
       },
-    },
-    schema: SingleFile,
-    signal: options.signal,
-    alreadyApplied: async (signal) => {
-      const found = (await listBuildUploadFiles(client, input.uploadId, { signal })).find(
-        (f) => f.fileName === input.fileName && (f.assetType === null || f.assetType === assetType),
-      )
-      return found ? applied(found) : notApplied
-    },
-  })
+      schema: SingleFile,
+      signal: options.signal,
+      alreadyApplied: async (signal) => {
+        const found = await reserved(signal)
+        return found ? applied(found) : notApplied
+      },
+    })
+  } catch (error) {
+    // A reservation Apple made whose answer was never recorded (the process was killed right after it): the upload
+    // takes one file of the kind and refuses a second (409). That file is this one: read it, with fresh operations.
+    if (!isAscApiError(error, 409)) throw error
+    const found = await reserved(options.signal)
+    if (!found) throw error
+    return getBuildUploadFile(client, found.id, options)
+  }
 }
 
 /** A file with its current upload operations (to resume after a restart: expired URLs come back fresh). */

@@ -28,6 +28,7 @@ export const SubstepId = z.enum([
   'whats-new',
   'phased-release',
   'metadata',
+  'version-build',
   'review-submission',
   'review-item',
   'review-submit',
@@ -63,6 +64,8 @@ export const RunIds = z.object({
   versionId: z.string().optional(),
   /** The version was created by this run (so it cannot have a phased release we did not make). */
   versionCreated: z.boolean().optional(),
+  /** The build this run attached to the version (with the version itself, or on its own once processed). */
+  versionBuildId: z.string().optional(),
   phasedReleaseId: z.string().optional(),
   reviewSubmissionId: z.string().optional(),
   reviewItemId: z.string().optional(),

@@ -57,7 +57,10 @@ export interface LiveState {
   /** A build with this version + build number + platform already in App Store Connect. */
   readonly existingBuild: BuildRecord | null
   readonly versions: readonly VersionRecord[]
-  /** Open submissions (READY_FOR_REVIEW and in progress) of this app and platform. */
+  /**
+   * Open submissions (READY_FOR_REVIEW and in progress) of this app and platform; read only for
+   * cancel_previous_submissions (else the review step creates one, and Apple's 409 names an open one to reuse).
+   */
   readonly submissions: readonly ReviewSubmissionRecord[]
   /** In-progress submissions cancel_previous_submissions will withdraw (never this run's own). */
   readonly toCancel: readonly ReviewSubmissionRecord[]
@@ -299,7 +302,8 @@ async function readApp(
   const { app } = found
   const appId = app.id
   const needsGroups = settings.betaGroups.length > 0 && !progress.done('beta-groups')
-  const needsSubmissions = settings.submitToAppStore && !progress.done('review-submit')
+  const needsSubmissions =
+    settings.submitToAppStore && settings.cancelPreviousSubmissions && !progress.done('cancel-previous')
   const needsExpire =
     settings.expireBuildSubmittedForReview && settings.submitToTestflight && !progress.done('expire-previous')
   // With submit_to_testflight a beta review is wanted whatever the groups, so the TestFlight test information

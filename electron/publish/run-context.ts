@@ -264,8 +264,54 @@ export class Attempt {
   }
 }
 
+/**
+ * A point one branch of the pipeline waits for another to pass: reached (true), passed without reaching it
+ * (false: left for a later run), or never, because the branch that opens it stopped. Each branch opens its gates
+ * when it ends, whatever happened, so no waiter is left hanging.
+ */
+export class Gate {
+  private settle: (reached: boolean | null) => void = () => undefined
+  private settled = false
+  private readonly state = new Promise<boolean | null>((resolve) => (this.settle = resolve))
+
+  constructor(
+    /** What the waiter waits for, in its message when the other branch stopped. */
+    private readonly what: string,
+  ) {}
+
+  open(reached: boolean): void {
+    this.close(reached)
+  }
+
+  /** The branch stopped before it got here: waiters stop too (as canceled: the other branch's error is the run's). */
+  fail(): void {
+    this.close(null)
+  }
+
+  /** Whether it was reached; throws when the branch that opens it stopped first. */
+  async reached(): Promise<boolean> {
+    const reached = await this.state
+    if (reached === null) throw new AscentError('CANCELED', `stopped: ${this.what} did not come`)
+    return reached
+  }
+
+  private close(value: boolean | null): void {
+    if (this.settled) return
+    this.settled = true
+    this.settle(value)
+  }
+}
+
 /** The attempt after preflight: every step after it reaches App Store Connect through `asc`. */
 export class RunContext extends Attempt {
+  /** App Store Connect took the upload (it refuses a build number or version there): the App Store may be changed. */
+  readonly uploadAccepted = new Gate('the upload')
+  /** The build was processed (VALID): what needs it may go on. */
+  readonly processed = new Gate('a processed build')
+  /** The App Store version is set up: the review submission can be prepared. */
+  readonly versionReady = new Gate('the App Store version')
+  /** The build is attached to the version: the version can go into the review submission. */
+  readonly buildAttached = new Gate('the build attached to the App Store version')
   /** Versions changed after preflight (a cancel completed): read them again before choosing one. */
   versionsStale = false
   /** The build as last seen, by the upload's answer or a processing look (export compliance reads it instead of asking again). */

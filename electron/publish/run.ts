@@ -4,7 +4,7 @@ import type { PublishEvent, RunOutcome } from '../../shared/publish-events'
 import type { AscGateway } from './asc-gateway'
 import type { RunJournal } from './journal'
 import { runLinks } from './links'
-import { Attempt, type AscSession, type ResolvedDeps, type RunContext } from './run-context'
+import { Attempt, type AscSession, type Gate, type ResolvedDeps, type RunContext } from './run-context'
 import type { RunLocks } from './run-lock'
 import { failureOf, successOf, type RunEnd } from './run-outcome'
 import { appStoreVersionStep } from './steps/app-store-version'
@@ -28,16 +28,51 @@ function alongside(...branches: readonly (readonly Step[])[]): Step {
   }
 }
 
+/** Runs the steps, then opens `gate` with whether `reached` holds; a failure fails the gate (its waiters stop). */
+function opening(
+  gate: (ctx: RunContext) => Gate,
+  reached: (ctx: RunContext) => boolean,
+  ...steps: Step[]
+): Step {
+  return async (ctx) => {
+    try {
+      for (const step of steps) await step(ctx)
+      gate(ctx).open(reached(ctx))
+    } catch (error) {
+      gate(ctx).fail()
+      throw error
+    }
+  }
+}
+
 /**
- * Executing a run: one attempt is preflight, then PIPELINE, then finishRun. Once the build is processed,
- * TestFlight and the App Store (version, then review) need nothing of each other and run side by side; inside
- * each branch Apple's order holds. Adding a step is one file in steps/ and one line here (a check that must
- * refuse before anything is sent goes into preflight instead).
+ * Executing a run: one attempt is preflight, then PIPELINE, then finishRun. What does not need the build runs
+ * while it uploads and is processed, once App Store Connect took the upload (it refuses a build number or a
+ * version there, and nothing else should change before it did): the App Store version with its attributes,
+ * What's New and phased release, and the review submission. Once the build is processed, TestFlight and the App Store (attach the build, add the
+ * version to the submission, submit) need nothing of each other and run side by side; inside each branch Apple's
+ * order holds, and a branch waits on the other only at a gate (processed, version ready, build attached). Adding
+ * a step is one file in steps/ and one line here (a check that must refuse before anything is sent goes into
+ * preflight instead).
  */
 const PIPELINE: readonly Step[] = [
-  uploadStep,
-  processingStep,
-  alongside([testflightStep], [appStoreVersionStep, reviewStep]),
+  alongside(
+    [
+      opening(
+        (ctx) => ctx.processed,
+        (ctx) => ctx.ids.buildState === 'VALID',
+        opening(
+          (ctx) => ctx.uploadAccepted,
+          () => true,
+          uploadStep,
+        ),
+        processingStep,
+      ),
+      testflightStep,
+    ],
+    [appStoreVersionStep],
+    [reviewStep],
+  ),
 ]
 
 /** The runs this process executes. */

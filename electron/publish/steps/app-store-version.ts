@@ -3,44 +3,76 @@ import { whatsNewFor, type ReleaseType } from '../../../shared/release-settings'
 import type { VersionAttributes, VersionRecord } from '../asc-gateway'
 import { formatDuration } from '../plan'
 import { IN_PROGRESS_SUBMISSION_STATES, planVersion } from '../preflight'
-import { done, type RunContext, type SubstepOutcome } from '../run-context'
+import { done, type RunContext, type StepResult, type SubstepOutcome } from '../run-context'
 import { pushMetadataFolder } from './metadata'
 import { journaled, NOT_PROCESSED, poll } from './poll'
 import { together } from './together'
 
 /**
  * The App Store version, in the order Apple needs: withdraw a submission in review (when asked) so the version
- * can be edited, the version with its attributes and the build, its What's New, phased release, then the App
- * Store information of a deliver folder (before the review submission, which needs it complete).
+ * can be edited, the version with its attributes, its What's New, phased release, the App Store information of a
+ * deliver folder (before the review submission, which needs it complete), then the build once it is processed.
+ * All but the build go on while the build uploads and is processed (Apple takes a version without a build), once
+ * App Store Connect took the upload; unless a submission in review must be withdrawn first: that waits until the
+ * build is known to be good.
  */
 export async function appStoreVersionStep(ctx: RunContext): Promise<void> {
+  try {
+    await ctx.step('app-store', () => appStoreVersion(ctx))
+  } catch (error) {
+    ctx.versionReady.fail()
+    ctx.buildAttached.fail()
+    throw error
+  }
+  // Also when an earlier attempt did the step (it is not run again) or it was left for a later run.
+  ctx.versionReady.open(ctx.substepDone('version'))
+  ctx.buildAttached.open(ctx.substepDone('version-build'))
+}
+
+async function appStoreVersion(ctx: RunContext): Promise<StepResult> {
   const { settings } = ctx.journal
-  await ctx.step('app-store', async () => {
-    if (!settings.submitToAppStore) return { summary: 'not requested', skipped: true }
-    const buildId = ctx.ids.buildState === 'VALID' ? ctx.ids.buildId : undefined
-    if (buildId === undefined) {
-      ctx.postpone('app-store', `App Store version: ${NOT_PROCESSED}`)
-      return { summary: `App Store version ${NOT_PROCESSED}`, skipped: true }
-    }
-    const notes: string[] = []
-    if (settings.cancelPreviousSubmissions) notes.push((await cancelPrevious(ctx)).note)
-    notes.push((await version(ctx, buildId)).note)
-    // Preflight of this attempt read whether the version is an update (it refused an update without notes).
-    const update = ctx.live.releaseNotes?.update ?? true
-    const { whatsNew: given, phasedRelease: phased } = settings
-    // Both only need the version, not each other: side by side.
-    const [w, p] = await together(
-      async () => (given === null ? null : (await whatsNew(ctx, given, update)).note),
-      async () =>
-        phased === null ? 'phased release kept as it was' : (await phasedRelease(ctx, phased, update)).note,
-    )
-    if (w !== null) notes.push(w)
-    notes.push(p)
-    // The folder after What's New: both may write the version's localizations.
-    if (settings.metadataPath !== null)
-      notes.push((await pushMetadataFolder(ctx, settings.metadataPath)).note)
-    return { summary: notes.join('; ') }
-  })
+  if (!settings.submitToAppStore) return { summary: 'not requested', skipped: true }
+  if (early(ctx)) await ctx.uploadAccepted.reached()
+  else if (!(await ctx.processed.reached())) return notProcessed(ctx)
+  const notes: string[] = []
+  if (settings.cancelPreviousSubmissions) notes.push((await cancelPrevious(ctx)).note)
+  notes.push((await version(ctx)).note)
+  // Preflight of this attempt read whether the version is an update (it refused an update without notes).
+  const update = ctx.live.releaseNotes?.update ?? true
+  const { whatsNew: given, phasedRelease: phased } = settings
+  // Both only need the version, not each other: side by side.
+  const [w, p] = await together(
+    async () => (given === null ? null : (await whatsNew(ctx, given, update)).note),
+    async () =>
+      phased === null ? 'phased release kept as it was' : (await phasedRelease(ctx, phased, update)).note,
+  )
+  if (w !== null) notes.push(w)
+  notes.push(p)
+  // The folder after What's New: both may write the version's localizations.
+  if (settings.metadataPath !== null) notes.push((await pushMetadataFolder(ctx, settings.metadataPath)).note)
+  ctx.versionReady.open(true)
+  if (!(await ctx.processed.reached())) return notProcessed(ctx)
+  const attached = await attachBuild(ctx, journaled(ctx.ids.buildId, 'build id'))
+  if (attached.kind === 'done' && attached.note) notes.push(attached.note)
+  return { summary: notes.join('; ') }
+}
+
+/**
+ * The version is set up while the build uploads and is processed, unless a submission in review must be withdrawn
+ * first (withdrawing it is not undone: it waits until the build is known to be good), or the run does not wait for
+ * processing (the version waits for a later run that has the build).
+ */
+function early(ctx: RunContext): boolean {
+  const { settings, options, substeps } = ctx.journal
+  const canceling =
+    settings.cancelPreviousSubmissions &&
+    (ctx.live.toCancel.length > 0 || substeps['cancel-previous']?.status === 'started')
+  return !canceling && options.processingTimeoutMs > 0
+}
+
+function notProcessed(ctx: RunContext): StepResult {
+  ctx.postpone('app-store', `App Store version: ${NOT_PROCESSED}`)
+  return { summary: `App Store version ${NOT_PROCESSED}`, skipped: true }
 }
 
 function cancelPrevious(ctx: RunContext): Promise<SubstepOutcome> {
@@ -100,7 +132,12 @@ async function waitForCanceled(ctx: RunContext, ids: ReadonlySet<string>): Promi
   )
 }
 
-function version(ctx: RunContext, buildId: string): Promise<SubstepOutcome> {
+/** The build, when it is already processed (a version set up after processing carries it: one call, not two). */
+function processedBuildId(ctx: RunContext): string | null {
+  return ctx.ids.buildState === 'VALID' ? (ctx.ids.buildId ?? null) : null
+}
+
+function version(ctx: RunContext): Promise<SubstepOutcome> {
   const { build } = ctx.journal
   return ctx.substep('app-store', 'version', `Setting up version ${build.version}`, async (resumed) => {
     const versions =
@@ -109,8 +146,10 @@ function version(ctx: RunContext, buildId: string): Promise<SubstepOutcome> {
     if ('problem' in decided) throw new AscentError('ASC_ERROR', decided.problem.message)
     const plan = decided.plan
     if (plan.kind === 'done') return done(`version ${build.version} ready`)
+    const buildId = processedBuildId(ctx)
+    const withBuild = buildId ? ` with build ${build.buildNumber}` : ''
     if (plan.kind === 'create') {
-      // The create carries the build relationship (Apple's AppStoreVersionCreateRequest allows it): one call, not two.
+      // The create carries the build relationship when there is one (Apple's AppStoreVersionCreateRequest allows it).
       const created = await ctx.asc.createVersion(
         ctx.appId,
         build.platform,
@@ -119,18 +158,32 @@ function version(ctx: RunContext, buildId: string): Promise<SubstepOutcome> {
       )
       ctx.ids.versionId = created.id
       ctx.ids.versionCreated = true
-      return done(
-        `created version ${build.version} (${describeRelease(ctx)}) with build ${build.buildNumber}`,
-      )
+      if (buildId) ctx.ids.versionBuildId = buildId
+      return done(`created version ${build.version} (${describeRelease(ctx)})${withBuild}`)
     }
     const current = plan.version
     ctx.ids.versionId = current.id
     await ctx.save()
+    const attributes = desiredAttributes(ctx, current, plan.rename)
     // One PATCH sets the attributes and attaches the build (Codemagic does the same; fastlane sends two).
-    await ctx.asc.updateVersion(current.id, desiredAttributes(ctx, current, plan.rename), buildId)
+    if (buildId || Object.keys(attributes).length > 0)
+      await ctx.asc.updateVersion(current.id, attributes, buildId)
+    if (buildId) ctx.ids.versionBuildId = buildId
     return done(
-      `${plan.rename ? `renamed version ${current.versionString} to ${build.version}` : `updated version ${build.version}`} (${describeRelease(ctx)}), build ${build.buildNumber} attached`,
+      `${plan.rename ? `renamed version ${current.versionString} to ${build.version}` : `updated version ${build.version}`} (${describeRelease(ctx)})${buildId ? `, build ${build.buildNumber} attached` : ''}`,
     )
+  })
+}
+
+/** The processed build onto the version (unless the version step sent it along). */
+function attachBuild(ctx: RunContext, buildId: string): Promise<SubstepOutcome> {
+  const { build } = ctx.journal
+  return ctx.substep('app-store', 'version-build', `Attaching build ${build.buildNumber}`, async () => {
+    if (ctx.ids.versionBuildId === buildId) return done('')
+    // Attaching the same build again changes nothing: a resumed attempt sends it again instead of looking first.
+    await ctx.asc.updateVersion(journaled(ctx.ids.versionId, 'version id'), {}, buildId)
+    ctx.ids.versionBuildId = buildId
+    return done(`build ${build.buildNumber} attached to version ${build.version}`)
   })
 }
 

@@ -4,8 +4,8 @@ import { readStoreSnapshot } from '../../metadata/store-snapshot'
 import { done, type RunContext, type SubstepOutcome } from '../run-context'
 
 /**
- * The deliver folder of `metadata_path` / `--metadata`, pushed to the version after it has its build and
- * before the review submission: text and screenshots, only what differs (so a resumed run sends nothing twice).
+ * The deliver folder of `metadata_path` / `--metadata`, pushed to the version before the review submission
+ * (while the build may still upload): text and screenshots, only what differs (so a resumed run sends nothing twice).
  */
 export function pushMetadataFolder(ctx: RunContext, dir: string): Promise<SubstepOutcome> {
   const { build } = ctx.journal

@@ -6,17 +6,16 @@ import { journaled, NOT_PROCESSED } from './poll'
 
 /**
  * App Store review, in the order Apple needs: a review submission (reusing an open one Apple would otherwise
- * refuse a second of), the version as its item, then submit.
+ * refuse a second of), the version as its item, then submit. The submission is prepared as soon as the version
+ * is set up (while the build may still be processing); the item waits until the build is attached.
  */
 export async function reviewStep(ctx: RunContext): Promise<void> {
   const { settings, build } = ctx.journal
   await ctx.step('review', async () => {
     if (!settings.submitToAppStore) return { summary: 'not requested', skipped: true }
+    const ready = await ctx.versionReady.reached()
     const versionId = ctx.ids.versionId
-    if (!ctx.substepDone('version') || !versionId) {
-      ctx.postpone('review', `review submission: ${NOT_PROCESSED}`)
-      return { summary: `review submission ${NOT_PROCESSED}`, skipped: true }
-    }
+    if (!ready || !versionId) return notProcessed(ctx)
     const chosen = await reviewSubmission(ctx, versionId)
     if (chosen.submitted) {
       for (const id of ['review-item', 'review-submit'] as const) {
@@ -24,10 +23,17 @@ export async function reviewStep(ctx: RunContext): Promise<void> {
       }
       await ctx.save()
     }
+    // Found submitted: the build went in with it.
+    if (!chosen.submitted && !(await ctx.buildAttached.reached())) return notProcessed(ctx)
     await reviewItem(ctx, versionId, chosen.holdsVersion)
     const s = await submit(ctx)
     return { summary: `version ${build.version} ${s.note}` }
   })
+}
+
+function notProcessed(ctx: RunContext): { summary: string; skipped: true } {
+  ctx.postpone('review', `review submission: ${NOT_PROCESSED}`)
+  return { summary: `review submission ${NOT_PROCESSED}`, skipped: true }
 }
 
 /** The submission this run uses: already submitted (a lost journal write), holding the version, or neither. */
@@ -45,6 +51,7 @@ async function reviewSubmission(ctx: RunContext, versionId: string): Promise<Cho
   const { platform } = ctx.journal.build
   await ctx.substep('review', 'review-submission', 'Preparing the review submission', async (resumed) => {
     const canceled = new Set(ctx.ids.canceledSubmissionIds ?? [])
+    // Preflight lists them only to withdraw some; otherwise the create below finds an open one (Apple's 409 names it).
     const open =
       resumed || ctx.versionsStale
         ? await ctx.asc.listReviewSubmissions(ctx.appId, platform, [

@@ -1,20 +1,27 @@
 import { done, postponed, type RunContext, type SubstepOutcome } from '../run-context'
 import { wantsBetaReview } from '../preflight'
 import { isConflict, NOT_PROCESSED } from './poll'
+import { together } from './together'
 
 /**
  * TestFlight, in the order Apple needs: export compliance (a build without the answer cannot be tested), What
- * to Test, expiring the build that holds the beta review slot, the groups, then beta review.
+ * to Test and expiring the build that holds the beta review slot (the three need nothing of each other: side by
+ * side), then the groups, then beta review.
  */
 export async function testflightStep(ctx: RunContext): Promise<void> {
   const { settings } = ctx.journal
   await ctx.step('testflight', async () => {
+    const whatToTestText = settings.whatToTest
+    const [compliance, text, expire] = await together(
+      () => exportCompliance(ctx),
+      async () => (whatToTestText === null ? null : whatToTest(ctx, whatToTestText)),
+      async () =>
+        settings.expireBuildSubmittedForReview && settings.submitToTestflight ? expirePrevious(ctx) : null,
+    )
     const notes: string[] = []
-    const compliance = await exportCompliance(ctx)
     if (compliance.kind !== 'postponed') notes.push(compliance.note)
-    if (settings.whatToTest !== null) notes.push((await whatToTest(ctx, settings.whatToTest)).note)
-    if (settings.expireBuildSubmittedForReview && settings.submitToTestflight)
-      notes.push((await expirePrevious(ctx)).note)
+    if (text) notes.push(text.note)
+    if (expire) notes.push(expire.note)
     if (settings.betaGroups.length > 0) notes.push((await betaGroups(ctx)).note)
     if (wantsBetaReview(settings, ctx.live.groups)) notes.push((await betaReview(ctx)).note)
     return { summary: notes.join('; ') || 'nothing to do' }

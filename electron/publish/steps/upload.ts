@@ -122,6 +122,8 @@ function progressReporter(ctx: RunContext): (p: UploadProgress) => void {
   let highest = 0
   return (p) => {
     const t = ctx.deps.now()
+    // Past the reservations, App Store Connect took this build number for this version.
+    if (p.phase !== 'preparing') ctx.uploadAccepted.open(true)
     // From here App Store Connect processes the file: the processing wait's backoff counts from now.
     if (p.phase === 'verifying') ctx.processingSince ??= t
     // A CLI printing NDJSON must not drown.

@@ -146,13 +146,39 @@ describe('API calls of a publish', () => {
         'GET /v1/apps/{id}/appAvailabilityV2',
       ])
         expect(byRoute[route], route).toBeUndefined()
-      // Besides the looks at processing: 7 reads in preflight, 3 upload calls, 5 TestFlight writes, and the App
-      // Store's 9 (the version, its copied localizations, What's New in each of the 3, phased release, the review
-      // submission, its item, submit). Was 36: the readiness check read each of these on its own.
+      // Besides the looks at processing: 6 reads in preflight (no review submissions without
+      // cancel_previous_submissions), 3 upload calls, 5 TestFlight writes, and the App Store's 10 (the version,
+      // its copied localizations, What's New in each of the 3, phased release, the build attached once processed,
+      // the review submission, its item, submit). Was 36: the readiness check read each of these on its own.
       const looks = (byRoute['GET /v1/buildUploads/{id}'] ?? 0) + (byRoute['GET /v1/builds/{id}'] ?? 0)
       expect(total - looks).toBeLessThanOrEqual(24)
       // Every answer, includes and all, in the shapes Apple's OpenAPI schemas allow.
       expect(h.sandbox.schemaProblems()).toBe('')
+    } finally {
+      await h.close()
+    }
+  })
+
+  it('an open empty review submission is reused without listing the submissions first (Apple’s 409 names it)', async () => {
+    const h = await publishHarness({ seed: seed() })
+    try {
+      const appId = h.sandbox.state().apps[0]!.id
+      const draft = await h.sandbox.call('POST', '/v1/reviewSubmissions', {
+        data: {
+          type: 'reviewSubmissions',
+          attributes: { platform: 'IOS' },
+          relationships: { app: { data: { type: 'apps', id: appId } } },
+        },
+      })
+      expect(draft.status).toBe(201)
+      const file = await h.ipa({ bundleId: BUNDLE_ID, version: '1.1.0', buildNumber: '100' })
+      const run = await h.publish(file, { submitToAppStore: true, whatsNew: 'Faster and smaller.' })
+      expect(run.outcome).toBe('submitted-for-review')
+      const state = h.sandbox.state()
+      expect(state.reviewSubmissions).toHaveLength(1)
+      expect(state.reviewSubmissions[0]).toMatchObject({ state: 'WAITING_FOR_REVIEW' })
+      expect(state.reviewSubmissions[0]?.items).toHaveLength(1)
+      expect(state.requests.byRoute['GET /v1/reviewSubmissions']).toBeUndefined()
     } finally {
       await h.close()
     }

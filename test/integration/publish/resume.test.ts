@@ -178,7 +178,9 @@ describe('cancel and history (in process)', () => {
       expect(canceled.outcome).toBe('canceled')
       expect(canceled.message).toMatch(/^Canceled at a safe point\. Done: uploaded .*processed \(VALID\)/)
       expect(canceled.resumable).toBe(true)
-      expect(h.sandbox.state().reviewSubmissions).toHaveLength(0)
+      // The review submission was prepared while the build was processed; the version is not in it yet.
+      for (const s of h.sandbox.state().reviewSubmissions)
+        expect(s).toMatchObject({ state: 'READY_FOR_REVIEW', items: [] })
 
       const again = await h.publisher.start(h.job(file, settings))
       expect(again.runId).toBe(runId)
@@ -215,8 +217,50 @@ describe('cancel and history (in process)', () => {
   })
 })
 
+/** The same command again after a kill: it finishes the same run, and App Store Connect holds each thing once. */
+async function resumeFinishesOnce(
+  sandbox: TestSandbox,
+  file: string,
+  env: NodeJS.ProcessEnv,
+  runId: string | undefined,
+  caseDir: string,
+): Promise<void> {
+  const second = await runCli(['publish', file, ...ARGS], { env })
+  expect(second.stderr).toBe('')
+  expect(second.code).toBe(0)
+  expect(events(second.stdout).find((e) => e.type === 'run-finished')).toMatchObject({
+    runId,
+    outcome: 'submitted-for-review',
+  })
+  const state = sandbox.state()
+  expect(state.buildUploads).toHaveLength(1)
+  const build = state.builds.find((b) => b.buildNumber === '100')
+  expect(build?.groups).toEqual(['Public Beta'])
+  expect(build?.whatsNew).toEqual({ 'en-US': 'Resume test' })
+  expect(state.builds.filter((b) => b.betaReviewState !== null)).toHaveLength(1)
+  const versions = state.versions.filter((v) => v.versionString === '1.1.0')
+  expect(versions).toHaveLength(1)
+  expect(versions[0]?.buildId).toBe(build?.id)
+  expect(versions[0]?.localizations.map((l) => [l.locale, l.whatsNew])).toEqual([['en-US', 'Resume notes']])
+  expect(state.phasedReleases).toHaveLength(1)
+  expect(state.reviewSubmissions).toHaveLength(1)
+  expect(state.reviewSubmissions[0]).toMatchObject({ state: 'WAITING_FOR_REVIEW' })
+  expect(state.reviewSubmissions[0]?.items).toHaveLength(1)
+
+  // The journal lists sub-steps in execution order, not in the order the branches finished them.
+  const journal = JSON.parse(
+    await readFile(join(caseDir, 'data', 'runs', runId ?? '', 'journal.json'), 'utf8'),
+  ) as { substeps: Record<string, unknown> }
+  const order = Object.keys(journal.substeps)
+  expect(order).toEqual(SubstepId.options.filter((id) => order.includes(id)))
+  expect(order).toEqual(
+    expect.arrayContaining(['beta-review', 'phased-release', 'version-build', 'review-submit']),
+  )
+}
+
 describe('kill -9 while TestFlight and the App Store run side by side (CLI child process)', () => {
-  // The n-th progress line of the two branches: both steps are under way and TestFlight (five sub-steps) is not done.
+  // The n-th progress line of the branches once the build is processed: both steps are under way and TestFlight
+  // (four sub-steps) is not done.
   for (const n of [2, 4, 6]) {
     it(`killed at the branches' progress line ${n}, the same command again finishes the same run once`, async () => {
       const sandbox = await startTestSandbox({ processingMs: 40, betaReviewMs: 60_000, reviewMs: 60_000 })
@@ -224,50 +268,54 @@ describe('kill -9 while TestFlight and the App Store run side by side (CLI child
         const caseDir = await mkdtemp(join(dir, 'side-'))
         const file = await makeIpa({}, caseDir)
         const env = cliEnv(sandbox, join(caseDir, 'data'))
+        let processed = false
         let seen = 0
         const first = await runAndKill(['publish', file, ...ARGS], env, {
           name: `branch line ${n}`,
-          when: (e) =>
-            e.type === 'step-progress' && (e.step === 'testflight' || e.step === 'app-store') && ++seen === n,
+          when: (e) => {
+            if (e.type === 'step-finished' && e.step === 'processing') processed = true
+            return (
+              processed &&
+              e.type === 'step-progress' &&
+              (e.step === 'testflight' || e.step === 'app-store' || e.step === 'review') &&
+              ++seen === n
+            )
+          },
         })
         expect(first.killed).toBe(true)
-        const runId = first.events[0]?.runId
         const started = first.events.flatMap((e) => (e.type === 'step-started' ? [e.step] : []))
         const finished = first.events.flatMap((e) => (e.type === 'step-finished' ? [e.step] : []))
         expect(started).toEqual(expect.arrayContaining(['testflight', 'app-store']))
         expect(finished).not.toContain('testflight')
         expect(finished).not.toContain('review')
+        await resumeFinishesOnce(sandbox, file, env, first.events[0]?.runId, caseDir)
+      } finally {
+        await sandbox.close()
+      }
+    })
+  }
+})
 
-        const second = await runCli(['publish', file, ...ARGS], { env })
-        expect(second.stderr).toBe('')
-        expect(second.code).toBe(0)
-        expect(events(second.stdout).find((e) => e.type === 'run-finished')).toMatchObject({
-          runId,
-          outcome: 'submitted-for-review',
+describe('kill -9 while the App Store version is set up beside the upload and processing (CLI child process)', () => {
+  // The n-th progress line of the App Store and review steps while the build is still processed (3 s): the version
+  // created (2), What's New and phased release under way (4, 6), the review submission being created (7).
+  for (const n of [2, 4, 6, 7]) {
+    it(`killed at the App Store's progress line ${n}, the same command again finishes the same run once`, async () => {
+      const sandbox = await startTestSandbox({ processingMs: 3_000, betaReviewMs: 60_000, reviewMs: 60_000 })
+      try {
+        const caseDir = await mkdtemp(join(dir, 'early-'))
+        const file = await makeIpa({}, caseDir)
+        const env = cliEnv(sandbox, join(caseDir, 'data'))
+        let seen = 0
+        const first = await runAndKill(['publish', file, ...ARGS], env, {
+          name: `App Store line ${n}`,
+          when: (e) =>
+            e.type === 'step-progress' && (e.step === 'app-store' || e.step === 'review') && ++seen === n,
         })
-        const state = sandbox.state()
-        expect(state.buildUploads).toHaveLength(1)
-        const build = state.builds.find((b) => b.buildNumber === '100')
-        expect(build?.groups).toEqual(['Public Beta'])
-        expect(build?.whatsNew).toEqual({ 'en-US': 'Resume test' })
-        expect(state.builds.filter((b) => b.betaReviewState !== null)).toHaveLength(1)
-        const versions = state.versions.filter((v) => v.versionString === '1.1.0')
-        expect(versions).toHaveLength(1)
-        expect(versions[0]?.localizations.map((l) => [l.locale, l.whatsNew])).toEqual([
-          ['en-US', 'Resume notes'],
-        ])
-        expect(state.phasedReleases).toHaveLength(1)
-        expect(state.reviewSubmissions).toHaveLength(1)
-        expect(state.reviewSubmissions[0]).toMatchObject({ state: 'WAITING_FOR_REVIEW' })
-        expect(state.reviewSubmissions[0]?.items).toHaveLength(1)
-
-        // The journal lists sub-steps in execution order, not in the order the two branches finished them.
-        const journal = JSON.parse(
-          await readFile(join(caseDir, 'data', 'runs', runId ?? '', 'journal.json'), 'utf8'),
-        ) as { substeps: Record<string, unknown> }
-        const order = Object.keys(journal.substeps)
-        expect(order).toEqual(SubstepId.options.filter((id) => order.includes(id)))
-        expect(order).toEqual(expect.arrayContaining(['beta-review', 'phased-release', 'review-submit']))
+        expect(first.killed).toBe(true)
+        const finished = first.events.flatMap((e) => (e.type === 'step-finished' ? [e.step] : []))
+        expect(finished).not.toContain('processing')
+        await resumeFinishesOnce(sandbox, file, env, first.events[0]?.runId, caseDir)
       } finally {
         await sandbox.close()
       }
