@@ -32,10 +32,10 @@ export const SandboxSeedApp = z.strictObject({
         platform: SandboxPlatform,
         versionString: z.string().min(1),
         // READY_FOR_SALE is the deprecated appStoreState name people know; it means READY_FOR_DISTRIBUTION.
-        state: z.union([
-          AppVersionState,
-          z.literal('READY_FOR_SALE').transform(() => 'READY_FOR_DISTRIBUTION' as const),
-        ]),
+        state: z.union(
+          [AppVersionState, z.literal('READY_FOR_SALE').transform(() => 'READY_FOR_DISTRIBUTION' as const)],
+          { error: `must be an appVersionState (${APP_VERSION_STATES.join(', ')}) or READY_FOR_SALE` },
+        ),
         copyright: z.string().optional(),
       }),
     )
@@ -61,7 +61,32 @@ export const SandboxSeedApp = z.strictObject({
   /** What processing turns the next uploaded builds into (VALID unless a test wants a failure). */
   uploadOutcome: ProcessingState.exclude(['PROCESSING']).default('VALID'),
 })
-export const SandboxSeed = z.strictObject({ apps: z.array(SandboxSeedApp) })
+/**
+ * A seed that contradicts itself is refused, as App Store Connect could never hold it: two apps with one bundle id,
+ * or a version or build on a platform its app is not on.
+ */
+export const SandboxSeed = z.strictObject({ apps: z.array(SandboxSeedApp) }).superRefine((seed, ctx) => {
+  const first = new Map<string, number>()
+  seed.apps.forEach((app, i) => {
+    const earlier = first.get(app.bundleId)
+    if (earlier !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['apps', i, 'bundleId'],
+        message: `"${printableExcerpt(app.bundleId)}" is the bundle id of apps.${earlier} too: every app has its own`,
+      })
+    else first.set(app.bundleId, i)
+    for (const kind of ['versions', 'builds'] as const)
+      app[kind].forEach((item, j) => {
+        if (!app.platforms.includes(item.platform))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['apps', i, kind, j, 'platform'],
+            message: `${item.platform} is not one of the app’s platforms (${app.platforms.join(', ')}): add it to apps.${i}.platforms`,
+          })
+      })
+  })
+})
 export type SandboxSeed = z.input<typeof SandboxSeed>
 export type ParsedSeed = z.output<typeof SandboxSeed>
 

@@ -48,6 +48,61 @@ test('a bad seed file exits 2 with one line naming the file', async () => {
   expect(stderr).toContain(`ascent: ${seed}: apps.0.name`)
 })
 
+test.each([
+  [
+    'two apps with one bundle id',
+    {
+      apps: [
+        { bundleId: 'com.a', name: 'A' },
+        { bundleId: 'com.a', name: 'B' },
+      ],
+    },
+    'apps.1.bundleId: "com.a" is the bundle id of apps.0 too',
+  ],
+  [
+    'a build on a platform the app is not on',
+    {
+      apps: [
+        {
+          bundleId: 'com.a',
+          name: 'A',
+          builds: [{ versionString: '1.0', buildNumber: '1', platform: 'TV_OS', state: 'VALID' }],
+        },
+      ],
+    },
+    'apps.0.builds.0.platform: TV_OS is not one of the app’s platforms (IOS): add it to apps.0.platforms',
+  ],
+  [
+    'a version state that does not exist',
+    {
+      apps: [
+        {
+          bundleId: 'com.a',
+          name: 'A',
+          versions: [{ platform: 'IOS', versionString: '1.0', state: 'LIVE' }],
+        },
+      ],
+    },
+    'apps.0.versions.0.state: must be an appVersionState (ACCEPTED, ',
+  ],
+])('a seed with %s exits 2 saying what is wrong and where', async (_, value, message) => {
+  const seed = join(dir, 'contradiction.json')
+  await writeFile(seed, JSON.stringify(value))
+  const child = spawn(process.execPath, [cli, 'sandbox', '--seed', seed], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString()
+    // It started serving the seed it should have refused: stop it, the assertions below say why.
+    if (out.includes('"url"')) child.kill('SIGTERM')
+  })
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()))
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+  expect(out).toContain(`ascent: ${seed}: ${message}`)
+  expect(code).toBe(2)
+})
+
 test('ascent sandbox --latency-ms is applied: the state reports it', async () => {
   const child = spawn(process.execPath, [cli, 'sandbox', '--latency-ms', '25'], {
     stdio: ['ignore', 'pipe', 'pipe'],
