@@ -245,6 +245,8 @@ const ReleaseActionRequest = z.object({
   bundleId: z.string().min(1),
   versionString: z.string().min(1),
   action: ReleaseAction,
+  /** Which platform's version: an app on iOS and tvOS can have 1.1 on both. */
+  platform: Platform.optional(),
 })
 type ReleaseActionRequest = z.infer<typeof ReleaseActionRequest>
 

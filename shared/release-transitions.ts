@@ -129,7 +129,7 @@ export function diffStatus(prev: AppStatus | null, next: AppStatus, at: string):
         from: before.reviewSubmissionState,
         to: v.reviewSubmissionState,
         title: `Review submission ${v.reviewSubmissionState.toLowerCase().replace(/_/g, ' ')}`,
-        body: `The review submission of ${v.versionString} is now ${v.reviewSubmissionState}.`,
+        body: `The review submission of ${v.versionString} is now ${stateInWords(v.reviewSubmissionState).toLowerCase()}.`,
       })
     }
     const was = phasedKey(before)

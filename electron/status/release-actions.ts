@@ -3,6 +3,7 @@ import type { AscClient } from '../asc/client'
 import { updatePhasedRelease } from '../asc/phased-releases'
 import { requestVersionRelease } from '../asc/release-requests'
 import { cancelReviewSubmission } from '../asc/review'
+import type { Platform } from '../../shared/build-summary'
 import { AscentError } from '../../shared/errors'
 import { possibleActions, refusalMessage, type ReleaseAction } from '../../shared/release-status'
 import type { AppRef, ReleaseSnapshot } from './read-status'
@@ -23,17 +24,23 @@ export async function resolveApp(
 }
 
 /**
- * Which version an action is for: the one named, else the one version the action is possible for,
- * else the newest version (whose state the refusal then names).
+ * Which version an action is for: the one named (on the platform named; on several platforms, the one the
+ * action is possible for), else the one version the action is possible for, else the newest version (whose
+ * state the refusal then names).
  */
 export function pickVersion(
   snapshot: ReleaseSnapshot,
   action: ReleaseAction,
   versionString: string | undefined,
+  platform?: Platform,
 ): number {
   const versions = snapshot.status.versions
   if (versionString !== undefined) {
-    const index = versions.findIndex((v) => v.versionString === versionString)
+    const named = versions.flatMap((v, i) =>
+      v.versionString === versionString && (platform === undefined || v.platform === platform) ? [i] : [],
+    )
+    const possible = named.filter((i) => possibleActions(versions[i]!).includes(action))
+    const index = (possible.length === 1 ? possible[0] : named[0]) ?? -1
     if (index < 0)
       throw new AscentError(
         'NOT_FOUND',
@@ -60,9 +67,14 @@ export async function performReleaseAction(
   client: AscClient,
   snapshot: ReleaseSnapshot,
   action: ReleaseAction,
-  options: { readonly versionString?: string; readonly signal?: AbortSignal; readonly flags?: boolean } = {},
+  options: {
+    readonly versionString?: string
+    readonly platform?: Platform
+    readonly signal?: AbortSignal
+    readonly flags?: boolean
+  } = {},
 ): Promise<void> {
-  const index = pickVersion(snapshot, action, options.versionString)
+  const index = pickVersion(snapshot, action, options.versionString, options.platform)
   const version = snapshot.status.versions[index]
   const ids = snapshot.versionIds[index]
   if (!version || !ids) throw new AscentError('INTERNAL', 'the status lost track of a version')

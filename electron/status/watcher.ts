@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import { writeFileAtomic } from '../atomic-write'
 import type { AscClient } from '../asc/client'
+import type { Platform } from '../../shared/build-summary'
 import { AscentError } from '../../shared/errors'
 import { WatchedApp } from '../../shared/ipc'
 import { needsWatching, type ReleaseAction } from '../../shared/release-status'
@@ -43,7 +44,13 @@ export interface ReleaseWatcher {
   watch(bundleId: string): Promise<WatchedApp>
   unwatch(bundleId: string): Promise<void>
   /** Sends a release action after checking the state allows it, then reads the app again. */
-  act(bundleId: string, versionString: string, action: ReleaseAction): Promise<WatchedApp>
+  /** `platform`: which platform's version, when the app has the version on more than one. */
+  act(
+    bundleId: string,
+    versionString: string,
+    action: ReleaseAction,
+    platform?: Platform,
+  ): Promise<WatchedApp>
   /** The user has seen a rejection: it no longer keeps the app watched. */
   acknowledge(bundleId: string, versionString: string): Promise<WatchedApp>
   /** Reads every app whose time has come; returns how many were read. */
@@ -236,14 +243,17 @@ export async function createReleaseWatcher(deps: ReleaseWatcherDeps): Promise<Re
       await save()
       schedule()
     },
-    async act(bundleId, versionString, action) {
+    async act(bundleId, versionString, action, platform) {
       const entry = entryOf(bundleId)
       const client = await deps.client()
       const app = { id: entry.appId, bundleId, name: entry.appName }
       // The read that checks the state, and the action itself.
       budget.record(now(), CALLS_PER_READ + 1)
       const snapshot = await readAppStatus(client, app)
-      await performReleaseAction(client, snapshot, action, { versionString })
+      await performReleaseAction(client, snapshot, action, {
+        versionString,
+        ...(platform ? { platform } : {}),
+      })
       entry.watching = true
       entry.lastChangeAt = iso(now())
       return readNow(entry)

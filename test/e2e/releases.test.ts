@@ -100,3 +100,52 @@ describe('Releases: live states after submission, through ascent web --sandbox',
     )
   })
 })
+
+describe('Releases of an app on two platforms with the same version', () => {
+  const session = windowSession({
+    tempPrefix: 'ascent-e2e-releases-two-',
+    open: true,
+    webArgs: async (dir) => {
+      const seed = path.join(dir, 'seed.json')
+      await writeFile(
+        seed,
+        JSON.stringify({
+          apps: [
+            {
+              bundleId: 'org.example.both',
+              name: 'Both',
+              platforms: ['IOS', 'TV_OS'],
+              versions: [
+                { platform: 'IOS', versionString: '1.0', state: 'READY_FOR_DISTRIBUTION' },
+                { platform: 'IOS', versionString: '1.1', state: 'WAITING_FOR_REVIEW' },
+                { platform: 'TV_OS', versionString: '1.1', state: 'WAITING_FOR_REVIEW' },
+              ],
+            },
+          ],
+        }),
+      )
+      return ['--seed', seed]
+    },
+  })
+
+  it('asks to confirm on the row pressed, and cancels that platform’s review only', async () => {
+    const { page } = session
+    await page.getByRole('button', { name: 'Releases' }).click()
+    await page.getByRole('textbox', { name: 'Watch an app' }).fill('org.example.both')
+    await page.getByRole('button', { name: 'Watch', exact: true }).click()
+    const card = page.getByRole('region', { name: 'Both releases' })
+    const row = (platform: string) =>
+      card.locator('[data-version="1.1"]').filter({ hasText: new RegExp(`^${platform} 1\\.1`) })
+    await row('tvOS').getByText('Waiting for review').waitFor()
+    await row('iOS').getByRole('button', { name: 'Cancel review' }).click()
+    expect(await card.getByRole('group', { name: 'Confirm' }).count()).toBe(1)
+    await row('iOS').getByRole('button', { name: 'Yes, cancel review' }).click()
+    await row('iOS').getByText('Review submission: canceling').waitFor()
+    await card
+      .getByRole('list', { name: 'Both timeline' })
+      .getByText('The review submission of 1.1 is now canceling.')
+      .waitFor()
+    expect(await row('tvOS').locator('.release-detail').textContent()).toBe('You release it once approved')
+    expect(await row('tvOS').getByRole('button', { name: 'Cancel review' }).count()).toBe(1)
+  })
+})

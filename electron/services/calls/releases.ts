@@ -20,7 +20,7 @@ export function releasesCalls(services: AscentServices): Pick<CallHandlers, Rele
       return { ok: true }
     },
     releaseAction: async (_ctx, request) =>
-      watcherOf(services).act(request.bundleId, request.versionString, request.action),
+      watcherOf(services).act(request.bundleId, request.versionString, request.action, request.platform),
     acknowledgeRejection: async (_ctx, bundleId, versionString) =>
       watcherOf(services).acknowledge(bundleId, versionString),
   }

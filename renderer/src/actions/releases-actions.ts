@@ -1,3 +1,4 @@
+import { Platform } from '../../../shared/build-summary'
 import type { AppEvent } from '../../../shared/ipc'
 import { stateInWords } from '../../../shared/release-status'
 import type { ReleaseTransition } from '../../../shared/release-transitions'
@@ -49,7 +50,13 @@ function statesInWords(message: string): string {
 export async function confirmAction(pending: PendingAction): Promise<void> {
   set({ busy: true, error: null, confirming: null })
   try {
-    const app = await api().releaseAction(pending)
+    const platform = Platform.safeParse(pending.platform)
+    const app = await api().releaseAction({
+      bundleId: pending.bundleId,
+      versionString: pending.versionString,
+      action: pending.action,
+      ...(platform.success ? { platform: platform.data } : {}),
+    })
     set((s) => ({ ...appUpdated(s, app), busy: false }))
   } catch (error) {
     // The refusal names App Store Connect's states; the screen says them in words, as its rows do.

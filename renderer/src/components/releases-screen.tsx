@@ -57,7 +57,9 @@ function VersionRow({ app, version }: { readonly app: WatchedApp; readonly versi
   const busy = useReleasesStore((s) => s.busy)
   const actions = possibleActions(version)
   const pending =
-    confirming?.bundleId === app.bundleId && confirming.versionString === version.versionString
+    confirming?.bundleId === app.bundleId &&
+    confirming.versionString === version.versionString &&
+    confirming.platform === version.platform
       ? confirming
       : null
   const rejected = REJECTED.includes(version.appStoreState)
@@ -84,7 +86,12 @@ function VersionRow({ app, version }: { readonly app: WatchedApp; readonly versi
               disabled={busy}
               onClick={() =>
                 useReleasesStore.setState({
-                  confirming: { bundleId: app.bundleId, versionString: version.versionString, action },
+                  confirming: {
+                    bundleId: app.bundleId,
+                    versionString: version.versionString,
+                    action,
+                    platform: version.platform,
+                  },
                   error: null,
                 })
               }

@@ -14,6 +14,8 @@ export interface PendingAction {
   readonly bundleId: string
   readonly versionString: string
   readonly action: ReleaseAction
+  /** The row's platform (App Store Connect's word): an app can have the same version on iOS and tvOS. */
+  readonly platform: string
 }
 
 interface ReleasesState {
