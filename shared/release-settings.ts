@@ -218,6 +218,14 @@ export function parseReleaseSettings(raw: unknown, options: ValidateOptions = {}
           wrong(typeof value === 'number' ? 'text (put it in quotes)' : 'text')
           break
         }
+        // Empty is not "clear it": App Store Connect would be sent nothing to show (a copyright line, What to Test).
+        if (key !== 'metadata_path' && value.trim() === '') {
+          issues.push({
+            path: at(key),
+            message: `is empty: write the ${key === 'copyright' ? 'copyright line (e.g. 2031 Example Inc.)' : 'notes for testers'}, or leave it out`,
+          })
+          break
+        }
         if (key === 'copyright') settings.copyright = value
         else if (key === 'metadata_path') {
           if (value.trim() === '') wrong('the path of a fastlane deliver folder (metadata/, screenshots/)')

@@ -143,6 +143,25 @@ describe('ascent config check', () => {
     expect((await runCli(['config', 'check', quoted])).code).toBe(0)
   })
 
+  it('refuses an empty copyright or What to Test (nothing to send is not a way to clear it)', async () => {
+    const path = await file('empty.yaml', 'submit_to_app_store: true\ncopyright: ""\nwhat_to_test: "  "\n')
+    const result = await runCli(['config', 'check', path, '--json'])
+    expect(result.code).toBe(2)
+    expect(JSON.parse(result.stdout).errors).toEqual([
+      {
+        path: 'app_store_connect.copyright',
+        message: 'is empty: write the copyright line (e.g. 2031 Example Inc.), or leave it out',
+      },
+      {
+        path: 'app_store_connect.what_to_test',
+        message: 'is empty: write the notes for testers, or leave it out',
+      },
+    ])
+    const flag = await runCli(['publish', path, '--app-store', '--copyright', '', '--plan'])
+    expect(flag.code).toBe(2)
+    expect(flag.stderr).toContain('--copyright: is empty: write the copyright line')
+  })
+
   it('reports malformed YAML with its line, exit 2, no stack', async () => {
     const path = await file('broken.yaml', 'workflows:\n  w:\n    publishing: [\n')
     const result = await runCli(['config', 'check', path, '--json'])

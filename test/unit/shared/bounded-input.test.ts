@@ -145,7 +145,9 @@ describe('release settings: exact types', () => {
           expect(issue === undefined).toBe(valid)
         }
         if (key === 'what_to_test' || key === 'copyright')
-          expect(issue === undefined).toBe(typeof value === 'string' || value === null)
+          expect(issue === undefined).toBe(
+            (typeof value === 'string' && value.trim() !== '') || value === null,
+          )
         if (key.startsWith('submit_to') || key === 'cancel_previous_submissions')
           expect(issue === undefined).toBe(typeof value === 'boolean')
         for (const i of result.issues) expect(i.message).not.toMatch(/undefined/)
