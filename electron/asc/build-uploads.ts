@@ -264,7 +264,7 @@ export async function deleteBuildUpload(
   })
 }
 
-async function listBuildUploadFiles(
+export async function listBuildUploadFiles(
   client: AscClient,
   uploadId: string,
   options: { readonly signal?: AbortSignal } = {},

@@ -127,10 +127,16 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
       if (buildUpload === null) resume = null
     }
     if (buildUpload === null || resume === null) {
-      buildUpload = await api.createBuildUpload(
-        { appId, version: build.version, buildNumber: build.buildNumber, platform: build.platform },
-        signal,
-      )
+      const target = {
+        appId,
+        version: build.version,
+        buildNumber: build.buildNumber,
+        platform: build.platform,
+      }
+      const earlier = uploadOptions.resumed
+        ? await unrecordedUpload(api, target, path.basename(build.file), fileSize, signal)
+        : null
+      buildUpload = earlier?.upload ?? (await api.createBuildUpload(target, signal))
       await save({
         version: 1,
         file: fileIdentity,
@@ -138,7 +144,7 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
         buildVersion: build.version,
         buildNumber: build.buildNumber,
         buildUploadId: buildUpload.id,
-        buildUploadFileId: null,
+        buildUploadFileId: earlier?.fileId ?? null,
         doneParts: [],
         committed: false,
       })
@@ -386,6 +392,31 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
   }
 
   return { method: 'api', upload }
+}
+
+/**
+ * The upload an earlier attempt started but could not write down (killed between App Store Connect's answer and
+ * the resume state): awaiting its bytes, with no file or one reservation of this very file. Carrying on with it
+ * keeps one upload per build; Apple refuses or piles up a second one. Another file's reservation is not ours.
+ */
+async function unrecordedUpload(
+  api: BuildUploadApi,
+  target: Parameters<BuildUploadApi['findAwaitingUpload']>[0],
+  fileName: string,
+  fileSize: number,
+  signal: AbortSignal | undefined,
+): Promise<{ readonly upload: BuildUploadRecord; readonly fileId: string | null } | null> {
+  const found = await api.findAwaitingUpload(target, signal)
+  if (!found) return null
+  if (found.files.length === 0) return { upload: found.upload, fileId: null }
+  const [file] = found.files
+  const same =
+    found.files.length === 1 &&
+    file !== undefined &&
+    file.fileName === fileName &&
+    file.fileSize === fileSize &&
+    file.deliveryState !== 'FAILED'
+  return same ? { upload: found.upload, fileId: file.id } : null
 }
 
 async function loadMatchingResumeState(

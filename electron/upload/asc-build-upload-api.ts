@@ -2,8 +2,10 @@ import { isAscApiError } from '../asc/api-error'
 import {
   commitBuildUploadFile,
   createBuildUpload,
+  findBuildUploads,
   getBuildUpload,
   getBuildUploadFile,
+  listBuildUploadFiles,
   reserveBuildUploadFile,
   waitForBuildUpload,
   type BuildUpload,
@@ -62,6 +64,20 @@ export function createAscBuildUploadApi(client: AscClient): BuildUploadApi {
     readBuildUpload: async (id, signal) => {
       const upload = await orNullOn404(getBuildUpload(client, id, { signal }))
       return upload && toRecord(upload)
+    },
+    findAwaitingUpload: async (input, signal) => {
+      const [upload] = await findBuildUploads(client, { ...input, states: ['AWAITING_UPLOAD'], signal })
+      if (!upload) return null
+      const files = await listBuildUploadFiles(client, upload.id, { signal })
+      return {
+        upload: toRecord(upload),
+        files: files.map((f) => ({
+          id: f.id,
+          fileName: f.fileName,
+          fileSize: f.fileSize,
+          deliveryState: f.deliveryState,
+        })),
+      }
     },
     createBuildUploadFile: async (input, signal) =>
       toFileRecord(

@@ -21,6 +21,16 @@ export interface BuildUploadApi {
   ): Promise<BuildUploadRecord>
   /** null when App Store Connect no longer knows the upload (404). */
   readBuildUpload(id: string, signal?: AbortSignal): Promise<BuildUploadRecord | null>
+  /** The newest upload of this version, build and platform still awaiting its bytes, with its files; or null. */
+  findAwaitingUpload(
+    input: {
+      readonly appId: string
+      readonly version: string
+      readonly buildNumber: string
+      readonly platform: Platform
+    },
+    signal?: AbortSignal,
+  ): Promise<AwaitingUpload | null>
   createBuildUploadFile(
     input: {
       readonly buildUploadId: string
@@ -64,6 +74,16 @@ export interface BuildUploadRecord {
   readonly state: string
   readonly errors: readonly StateDetail[]
   readonly buildId: string | null
+}
+
+interface AwaitingUpload {
+  readonly upload: BuildUploadRecord
+  readonly files: readonly {
+    readonly id: string
+    readonly fileName: string
+    readonly fileSize: number | null
+    readonly deliveryState: string | null
+  }[]
 }
 
 export interface BuildUploadFileRecord {

@@ -27,6 +27,11 @@ export interface UploadProgress {
 export interface UploadOptions {
   readonly signal?: AbortSignal
   readonly onProgress?: (progress: UploadProgress) => void
+  /**
+   * An earlier attempt may have started this upload and died before it could write down what App Store Connect
+   * answered: look for its upload before starting another.
+   */
+  readonly resumed?: boolean
 }
 
 export type UploadResult =

@@ -28,6 +28,11 @@ export async function startCountingProxy(
      * test can act while a request is surely in flight. `onHold` hears each one.
      */
     readonly hold?: (request: string) => boolean
+    /**
+     * Requests forwarded (App Store Connect acts on them) whose answers never reach the client: a test can stop the
+     * client after the server acted and before it heard so. `onHold` hears each one once the answer arrived.
+     */
+    readonly holdAnswer?: (request: string) => boolean
     readonly onHold?: (request: string) => void
   } = {},
 ): Promise<CountingProxy> {
@@ -49,6 +54,12 @@ export async function startCountingProxy(
       target,
       { method: req.method, headers: req.headers, agent: upstream },
       (answer) => {
+        if (options.holdAnswer?.(`${req.method} ${target.pathname}`)) {
+          held.push(`${req.method} ${target.pathname}`)
+          answer.resume()
+          answer.once('end', () => options.onHold?.(`${req.method} ${target.pathname}`))
+          return
+        }
         res.writeHead(answer.statusCode ?? 502, answer.headers)
         answer.pipe(res)
       },

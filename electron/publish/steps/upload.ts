@@ -98,7 +98,7 @@ async function send(ctx: RunContext, resumed: boolean): Promise<SubstepOutcome> 
         sizeBytes: build.sizeBytes,
         appId: ctx.appId,
       },
-      { signal: ctx.signal, onProgress },
+      { signal: ctx.signal, onProgress, resumed },
     ),
   )
   if (result === 'redundant') {

@@ -231,6 +231,35 @@ describe('Ctrl-C during preflight, an earlier attempt having uploaded', () => {
   })
 })
 
+describe('killed after App Store Connect created the upload, before Ascent heard it', () => {
+  it('publishing again carries on with that upload instead of starting a second one', async () => {
+    const { env, caseDir } = await caseEnv('unheard-upload')
+    const file = await makeIpa({ buildNumber: '406' }, caseDir)
+    const args = ['publish', file, '--json', '--upload-method', 'api', '--processing-timeout', '60']
+    let running: ChildProcess | null = null
+    const proxy = await startCountingProxy({
+      holdAnswer: (request) => request === 'POST /v1/buildUploads',
+      onHold: () => running?.kill('SIGKILL'),
+    })
+    const throughProxy = { ...env, HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, NO_PROXY: undefined }
+    const killed = await publishWatching(args, throughProxy, (_, child) => (running = child)).finally(() =>
+      proxy.close(),
+    )
+    expect(killed.signal).toBe('SIGKILL')
+    expect(proxy.held).toEqual(['POST /v1/buildUploads'])
+    expect(uploadsOf('406')).toHaveLength(1)
+
+    const again = await runCli(
+      args.filter((a) => a !== '--json'),
+      { env },
+    )
+    expect(again.code).toBe(0)
+    expect(uploadsOf('406')).toHaveLength(1)
+    expect(buildsOf('406')).toHaveLength(1)
+    expect(buildsOf('406')[0]?.processingState).toBe('VALID')
+  })
+})
+
 describe('credentials half set', () => {
   it('a 401 after an individual-key token says no issuer id was given and names the variable', async () => {
     const { env, caseDir } = await caseEnv('issuer')

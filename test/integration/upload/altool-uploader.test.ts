@@ -243,6 +243,7 @@ function unusedApi() {
   return {
     createBuildUpload: fail,
     readBuildUpload: fail,
+    findAwaitingUpload: fail,
     createBuildUploadFile: fail,
     readBuildUploadFile: fail,
     commitBuildUploadFile: fail,
