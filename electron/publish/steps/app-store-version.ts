@@ -24,9 +24,11 @@ export async function appStoreVersionStep(ctx: RunContext): Promise<void> {
     ctx.buildAttached.fail()
     throw error
   }
-  // Also when an earlier attempt did the step (it is not run again) or it was left for a later run.
+  // Also when an earlier attempt did the step (it is not run again) or it was left for a later run. A step done
+  // has its build: a run journaled before version-build existed attached it with the version.
+  const stepDone = ctx.journal.steps.some((s) => s.step === 'app-store' && s.status === 'done')
   ctx.versionReady.open(ctx.substepDone('version'))
-  ctx.buildAttached.open(ctx.substepDone('version-build'))
+  ctx.buildAttached.open(ctx.substepDone('version-build') || stepDone)
 }
 
 async function appStoreVersion(ctx: RunContext): Promise<StepResult> {

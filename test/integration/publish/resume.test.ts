@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -253,9 +253,7 @@ async function resumeFinishesOnce(
   ) as { substeps: Record<string, unknown> }
   const order = Object.keys(journal.substeps)
   expect(order).toEqual(SubstepId.options.filter((id) => order.includes(id)))
-  expect(order).toEqual(
-    expect.arrayContaining(['beta-review', 'phased-release', 'version-build', 'review-submit']),
-  )
+  expect(order).toEqual(expect.arrayContaining(['beta-review', 'phased-release', 'review-submit']))
 }
 
 describe('kill -9 while TestFlight and the App Store run side by side (CLI child process)', () => {
@@ -321,4 +319,33 @@ describe('kill -9 while the App Store version is set up beside the upload and pr
       }
     })
   }
+})
+
+describe('a run journaled before the build was attached on its own (CLI child process)', () => {
+  it('killed after the App Store step, resumes with its version taken as having the build', async () => {
+    const sandbox = await startTestSandbox({ processingMs: 40, betaReviewMs: 60_000, reviewMs: 60_000 })
+    try {
+      const caseDir = await mkdtemp(join(dir, 'older-'))
+      const file = await makeIpa({}, caseDir)
+      const env = cliEnv(sandbox, join(caseDir, 'data'))
+      const first = await runAndKill(['publish', file, ...ARGS], env, {
+        name: 'after step app-store',
+        when: (e) => e.type === 'step-finished' && e.step === 'app-store',
+      })
+      expect(first.killed).toBe(true)
+      const runId = first.events[0]?.runId ?? ''
+      // As an earlier Ascent wrote it: the version step attached the build, and there was no version-build.
+      const path = join(caseDir, 'data', 'runs', runId, 'journal.json')
+      const journal = JSON.parse(await readFile(path, 'utf8')) as {
+        substeps: Record<string, unknown>
+        ids: Record<string, unknown>
+      }
+      delete journal.substeps['version-build']
+      delete journal.ids.versionBuildId
+      await writeFile(path, JSON.stringify(journal))
+      await resumeFinishesOnce(sandbox, file, env, runId, caseDir)
+    } finally {
+      await sandbox.close()
+    }
+  })
 })
