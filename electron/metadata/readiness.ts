@@ -67,9 +67,15 @@ function pages(s: StoreSnapshot) {
 
 const has = (v: string | null | undefined): boolean => v !== null && v !== undefined && v.trim() !== ''
 
+/**
+ * A field's label inside a sentence ("no description"). Labels that are App Store Connect's names for a field
+ * ("What’s New", "Support URL", "Notes for App Review") keep their capitals.
+ */
 function label(file: string): string {
   const spec = [...VERSION_FILES, ...APP_INFO_FILES, ...REVIEW_FILES].find((f) => f.file === file)
-  return spec ? spec.label.charAt(0).toLowerCase() + spec.label.slice(1) : file
+  if (!spec) return file
+  const name = /[A-Z]/.test(spec.label.slice(1))
+  return name ? spec.label : spec.label.charAt(0).toLowerCase() + spec.label.slice(1)
 }
 
 /** Screenshots App Store Connect will keep: a FAILED or never-finished upload does not count. */

@@ -180,6 +180,15 @@ describe('readiness of an App Store version', () => {
       versionTexts: [text('en-US', true), text('de-DE', true, 'Fehlerbehebungen')],
     })
     expect(checkReadiness(update).missing.map((m) => [m.field, m.locale])).toEqual([['whatsNew', 'en-US']])
+    // App Store Connect's names for a field keep their capitals in the sentence; plain labels do not.
+    expect(checkReadiness(update).missing[0]?.message).toMatch(/^en-US: no What’s New;/)
+    const bare = complete({ versionTexts: [text('en-US', false)] })
+    expect(checkReadiness(bare).missing.map((m) => m.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^en-US: no description;/),
+        expect.stringMatching(/^en-US: no Support URL;/),
+      ]),
+    )
     expect(checkReadiness(update, { settings: { whatsNew: { 'en-US': 'Bug fixes' } } }).ready).toBe(true)
     expect(checkReadiness(update, { settings: { whatsNew: 'Bug fixes' } }).ready).toBe(true)
   })
