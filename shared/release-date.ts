@@ -73,7 +73,7 @@ export function parseReleaseDate(value: string | Date): ParsedReleaseDate {
     return { ok: false, reason: `is not a calendar date (${y}-${mo}-${d})` }
   }
   if (hour > 23 || minute > 59 || second > 59)
-    return { ok: false, reason: `has an invalid time (${h}:${mi})` }
+    return { ok: false, reason: `has an invalid time (${h}:${mi}:${s})` }
   if (offset === undefined) {
     return {
       ok: false,

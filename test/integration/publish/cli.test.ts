@@ -43,6 +43,19 @@ describe('ascent publish: bad input exits 2 with one line', () => {
       /--release-type: must be MANUAL, AFTER_APPROVAL or SCHEDULED/,
     ],
     [
+      'a date whose seconds do not exist',
+      [
+        'publish',
+        'FILE',
+        '--app-store',
+        '--release-type',
+        'SCHEDULED',
+        '--earliest-release-date',
+        '2031-12-01T14:00:60Z',
+      ],
+      /--earliest-release-date: "2031-12-01T14:00:60Z" has an invalid time \(14:00:60\)/,
+    ],
+    [
       'a date without SCHEDULED',
       ['publish', 'FILE', '--app-store', '--earliest-release-date', '2031-12-01T14:00:00Z'],
       /release_type is MANUAL/,
