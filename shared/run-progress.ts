@@ -202,8 +202,8 @@ export function applyEvent<R extends RunProgress>(run: R, event: PublishEvent): 
         ? next
         : appendLog(next, { at: event.at, level: 'info', message: `${STEP_TITLES[event.step]}: ${said}` })
     }
-    case 'step-finished':
-      return withStepLog(run, event.at, 'info', `${STEP_TITLES[event.step]}: ${event.summary}`, (r) =>
+    case 'step-finished': {
+      const finish = (r: R): R =>
         updateStep(r, event.step, (s) => ({
           ...s,
           status: event.postponed ? 'pending' : event.skipped ? 'skipped' : 'done',
@@ -214,8 +214,13 @@ export function applyEvent<R extends RunProgress>(run: R, event: PublishEvent): 
               ? { ...s.progress, bytesDone: s.progress.bytesTotal, etaSeconds: 0 }
               : s.progress,
           error: null,
-        })),
-      )
+        }))
+      // A step whose last progress line already said its summary (a sub-step's note) is not logged twice.
+      const said = run.steps.find((s) => s.step === event.step)?.message === event.summary
+      return said
+        ? finish(run)
+        : withStepLog(run, event.at, 'info', `${STEP_TITLES[event.step]}: ${event.summary}`, finish)
+    }
     case 'step-failed':
       return appendLog(
         updateStep(run, event.step, (s) => ({

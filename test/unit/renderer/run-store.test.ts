@@ -67,6 +67,18 @@ describe('applyEvent', () => {
     expect(step(run, 'upload').progress?.bytesDone).toBe(200)
   })
 
+  it('logs a step’s result once when its last progress line already said it', () => {
+    let run = applyEvent(fresh(), started('upload', 'Upload'))
+    run = applyEvent(run, progress('upload', { message: 'uploaded 6.6 KB with the Build Upload API' }))
+    run = applyEvent(run, finished('upload', 'uploaded 6.6 KB with the Build Upload API'))
+    expect(step(run, 'upload').status).toBe('done')
+    expect(run.log.filter((l) => l.message.includes('uploaded 6.6 KB'))).toHaveLength(1)
+    run = applyEvent(run, started('processing', 'Processing'))
+    run = applyEvent(run, progress('processing', { state: 'VALID' }))
+    run = applyEvent(run, finished('processing', 'build 1 processed (VALID)'))
+    expect(run.log.map((l) => l.message)).toContain('Processing: build 1 processed (VALID)')
+  })
+
   it('shows a step postponed for a later run as waiting, like its journal, not as skipped or done', () => {
     let run = applyEvent(fresh(), started('testflight', 'TestFlight'))
     const note = 'beta groups: the build is not processed yet'
