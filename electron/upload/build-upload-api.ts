@@ -9,28 +9,20 @@ export type { UploadOperation } from '../asc/build-uploads'
  * so tests can bend one call (an MD5 algorithm, a proxy in front of the part URLs); createAscBuildUploadApi backs
  * it with the client's build-upload resources, where the request and response shapes live.
  */
+/** Which build an upload is for: the app, and the version, build number and platform of the build. */
+interface UploadTarget {
+  readonly appId: string
+  readonly version: string
+  readonly buildNumber: string
+  readonly platform: Platform
+}
+
 export interface BuildUploadApi {
-  createBuildUpload(
-    input: {
-      readonly appId: string
-      readonly version: string
-      readonly buildNumber: string
-      readonly platform: Platform
-    },
-    signal?: AbortSignal,
-  ): Promise<BuildUploadRecord>
+  createBuildUpload(input: UploadTarget, signal?: AbortSignal): Promise<BuildUploadRecord>
   /** null when App Store Connect no longer knows the upload (404). */
   readBuildUpload(id: string, signal?: AbortSignal): Promise<BuildUploadRecord | null>
   /** The newest upload of this version, build and platform still awaiting its bytes, with its files; or null. */
-  findAwaitingUpload(
-    input: {
-      readonly appId: string
-      readonly version: string
-      readonly buildNumber: string
-      readonly platform: Platform
-    },
-    signal?: AbortSignal,
-  ): Promise<AwaitingUpload | null>
+  findAwaitingUpload(input: UploadTarget, signal?: AbortSignal): Promise<AwaitingUpload | null>
   createBuildUploadFile(
     input: {
       readonly buildUploadId: string
