@@ -1,8 +1,6 @@
-import { writeFile } from 'node:fs/promises'
-import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { makeIpa } from '../fixtures/build-factory'
-import { expectAccessible, screenshot, windowSession } from './support/web-app'
+import { expectAccessible, screenshot, seededWeb, windowSession } from './support/web-app'
 
 const GROUPS = 1000
 
@@ -38,11 +36,7 @@ describe('a thousand beta groups (ascent web --sandbox --seed)', () => {
   const session = windowSession({
     tempPrefix: 'ascent-e2e-groups-',
     colorScheme: 'dark',
-    webArgs: async (dir) => {
-      const seedFile = path.join(dir, 'seed.json')
-      await writeFile(seedFile, JSON.stringify(seed()))
-      return ['--seed', seedFile, '--processing-ms', '200']
-    },
+    webArgs: seededWeb(seed(), ['--processing-ms', '200']),
   })
 
   it('keeps the list virtualized, scrolls to the end, searches, selects all and plans all of them', async () => {

@@ -1,7 +1,5 @@
-import { writeFile } from 'node:fs/promises'
-import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { expectAccessible, screenshot, windowSession } from './support/web-app'
+import { expectAccessible, screenshot, seededWeb, windowSession } from './support/web-app'
 
 const BUNDLE = 'com.example.ascent.demo'
 
@@ -36,11 +34,7 @@ describe('Releases: live states after submission, through ascent web --sandbox',
   const session = windowSession({
     tempPrefix: 'ascent-e2e-releases-',
     open: true,
-    webArgs: async (dir) => {
-      const seed = path.join(dir, 'seed.json')
-      await writeFile(seed, JSON.stringify(SEED))
-      return ['--seed', seed]
-    },
+    webArgs: seededWeb(SEED),
   })
 
   it('shows an approval without a reload, with an in-page notice, and "Release now" puts it on sale', async () => {
@@ -105,27 +99,20 @@ describe('Releases of an app on two platforms with the same version', () => {
   const session = windowSession({
     tempPrefix: 'ascent-e2e-releases-two-',
     open: true,
-    webArgs: async (dir) => {
-      const seed = path.join(dir, 'seed.json')
-      await writeFile(
-        seed,
-        JSON.stringify({
-          apps: [
-            {
-              bundleId: 'org.example.both',
-              name: 'Both',
-              platforms: ['IOS', 'TV_OS'],
-              versions: [
-                { platform: 'IOS', versionString: '1.0', state: 'READY_FOR_DISTRIBUTION' },
-                { platform: 'IOS', versionString: '1.1', state: 'WAITING_FOR_REVIEW' },
-                { platform: 'TV_OS', versionString: '1.1', state: 'WAITING_FOR_REVIEW' },
-              ],
-            },
+    webArgs: seededWeb({
+      apps: [
+        {
+          bundleId: 'org.example.both',
+          name: 'Both',
+          platforms: ['IOS', 'TV_OS'],
+          versions: [
+            { platform: 'IOS', versionString: '1.0', state: 'READY_FOR_DISTRIBUTION' },
+            { platform: 'IOS', versionString: '1.1', state: 'WAITING_FOR_REVIEW' },
+            { platform: 'TV_OS', versionString: '1.1', state: 'WAITING_FOR_REVIEW' },
           ],
-        }),
-      )
-      return ['--seed', seed]
-    },
+        },
+      ],
+    }),
   })
 
   it('asks to confirm on the row pressed, and cancels that platform’s review only', async () => {

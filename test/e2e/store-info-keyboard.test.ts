@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { makeIpa } from '../fixtures/build-factory'
 import { pngImage } from '../fixtures/screenshot-factory'
-import { windowSession } from './support/web-app'
+import { seededWeb, windowSession } from './support/web-app'
 
 // Screenshots put in order and deleted with the keyboard alone: after each key press the focus stays where
 // the hand is (the moved screenshot, the next one), never back at the top of the page.
@@ -23,16 +23,9 @@ function focused(page: Page): Promise<string> {
 describe('screenshots with the keyboard', () => {
   const session = windowSession({
     tempPrefix: 'ascent-e2e-store-keys-',
-    webArgs: async (dir) => {
-      const seed = path.join(dir, 'seed.json')
-      await writeFile(
-        seed,
-        JSON.stringify({
-          apps: [{ bundleId: BUNDLE_ID, name: 'Keys Only', platforms: ['IOS'], appStoreInfo: false }],
-        }),
-      )
-      return ['--seed', seed]
-    },
+    webArgs: seededWeb({
+      apps: [{ bundleId: BUNDLE_ID, name: 'Keys Only', platforms: ['IOS'], appStoreInfo: false }],
+    }),
     open: true,
   })
 

@@ -4,7 +4,7 @@ import type { Locator, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { makeIpa, makePkg } from '../fixtures/build-factory'
 import { pngImage } from '../fixtures/screenshot-factory'
-import { expectAccessible, screenshot, windowSession } from './support/web-app'
+import { expectAccessible, screenshot, seededWeb, windowSession } from './support/web-app'
 
 // The first App Store version of an Apple TV app and of a Mac app, set up from the window alone: the App
 // Store information panel is there for a .pkg too, it has every field App Review asks of the platform (Apple
@@ -54,19 +54,12 @@ async function addScreenshot(panel: Locator, dir: string, displayType: string, p
 describe('the first App Store version of a tvOS and a macOS app, from the window', () => {
   const session = windowSession({
     tempPrefix: 'ascent-e2e-store-platforms-',
-    webArgs: async (dir) => {
-      const seed = path.join(dir, 'seed.json')
-      await writeFile(
-        seed,
-        JSON.stringify({
-          apps: [
-            { bundleId: TV, name: 'Couch', platforms: ['TV_OS'], appStoreInfo: false },
-            { bundleId: MAC, name: 'Desk', platforms: ['MAC_OS'], appStoreInfo: false },
-          ],
-        }),
-      )
-      return ['--seed', seed]
-    },
+    webArgs: seededWeb({
+      apps: [
+        { bundleId: TV, name: 'Couch', platforms: ['TV_OS'], appStoreInfo: false },
+        { bundleId: MAC, name: 'Desk', platforms: ['MAC_OS'], appStoreInfo: false },
+      ],
+    }),
     open: true,
   })
 

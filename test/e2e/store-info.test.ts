@@ -1,10 +1,8 @@
-import { writeFile } from 'node:fs/promises'
-import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { makeIpa } from '../fixtures/build-factory'
 import { pngImage } from '../fixtures/screenshot-factory'
-import { expectAccessible, sandboxState, screenshot, windowSession } from './support/web-app'
+import { expectAccessible, sandboxState, screenshot, seededWeb, windowSession } from './support/web-app'
 
 // A brand-new app (a fresh App Store Connect record) published from the window alone: the App Store
 // information panel lists what App Review still needs, the form and the screenshot slots fill it, and
@@ -44,11 +42,7 @@ async function dropImages(
 describe('App Store information for a new app (ascent web --sandbox --seed)', () => {
   const session = windowSession({
     tempPrefix: 'ascent-e2e-store-info-',
-    webArgs: async (dir) => {
-      const seedFile = path.join(dir, 'seed.json')
-      await writeFile(seedFile, JSON.stringify(seed()))
-      return ['--seed', seedFile, '--processing-ms', '200']
-    },
+    webArgs: seededWeb(seed(), ['--processing-ms', '200']),
     open: true,
   })
 
@@ -182,11 +176,7 @@ describe('the App Store information panel in the dark', () => {
   const session = windowSession({
     tempPrefix: 'ascent-e2e-store-info-dark-',
     colorScheme: 'dark',
-    webArgs: async (dir) => {
-      const seedFile = path.join(dir, 'seed.json')
-      await writeFile(seedFile, JSON.stringify(seed()))
-      return ['--seed', seedFile]
-    },
+    webArgs: seededWeb(seed()),
     open: true,
   })
 

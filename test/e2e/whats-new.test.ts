@@ -1,9 +1,8 @@
-import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { makeIpa } from '../fixtures/build-factory'
-import { expectAccessible, sandboxState, screenshot, windowSession } from './support/web-app'
+import { expectAccessible, sandboxState, screenshot, seededWeb, windowSession } from './support/web-app'
 
 /** The App Store panel's What's New: shown for an update (one field per locale), blocking Publish while empty. */
 
@@ -24,24 +23,20 @@ describe("What's New in the window", () => {
   const session = windowSession({
     tempPrefix: 'ascent-e2e-whats-new-',
     open: true,
-    webArgs: async (dir) => {
-      const seed = path.join(dir, 'seed.json')
-      await writeFile(
-        seed,
-        JSON.stringify({
-          apps: [
-            {
-              bundleId: 'com.example.ascent.demo',
-              name: 'Ascent Demo',
-              locales: ['en-US', 'de-DE'],
-              versions: [{ platform: 'IOS', versionString: '1.0.0', state: 'READY_FOR_DISTRIBUTION' }],
-            },
-            { bundleId: 'com.example.first', name: 'First App' },
-          ],
-        }),
-      )
-      return ['--seed', seed, '--processing-ms', '100']
-    },
+    webArgs: seededWeb(
+      {
+        apps: [
+          {
+            bundleId: 'com.example.ascent.demo',
+            name: 'Ascent Demo',
+            locales: ['en-US', 'de-DE'],
+            versions: [{ platform: 'IOS', versionString: '1.0.0', state: 'READY_FOR_DISTRIBUTION' }],
+          },
+          { bundleId: 'com.example.first', name: 'First App' },
+        ],
+      },
+      ['--processing-ms', '100'],
+    ),
   })
 
   it('is not offered for a first version', async () => {
@@ -96,22 +91,15 @@ describe('Fill in for What’s New while App Store submission is off', () => {
   const session = windowSession({
     tempPrefix: 'ascent-e2e-whats-new-off-',
     open: true,
-    webArgs: async (dir) => {
-      const seed = path.join(dir, 'seed.json')
-      await writeFile(
-        seed,
-        JSON.stringify({
-          apps: [
-            {
-              bundleId: 'com.example.ascent.demo',
-              name: 'Ascent Demo',
-              versions: [{ platform: 'IOS', versionString: '1.0.0', state: 'READY_FOR_DISTRIBUTION' }],
-            },
-          ],
-        }),
-      )
-      return ['--seed', seed]
-    },
+    webArgs: seededWeb({
+      apps: [
+        {
+          bundleId: 'com.example.ascent.demo',
+          name: 'Ascent Demo',
+          versions: [{ platform: 'IOS', versionString: '1.0.0', state: 'READY_FOR_DISTRIBUTION' }],
+        },
+      ],
+    }),
   })
 
   it('takes the focus to Submit to App Store, which the greyed-out field waits for', async () => {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
@@ -138,6 +138,18 @@ export interface WindowSession {
   readonly browser: Browser
   readonly page: Page
   readonly dir: string
+}
+
+/** `webArgs` for a session whose sandbox starts from `seed` (written as seed.json in the session's dir), plus `extra`. */
+export function seededWeb(
+  seed: unknown,
+  extra: readonly string[] = [],
+): (dir: string) => Promise<readonly string[]> {
+  return async (dir) => {
+    const file = path.join(dir, 'seed.json')
+    await writeFile(file, JSON.stringify(seed))
+    return ['--seed', file, ...extra]
+  }
 }
 
 /**
