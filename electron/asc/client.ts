@@ -15,6 +15,7 @@ import {
 } from './retry'
 import type { TokenSource } from './token'
 import { apiFetch, type ApiAnswer, type ApiFetch } from '../net/api-fetch'
+import { describeNetworkFailure, networkFailureCode } from './network-failure'
 
 type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE'
 type MutationMethod = Exclude<HttpMethod, 'GET'>
@@ -119,6 +120,16 @@ function duration(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`
 }
 
+function attemptsText(attempts: number): string {
+  return `${attempts} attempt${attempts === 1 ? '' : 's'}`
+}
+
+/** "App Store Connect at api.… closed the connection before answering (GET /v1/apps, 5 attempts). Check …" */
+function networkFailureMessage(method: string, url: URL, failure: string, attempts: number): string {
+  const { what, fix } = describeNetworkFailure(failure)
+  return `App Store Connect at ${url.host} ${what} (${method} ${url.pathname}, ${attemptsText(attempts)}). ${fix}`
+}
+
 function mebibytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : `${Math.round(bytes / 1024)} KiB`
 }
@@ -142,16 +153,6 @@ interface Call {
   readonly url: URL
   readonly body: unknown
   readonly signal: AbortSignal | undefined
-}
-
-function failureName(error: unknown): string {
-  let current: unknown = error
-  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
-    const code = (current as Error & { code?: unknown }).code
-    if (typeof code === 'string') return code
-    current = current.cause
-  }
-  return error instanceof Error ? error.message : String(error)
 }
 
 function rateLimitRemaining(headers: ApiAnswer['headers']): number | undefined {
@@ -222,7 +223,7 @@ export function createAscClient(options: AscClientOptions): AscClient {
     } catch (error) {
       if (call.signal?.aborted) throw canceledError(`${call.method} ${call.url.pathname}`)
       const kind = timeout.aborted ? 'timeout' : 'network'
-      const failure = kind === 'timeout' ? 'timeout' : failureName(error)
+      const failure = kind === 'timeout' ? 'timeout' : networkFailureCode(error)
       audit({
         method: call.method,
         path: call.url.pathname,
@@ -248,7 +249,7 @@ export function createAscClient(options: AscClientOptions): AscClient {
       const kind = error instanceof AnswerTooLargeError ? 'too-large' : timeout.aborted ? 'slow' : null
       if (kind === null) {
         // The connection dropped in the middle of the body: like a reset, a retry may help.
-        const failure = failureName(error)
+        const failure = networkFailureCode(error)
         record(null, { failure })
         return { kind: 'network', failure, error }
       }
@@ -270,8 +271,8 @@ export function createAscClient(options: AscClientOptions): AscClient {
     if (outcome.kind !== 'answer') {
       const message =
         outcome.kind === 'timeout'
-          ? `App Store Connect did not answer ${call.method} ${path} within ${duration(timeoutMs)} (${attempts} attempt${attempts === 1 ? '' : 's'}). Check the connection and try again.`
-          : `Could not reach App Store Connect at ${call.url.host} for ${call.method} ${path} (${outcome.failure}, ${attempts} attempt${attempts === 1 ? '' : 's'}). Check the connection and try again.`
+          ? `App Store Connect did not answer ${call.method} ${path} within ${duration(timeoutMs)} (${attemptsText(attempts)}). Check the network and any proxy (HTTPS_PROXY), then try again.`
+          : networkFailureMessage(call.method, call.url, outcome.failure, attempts)
       return new AscApiError({
         code: 'NETWORK',
         message,

@@ -1,5 +1,6 @@
 import { printableExcerpt } from '../../shared/bounded-text'
 import { AscentError } from '../../shared/errors'
+import { describeNetworkFailure, networkFailureCode } from '../asc/network-failure'
 import { readAnswerText } from '../asc/read-answer'
 import type { TokenSource } from '../asc/token'
 
@@ -42,13 +43,9 @@ export async function probeKey(probe: KeyProbe): Promise<void> {
       redirect: 'manual',
     })
   } catch (error) {
-    throw new AscentError(
-      'NETWORK',
-      `cannot reach ${probe.apiUrl} (${networkReason(error)}); check the connection and try again`,
-      {
-        cause: error,
-      },
-    )
+    throw new AscentError('NETWORK', `App Store Connect at ${probe.apiUrl} ${networkReason(error)}`, {
+      cause: error,
+    })
   }
   if (response.status >= 300 && response.status < 400) {
     await response.body?.cancel().catch(() => undefined)
@@ -128,11 +125,10 @@ function firstAppleError(body: string): AppleError | null {
   }
 }
 
+/** What happened, in words, and the fix: the raw code (ECONNREFUSED, UND_ERR_SOCKET, …) means nothing to a person. */
 function networkReason(error: unknown): string {
-  if (error instanceof Error && error.name === 'TimeoutError') return 'no answer in time'
-  // undici says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, "bad port") is in its cause.
-  const cause = error instanceof Error ? (error.cause as NodeJS.ErrnoException | undefined) : undefined
-  if (cause?.code) return cause.code
-  if (cause instanceof Error && cause.message) return cause.message
-  return error instanceof Error ? error.message : String(error)
+  if (error instanceof Error && error.name === 'TimeoutError')
+    return 'did not answer in time. Check the network and any proxy (HTTPS_PROXY), then test again.'
+  const { what, fix } = describeNetworkFailure(networkFailureCode(error))
+  return `${what}. ${fix.replace(/try again\.$/, 'test again.')}`
 }

@@ -9,6 +9,7 @@ import { getSecondaryCategory } from '../asc/app-infos'
 import type { AscClient } from '../asc/client'
 import { writeFileAtomic } from '../atomic-write'
 import { networkFetch } from '../net/proxy'
+import { describeNetworkFailure, networkFailureCode } from '../asc/network-failure'
 import { APP_INFO_FILES, REVIEW_FILES, VERSION_FILES } from './fields'
 import type { StoreSnapshot } from './store-snapshot'
 
@@ -84,7 +85,7 @@ export async function pullDeliverFolder(
         } catch (error) {
           if (options.signal?.aborted) throw error
           notes.push(
-            `${relative}: the image could not be downloaded (${(error as Error).message}); not written`,
+            `${relative}: the image could not be downloaded (its server ${describeNetworkFailure(networkFailureCode(error)).what}); not written`,
           )
           continue
         }

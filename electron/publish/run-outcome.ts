@@ -51,7 +51,14 @@ export function failureOf(journal: RunJournal, error: unknown, canceled: boolean
         : 'Canceled before anything was sent to App Store Connect.',
     }
   }
-  if (hasEffect(journal)) return { outcome: 'failed', message: shape.message }
+  if (hasEffect(journal)) {
+    // A dropped connection leaves a run that a later attempt finishes: say so where the run's end is told.
+    const resume =
+      shape.code === 'NETWORK'
+        ? ' Publish the same build again when the connection is back: the run resumes.'
+        : ''
+    return { outcome: 'failed', message: `${shape.message}${resume}` }
+  }
   // Ended in preflight: nothing was sent, so there is nothing to resume; the reasons are the message.
   return shape.code === 'PREFLIGHT_FAILED'
     ? { outcome: 'refused', message: `Refused by preflight, nothing was sent: ${shape.message}` }

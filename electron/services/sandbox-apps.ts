@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { AppInfo } from '../../shared/ipc'
 import type { Platform } from '../../shared/build-summary'
 import { AscentError } from '../../shared/errors'
+import { describeNetworkFailure, networkFailureCode } from '../asc/network-failure'
 import type { AppLookupService, ConnectionService } from './types'
 
 const ControlReply = z.object({ error: z.string() }).partial()
@@ -38,7 +39,7 @@ export async function addSandboxApp(
   } catch (error) {
     throw new AscentError(
       'NETWORK',
-      `The sandbox at ${info.apiUrl} did not answer: ${(error as Error).message}`,
+      `The sandbox at ${info.apiUrl} ${describeNetworkFailure(networkFailureCode(error)).what}; check that it still runs (ascent sandbox), then try again`,
     )
   }
   // 409: the app is there already (added in another window); either way it is found below.

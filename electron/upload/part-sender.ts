@@ -2,6 +2,7 @@ import { readSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import http from 'node:http'
 import https from 'node:https'
+import { describeNetworkFailure } from '../asc/network-failure'
 import { createNodeAgents } from '../net/proxy'
 import type { UploadOperation } from './build-upload-api'
 
@@ -101,7 +102,7 @@ export function createPartSender(options: PartSenderOptions = {}): PartSender {
         })
         request.on('error', (error) => {
           halt()
-          finish(signal?.aborted ? { kind: 'canceled' } : { kind: 'network', message: error.message })
+          finish(signal?.aborted ? { kind: 'canceled' } : { kind: 'network', message: failureWords(error) })
         })
         request.on('response', (response) => {
           const status = response.statusCode ?? 0
@@ -112,7 +113,7 @@ export function createPartSender(options: PartSenderOptions = {}): PartSender {
             if (size < 4096) chunks.push(chunk)
             size += chunk.length
           })
-          response.on('error', (error) => finish({ kind: 'network', message: error.message }))
+          response.on('error', (error) => finish({ kind: 'network', message: failureWords(error) }))
           response.on('end', () => {
             if (status >= 200 && status < 300) {
               finish({ kind: 'ok', status })
@@ -242,4 +243,10 @@ function parseRetryAfterHeader(value: string | string[] | undefined): number | n
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
   const date = Date.parse(text)
   return Number.isNaN(date) ? null : Math.max(0, date - Date.now())
+}
+
+/** A dropped connection in words ("the upload server closed the connection before answering"), not its code. */
+function failureWords(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code
+  return typeof code === 'string' ? `the upload server ${describeNetworkFailure(code).what}` : error.message
 }

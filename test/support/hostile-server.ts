@@ -19,6 +19,8 @@ export type HostileAnswer =
   /** This status with no body at all. */
   | { readonly kind: 'empty'; readonly status: number }
   | { readonly kind: 'json'; readonly status: number; readonly body: unknown }
+  /** The connection is closed without a word, as a reset by a proxy or a load balancer leaves it. */
+  | { readonly kind: 'hang-up' }
 
 export interface HostileServer {
   readonly url: string
@@ -107,6 +109,9 @@ async function startHostileServer(
       case 'json':
         res.writeHead(a.status, { 'content-type': 'application/json' })
         return res.end(JSON.stringify(a.body))
+      case 'hang-up':
+        req.socket.destroy()
+        return
     }
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

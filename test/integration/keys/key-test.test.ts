@@ -129,7 +129,7 @@ describe('keys test against a real HTTP server', () => {
     const result = await service.check(key.keyId)
     expect(result.error?.code).toBe('NETWORK')
     expect(result.metadata.lastError).toMatch(
-      new RegExp(`cannot reach http://127.0.0.1:${port} \\(ECONNREFUSED\\)`),
+      new RegExp(`App Store Connect at http://127.0.0.1:${port} refused the connection .*test again\\.$`),
     )
     const onDisk = JSON.parse(await fs.readFile(path.join(configDir, 'keys.json'), 'utf8')) as {
       keys: { lastError: string }[]

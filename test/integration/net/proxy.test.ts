@@ -128,7 +128,9 @@ describe('HTTP(S)_PROXY', () => {
     })
 
     expect(r.code).toBe(4)
-    expect(r.stderr).toMatch(/^ascent: .*Could not reach App Store Connect/)
+    expect(r.stderr).toMatch(
+      /^ascent: .*App Store Connect at [^ ]+ refused the connection \(nothing answers at that address, or the proxy is down\)/,
+    )
     expect(served().total).toBe(0)
   })
 

@@ -170,7 +170,9 @@ describe('createAscClient: retries', () => {
     const error = (await h.client.request('GET', '/v1/apps').catch((e: unknown) => e)) as AscApiError
     expect(error.code).toBe('NETWORK')
     expect(error.status).toBeNull()
-    expect(error.message).toMatch(/Could not reach App Store Connect at 127\.0\.0\.1:\d+ for GET \/v1\/apps/)
+    expect(error.message).toMatch(
+      /^App Store Connect at 127\.0\.0\.1:\d+ closed the connection before answering \(GET \/v1\/apps, 2 attempts\)\. Check the network/,
+    )
   })
 
   it('times out a call that never answers and retries it', async () => {
