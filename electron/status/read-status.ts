@@ -11,6 +11,7 @@ import {
   ReleaseTypeSchema,
   ReviewSubmissionStateSchema,
 } from '../asc/enums'
+import { compareVersionStrings } from '../asc/version-order'
 import { collectionDocument, findIncluded, resource, ToMany, ToOne, type IncludedItem } from '../asc/json-api'
 import type { AppStatus, BuildStatus, VersionIds, VersionStatus } from '../../shared/release-status'
 
@@ -142,11 +143,14 @@ export async function readAppStatus(
     if (versionId && !submissionOf.has(versionId)) submissionOf.set(versionId, s)
   }
 
-  // Newest first; Apple lists older versions first, which breaks ties within the same second.
+  // Newest version first, compared as numbers part by part (1.10 above 1.9), as App Store Connect orders them;
+  // one version on several platforms in a fixed platform order, then the one created last.
   const ordered = versions.data
     .map((v, index) => ({ v, index }))
     .sort(
       (a, b) =>
+        compareVersionStrings(b.v.attributes.versionString, a.v.attributes.versionString) ||
+        (a.v.attributes.platform ?? '').localeCompare(b.v.attributes.platform ?? '') ||
         (b.v.attributes.createdDate ?? '').localeCompare(a.v.attributes.createdDate ?? '') ||
         b.index - a.index,
     )

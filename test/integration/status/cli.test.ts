@@ -237,3 +237,39 @@ describe('ascent status / release', () => {
     expect(timeout.stderr).toContain('no version or build reached IN_REVIEW within 0 s')
   })
 })
+
+describe('ascent status lists versions newest first', () => {
+  it('by version number compared part by part (1.10 above 1.9), one platform order for a shared version, in text and --json', async () => {
+    const demo = defaultSeed.apps[0]
+    if (!demo) throw new Error('the default seed has no app')
+    // Seeded in the same second and in no order: neither the creation time nor Apple's listing order sorts them.
+    const { env } = await start({
+      seed: {
+        apps: [
+          {
+            ...demo,
+            platforms: ['IOS', 'MAC_OS'],
+            versions: [
+              { platform: 'IOS', versionString: '1.9', state: 'READY_FOR_DISTRIBUTION' },
+              { platform: 'MAC_OS', versionString: '1.2.0', state: 'READY_FOR_DISTRIBUTION' },
+              { platform: 'IOS', versionString: '1.10', state: 'PREPARE_FOR_SUBMISSION' },
+              { platform: 'MAC_OS', versionString: '1.10', state: 'PREPARE_FOR_SUBMISSION' },
+            ],
+            builds: [],
+          },
+        ],
+      },
+    })
+    const expected = [
+      ['IOS', '1.10'],
+      ['MAC_OS', '1.10'],
+      ['IOS', '1.9'],
+      ['MAC_OS', '1.2.0'],
+    ]
+    expect((await status(env)).versions.map((v) => [v.platform, v.versionString])).toEqual(expected)
+    const text = await runCli(['status', DEMO], { env })
+    expect(text.code, text.stderr).toBe(0)
+    const rows = text.stdout.split('\n').filter((line) => /^ {2}(IOS|MAC_OS) /.test(line))
+    expect(rows.map((line) => line.trim().split(' ').slice(0, 2))).toEqual(expected)
+  })
+})
