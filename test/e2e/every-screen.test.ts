@@ -1,7 +1,13 @@
 import type { Locator, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { makeIpa } from '../fixtures/build-factory'
-import { expectAccessible, failUploadPart, screenshot, windowSession } from './support/web-app'
+import {
+  expectAccessible,
+  failUploadPart,
+  readyToPublish,
+  screenshot,
+  windowSession,
+} from './support/web-app'
 
 /**
  * Every screen in dark (light is what the other window tests see), at 1280×800 and at 820×560: nothing runs
@@ -57,7 +63,7 @@ describe('every screen, dark, wide and narrow', () => {
     await page.getByRole('radio', { name: 'Scheduled' }).check()
     await page.getByRole('textbox', { name: 'Earliest release date' }).fill(`${YEAR}-12-01 14:00`)
     await page.getByRole('textbox', { name: 'en-US (primary)' }).fill('New things.')
-    await expect.poll(() => publishButton(page).isEnabled(), { timeout: 15_000 }).toBe(true)
+    await readyToPublish(page)
     await lookAt(page, '03-plan')
     await page.getByRole('button', { name: 'Choose a day in the calendar' }).click()
     const calendar = page.getByRole('dialog', { name: 'Earliest release date calendar' })
@@ -88,7 +94,7 @@ describe('every screen, dark, wide and narrow', () => {
     await page.getByRole('checkbox', { name: 'Submit to App Store' }).uncheck()
     await page.getByRole('checkbox', { name: 'Submit to TestFlight' }).uncheck()
     await page.getByRole('button', { name: 'Select none' }).click()
-    await expect.poll(() => publishButton(page).isEnabled(), { timeout: 15_000 }).toBe(true)
+    await readyToPublish(page)
     await publishButton(page).click()
     await expect
       .poll(() => page.getByTestId('upload-line').textContent(), { timeout: 30_000 })
@@ -101,7 +107,7 @@ describe('every screen, dark, wide and narrow', () => {
     const fault = await makeIpa({ fileName: 'Fault.ipa', buildNumber: '35' }, session.dir)
     await page.locator('input[type=file][accept=".ipa,.pkg"]').setInputFiles(fault)
     await page.getByText('1.1.0 (35)').first().waitFor()
-    await expect.poll(() => publishButton(page).isEnabled(), { timeout: 15_000 }).toBe(true)
+    await readyToPublish(page)
     await failUploadPart(session.web.sandboxUrl(), { partNumber: 1, times: 1, status: 400 })
     await publishButton(page).click()
     await page.locator('.outcome').waitFor({ timeout: 30_000 })

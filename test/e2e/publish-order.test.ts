@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { makeIpa } from '../fixtures/build-factory'
-import { expectAccessible, windowSession } from './support/web-app'
+import { expectAccessible, readyToPublish, windowSession } from './support/web-app'
 
 /** Publish comes after the settings it acts on: in Tab order, and below them on a narrow window; the tab shows the run. */
 
@@ -72,7 +72,7 @@ describe('the order of the publish screen', () => {
     // Upload only, so Publish is enabled (a disabled button takes no focus).
     await page.getByRole('checkbox', { name: 'Submit to TestFlight' }).uncheck()
     await page.getByRole('checkbox', { name: 'Submit to App Store' }).uncheck()
-    await expect.poll(() => publishButton(page).isEnabled(), { timeout: 15_000 }).toBe(true)
+    await readyToPublish(page)
     const names = await tabUntilPublish(page)
     expect(names.at(-1)).toBe('Publish')
     const publish = names.indexOf('Publish')
@@ -105,7 +105,7 @@ describe('the order of the publish screen', () => {
     const ipa = await makeIpa({ fileName: 'Title.ipa', buildNumber: '22', padBytes: 60_000_000 }, session.dir)
     await page.locator('input[type=file][accept=".ipa,.pkg"]').setInputFiles(ipa)
     await page.getByText('1.1.0 (22)').first().waitFor()
-    await expect.poll(() => publishButton(page).isEnabled(), { timeout: 15_000 }).toBe(true)
+    await readyToPublish(page)
     await watchProgress(page)
     await publishButton(page).click()
     await page.locator('.outcome').waitFor({ timeout: 60_000 })
@@ -132,7 +132,7 @@ describe('the order of the publish screen', () => {
     const ipa = await makeIpa({ fileName: 'Small.ipa', buildNumber: '23' }, session.dir)
     await page.locator('input[type=file][accept=".ipa,.pkg"]').setInputFiles(ipa)
     await page.getByText('1.1.0 (23)').first().waitFor()
-    await expect.poll(() => publishButton(page).isEnabled(), { timeout: 15_000 }).toBe(true)
+    await readyToPublish(page)
     await watchProgress(page)
     await publishButton(page).click()
     await page.locator('.outcome').waitFor({ timeout: 60_000 })

@@ -1,7 +1,14 @@
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { makeIpa } from '../fixtures/build-factory'
-import { expectAccessible, failUploadPart, sandboxState, screenshot, windowSession } from './support/web-app'
+import {
+  expectAccessible,
+  failUploadPart,
+  readyToPublish,
+  sandboxState,
+  screenshot,
+  windowSession,
+} from './support/web-app'
 
 const YEAR = new Date().getFullYear() + 1
 
@@ -21,21 +28,6 @@ async function uploadOnly(page: Page): Promise<void> {
   await page.getByRole('checkbox', { name: 'Submit to App Store' }).uncheck()
   await page.getByRole('checkbox', { name: 'Submit to TestFlight' }).uncheck()
   await page.getByRole('button', { name: 'Select none' }).click()
-}
-
-/** Publish becomes enabled once the plan is back; if it does not, the reason shown next to it is the failure. */
-async function waitForPublishReady(page: Page): Promise<void> {
-  await expect
-    .poll(
-      async () =>
-        (await publishButton(page).isEnabled())
-          ? 'ready'
-          : await page.locator('#publish-blockers').textContent(),
-      {
-        timeout: 15_000,
-      },
-    )
-    .toBe('ready')
 }
 
 function publishButton(page: Page) {
@@ -75,7 +67,7 @@ describe('publishing through ascent web --sandbox', () => {
 
     const plan = page.locator('.plan-steps')
     await plan.locator('[data-step="upload"]').waitFor()
-    await waitForPublishReady(page)
+    await readyToPublish(page)
     await page.setViewportSize({ width: 1280, height: 1480 })
     await screenshot(page, '09-plan')
     await page.setViewportSize({ width: 1280, height: 820 })
@@ -182,7 +174,7 @@ describe('publishing through ascent web --sandbox', () => {
     )
     await chooseBuild(page, ipa, '1.2.0 (300)')
     await uploadOnly(page)
-    await waitForPublishReady(page)
+    await readyToPublish(page)
     await publishButton(page).click()
 
     await page.getByTestId('upload-line').waitFor({ timeout: 30_000 })
@@ -235,7 +227,7 @@ describe('publishing through ascent web --sandbox', () => {
     const ipa = await makeIpa({ fileName: 'Fault.ipa', version: '1.3.0', buildNumber: '400' }, session.dir)
     await chooseBuild(page, ipa, '1.3.0 (400)')
     await uploadOnly(page)
-    await waitForPublishReady(page)
+    await readyToPublish(page)
     // 400 is not retried: the upload step fails at once, as a refused part does with Apple.
     await failUploadPart(session.web.sandboxUrl(), { partNumber: 1, times: 1, status: 400 })
     await publishButton(page).click()

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeIpa } from '../fixtures/build-factory'
 import { sandboxCredentials } from '../support/cli'
 import { startTestSandbox, type TestSandbox } from '../support/sandbox'
-import { windowSession } from './support/web-app'
+import { readyToPublish, windowSession } from './support/web-app'
 
 /**
  * App Review refuses the review item after preflight passed (the version's text was cleared in App Store
@@ -75,7 +75,7 @@ describe('App Review refuses the review item after preflight, in the window', ()
     await page.getByRole('checkbox', { name: 'Submit to App Store' }).check()
     await page.getByRole('textbox', { name: 'en-US (primary)' }).fill('Fixes.')
     const publish = page.getByRole('main').getByRole('button', { name: 'Publish', exact: true })
-    await expect.poll(() => publish.isEnabled(), { timeout: 15_000 }).toBe(true)
+    await readyToPublish(page)
     await publish.click()
 
     // Preflight found the version ready and every byte went out; while Apple verifies the upload someone

@@ -3,7 +3,7 @@ import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { makeIpa } from '../fixtures/build-factory'
-import { expectAccessible, screenshot, windowSession } from './support/web-app'
+import { expectAccessible, readyToPublish, screenshot, windowSession } from './support/web-app'
 
 async function chooseBuild(page: Page, file: string): Promise<void> {
   await page.locator('input[type=file][accept=".ipa,.pkg"]').setInputFiles(file)
@@ -46,7 +46,7 @@ describe('a run the window reloads in the middle of', () => {
     await page.getByRole('checkbox', { name: 'Submit to App Store' }).uncheck()
     await page.getByRole('checkbox', { name: 'Submit to TestFlight' }).uncheck()
     await page.getByRole('button', { name: 'Select none' }).click()
-    await expect.poll(() => publishButton(page).isEnabled(), { timeout: 15_000 }).toBe(true)
+    await readyToPublish(page)
     await publishButton(page).click()
 
     // Once the upload is committed, move the sandbox's clock past its check (a quarter of the processing

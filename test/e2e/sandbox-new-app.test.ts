@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { makeIpa } from '../fixtures/build-factory'
-import { expectAccessible, sandboxState, screenshot, windowSession } from './support/web-app'
+import { expectAccessible, readyToPublish, sandboxState, screenshot, windowSession } from './support/web-app'
 
 // A newcomer's own build in the default sandbox: the window adds its app record instead of a dead end.
 
@@ -36,15 +36,7 @@ describe('a build the sandbox does not know, through ascent web --sandbox', () =
     await page.getByRole('checkbox', { name: 'QA', exact: true }).check()
     await page.getByRole('textbox', { name: 'What to Test' }).fill('The forecast screen.')
     const publish = page.getByRole('main').getByRole('button', { name: 'Publish', exact: true })
-    await expect
-      .poll(
-        async () =>
-          (await publish.isEnabled()) ? 'ready' : await page.locator('#publish-blockers').textContent(),
-        {
-          timeout: 15_000,
-        },
-      )
-      .toBe('ready')
+    await readyToPublish(page)
     await publish.click()
     const outcome = page.locator('.outcome')
     await outcome.waitFor({ timeout: 60_000 })

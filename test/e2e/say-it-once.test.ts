@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { SETTINGS_KEYS } from '../../shared/release-settings'
 import { makeIpa } from '../fixtures/build-factory'
-import { expectAccessible, windowSession } from './support/web-app'
+import { expectAccessible, readyToPublish, windowSession } from './support/web-app'
 
 /** Each fact has one home on screen, and the window names its own fields, not codemagic.yaml's keys. */
 
@@ -204,12 +204,6 @@ describe('App Store settings left half-done, then App Store submission turned of
     // Only TestFlight now: the App Store fields are greyed out and nothing of them is sent.
     await page.getByRole('checkbox', { name: 'Submit to App Store' }).uncheck()
     await planChecked(page)
-    await expect
-      .poll(async () =>
-        (await publishButton(page).isEnabled())
-          ? 'ready'
-          : await page.locator('#publish-blockers').textContent(),
-      )
-      .toBe('ready')
+    await readyToPublish(page)
   })
 })

@@ -2,7 +2,14 @@ import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { makeIpa } from '../fixtures/build-factory'
 import { pngImage } from '../fixtures/screenshot-factory'
-import { expectAccessible, sandboxState, screenshot, seededWeb, windowSession } from './support/web-app'
+import {
+  expectAccessible,
+  readyToPublish,
+  sandboxState,
+  screenshot,
+  seededWeb,
+  windowSession,
+} from './support/web-app'
 
 // A brand-new app (a fresh App Store Connect record) published from the window alone: the App Store
 // information panel lists what App Review still needs, the form and the screenshot slots fill it, and
@@ -154,13 +161,7 @@ describe('App Store information for a new app (ascent web --sandbox --seed)', ()
       .poll(() => reminders.locator('[data-field="copyright"]').count(), { timeout: 15_000 })
       .toBe(0)
     const publish = page.getByRole('main').getByRole('button', { name: 'Publish', exact: true })
-    await expect
-      .poll(
-        async () =>
-          (await publish.isEnabled()) ? 'ready' : await page.locator('#publish-blockers').textContent(),
-        { timeout: 20_000 },
-      )
-      .toBe('ready')
+    await readyToPublish(page, 20_000)
     await publish.click()
     const outcome = page.locator('.outcome')
     await outcome.waitFor({ timeout: 90_000 })

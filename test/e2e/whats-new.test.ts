@@ -2,7 +2,14 @@ import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { makeIpa } from '../fixtures/build-factory'
-import { expectAccessible, sandboxState, screenshot, seededWeb, windowSession } from './support/web-app'
+import {
+  expectAccessible,
+  readyToPublish,
+  sandboxState,
+  screenshot,
+  seededWeb,
+  windowSession,
+} from './support/web-app'
 
 /** The App Store panel's What's New: shown for an update (one field per locale), blocking Publish while empty. */
 
@@ -48,7 +55,7 @@ describe("What's New in the window", () => {
     await page.getByRole('checkbox', { name: 'Submit to App Store' }).check()
     await planUpToDate(page)
     expect(await page.getByRole('group', { name: 'What’s New' }).count()).toBe(0)
-    await expect.poll(() => publishButton(page).isEnabled()).toBe(true)
+    await readyToPublish(page)
   })
 
   it('is shown for an update with its locales, primary first, and Publish waits for it', async () => {
@@ -71,7 +78,7 @@ describe("What's New in the window", () => {
     await field.getByRole('textbox', { name: 'en-US (primary)' }).fill('Faster sync.')
     await field.getByRole('textbox', { name: 'de-DE' }).fill('Schnellere Synchronisierung.')
     await planUpToDate(page)
-    await expect.poll(() => publishButton(page).isEnabled(), { timeout: 15_000 }).toBe(true)
+    await readyToPublish(page)
     expect(await page.locator('[data-step="app-store"]').textContent()).toContain('What’s New (de-DE)')
 
     await publishButton(page).click()

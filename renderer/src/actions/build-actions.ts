@@ -60,6 +60,7 @@ export async function chooseBuildNatively(): Promise<boolean> {
 
 export async function inspect(file: FileRef): Promise<void> {
   const before = useBuildStore.getState()
+  const formBefore = useReleaseStore.getState()
   useBuildStore.setState((s) => inspectStarted(s, file))
   usePlanStore.setState((s) => planCleared(s))
   useGroupsStore.setState(clearGroups())
@@ -67,7 +68,7 @@ export async function inspect(file: FileRef): Promise<void> {
     const summary = await api().inspectBuild(file)
     useBuildStore.setState((s) => inspectSucceeded(s, file, summary))
     // Before the copyright suggestion and the plan: both go by the settings this app had last time.
-    await recallRelease(summary)
+    await recallRelease(summary, formBefore)
   } catch (error) {
     const message = cannotOpen(file.name, errorMessage(error))
     // Not a build: the build loaded before stays, with its app, plan and groups read again.

@@ -25,11 +25,15 @@ export async function requestPlan(): Promise<void> {
 
 let timer: ReturnType<typeof setTimeout> | null = null
 
-/** Settings change on every keystroke; the plan is asked for once typing pauses. */
+/**
+ * Settings change on every keystroke; the plan is asked for once typing pauses. Until then the plan on screen
+ * is for settings no longer shown: a reply still coming for it is dropped, so the plan does not read "Up to
+ * date" (and Publish ready) in the pause before the request for what the form shows.
+ */
 export function schedulePlan(delayMs = 350): void {
   if (timer !== null) clearTimeout(timer)
   if (!currentRequest()) return
-  usePlanStore.setState((s) => ({ ...s, phase: 'loading' }))
+  usePlanStore.setState((s) => planRequested(s))
   timer = setTimeout(() => {
     timer = null
     void requestPlan()

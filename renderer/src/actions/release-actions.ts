@@ -5,6 +5,7 @@ import { useBuildStore } from '../stores/build-store'
 import { settingsRemembered, useConfigStore } from '../stores/config-store'
 import {
   applyImportedSettings,
+  keepEditsOver,
   type ReleaseState,
   setOption,
   useReleaseStore,
@@ -24,6 +25,8 @@ export function setAndPlan(option: BooleanOption, value: boolean): void {
 
 /** The app (platform + bundle id) whose settings the form holds; null until a build is chosen. */
 let formApp: string | null = null
+/** The app whose remembered settings are on their way: the form is not saved for it until they came. */
+let recalling: string | null = null
 
 function appKey(summary: Pick<BuildSummary, 'bundleId' | 'platform'>): string {
   return `${summary.platform} ${summary.bundleId}`
@@ -32,25 +35,32 @@ function appKey(summary: Pick<BuildSummary, 'bundleId' | 'platform'>): string {
 /**
  * A build was chosen: when it is another app than the form's, the settings last used for that app come back
  * (after a reload or restart too). A codemagic.yaml imported before the first build is kept: the person just
- * chose it.
+ * chose it. `formBefore` is the form when the build was chosen: what the person changed since (while the
+ * build was read and the settings recalled) stays, and is remembered once the recall is in.
  */
-export async function recallRelease(summary: BuildSummary): Promise<void> {
+export async function recallRelease(summary: BuildSummary, formBefore: ReleaseState): Promise<void> {
   const key = appKey(summary)
   if (key === formApp) return
   const first = formApp === null
   formApp = key
   if (first && useConfigStore.getState().applied) return
+  recalling = key
   const remembered = await api()
     .recallRelease(summary.bundleId, summary.platform)
     .catch(() => null)
-  if (remembered === null || formApp !== key) return
-  useReleaseStore.setState((s) =>
-    applyImportedSettings(
-      { ...s, schedule: { ...s.schedule, timeZone: remembered.timeZone ?? s.schedule.timeZone } },
+  if (formApp !== key) return
+  recalling = null
+  if (remembered !== null) {
+    const recalled = applyImportedSettings(
+      {
+        ...formBefore,
+        schedule: { ...formBefore.schedule, timeZone: remembered.timeZone ?? formBefore.schedule.timeZone },
+      },
       remembered.settings,
-    ),
-  )
-  useConfigStore.setState((s) => settingsRemembered(s, summary.bundleId))
+    )
+    useReleaseStore.setState((s) => keepEditsOver(recalled, formBefore, s))
+    useConfigStore.setState((s) => settingsRemembered(s, summary.bundleId))
+  } else if (useReleaseStore.getState() !== formBefore) remember(useReleaseStore.getState())
 }
 
 interface Save {
@@ -76,18 +86,23 @@ async function flush(): Promise<void> {
   saving = false
 }
 
+/** The form, for the chosen build's app. Not while that app's settings are being recalled: it would write over them. */
+function remember(state: ReleaseState): void {
+  const summary = useBuildStore.getState().summary
+  if (!summary || appKey(summary) !== formApp || recalling === formApp) return
+  pending = {
+    bundleId: summary.bundleId,
+    platform: summary.platform,
+    settings: state.settings,
+    timeZone: state.schedule.timeZone,
+  }
+  void flush()
+}
+
 /** Every change to the form is remembered for the chosen build's app, for the next time it is chosen. */
 export function rememberReleaseChanges(): () => void {
   return useReleaseStore.subscribe((state, previous) => {
     if (state.settings === previous.settings && state.schedule.timeZone === previous.schedule.timeZone) return
-    const summary = useBuildStore.getState().summary
-    if (!summary || appKey(summary) !== formApp) return
-    pending = {
-      bundleId: summary.bundleId,
-      platform: summary.platform,
-      settings: state.settings,
-      timeZone: state.schedule.timeZone,
-    }
-    void flush()
+    remember(state)
   })
 }

@@ -2,12 +2,13 @@ import { api, errorMessage } from '../api'
 import { useBuildStore } from '../stores/build-store'
 import { useGroupsStore } from '../stores/groups-store'
 import { releaseFacts } from '../outcome-text'
-import { usePlanStore } from '../stores/plan-store'
+import { checkPublish, planPending, usePlanStore, waitsOnlyForPlan } from '../stores/plan-store'
 import { useReleaseStore } from '../stores/release-store'
 import type { PublishEvent } from '../../../shared/publish-events'
 import {
   applyEvent,
   emptyRun,
+  isRunActive,
   newWatchedRun,
   runResumed,
   runStateWithEvent,
@@ -45,7 +46,62 @@ export function listenForPublishEvents(): () => void {
   })
 }
 
+/** Why Publish cannot run now, from the window's state as it is. */
+function blockersNow(): readonly string[] {
+  return checkPublish({
+    build: useBuildStore.getState().summary,
+    plan: usePlanStore.getState(),
+    release: useReleaseStore.getState(),
+    runActive: isRunActive(useRunStore.getState().current),
+    now: Date.now(),
+  }).blockers
+}
+
+/** Resolves once no plan is on its way (or the build changed, which the caller checks). */
+function planSettled(): Promise<void> {
+  const file = useBuildStore.getState().file
+  return new Promise((resolve) => {
+    const done = (): boolean =>
+      !planPending(usePlanStore.getState()) || useBuildStore.getState().file !== file
+    if (done()) return resolve()
+    const stop = (): void => {
+      if (!done()) return
+      offPlan()
+      offBuild()
+      resolve()
+    }
+    const offPlan = usePlanStore.subscribe(stop)
+    const offBuild = useBuildStore.subscribe(stop)
+  })
+}
+
+/**
+ * The Publish button. A click while the plan for the settings on screen is still on its way (settings just
+ * changed, a build just chosen) is kept: the run starts when the plan comes, or the window says why it did
+ * not. No click is dropped in the moment between a change and its plan.
+ */
 export async function startPublish(): Promise<void> {
+  const busy = useRunStore.getState().busy
+  if (busy === 'waiting' || busy === 'starting') return
+  const file = useBuildStore.getState().file
+  if (waitsOnlyForPlan(blockersNow())) {
+    useRunStore.setState({ ...emptyRun, busy: 'waiting' })
+    await planSettled()
+    if (useRunStore.getState().busy !== 'waiting') return
+    if (useBuildStore.getState().file !== file) {
+      useRunStore.setState({ ...emptyRun, error: 'Publish did not start: another build was chosen.' })
+      return
+    }
+  }
+  const blockers = blockersNow()
+  if (blockers.length > 0) {
+    useRunStore.setState({ ...emptyRun, error: `Publish did not start: ${blockers[0]}` })
+    return
+  }
+  await beginPublish()
+}
+
+async function beginPublish(): Promise<void> {
   const request = currentRequest()
   const summary = useBuildStore.getState().summary
   if (!request || !summary) return

@@ -4,8 +4,8 @@ import { hasBlockingProblems, type Problem } from '../../../shared/build-summary
 import { requestPlan } from '../actions/plan-actions'
 import { startPublish } from '../actions/run-actions'
 import { useBuildStore } from '../stores/build-store'
-import { publishBlockers, usePlanStore } from '../stores/plan-store'
-import { checkSchedule, localesWithoutWhatsNew, useReleaseStore } from '../stores/release-store'
+import { checkPublish, usePlanStore, waitsOnlyForPlan } from '../stores/plan-store'
+import { useReleaseStore } from '../stores/release-store'
 import { isRunActive, useRunStore } from '../stores/run-store'
 import { ProblemList } from './problem-list'
 import { ErrorAlert } from './error-alert'
@@ -30,31 +30,17 @@ function preflightActions(actions: readonly string[], problems: readonly Problem
 export function PlanPanel() {
   const build = useBuildStore((s) => s.summary)
   const plan = usePlanStore((s) => s)
-  const releaseType = useReleaseStore((s) => s.settings.releaseType)
-  const schedule = useReleaseStore((s) => s.schedule)
-  const settings = useReleaseStore((s) => s.settings)
-  const releaseNotes = plan.plan?.releaseNotes ?? null
+  const release = useReleaseStore((s) => s)
   const runActive = useRunStore((s) => isRunActive(s.current))
-  const starting = useRunStore((s) => s.busy === 'starting')
+  const busy = useRunStore((s) => s.busy)
   const runError = useRunStore((s) => s.error)
   const now = useNow()
-  // Without App Store submission the greyed-out date is not sent, so it holds nothing back.
-  const scheduleCheck = settings.submitToAppStore
-    ? checkSchedule(releaseType, schedule, now)
-    : ({ kind: 'empty' } as const)
-  const whatsNewMissing =
-    settings.submitToAppStore && releaseNotes?.update
-      ? localesWithoutWhatsNew(settings, releaseNotes.locales, releaseNotes.present)
-      : []
-  const whatToTestMissing = settings.submitToTestflight && (settings.whatToTest ?? '').trim() === ''
-  const blockers = publishBlockers({
-    build,
-    plan,
+  const {
+    blockers,
     schedule: scheduleCheck,
-    runActive,
     whatsNewMissing,
     whatToTestMissing,
-  })
+  } = checkPublish({ build, plan, release, runActive, now })
   const buildCodes = new Set((build?.problems ?? []).map((p: Problem) => `${p.code}:${p.message}`))
   const shownElsewhere = (p: Problem): boolean =>
     buildCodes.has(`${p.code}:${p.message}`) ||
@@ -66,7 +52,13 @@ export function PlanPanel() {
   const planProblems = allProblems.filter((p) => !shownElsewhere(p))
   const refused = plan.plan !== null && hasBlockingProblems(plan.plan)
   const steps = plan.plan?.steps ?? []
-  const disabled = blockers.length > 0 || starting
+  const waiting = busy === 'waiting'
+  const starting = waiting || busy === 'starting'
+  // Only the plan on its way: Publish takes the click and starts when the plan comes.
+  const disabled = (blockers.length > 0 && !waitsOnlyForPlan(blockers)) || starting
+  const reason = waiting
+    ? 'Publish starts once the plan is checked.'
+    : (runError ?? blockers[0] ?? 'Ready to publish.')
 
   return (
     <section className="card plan" aria-labelledby="plan-heading" aria-busy={plan.phase === 'loading'}>
@@ -129,7 +121,7 @@ export function PlanPanel() {
       ) : null}
       <div className="publish-bar">
         <p id="publish-blockers" className="muted publish-reason">
-          {runError ?? blockers[0] ?? 'Ready to publish.'}
+          {reason}
         </p>
         <button
           type="button"

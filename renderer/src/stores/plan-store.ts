@@ -1,7 +1,7 @@
 import { create } from 'zustand'
 import { hasBlockingProblems, type BuildSummary } from '../../../shared/build-summary'
 import type { PublishPlan } from '../../../shared/ipc'
-import type { ScheduleCheck } from './release-store'
+import { checkSchedule, localesWithoutWhatsNew, type ReleaseState, type ScheduleCheck } from './release-store'
 
 /** The plan against live App Store Connect state; every change of build or settings asks again. */
 export interface PlanState {
@@ -43,7 +43,14 @@ export interface PublishReadiness {
   readonly whatToTestMissing?: boolean
 }
 
-/** Why Publish is disabled, in the order a person would fix things; empty when it may run. */
+/** Said while the plan for the settings on screen is on its way: it holds Publish back only until it comes. */
+const CHECKING_PLAN = 'Checking the plan against App Store Connect…'
+
+export function planPending(plan: PlanState): boolean {
+  return plan.phase === 'loading' || plan.phase === 'idle'
+}
+
+/** Why Publish cannot run now, in the order a person would fix things; empty when it may run. */
 export function publishBlockers(input: PublishReadiness): readonly string[] {
   const reasons: string[] = []
   if (input.runActive) reasons.push('A run is in progress.')
@@ -60,13 +67,54 @@ export function publishBlockers(input: PublishReadiness): readonly string[] {
   // The field says what is wrong with the date; here only where to look.
   if (input.schedule.kind === 'invalid')
     reasons.push('Earliest release date: see the message under the field in the App Store panel.')
-  if (input.plan.phase === 'loading' || input.plan.phase === 'idle')
-    reasons.push('Checking the plan against App Store Connect…')
+  if (planPending(input.plan)) reasons.push(CHECKING_PLAN)
   if (input.plan.phase === 'failed')
     reasons.push(`The plan could not be made: ${input.plan.error ?? 'unknown error'}`)
   if (input.plan.plan && hasBlockingProblems(input.plan.plan))
     reasons.push('Preflight found problems: see above.')
   return reasons
+}
+
+/** What the Publish bar needs from the window's state; the fields shown elsewhere come with it. */
+interface PublishCheck {
+  readonly blockers: readonly string[]
+  readonly schedule: ScheduleCheck
+  readonly whatsNewMissing: readonly string[]
+  readonly whatToTestMissing: boolean
+}
+
+export function checkPublish(input: {
+  readonly build: BuildSummary | null
+  readonly plan: PlanState
+  readonly release: Pick<ReleaseState, 'settings' | 'schedule'>
+  readonly runActive: boolean
+  readonly now: number
+}): PublishCheck {
+  const { settings } = input.release
+  const releaseNotes = input.plan.plan?.releaseNotes ?? null
+  // Without App Store submission the greyed-out date is not sent, so it holds nothing back.
+  const schedule: ScheduleCheck = settings.submitToAppStore
+    ? checkSchedule(settings.releaseType, input.release.schedule, input.now)
+    : { kind: 'empty' }
+  const whatsNewMissing =
+    settings.submitToAppStore && releaseNotes?.update
+      ? localesWithoutWhatsNew(settings, releaseNotes.locales, releaseNotes.present)
+      : []
+  const whatToTestMissing = settings.submitToTestflight && (settings.whatToTest ?? '').trim() === ''
+  const blockers = publishBlockers({
+    build: input.build,
+    plan: input.plan,
+    schedule,
+    runActive: input.runActive,
+    whatsNewMissing,
+    whatToTestMissing,
+  })
+  return { blockers, schedule, whatsNewMissing, whatToTestMissing }
+}
+
+/** Only the plan on its way holds Publish back: a click now starts the run once it comes. */
+export function waitsOnlyForPlan(blockers: readonly string[]): boolean {
+  return blockers.length === 1 && blockers[0] === CHECKING_PLAN
 }
 
 export const usePlanStore = create<PlanState>(() => emptyPlan)

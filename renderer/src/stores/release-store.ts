@@ -331,3 +331,35 @@ export function applyImportedSettings(state: ReleaseState, settings: ReleaseSett
 }
 
 export const useReleaseStore = create<ReleaseState>(() => initialRelease())
+
+/**
+ * Settings recalled for an app arrive after the form is already shown: what the person changed in the
+ * meantime (`edited`, against `before`) stays, everything else comes from `recalled`. Field by field, so a
+ * checkbox ticked while the recall was on its way is not undone by it.
+ */
+export function keepEditsOver(
+  recalled: ReleaseState,
+  before: ReleaseState,
+  edited: ReleaseState,
+): ReleaseState {
+  if (edited === before) return recalled
+  const settings: ReleaseSettings = { ...recalled.settings }
+  for (const key of Object.keys(edited.settings) as (keyof ReleaseSettings)[])
+    if (edited.settings[key] !== before.settings[key])
+      Object.assign(settings, { [key]: edited.settings[key] })
+  const scheduleEdited = edited.schedule !== before.schedule
+  const whatsNewEdited = edited.whatsNewFields !== before.whatsNewFields
+  const merged: ReleaseState = {
+    settings,
+    schedule: scheduleEdited ? edited.schedule : recalled.schedule,
+    copyrightEdited:
+      edited.settings.copyright !== before.settings.copyright
+        ? edited.copyrightEdited
+        : recalled.copyrightEdited,
+    whatsNewFields: whatsNewEdited ? edited.whatsNewFields : recalled.whatsNewFields,
+  }
+  // The date in the settings follows the schedule draft and the release type the form now holds.
+  return scheduleEdited || merged.settings.releaseType !== recalled.settings.releaseType
+    ? withSchedule(merged, merged.schedule, merged.settings.releaseType)
+    : merged
+}

@@ -152,7 +152,8 @@ export function isRunActive(run: WatchedRun | null): boolean {
 
 export interface RunState {
   readonly current: WatchedRun | null
-  readonly busy: 'starting' | 'canceling' | 'resuming' | 'attaching' | null
+  /** `waiting`: Publish was clicked while the plan for the settings on screen was on its way; it starts when it comes. */
+  readonly busy: 'waiting' | 'starting' | 'canceling' | 'resuming' | 'attaching' | null
   readonly error: string | null
 }
 

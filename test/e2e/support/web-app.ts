@@ -211,6 +211,17 @@ export function windowSession(options: {
   }
 }
 
+/**
+ * The window is ready to publish: the plan for the settings on screen has come and nothing holds Publish back.
+ * Publish takes a click while a plan is still on its way, so an enabled button says less than the sentence
+ * beside it; if that never says ready, the failure shows what it said instead.
+ */
+export async function readyToPublish(page: Page, timeout = 15_000): Promise<void> {
+  await expect
+    .poll(() => page.locator('#publish-blockers').textContent(), { timeout })
+    .toBe('Ready to publish.')
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOTS, { recursive: true })
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false })

@@ -6,11 +6,13 @@ import {
   clearSchedule,
   deselectGroups,
   initialRelease,
+  keepEditsOver,
   localesWithoutWhatsNew,
   parseScheduleText,
   pickScheduleDate,
   selectGroups,
   setCopyright,
+  setOption,
   setPhasedRelease,
   setReleaseType,
   setScheduleHour,
@@ -212,5 +214,43 @@ describe("What's New fields", () => {
     expect(whatsNewField(s, 'de-DE', 'en-US')).toBe('B')
     const edited = setWhatsNewText(s, ['en-US', 'de-DE'], 'en-US', 'C')
     expect(edited.settings.whatsNew).toEqual({ 'en-US': 'C', 'de-DE': 'B' })
+  })
+})
+
+describe('keepEditsOver', () => {
+  const before = initialRelease('Europe/Riga')
+  const remembered = {
+    ...defaultReleaseSettings,
+    submitToTestflight: true,
+    betaGroups: ['QA'],
+    whatToTest: 'Remembered.',
+    releaseType: 'SCHEDULED' as const,
+    earliestReleaseDate: '2031-12-01T14:00:00+02:00',
+  }
+  const recalled = applyImportedSettings(before, remembered)
+
+  it('is the recalled form when nothing was changed meanwhile', () => {
+    expect(keepEditsOver(recalled, before, before)).toBe(recalled)
+  })
+  it('keeps each setting changed while the recall was on its way, the rest recalled', () => {
+    const edited = setOption(toggleGroup(before, 'Beta'), 'submitToAppStore', true)
+    const merged = keepEditsOver(recalled, before, edited)
+    expect(merged.settings).toEqual({ ...recalled.settings, submitToAppStore: true, betaGroups: ['Beta'] })
+    expect(merged.schedule).toBe(recalled.schedule)
+  })
+  it('keeps a release type chosen meanwhile, with the recalled date only when it is Scheduled', () => {
+    const merged = keepEditsOver(recalled, before, setReleaseType(before, 'AFTER_APPROVAL'))
+    expect(merged.settings.releaseType).toBe('AFTER_APPROVAL')
+    expect(merged.settings.earliestReleaseDate).toBeNull()
+    expect(merged.schedule.text).toBe('2031-12-01 14:00')
+  })
+  it('keeps a date typed meanwhile, and a copyright typed meanwhile stays the person’s', () => {
+    const edited = setCopyright(setScheduleText(before, '2032-01-05 09:00'), '2032 Mine')
+    const merged = keepEditsOver(recalled, before, edited)
+    expect(merged.schedule.text).toBe('2032-01-05 09:00')
+    expect(merged.settings.releaseType).toBe('SCHEDULED')
+    expect(merged.settings.earliestReleaseDate).toBe('2032-01-05T09:00:00+02:00')
+    expect(merged.settings.copyright).toBe('2032 Mine')
+    expect(merged.copyrightEdited).toBe(true)
   })
 })

@@ -21,6 +21,8 @@ import {
   planReceived,
   planRequested,
   publishBlockers,
+  checkPublish,
+  waitsOnlyForPlan,
 } from '../../../renderer/src/stores/plan-store'
 import {
   emptyKeys,
@@ -46,6 +48,7 @@ import {
   needsWorkflowChoice,
 } from '../../../renderer/src/stores/config-store'
 import { connectionBadge } from '../../../renderer/src/stores/navigation-store'
+import { initialRelease } from '../../../renderer/src/stores/release-store'
 
 const file = (id: string): FileRef => ({ id, name: `${id}.ipa`, path: `/tmp/${id}.ipa`, sizeBytes: 10 })
 const summary = (over: Partial<BuildSummary> = {}): BuildSummary => ({
@@ -168,6 +171,19 @@ describe('plan store and Publish', () => {
       /^What to Test: beta review needs it/,
     )
     expect(publishBlockers({ ...ok, runActive: true })[0]).toMatch(/in progress/)
+  })
+  it('lets Publish wait for a plan on its way, and only for that', () => {
+    const ready = planReceived(planRequested(emptyPlan), 1, plan())
+    const release = initialRelease('Europe/Riga')
+    const check = (over: Partial<Parameters<typeof checkPublish>[0]>) =>
+      checkPublish({ build: summary(), plan: ready, release, runActive: false, now: 0, ...over }).blockers
+    expect(check({})).toEqual([])
+    expect(waitsOnlyForPlan(check({ plan: planRequested(ready) }))).toBe(true)
+    expect(waitsOnlyForPlan(check({ plan: emptyPlan }))).toBe(true)
+    expect(waitsOnlyForPlan(check({}))).toBe(false)
+    // A reason of its own (What to Test empty with TestFlight on) is not waited out.
+    const testflight = { ...release, settings: { ...release.settings, submitToTestflight: true } }
+    expect(waitsOnlyForPlan(check({ plan: planRequested(ready), release: testflight }))).toBe(false)
   })
 })
 
