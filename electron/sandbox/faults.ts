@@ -2,6 +2,19 @@
 export type FaultKind = 'rate-limit' | 'server-error' | 'unavailable' | 'reset' | 'reset-after' | 'slow'
 export type FaultOptions = { readonly rate: number; readonly seed?: number }
 
+/** mulberry32 keeps 32 bits of its seed: 0 … 2^32 − 1 are its seeds, and 2^32 would repeat 0. */
+export const FAULT_SEED_MAX = 2 ** 32 - 1
+
+/** Why `options` cannot be used (a rate outside 0–1, a seed the generator does not have), or null. */
+export function faultOptionsProblem(options: FaultOptions): string | null {
+  if (!(options.rate >= 0 && options.rate <= 1))
+    return `fault rate must be between 0 and 1, got ${options.rate}`
+  const seed = options.seed
+  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= FAULT_SEED_MAX))
+    return `fault seed must be a whole number from 0 to ${FAULT_SEED_MAX}, got ${seed}`
+  return null
+}
+
 /** mulberry32: tiny, fast and reproducible; the same seed and request order give the same faults. */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0
@@ -33,8 +46,8 @@ export class Faults {
   }
 
   set(options: FaultOptions): void {
-    if (!(options.rate >= 0 && options.rate <= 1))
-      throw new Error(`fault rate must be between 0 and 1, got ${options.rate}`)
+    const problem = faultOptionsProblem(options)
+    if (problem !== null) throw new Error(problem)
     this.rate = options.rate
     this.random = mulberry32(options.seed ?? 1)
     this.log.length = 0

@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
-import { loadSeed, startSandbox } from '../../sandbox'
+import { AscentError } from '../../../shared/errors'
+import { FAULT_SEED_MAX, loadSeed, startSandbox } from '../../sandbox'
 import { ExitCode, printJson, runCommand } from '../cli-output'
 import { fractionOption, optionalIntegerOption as integer } from '../option-values'
 
@@ -30,7 +31,12 @@ export function registerSandboxCommand(program: Command): void {
       await runCommand(async () => {
         // Options first (nothing is read for a mistyped number); loadSeed's message already names the file.
         const rate = fractionOption('--faults', opts.faults)
-        const faultSeed = integer('--fault-seed', opts.faultSeed, { min: 0, max: 2 ** 32 })
+        const faultSeed = integer('--fault-seed', opts.faultSeed, { min: 0, max: FAULT_SEED_MAX })
+        if (faultSeed !== undefined && rate === undefined)
+          throw new AscentError(
+            'BAD_INPUT',
+            '--fault-seed seeds the faults --faults RATE injects: give --faults too, or leave --fault-seed out',
+          )
         const port = integer('--port', opts.port, { min: 0, max: 65535 })
         const processingMs = integer('--processing-ms', opts.processingMs, MS)
         const reviewMs = integer('--review-ms', opts.reviewMs, MS)

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { z } from 'zod'
-import type { Faults } from '../faults'
+import { faultOptionsProblem, type Faults } from '../faults'
 import { readBody } from '../read-body'
 import type { SandboxState } from '../state'
 import { PLATFORMS } from '../../asc/enums'
@@ -76,9 +76,12 @@ const controls: ReadonlyMap<string, Control> = new Map<string, Control>([
     'POST /__sandbox/faults',
     async (req, res, d) => {
       const { rate, seed } = (await readJson(req)) as { rate?: unknown; seed?: unknown }
-      if (typeof rate !== 'number')
+      if (typeof rate !== 'number' || (seed !== undefined && typeof seed !== 'number'))
         return d.send(res, 400, { error: 'send { "rate": number, "seed"?: number }' })
-      d.faults.set({ rate, ...(typeof seed === 'number' ? { seed } : {}) })
+      const options = { rate, ...(seed !== undefined ? { seed } : {}) }
+      const problem = faultOptionsProblem(options)
+      if (problem !== null) return d.send(res, 400, { error: problem })
+      d.faults.set(options)
       d.send(res, 204, null)
     },
   ],

@@ -124,8 +124,45 @@ describe('numeric options: whole numbers in range, the same rule in every comman
     expectBadInput(result, new RegExp(`${flag} must be a (whole )?number from`))
   })
 
+  // The fault generator keeps 32 bits of its seed: 2^32 would quietly be seed 0 again.
+  it.each([
+    ['--fault-seed', '4294967296', '0 to 4294967295'],
+    ['--fault-seed', '-1', '0 to 4294967295'],
+    ['--fault-seed', '1.5', '0 to 4294967295'],
+    ['--fault-seed', '1e3', '0 to 4294967295'],
+    ['--fault-seed', 'NaN', '0 to 4294967295'],
+    ['--faults', '1.5', '0 to 1'],
+    ['--faults', '-0.1', '0 to 1'],
+    ['--faults', '1e-1', '0 to 1'],
+    ['--faults', 'NaN', '0 to 1'],
+    ['--port', '65536', '0 to 65535'],
+    ['--port', '1e3', '0 to 65535'],
+    ['--processing-ms', '3600001', '0 to 3600000'],
+    ['--review-ms', 'Infinity', '0 to 3600000'],
+    ['--beta-review-ms', '-5', '0 to 3600000'],
+    ['--part-size', '1023', '1024 to'],
+    ['--part-size', '1e6', '1024 to'],
+    ['--latency-ms', '0x10', '0 to 60000'],
+  ])('sandbox %s "%s" exits 2 naming the range (%s)', async (flag, value, range) => {
+    // With a valid --faults beside it, so only the value under test can be refused.
+    const others = flag === '--faults' ? [] : ['--faults=0.1']
+    const result = await runCli(['sandbox', ...others, `${flag}=${value}`], { env })
+    expectBadInput(result, new RegExp(`^ascent: ${flag} must be a (whole )?number from ${range}`))
+  })
+
+  it('sandbox --fault-seed without --faults says it seeds nothing (exit 2)', async () => {
+    expectBadInput(
+      await runCli(['sandbox', '--fault-seed', '7'], { env }),
+      /^ascent: --fault-seed seeds the faults --faults RATE injects: give --faults too/,
+    )
+  })
+
   it.each([
     [['publish', 'App.ipa', '--testflight', '--processing-timeout', '1.5'], '--processing-timeout'],
+    [['publish', 'App.ipa', '--testflight', '--processing-timeout', '-1'], '--processing-timeout'],
+    [['publish', 'App.ipa', '--testflight', '--processing-timeout', '1e3'], '--processing-timeout'],
+    [['publish', 'App.ipa', '--testflight', '--processing-timeout', 'NaN'], '--processing-timeout'],
+    [['publish', 'App.ipa', '--testflight', '--processing-timeout', '604801'], '--processing-timeout'],
     [['upload', 'App.ipa', '--concurrency', '2.5'], '--concurrency'],
   ])('%j exits 2', async (args, flag) => {
     expectBadInput(await runCli(args, { env, cwd: dir }), new RegExp(`${flag} must be a whole number from`))

@@ -72,3 +72,22 @@ test('fault rate can be changed at runtime over HTTP', async () => {
     expect(sb.state().faults.rate).toBe(1)
   })
 })
+
+test('POST /__sandbox/faults refuses a rate outside 0–1 and a seed the generator does not have (it keeps 32 bits)', async () => {
+  await withSandbox({}, async (sb) => {
+    const set = (body: unknown): Promise<Response> =>
+      fetch(`${sb.url}/__sandbox/faults`, { method: 'POST', body: JSON.stringify(body) })
+    for (const body of [
+      { rate: 0.5, seed: 2 ** 32 },
+      { rate: 0.5, seed: -1 },
+      { rate: 0.5, seed: 1.5 },
+      { rate: 0.5, seed: '7' },
+      { rate: 1.5 },
+    ]) {
+      const res = await set(body)
+      expect(res.status, JSON.stringify(body)).toBe(400)
+      expect(((await res.json()) as { error: string }).error).toMatch(/fault (rate|seed) must be|send \{/)
+    }
+    expect((await set({ rate: 0.5, seed: 2 ** 32 - 1 })).status).toBe(204)
+  })
+})
