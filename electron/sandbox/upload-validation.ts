@@ -6,9 +6,17 @@ import { inspectBuild } from '../ipa'
 
 /** One refusal as App Store Connect reports it on a buildUpload: the bare ITMS number and Apple's words. */
 export type ProcessingError = { readonly code: string; readonly description: string }
-/** What processing learned: the refusals, and the device families the build runs on (null: not a build it read). */
-type ProcessingResult = { readonly errors: ProcessingError[]; readonly deviceFamilies: string[] | null }
-const UNREAD: ProcessingResult = { errors: [], deviceFamilies: null }
+/**
+ * What processing learned: the refusals, the device families the build runs on, and the export compliance
+ * answer its Info.plist gives (ITSAppUsesNonExemptEncryption; App Store Connect takes it as the build's answer,
+ * so such a build never waits for compliance). Null: not a build it read, or no answer in it.
+ */
+type ProcessingResult = {
+  readonly errors: ProcessingError[]
+  readonly deviceFamilies: string[] | null
+  readonly usesNonExemptEncryption: boolean | null
+}
+const UNREAD: ProcessingResult = { errors: [], deviceFamilies: null, usesNonExemptEncryption: null }
 
 /**
  * Apple's processing of an uploaded build, as the sandbox plays it: the same validation `inspect` runs,
@@ -36,7 +44,11 @@ async function validateUploadedBuild(
     const errors = summary.problems
       .filter((p) => p.severity === 'error' && p.itms !== undefined)
       .map((p) => ({ code: (p.itms ?? '').replace(/^ITMS-/, ''), description: appleWords(p, summary) }))
-    return { errors, deviceFamilies: [...summary.deviceFamilies] }
+    return {
+      errors,
+      deviceFamilies: [...summary.deviceFamilies],
+      usesNonExemptEncryption: summary.usesNonExemptEncryption ?? null,
+    }
   } catch {
     // The sandbox could not write its scratch copy: it cannot judge the build, so it does not refuse it.
     return UNREAD
@@ -105,11 +117,13 @@ function appleWords(problem: Problem, summary: BuildSummary): string {
 export class ProcessingCheck {
   errors: ProcessingError[] | null = null
   deviceFamilies: string[] | null = null
+  usesNonExemptEncryption: boolean | null = null
 
   constructor(work: Promise<ProcessingResult>) {
     void work.then((result) => {
       this.errors = result.errors
       this.deviceFamilies = result.deviceFamilies
+      this.usesNonExemptEncryption = result.usesNonExemptEncryption
     })
   }
 

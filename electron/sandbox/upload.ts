@@ -427,6 +427,7 @@ export class UploadStore {
         u.id,
       )
       build.deviceFamilies = u.processing?.deviceFamilies ?? null
+      build.usesNonExemptEncryption = u.processing?.usesNonExemptEncryption ?? null
       if (refusals.length > 0) {
         // Refused by validation: the build exists (its number is used) and is INVALID; the upload says why.
         u.buildId = build.id

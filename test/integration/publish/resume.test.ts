@@ -34,7 +34,12 @@ const ARGS = [
   '60',
 ]
 
-type Kill = { readonly name: string; readonly when: (e: PublishEvent) => boolean }
+type Kill = {
+  readonly name: string
+  readonly when: (e: PublishEvent) => boolean
+  /** The build's Info.plist answers export compliance unless this says otherwise. */
+  readonly compliance?: null
+}
 const KILLS: readonly Kill[] = [
   ...(['preflight', 'upload', 'processing', 'testflight', 'app-store'] as const).map((step) => ({
     name: `after step ${step}`,
@@ -50,6 +55,8 @@ const KILLS: readonly Kill[] = [
   ].map((text) => ({
     name: `at "${text}"`,
     when: (e: PublishEvent) => e.type === 'step-progress' && (e.message ?? '').startsWith(text),
+    // App Store Connect takes Info.plist's answer: only a build without one has Ascent answer compliance.
+    ...(text === 'export compliance answered' ? { compliance: null } : {}),
   })),
 ]
 
@@ -107,7 +114,7 @@ describe('kill -9 and resume (CLI child process)', () => {
       const sandbox = await startTestSandbox({ processingMs: 40, betaReviewMs: 60_000, reviewMs: 60_000 })
       try {
         const caseDir = await mkdtemp(join(dir, 'case-'))
-        const file = await makeIpa({}, caseDir)
+        const file = await makeIpa(kill.compliance === null ? { usesNonExemptEncryption: null } : {}, caseDir)
         const env = cliEnv(sandbox, join(caseDir, 'data'))
         const first = await runAndKill(['publish', file, ...ARGS], env, kill)
         expect(first.killed).toBe(true)
@@ -264,7 +271,8 @@ describe('kill -9 while TestFlight and the App Store run side by side (CLI child
       const sandbox = await startTestSandbox({ processingMs: 40, betaReviewMs: 60_000, reviewMs: 60_000 })
       try {
         const caseDir = await mkdtemp(join(dir, 'side-'))
-        const file = await makeIpa({}, caseDir)
+        // No export compliance in Info.plist: Ascent answers it, so TestFlight has its four sub-steps.
+        const file = await makeIpa({ usesNonExemptEncryption: null }, caseDir)
         const env = cliEnv(sandbox, join(caseDir, 'data'))
         let processed = false
         let seen = 0

@@ -1,5 +1,8 @@
+import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, expect, test } from 'vitest'
+import { makeIpa } from '../../fixtures/build-factory'
 import { startTestSandbox, waitFor, type TestSandbox } from '../../support/sandbox'
+import { useTempDir } from '../../support/temp-dir'
 import { demoAppId, fails, ok, okList, uploadBuild } from './helpers'
 
 let sb: TestSandbox
@@ -39,6 +42,41 @@ test('export compliance: MISSING_EXPORT_COMPLIANCE until usesNonExemptEncryption
     internalBuildState: 'READY_FOR_BETA_TESTING',
     externalBuildState: 'READY_FOR_BETA_SUBMISSION',
   })
+})
+
+const tempDir = useTempDir('ascent-sandbox-compliance-')
+
+test('a build whose Info.plist answers export compliance (ITSAppUsesNonExemptEncryption) never waits for it', async () => {
+  const states: unknown[] = []
+  for (const [buildNumber, answer] of [
+    ['30', false],
+    ['31', null],
+  ] as const) {
+    const ipa = await makeIpa(
+      {
+        bundleId: 'com.example.ascent.demo',
+        version: '1.2.0',
+        buildNumber,
+        usesNonExemptEncryption: answer,
+      },
+      await tempDir(),
+    )
+    const uploaded = await uploadBuild(sb, appId, '1.2.0', buildNumber, await readFile(ipa))
+    const build = await ok<{
+      data: { attributes: Record<string, unknown> }
+      included: { attributes: Record<string, unknown> }[]
+    }>(sb, 'GET', `/v1/builds/${uploaded.buildId}?include=buildBetaDetail`)
+    const detail = build.included[0]?.attributes
+    states.push([
+      buildNumber,
+      build.data.attributes.usesNonExemptEncryption ?? null,
+      detail?.['internalBuildState'],
+    ])
+  }
+  expect(states).toEqual([
+    ['30', false, 'READY_FOR_BETA_TESTING'],
+    ['31', null, 'MISSING_EXPORT_COMPLIANCE'],
+  ])
 })
 
 test('groups: both list routes, add and remove builds, 204 answers', async () => {
