@@ -384,10 +384,13 @@ export interface WaitOptions {
   /** Default 30 minutes. */
   readonly timeoutMs?: number
   /**
-   * false right after the commit: Apple is never done at that instant, so the first look comes after the shortest
-   * wait (a look fewer; 10 minutes of processing cost 12 looks at the upload and the build, not 13). Default true.
+   * When this run sent its commit (`now()` then). Apple starts on the file when the commit arrives, not when its
+   * answer gets back, so the looks are timed from the sending: the first comes the shortest wait after it (with
+   * answers that take a second, not two seconds later), and none at once (Apple is never done at that instant: a
+   * look fewer, 10 minutes of processing cost 12 looks at the upload and the build, not 13). Absent: look at
+   * once (a resumed run: the upload may have finished while it was away).
    */
-  readonly lookAtOnce?: boolean
+  readonly committedAt?: number
   readonly onState?: (upload: BuildUpload) => void
 }
 
@@ -401,13 +404,14 @@ export async function waitForBuildUpload(
   options: WaitOptions,
 ): Promise<BuildUpload> {
   const interval = options.intervalMs ?? 120_000
-  const start = options.now()
+  const start = options.committedAt ?? options.now()
   const deadline = start + (options.timeoutMs ?? 30 * 60_000)
   // Small uploads are often COMPLETE within a second of the commit: each wait is the time waited so far plus
   // 1 s (at most the interval), looks at 1, 3, 7, 15… s, so a quick answer is seen at once and a long one
   // costs few looks.
   const shortest = Math.min(1_000, interval)
-  if (options.lookAtOnce === false) await options.sleep(shortest, options.signal)
+  if (options.committedAt !== undefined)
+    await options.sleep(Math.max(0, start + shortest - options.now()), options.signal)
   for (;;) {
     const upload = await getBuildUpload(client, id, { signal: options.signal })
     options.onState?.(upload)

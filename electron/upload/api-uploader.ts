@@ -151,8 +151,8 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
     }
     const buildUploadId = buildUpload.id
     let current: UploadResumeState = resume ?? failInternal('resume state missing after create')
-    // Set when this run commits the file: Apple has not finished with it at that instant.
-    let committedNow = false
+    // When this run sent its commit: Apple has not finished with the file at that instant.
+    let committedAt: number | undefined
 
     if (!current.committed) {
       // 2. The file reservation, reused on resume: its operations come fresh with each read.
@@ -191,13 +191,14 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
           if (checksum && checksum.bytes !== fileSize) {
             throw new AscentError('BAD_BUILD', `${build.file} changed while it was uploaded; upload it again`)
           }
+          const sentAt = now()
           const committed = await api.commitBuildUploadFile(
             fileRecord.id,
             { checksum: checksum ? { algorithm: checksum.algorithm, hash: checksum.hash } : null },
             signal,
           )
           if (committed.deliveryState === 'FAILED') throw failedUpload(build, committed)
-          committedNow = true
+          committedAt = sentAt
         } finally {
           signal?.removeEventListener('abort', onOuterAbort)
           fileHash?.abort()
@@ -219,7 +220,7 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
       timeoutMs: pollTimeoutMs,
       sleep,
       now,
-      lookAtOnce: !committedNow,
+      ...(committedAt !== undefined ? { committedAt } : {}),
     })
     return { method: 'api', buildUploadId, buildId: settled.buildId }
   }

@@ -49,8 +49,8 @@ export interface BuildUploadApi {
       readonly timeoutMs: number
       readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>
       readonly now: () => number
-      /** false just after this run's commit: the first look waits the shortest interval. */
-      readonly lookAtOnce?: boolean
+      /** When this run sent its commit: the looks are timed from then. Absent: look at once. */
+      readonly committedAt?: number
     },
   ): Promise<BuildUploadRecord>
 }

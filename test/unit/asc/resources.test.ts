@@ -231,7 +231,7 @@ describe('typed resources', () => {
       'App Store Connect rejected the upload of 1.0 (3): 90189: Redundant Binary Upload.',
     )
   })
-  it('waitForBuildUpload right after a commit first waits a second: the looks come at 1, 3, 7… s, none at 0', async () => {
+  it('waitForBuildUpload right after a commit times its looks from the sending: 1, 3, 7… s after it, none at 0', async () => {
     const server = await serve((_r, i) => ({
       status: 200,
       body: {
@@ -255,8 +255,19 @@ describe('typed resources', () => {
       now: () => h.clock.now,
       onState: () => looksAt.push(h.clock.now - start),
     }
-    await waitForBuildUpload(h.client, 'u1', { ...options, lookAtOnce: false })
+    await waitForBuildUpload(h.client, 'u1', { ...options, committedAt: h.clock.now })
     expect(looksAt).toEqual([1_000, 3_000, 7_000])
+    // The commit's answer took 600 ms: the first look still comes a second after the commit was sent (and
+    // finds the upload COMPLETE by now).
+    looksAt.length = 0
+    const sent = h.clock.now
+    h.clock.now += 600
+    await waitForBuildUpload(h.client, 'u1', {
+      ...options,
+      committedAt: sent,
+      onState: () => looksAt.push(h.clock.now - sent),
+    })
+    expect(looksAt).toEqual([1_000])
     // A resumed run looks at once: the upload may have finished while it was away.
     looksAt.length = 0
     const resumed = h.clock.now
