@@ -308,8 +308,11 @@ export class RunContext extends Attempt {
   readonly uploadAccepted = new Gate('the upload')
   /** The build was processed (VALID): what needs it may go on. */
   readonly processed = new Gate('a processed build')
-  /** The App Store version is set up: the review submission can be prepared. */
-  readonly versionReady = new Gate('the App Store version')
+  /**
+   * The App Store version exists: the review submission can be prepared (beside What's New and the rest; only its
+   * item needs the version complete, and that waits for the build attached after them).
+   */
+  readonly versionCreated = new Gate('the App Store version')
   /** The build is attached to the version: the version can go into the review submission. */
   readonly buildAttached = new Gate('the build attached to the App Store version')
   /** Versions changed after preflight (a cancel completed): read them again before choosing one. */

@@ -20,14 +20,14 @@ export async function appStoreVersionStep(ctx: RunContext): Promise<void> {
   try {
     await ctx.step('app-store', () => appStoreVersion(ctx))
   } catch (error) {
-    ctx.versionReady.fail()
+    ctx.versionCreated.fail()
     ctx.buildAttached.fail()
     throw error
   }
   // Also when an earlier attempt did the step (it is not run again) or it was left for a later run. A step done
   // has its build: a run journaled before version-build existed attached it with the version.
   const stepDone = ctx.journal.steps.some((s) => s.step === 'app-store' && s.status === 'done')
-  ctx.versionReady.open(ctx.substepDone('version'))
+  ctx.versionCreated.open(ctx.substepDone('version'))
   ctx.buildAttached.open(ctx.substepDone('version-build') || stepDone)
 }
 
@@ -39,6 +39,7 @@ async function appStoreVersion(ctx: RunContext): Promise<StepResult> {
   const notes: string[] = []
   if (settings.cancelPreviousSubmissions) notes.push((await cancelPrevious(ctx)).note)
   notes.push((await version(ctx)).note)
+  ctx.versionCreated.open(true)
   // Preflight of this attempt read whether the version is an update (it refused an update without notes).
   const update = ctx.live.releaseNotes?.update ?? true
   const { whatsNew: given, phasedRelease: phased } = settings
@@ -52,7 +53,6 @@ async function appStoreVersion(ctx: RunContext): Promise<StepResult> {
   notes.push(p)
   // The folder after What's New: both may write the version's localizations.
   if (settings.metadataPath !== null) notes.push((await pushMetadataFolder(ctx, settings.metadataPath)).note)
-  ctx.versionReady.open(true)
   if (!(await ctx.processed.reached())) return notProcessed(ctx)
   const attached = await attachBuild(ctx, journaled(ctx.ids.buildId, 'build id'))
   if (attached.kind === 'done' && attached.note) notes.push(attached.note)

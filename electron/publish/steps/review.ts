@@ -7,13 +7,15 @@ import { journaled, NOT_PROCESSED } from './poll'
 /**
  * App Store review, in the order Apple needs: a review submission (reusing an open one Apple would otherwise
  * refuse a second of), the version as its item, then submit. The submission is prepared as soon as the version
- * is set up (while the build may still be processing); the item waits until the build is attached.
+ * exists (beside its What's New and phased release, while the build may still be processing: an empty submission
+ * asks nothing of the version); the item waits until the build is attached, which comes after the version's
+ * attributes.
  */
 export async function reviewStep(ctx: RunContext): Promise<void> {
   const { settings, build } = ctx.journal
   await ctx.step('review', async () => {
     if (!settings.submitToAppStore) return { summary: 'not requested', skipped: true }
-    const ready = await ctx.versionReady.reached()
+    const ready = await ctx.versionCreated.reached()
     const versionId = ctx.ids.versionId
     if (!ready || !versionId) return notProcessed(ctx)
     const chosen = await reviewSubmission(ctx, versionId)
