@@ -97,8 +97,8 @@ export interface AscClient {
 export interface AscClientOptions {
   readonly baseUrl: string | URL
   readonly tokens: TokenSource
-  /** Default: `apiFetch` (node:http(s) through the proxy variables). */
-  readonly fetch?: typeof fetch
+  /** Default: `apiFetch` (node:http(s) through the proxy variables); Node's `fetch` fits too. */
+  readonly fetch?: ApiFetch
   readonly now?: () => number
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   readonly random?: () => number

@@ -1,6 +1,6 @@
 import { createAscClient, type AscClient, type AscClientOptions } from '../asc/client'
+import { apiFetch, type ApiFetch } from '../net/api-fetch'
 import type { AscConnection } from './asc-gateway'
-import { networkFetch } from '../net/proxy'
 
 export interface PublishConnection extends AscConnection {
   readonly client: AscClient
@@ -15,12 +15,12 @@ export interface PublishConnection extends AscConnection {
  */
 export function createPublishConnection(options: AscClientOptions): PublishConnection {
   const now = options.now ?? Date.now
-  const baseFetch = options.fetch ?? networkFetch
+  const baseFetch = options.fetch ?? apiFetch
   let anchor: { readonly server: number; readonly local: number } | null = null
   let requests = 0
-  const readingFetch: typeof fetch = async (input, init) => {
+  const readingFetch: ApiFetch = async (url, init) => {
     requests++
-    const response = await baseFetch(input, init)
+    const response = await baseFetch(url, init)
     const date = Date.parse(response.headers.get('date') ?? '')
     if (!Number.isNaN(date)) anchor = { server: date, local: now() }
     return response
