@@ -159,6 +159,9 @@ export function applyEvent<R extends RunProgress>(run: R, event: PublishEvent): 
   if (event.runId !== run.runId) return run
   switch (event.type) {
     case 'step-started':
+      // A step the run was not asked for still starts and finishes at once; its one line is the finish's
+      // "not requested", never a "started" before it.
+      if (run.steps.find((s) => s.step === event.step)?.status === 'skipped') return run
       return withStepLog(run, event.at, 'info', `${event.title || STEP_TITLES[event.step]}: started`, (r) =>
         updateStep(r, event.step, (s) => ({
           ...s,

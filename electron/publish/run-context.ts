@@ -171,7 +171,11 @@ export class Attempt {
         runId: this.journal.runId,
         at: this.at(),
         step,
-        summary: `${record.summary ?? ''} (done earlier)`.trim(),
+        // A step not requested was not done earlier either: it says "not requested" again.
+        summary:
+          record.status === 'skipped'
+            ? (record.summary ?? '')
+            : `${record.summary ?? ''} (done earlier)`.trim(),
         ...(record.status === 'skipped' ? { skipped: true } : {}),
       })
       return

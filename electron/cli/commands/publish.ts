@@ -3,8 +3,9 @@ import { basename, dirname, resolve } from 'node:path'
 import { Option, type Command } from 'commander'
 import { AscentError, toErrorShape } from '../../../shared/errors'
 import type { PublishOptions, PublishPlan, RunRecord } from '../../../shared/ipc'
-import type { PublishEvent } from '../../../shared/publish-events'
+import type { PublishEvent, StepId } from '../../../shared/publish-events'
 import { parseReleaseSettings, type ReleaseSettings } from '../../../shared/release-settings'
+import { stepsNotRequested } from '../../../shared/run-progress'
 import { readReleaseConfig } from '../../config/codemagic-file'
 import { APPLE_API_URL } from '../../asc/client'
 import { inspectBuild } from '../../ipa'
@@ -228,13 +229,14 @@ function printPlan(plan: PublishPlan): void {
  * Human output: one line per step change, upload progress every 10 %. `withLinks` false (a stand-in App Store
  * Connect such as the sandbox): its app ids have no appstoreconnect.apple.com pages, so no link is printed.
  */
-function humanPrinter(withLinks: boolean): (event: PublishEvent) => void {
+function humanPrinter(withLinks: boolean, notRequested: ReadonlySet<StepId>): (event: PublishEvent) => void {
   let lastTenth = -1
   return (event) => {
     const out = (line: string): boolean => process.stdout.write(line + '\n')
     switch (event.type) {
       case 'step-started':
-        out(`… ${event.title}`)
+        // A step the run was not asked for is said once, when it finishes: "– app-store: not requested".
+        if (!notRequested.has(event.step)) out(`… ${event.title}`)
         break
       case 'step-progress':
         if (event.bytesTotal && event.bytesDone !== undefined) {
@@ -373,7 +375,9 @@ export function registerPublishCommand(program: Command): void {
             else printPlan(plan)
             return plan.problems.some((p) => p.severity === 'error') ? ExitCode.refused : ExitCode.ok
           }
-          const print = flags.json ? (event: PublishEvent) => printJson(event) : humanPrinter(appleApi)
+          const print = flags.json
+            ? (event: PublishEvent) => printJson(event)
+            : humanPrinter(appleApi, new Set(stepsNotRequested(settings)))
           // Runs known before the start: if the start returns one of them, this run resumes it and says so first.
           const earlier = new Map((await publisher.listRuns()).map((r) => [r.runId, r]))
           let held: PublishEvent[] | null = []

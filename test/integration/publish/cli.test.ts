@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PublishEvent } from '../../../shared/publish-events'
+import { parseLogText } from '../../../shared/run-progress'
+import { runLogPath } from '../../../electron/publish/run-log'
 import { makeIpa } from '../../fixtures/build-factory'
 import { CLI, runCli, sandboxCredentials } from '../../support/cli'
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
@@ -182,6 +184,44 @@ describe('ascent publish against the sandbox', () => {
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('com.example.ascent.demo 1.1.0 (210) is in TestFlight: 1 group')
     expect(r.stdout).not.toContain('appstoreconnect.apple.com')
+  })
+
+  it('says a step it was not asked for once, "not requested", in its output and its run log; --json keeps every event', async () => {
+    const caseDir = await mkdtemp(join(dir, 'not-requested-'))
+    const build = await makeIpa({ buildNumber: '211' }, caseDir)
+    const dataDir = join(caseDir, 'data')
+    const r = await runCli(['publish', build, '--beta-group', 'QA'], {
+      env: { ...env, ASCENT_DATA_DIR: dataDir },
+    })
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    const notRequested = r.stdout
+      .split('\n')
+      .filter((line) => /^(… App Store( review)?$|. (app-store|review):)/.test(line))
+    expect(notRequested).toEqual(['– app-store: not requested', '– review: not requested'])
+
+    const [runId] = await readdir(join(dataDir, 'runs'))
+    const log = parseLogText(await readFile(runLogPath(dataDir, runId ?? ''), 'utf8')).map((l) => l.message)
+    expect(log.filter((m) => /^App Store( review)?:/.test(m))).toEqual([
+      'App Store: not requested',
+      'App Store review: not requested',
+    ])
+    expect(log).toContain('Upload: started')
+
+    // The events stay a fixed interface: each step starts and finishes, the skipped ones too.
+    const second = await makeIpa({ buildNumber: '212' }, caseDir)
+    const json = await runCli(['publish', second, '--beta-group', 'QA', '--json'], {
+      env: { ...env, ASCENT_DATA_DIR: join(caseDir, 'json') },
+    })
+    expect(json.code).toBe(0)
+    const events = json.stdout
+      .trim()
+      .split('\n')
+      .map((line) => PublishEvent.parse(JSON.parse(line)))
+    const ofAppStore = events.flatMap((e) =>
+      (e.type === 'step-started' || e.type === 'step-finished') && e.step === 'app-store' ? [e.type] : [],
+    )
+    expect(ofAppStore).toEqual(['step-started', 'step-finished'])
   })
 })
 
