@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react'
 import type { AppEvent } from '../../shared/ipc'
-import { inspect, openBuildFile } from './actions/build-actions'
+import { inspect, keepChosenBuild, openBuildFile, reopenChosenBuild } from './actions/build-actions'
 import { chooseConfigNatively, exportConfig, importConfigFile } from './actions/config-actions'
 import { loadConnection } from './actions/connection-actions'
 import { rememberReleaseChanges } from './actions/release-actions'
@@ -61,10 +61,13 @@ export function App() {
     const offPublish = listenForPublishEvents()
     const offApp = api().onAppEvent(handleAppEvent)
     const offRemember = rememberReleaseChanges()
+    const offKeep = keepChosenBuild()
+    void reopenChosenBuild()
     return () => {
       offPublish()
       offApp()
       offRemember()
+      offKeep()
     }
   }, [])
 

@@ -1,8 +1,8 @@
 import path from 'node:path'
-import { writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { DEMO_BUNDLE_ID, encodePlist, makeIpa, makeZip } from '../fixtures/build-factory'
-import { expectAccessible, windowSession } from './support/web-app'
+import { expectAccessible, readyToPublish, screenshot, windowSession } from './support/web-app'
 
 /** Choosing builds: the hand lands on the card; a bad file after a good one keeps the good one and says why. */
 describe('choosing a build in the window', () => {
@@ -65,5 +65,33 @@ describe('choosing a build in the window', () => {
     await expect.poll(() => page.getByText('1.1.0 (610)').first().isVisible()).toBe(true)
     await page.getByTestId('group-list').waitFor()
     await expectAccessible(page)
+  })
+
+  it('a reload keeps the chosen build with its settings and plan; after Close a reload starts empty', async () => {
+    const { page } = session
+    await page.getByRole('checkbox', { name: 'Submit to TestFlight' }).check()
+    await page.getByRole('textbox', { name: 'What to Test' }).fill('Kept across a reload.')
+    const memory = path.join(session.web.dir, 'data', 'release-settings.json')
+    await expect
+      .poll(() => readFile(memory, 'utf8').catch(() => ''), { timeout: 10_000 })
+      .toContain('Kept across a reload.')
+
+    await page.reload()
+    await page.getByText('1.1.0 (610)').first().waitFor()
+    await page.getByTestId('group-list').waitFor()
+    expect(await page.getByRole('checkbox', { name: 'Submit to TestFlight' }).isChecked()).toBe(true)
+    expect(await page.getByRole('textbox', { name: 'What to Test' }).inputValue()).toBe(
+      'Kept across a reload.',
+    )
+    await readyToPublish(page)
+    // The build, not the message about the file that failed after it.
+    expect(await page.locator('.build-card [role=alert]').count()).toBe(0)
+    await screenshot(page, 'build-after-reload')
+
+    await page.locator('.build-card').getByRole('button', { name: 'Close' }).click()
+    await page.reload()
+    await page.locator('.badge-sandbox').waitFor()
+    expect(await page.locator('.drop-zone').isVisible()).toBe(true)
+    expect(await page.locator('.build-card').count()).toBe(0)
   })
 })

@@ -100,6 +100,7 @@ describe('clicks before the window settled', () => {
       .poll(() => readFile(memory, 'utf8').catch(() => ''), { timeout: 10_000 })
       .toContain('Remembered notes.')
 
+    await page.locator('.build-card').getByRole('button', { name: 'Close' }).click()
     await page.reload()
     await page.locator('.badge-sandbox').waitFor()
     const recalls = await holdCalls(page, 'recallRelease')

@@ -45,9 +45,11 @@ describe('release settings are remembered per app', () => {
       .toMatch(/"phasedRelease": true/)
     const before = await exportedText(page)
 
+    // Closed, so the reload does not bring the build back: a fresh window shows defaults until a build says
+    // which app it is.
+    await page.locator('.build-card').getByRole('button', { name: 'Close' }).click()
     await page.reload()
     await page.locator('.badge-sandbox').waitFor()
-    // A fresh window shows defaults until a build says which app it is.
     await chooseBuild(page, ipa)
     await page.getByText('Settings last used for com.example.ascent.demo').waitFor()
     expect(await page.getByRole('checkbox', { name: 'Submit to TestFlight' }).isChecked()).toBe(true)

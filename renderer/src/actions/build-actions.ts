@@ -1,4 +1,4 @@
-import type { FileRef } from '../../../shared/ipc'
+import { FileRef } from '../../../shared/ipc'
 import { api, errorMessage } from '../api'
 import {
   appLookupFailed,
@@ -116,4 +116,47 @@ export function closeBuild(): void {
   useBuildStore.setState(clearBuild())
   useGroupsStore.setState(clearGroups())
   usePlanStore.setState((s) => planCleared(s))
+}
+
+/** Where the window keeps its chosen build across a reload: this window's session, gone when it closes. */
+const CHOSEN_BUILD_KEY = 'ascent.chosen-build'
+
+function writeChosenBuild(file: FileRef | null): void {
+  try {
+    if (file) sessionStorage.setItem(CHOSEN_BUILD_KEY, JSON.stringify(file))
+    else sessionStorage.removeItem(CHOSEN_BUILD_KEY)
+  } catch {
+    // Storage turned off: a reload then starts empty, as it did before.
+  }
+}
+
+function readChosenBuild(): FileRef | null {
+  try {
+    const text = sessionStorage.getItem(CHOSEN_BUILD_KEY)
+    if (text === null) return null
+    const parsed = FileRef.safeParse(JSON.parse(text))
+    return parsed.success ? parsed.data : null
+  } catch {
+    return null
+  }
+}
+
+/** The build read last is the window's until it is closed or a file fails to open with none before it. */
+export function keepChosenBuild(): () => void {
+  return useBuildStore.subscribe((state, previous) => {
+    if (state.file === previous.file && state.phase === previous.phase) return
+    if (state.phase === 'ready' && state.file) writeChosenBuild(state.file)
+    else if (state.phase === 'empty' || (state.phase === 'failed' && !state.summary)) writeChosenBuild(null)
+  })
+}
+
+/**
+ * A reload of the window (no run going, or one going) keeps the build that was chosen: main still holds the
+ * file it was given, so it is read again, with its app's remembered settings and a fresh plan. When main no
+ * longer knows it (Ascent was restarted), the drop zone says to choose it again.
+ */
+export async function reopenChosenBuild(): Promise<void> {
+  const file = readChosenBuild()
+  if (!file || useBuildStore.getState().phase !== 'empty') return
+  await inspect(file)
 }
