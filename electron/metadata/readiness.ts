@@ -88,9 +88,19 @@ function usableCount(s: StoreSnapshot, locale: string, type: string): number {
   )
 }
 
-/** The version's locales after the folder: the ones it has, plus any the folder adds. */
+/**
+ * The version's locales after the folder: the ones it has (for a version not created yet, the ones it will copy),
+ * plus any the folder adds. A first version with nothing to copy is created in every language of the app, the
+ * locales of its App Information, primary first: it is judged in all of them before it exists as after.
+ */
 export function versionLocales(s: StoreSnapshot, folder: DeliverFolder | null): string[] {
-  const existing = s.versionTexts.map((t) => t.locale)
+  const existing =
+    s.versionSource === 'none'
+      ? [
+          s.app.primaryLocale,
+          ...s.appInfoLocalizations.map((l) => l.locale).filter((l) => l !== s.app.primaryLocale),
+        ]
+      : s.versionTexts.map((t) => t.locale)
   const added = folder ? folder.locales.filter((l) => !existing.includes(l)) : []
   const all = [...existing, ...added]
   return all.length > 0 ? all : [s.app.primaryLocale]
