@@ -1,9 +1,10 @@
 // Bundles the `ascent` CLI into one CommonJS file so `npx ascent` starts fast and needs no loader.
 // Every pure-JS dependency is inlined: the CLI package (npm run pack:cli) then installs with no dependencies.
-// The file is electron/cli/launcher.ts with the CLI bundle (electron/cli/main.ts and its imports) inside as a
-// string: the launcher runs it with V8's code cache.
+// The file is electron/cli/launcher.ts; the CLI bundle (electron/cli/main.ts and its imports) is a file beside it
+// (`<name>-main.js`), which the launcher runs with V8's code cache.
 import { createHash } from 'node:crypto'
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { basename } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
 import { bridgeClientEsbuildPlugin } from './bridge-client-bundle.mjs'
@@ -21,13 +22,23 @@ const common = {
   supported: { 'dynamic-import': false },
 }
 
-/** Writes the bundle to `outfile`; `sourcemap` adds `outfile.map` beside it (of the bundle inside the launcher). */
+/** The bundle's file beside a launcher at `outfile`. */
+export function bundleFileOf(outfile) {
+  return outfile.replace(/(\.cjs)?$/, '-main.js')
+}
+
+/**
+ * Writes the launcher to `outfile` and the bundle beside it; `sourcemap` adds the bundle's map beside the bundle.
+ * The bundle is written first and the launcher last (each atomically), so a launcher never names a bundle that
+ * is not there yet.
+ */
 export async function buildCli({ outfile, sourcemap }) {
   const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'))
+  const bundleFile = bundleFileOf(outfile)
   const main = await build({
     ...common,
     entryPoints: [new URL('../electron/cli/main.ts', import.meta.url).pathname],
-    outfile,
+    outfile: bundleFile,
     write: false,
     sourcemap: sourcemap ? 'external' : false,
     // keytar is native (an optional peer of the CLI package); electron is never reached from the CLI.
@@ -36,19 +47,34 @@ export async function buildCli({ outfile, sourcemap }) {
     define: { 'process.env.ASCENT_BUILD_VERSION': JSON.stringify(version) },
     plugins: [bridgeClientEsbuildPlugin()],
   })
-  const code = main.outputFiles.find((f) => f.path.endsWith('.cjs'))
+  const code = main.outputFiles.find((f) => f.path.endsWith('.js'))
   const map = main.outputFiles.find((f) => f.path.endsWith('.map'))
-  await build({
+  const id = createHash('sha256').update(code.contents).digest('hex').slice(0, 32)
+  // The build's id last (a first line would shift the source map): the launcher checks it before it runs the
+  // bundle with a cache.
+  await writeAtomic(bundleFile, `${code.text}\n//ascent-bundle ${id}\n`)
+  if (map) await writeAtomic(`${bundleFile}.map`, map.contents)
+  const launcher = await build({
     ...common,
     entryPoints: [new URL('../electron/cli/launcher.ts', import.meta.url).pathname],
     outfile,
+    write: false,
     define: {
-      ASCENT_BUNDLE: JSON.stringify(code.text),
-      ASCENT_BUNDLE_ID: JSON.stringify(createHash('sha256').update(code.contents).digest('hex').slice(0, 32)),
+      ASCENT_BUNDLE_FILE: JSON.stringify(basename(bundleFile)),
+      ASCENT_BUNDLE_ID: JSON.stringify(id),
     },
     banner: { js: '#!/usr/bin/env node' },
   })
-  if (map) await writeFile(`${outfile}.map`, map.contents)
+  await writeAtomic(outfile, launcher.outputFiles[0].contents, 0o755)
+  // Where the bundle's map was when the bundle was inside the launcher.
+  await rm(`${outfile}.map`, { force: true })
+}
+
+/** A temp file beside `file`, then a rename: a CLI started meanwhile reads the old file or the new one. */
+async function writeAtomic(file, contents, mode = 0o644) {
+  const temp = `${file}.${process.pid}.tmp`
+  await writeFile(temp, contents, { mode })
+  await rename(temp, file)
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {

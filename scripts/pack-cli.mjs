@@ -24,7 +24,7 @@ try {
     license: app.license,
     author: app.author,
     bin: { ascent: 'ascent.cjs' },
-    files: ['ascent.cjs', 'README.md', 'prebuilds'],
+    files: ['ascent.cjs', 'ascent-main.js', 'README.md', 'prebuilds'],
     engines: app.engines,
     peerDependencies: { keytar: app.dependencies.keytar },
     peerDependenciesMeta: { keytar: { optional: true } },

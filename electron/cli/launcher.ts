@@ -6,15 +6,18 @@ import vm from 'node:vm'
 import { cacheDir } from '../app-dirs'
 
 /**
- * The start of `ascent`: runs the CLI bundle (main.ts and everything it imports, which scripts/build-cli.mjs puts
- * here as a string) with V8's code cache. Compiling the 3 MB bundle and the functions a command runs cost a
+ * The start of `ascent`: runs the CLI bundle (main.ts and everything it imports, which scripts/build-cli.mjs
+ * writes beside this file) with V8's code cache. Compiling the 3 MB bundle and the functions a command runs cost a
  * command about 0.08 s of CPU on every start; with the bytecode V8 made on an earlier run of the same command
  * (kept in the cache directory, one file per command) that is mostly gone. A cache that is missing, of
  * another build, Node or flags, or damaged is not used: the bundle compiles as usual and the cache is written
- * again as the process exits. ASCENT_COMPILE_CACHE=0 turns it off.
+ * again as the process exits. ASCENT_COMPILE_CACHE=0 turns it off. The bundle is a file of its own, read as
+ * bytes, rather than a string inside this one: Node compiles this file without a cache, and scanning a 3 MB
+ * string literal cost every start more than reading the bundle does.
  */
 
-declare const ASCENT_BUNDLE: string
+/** The bundle's file name, beside this one. */
+declare const ASCENT_BUNDLE_FILE: string
 /** Hash of the bundle: a cache made from other code must never be used, even one of the same length. */
 declare const ASCENT_BUNDLE_ID: string
 
@@ -75,9 +78,32 @@ function writeCache(file: string, script: vm.Script): void {
   }
 }
 
+/**
+ * The bundle this launcher was built with. Its last line names its build: a bundle of another build (a copy
+ * that mixed two builds) must not run with this build's cache, so it is refused with what to do.
+ */
+function readBundle(): string {
+  const bundleFile = path.join(__dirname, ASCENT_BUNDLE_FILE)
+  let text: string
+  try {
+    // esbuild writes ASCII: latin1 is the cheapest read into a string.
+    text = readFileSync(bundleFile, 'latin1')
+  } catch {
+    text = ''
+  }
+  if (!text.endsWith(`\n//ascent-bundle ${ASCENT_BUNDLE_ID}\n`)) {
+    process.stderr.write(
+      `error: ${bundleFile} is missing or from another build than ${__filename}: build or install the CLI again\n`,
+    )
+    process.exit(1)
+  }
+  return text
+}
+
+const source = readBundle()
 const file = cacheFile()
 const cachedData = readCache(file)
-const script = new vm.Script(wrap(ASCENT_BUNDLE), { filename: __filename, cachedData })
+const script = new vm.Script(wrap(source), { filename: path.join(__dirname, ASCENT_BUNDLE_FILE), cachedData })
 if (file !== null && (cachedData === undefined || script.cachedDataRejected === true)) {
   // At exit, so the cache holds the functions this command compiled, not only the top level.
   process.once('exit', () => writeCache(file, script))

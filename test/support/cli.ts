@@ -11,13 +11,13 @@ export interface CliResult {
   readonly stderr: string
 }
 
-/** Runs the built `ascent` CLI (npm test builds it first) and collects its output. */
+/** Runs the built `ascent` CLI (npm test builds it first; `cli`: a copy of it elsewhere) and collects its output. */
 export function runCli(
   args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string; cli?: string } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [options.cli ?? CLI, ...args], {
       env: { ...process.env, ...options.env },
       cwd: options.cwd,
     })

@@ -1,9 +1,9 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeIpa } from '../../fixtures/build-factory'
-import { runCli } from '../../support/cli'
+import { CLI, runCli } from '../../support/cli'
 
 /**
  * `ascent` keeps V8's compiled code of each command in its cache directory so the next start skips most
@@ -68,5 +68,46 @@ describe('the compile cache', () => {
     await writeFile(blocked, 'not a folder')
     await inspect(blocked)
     expect(await readFile(blocked, 'utf8')).toBe('not a folder')
+  })
+})
+
+describe('the launcher and its bundle', () => {
+  it('a bundle of another build beside the launcher (a copy that mixed two builds) is refused with what to do', async () => {
+    const copy = join(dir, 'mixed')
+    await mkdir(copy)
+    const launcher = join(copy, 'ascent.cjs')
+    await copyFile(CLI, launcher)
+    const bundle = (await readFile(join(dirname(CLI), 'ascent-main.js'), 'latin1')).replace(
+      /\/\/ascent-bundle \w+\n$/,
+      '//ascent-bundle 0123456789abcdef0123456789abcdef\n',
+    )
+    await writeFile(join(copy, 'ascent-main.js'), bundle, 'latin1')
+    const cache = join(dir, 'mixed-cache')
+    const mixed = await runCli(['inspect', file, '--json'], {
+      cli: launcher,
+      env: { ASCENT_CACHE_DIR: cache },
+    })
+    expect(mixed.code).toBe(1)
+    expect(mixed.stdout).toBe('')
+    expect(mixed.stderr).toBe(
+      `error: ${join(copy, 'ascent-main.js')} is missing or from another build than ${launcher}: build or install the CLI again\n`,
+    )
+    // Nothing was run, so nothing was cached.
+    await expect(stat(cache)).rejects.toThrow(/ENOENT/)
+
+    // Missing altogether: the same words.
+    await rm(join(copy, 'ascent-main.js'))
+    const missing = await runCli(['--version'], { cli: launcher })
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toMatch(/ascent-main\.js is missing or from another build/)
+
+    // The bundle it was built with: it runs.
+    await copyFile(join(dirname(CLI), 'ascent-main.js'), join(copy, 'ascent-main.js'))
+    const matched = await runCli(['inspect', file, '--json'], {
+      cli: launcher,
+      env: { ASCENT_CACHE_DIR: cache },
+    })
+    expect(matched.code).toBe(0)
+    expect(JSON.parse(matched.stdout)).toMatchObject({ bundleId: 'com.example.ascent.demo' })
   })
 })
