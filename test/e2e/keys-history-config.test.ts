@@ -82,7 +82,17 @@ describe('keys, history and codemagic.yaml through ascent web --sandbox', () => 
         .not.toBe('Not tested yet')
       await screenshot(page, '07-keys-added-dark')
       await expectAccessible(page)
-      await page.getByRole('button', { name: 'Remove Release' }).click()
+      // The question takes the focus to Keep; Escape keeps the key and puts the focus back on Remove.
+      const remove = page.getByRole('button', { name: 'Remove Release' })
+      await remove.click()
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Keep')
+      await screenshot(page, 'keys-remove-confirm')
+      await page.keyboard.press('Escape')
+      expect(await page.getByRole('button', { name: 'Remove key' }).count()).toBe(0)
+      await expect
+        .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+        .toBe('Remove Release')
+      await remove.click()
       await page.getByRole('button', { name: 'Remove key' }).click()
       await expect.poll(() => row.count()).toBe(0)
     }

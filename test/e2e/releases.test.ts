@@ -135,4 +135,33 @@ describe('Releases of an app on two platforms with the same version', () => {
     expect(await row('tvOS').locator('.release-detail').textContent()).toBe('You release it once approved')
     expect(await row('tvOS').getByRole('button', { name: 'Cancel review' }).count()).toBe(1)
   })
+
+  it('Escape closes the question, sends nothing, and puts the focus back on the button that asked it', async () => {
+    const { page } = session
+    const card = page.getByRole('region', { name: 'Both releases' })
+    const tvos = card.locator('[data-version="1.1"]').filter({ hasText: /^tvOS 1\.1/ })
+    const confirm = card.getByRole('group', { name: 'Confirm' })
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement
+        return `${el?.closest('[data-version]')?.querySelector('.release-version-name')?.textContent ?? ''}: ${el?.textContent ?? ''}`
+      })
+    // By keyboard: Enter on Cancel review asks; the focus goes to Cancel (a second Enter sends nothing).
+    await tvos.getByRole('button', { name: 'Cancel review' }).focus()
+    await page.keyboard.press('Enter')
+    await confirm.getByText('Cancel review Both 1.1').waitFor()
+    await expect.poll(focused).toBe('tvOS 1.1: Cancel')
+    await screenshot(page, 'releases-confirm-focus')
+    await expectAccessible(page)
+    await page.keyboard.press('Escape')
+    expect(await confirm.count()).toBe(0)
+    await expect.poll(focused).toBe('tvOS 1.1: Cancel review')
+    // From the Yes button too; the review was not canceled.
+    await page.keyboard.press('Enter')
+    await confirm.getByRole('button', { name: 'Yes, cancel review' }).focus()
+    await page.keyboard.press('Escape')
+    expect(await confirm.count()).toBe(0)
+    await expect.poll(focused).toBe('tvOS 1.1: Cancel review')
+    expect(await tvos.locator('.release-detail').textContent()).toBe('You release it once approved')
+  })
 })

@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react'
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
+import { flushSync } from 'react-dom'
 import { addKey, fileRefFor, loadKeys, removeKey, testKey } from '../actions/keys-actions'
 import { errorMessage } from '../api'
 import { formatWhen } from '../format'
@@ -34,11 +35,54 @@ function identity(draft: KeyDraft): {
   }
 }
 
+/** Asked before a key goes: the focus moves to Keep (a stray Enter removes nothing); Escape or Keep keeps it. */
+function RemoveConfirm(props: {
+  readonly name: string
+  readonly onRemove: () => void
+  readonly onKeep: () => void
+}) {
+  const keepButton = useRef<HTMLButtonElement>(null)
+  const questionId = useId()
+  useEffect(() => keepButton.current?.focus(), [])
+  return (
+    <span
+      className="row-confirm"
+      role="group"
+      aria-label="Confirm"
+      aria-describedby={questionId}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.stopPropagation()
+          props.onKeep()
+        }
+      }}
+    >
+      <span id={questionId} className="muted">
+        Remove {props.name} and its private key?
+      </span>
+      <button type="button" className="button button-small button-danger" onClick={props.onRemove}>
+        Remove key
+      </button>
+      <button ref={keepButton} type="button" className="button button-small" onClick={props.onKeep}>
+        Keep
+      </button>
+    </span>
+  )
+}
+
 function KeyList() {
   const keys = useKeysStore((s) => s.keys)
   const busy = useKeysStore((s) => s.busy)
   const phase = useKeysStore((s) => s.phase)
   const [confirming, setConfirming] = useState<string | null>(null)
+  const table = useRef<HTMLTableElement>(null)
+  // Keeping the key puts the focus back on its Remove button, drawn again in the question's place.
+  const keep = (name: string): void => {
+    flushSync(() => setConfirming(null))
+    table.current
+      ?.querySelector<HTMLButtonElement>(`button[aria-label="Remove ${CSS.escape(name)}"]`)
+      ?.focus()
+  }
   if (phase === 'loading' && keys.length === 0) return <p className="muted">Loading keys…</p>
   if (keys.length === 0) {
     return (
@@ -48,7 +92,7 @@ function KeyList() {
     )
   }
   return (
-    <table className="table keys-table">
+    <table ref={table} className="table keys-table">
       <thead>
         <tr>
           <th scope="col">Name</th>
@@ -86,22 +130,14 @@ function KeyList() {
               <td>{key.lastVerifiedAt ? formatWhen(key.lastVerifiedAt) : '—'}</td>
               <td className="row-actions">
                 {confirming === key.name ? (
-                  <>
-                    <span className="muted">Remove {key.name} and its private key?</span>
-                    <button
-                      type="button"
-                      className="button button-small button-danger"
-                      onClick={() => {
-                        setConfirming(null)
-                        void removeKey(key)
-                      }}
-                    >
-                      Remove key
-                    </button>
-                    <button type="button" className="button button-small" onClick={() => setConfirming(null)}>
-                      Keep
-                    </button>
-                  </>
+                  <RemoveConfirm
+                    name={key.name}
+                    onRemove={() => {
+                      setConfirming(null)
+                      void removeKey(key)
+                    }}
+                    onKeep={() => keep(key.name)}
+                  />
                 ) : (
                   <>
                     <button

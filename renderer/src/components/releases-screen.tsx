@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useId, useRef, useState } from 'react'
 import type { WatchedApp } from '../../../shared/ipc'
 import {
   PHASED_PERCENT,
@@ -52,6 +52,38 @@ function releaseLine(v: VersionStatus): string {
   return parts.join(' · ')
 }
 
+/**
+ * The question an action asks before it goes to App Store Connect, under the version it is about. The focus
+ * moves to Cancel (nothing is sent by a stray Enter); Escape or Cancel closes it.
+ */
+function ReleaseConfirm(props: {
+  readonly question: string
+  readonly yes: string
+  readonly busy: boolean
+  readonly onYes: () => void
+  readonly onCancel: () => void
+}) {
+  const questionId = useId()
+  const cancel = useRef<HTMLButtonElement>(null)
+  useEffect(() => cancel.current?.focus(), [])
+  return (
+    <div className="release-confirm" role="group" aria-label="Confirm" aria-describedby={questionId}>
+      <p id={questionId}>{props.question}</p>
+      <button
+        type="button"
+        className="button button-small button-primary"
+        disabled={props.busy}
+        onClick={props.onYes}
+      >
+        {props.yes}
+      </button>
+      <button ref={cancel} type="button" className="button button-small" onClick={props.onCancel}>
+        Cancel
+      </button>
+    </div>
+  )
+}
+
 function VersionRow({ app, version }: { readonly app: WatchedApp; readonly version: VersionStatus }) {
   const confirming = useReleasesStore((s) => s.confirming)
   const busy = useReleasesStore((s) => s.busy)
@@ -63,8 +95,25 @@ function VersionRow({ app, version }: { readonly app: WatchedApp; readonly versi
       ? confirming
       : null
   const rejected = REJECTED.includes(version.appStoreState)
+  const row = useRef<HTMLLIElement>(null)
+  // Closing the question puts the focus back on the button that asked it.
+  const cancel = (): void => {
+    if (!pending) return
+    useReleasesStore.setState({ confirming: null })
+    row.current?.querySelector<HTMLButtonElement>(`button[data-action="${pending.action}"]`)?.focus()
+  }
   return (
-    <li className="release-version" data-version={version.versionString}>
+    <li
+      ref={row}
+      className="release-version"
+      data-version={version.versionString}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && pending) {
+          e.stopPropagation()
+          cancel()
+        }
+      }}
+    >
       <div className="release-version-line">
         <span className="release-version-name">
           {platformLabel(version.platform)} {version.versionString}
@@ -82,6 +131,7 @@ function VersionRow({ app, version }: { readonly app: WatchedApp; readonly versi
             <button
               key={action}
               type="button"
+              data-action={action}
               className={`button button-small${action === 'now' ? ' button-primary' : ''}`}
               disabled={busy}
               onClick={() =>
@@ -111,27 +161,13 @@ function VersionRow({ app, version }: { readonly app: WatchedApp; readonly versi
         </div>
       ) : null}
       {pending ? (
-        <div className="release-confirm" role="group" aria-label="Confirm">
-          <p>
-            {RELEASE_ACTION_WORDS[pending.action].label} {app.appName} {version.versionString}: this{' '}
-            {RELEASE_ACTION_WORDS[pending.action].confirm}.
-          </p>
-          <button
-            type="button"
-            className="button button-small button-primary"
-            disabled={busy}
-            onClick={() => void confirmAction(pending)}
-          >
-            Yes, {RELEASE_ACTION_WORDS[pending.action].label.toLowerCase()}
-          </button>
-          <button
-            type="button"
-            className="button button-small"
-            onClick={() => useReleasesStore.setState({ confirming: null })}
-          >
-            Cancel
-          </button>
-        </div>
+        <ReleaseConfirm
+          question={`${RELEASE_ACTION_WORDS[pending.action].label} ${app.appName} ${version.versionString}: this ${RELEASE_ACTION_WORDS[pending.action].confirm}.`}
+          yes={`Yes, ${RELEASE_ACTION_WORDS[pending.action].label.toLowerCase()}`}
+          busy={busy}
+          onYes={() => void confirmAction(pending)}
+          onCancel={cancel}
+        />
       ) : null}
     </li>
   )
