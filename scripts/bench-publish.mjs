@@ -37,7 +37,9 @@ const TARGET_LOOKS_10_MIN = 12
 const CODEMAGIC_SLEEP_MS = 30_000
 const TARGET_ROUND_TRIPS = 14
 const TARGET_CALLS = 22
-const BUNDLE_ID = 'com.example.bench'
+// The scenario test/integration/publish/calls.test.ts counts the calls of: the same seed and app.
+const scenario = await importTs('publish-scenario', 'test/fixtures/publish-scenario.ts')
+const BUNDLE_ID = scenario.SCENARIO_BUNDLE_ID
 
 // The publisher (its default poll schedule) and the sandbox in one process on a simulated clock.
 const SIMULATED_ENTRY = `
@@ -99,35 +101,11 @@ export async function simulate(seedFile: string, ipa: string, dataDir: string, p
 }
 `
 
-const seed = {
-  apps: [
-    {
-      bundleId: BUNDLE_ID,
-      name: 'Bench',
-      platforms: ['IOS'],
-      betaGroups: [
-        { name: 'QA', isInternal: true },
-        { name: 'Public Beta', isInternal: false },
-      ],
-      versions: [{ platform: 'IOS', versionString: '1.0.0', state: 'READY_FOR_SALE' }],
-      builds: [
-        {
-          versionString: '1.0.0',
-          buildNumber: '99',
-          platform: 'IOS',
-          state: 'VALID',
-          betaReviewState: 'WAITING_FOR_REVIEW',
-        },
-      ],
-    },
-  ],
-}
-
 const dir = await mkdtemp(path.join(os.tmpdir(), 'ascent-bench-publish-'))
 const running = []
 try {
   const seedFile = path.join(dir, 'seed.json')
-  await writeFile(seedFile, JSON.stringify(seed))
+  await writeFile(seedFile, JSON.stringify(scenario.scenarioSeed()))
   const makeIpa = await buildFactory()
   const ipa = await makeIpa({ bundleId: BUNDLE_ID, version: '1.1.0', buildNumber: '100' }, dir)
   const help = await runCapture([CLI, 'publish', '--help'])

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { SandboxOptions } from '../../../electron/sandbox'
+import { SCENARIO_BUNDLE_ID, scenarioSeed } from '../../fixtures/publish-scenario'
 import { publishHarness } from './publish-support'
 
 /**
@@ -7,37 +7,10 @@ import { publishHarness } from './publish-support'
  * over a second): what the app's own answer can carry is not asked again, and nothing is read twice.
  */
 
-const BUNDLE_ID = 'com.example.calls'
+const BUNDLE_ID = SCENARIO_BUNDLE_ID
 const PART = 'PUT /upload/{id}/{part}'
-
-function seed(
-  changes: Partial<NonNullable<SandboxOptions['seed']>['apps'][number]> = {},
-): NonNullable<SandboxOptions['seed']> {
-  return {
-    apps: [
-      {
-        bundleId: BUNDLE_ID,
-        name: 'Calls',
-        platforms: ['IOS'],
-        betaGroups: [
-          { name: 'QA', isInternal: true },
-          { name: 'Public Beta', isInternal: false },
-        ],
-        versions: [{ platform: 'IOS', versionString: '1.0.0', state: 'READY_FOR_SALE' }],
-        builds: [
-          {
-            versionString: '1.0.0',
-            buildNumber: '99',
-            platform: 'IOS',
-            state: 'VALID',
-            betaReviewState: 'WAITING_FOR_REVIEW',
-          },
-        ],
-        ...changes,
-      },
-    ],
-  }
-}
+// The benchmark's scenario (scripts/bench-publish.mjs publishes the same app).
+const seed = scenarioSeed
 
 const TESTFLIGHT = {
   submitToTestflight: true,
