@@ -88,6 +88,34 @@ describe('clicks before the window settled', () => {
     await page.getByRole('button', { name: 'Done' }).click()
   }, 120_000)
 
+  it('Publish clicked before the plan of a new build comes says why it did not start when the plan refuses', async () => {
+    const { page } = session
+    const plans = await holdCalls(page, 'planPublish')
+    const ipa = await makeIpa(
+      { fileName: 'Stranger.ipa', bundleId: 'org.example.stranger', buildNumber: '43' },
+      session.dir,
+    )
+    await page.locator('input[type=file][accept=".ipa,.pkg"]').setInputFiles(ipa)
+    const plan = await plans.next()
+    await page.locator('.build-name').waitFor()
+    await publishButton(page).click()
+    await page.locator('#publish-blockers').getByText('Publish starts once the plan is checked.').waitFor()
+    await plan.continue()
+    await plans.release()
+    await expect
+      .poll(() => page.locator('#publish-blockers').textContent())
+      .toBe('Publish did not start: Preflight found problems: see above.')
+    expect(await publishButton(page).isDisabled()).toBe(true)
+    await page.locator('#publish-blockers').scrollIntoViewIfNeeded()
+    await screenshot(page, 'publish-did-not-start')
+    // Said about the settings then: a change puts the reason for what is on screen now.
+    await page.getByRole('checkbox', { name: 'Submit to App Store' }).check()
+    await expect
+      .poll(() => page.locator('#publish-blockers').textContent())
+      .toBe('Preflight found problems: see above.')
+    await page.locator('.build-card').getByRole('button', { name: 'Close' }).click()
+  })
+
   it('a setting changed while the app’s remembered settings are on their way stays, and both are remembered', async () => {
     const { page } = session
     const ipa = await makeIpa({ fileName: 'Recall.ipa', version: '3.2.0', buildNumber: '42' }, session.dir)

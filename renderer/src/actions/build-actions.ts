@@ -17,6 +17,7 @@ import { applySuggestedCopyright, useReleaseStore } from '../stores/release-stor
 import { loadGroups } from './groups-actions'
 import { requestPlan } from './plan-actions'
 import { recallRelease } from './release-actions'
+import { forgetStartError } from './run-actions'
 
 // .zip goes on to inspection: a zipped .app is told to export a .pkg, in the CLI's words.
 const BUILD_EXTENSIONS = ['.ipa', '.pkg', '.zip'] as const
@@ -62,6 +63,7 @@ export async function inspect(file: FileRef): Promise<void> {
   const before = useBuildStore.getState()
   const formBefore = useReleaseStore.getState()
   useBuildStore.setState((s) => inspectStarted(s, file))
+  forgetStartError()
   usePlanStore.setState((s) => planCleared(s))
   useGroupsStore.setState(clearGroups())
   try {
@@ -114,6 +116,7 @@ export async function addAppToSandbox(): Promise<void> {
 
 export function closeBuild(): void {
   useBuildStore.setState(clearBuild())
+  forgetStartError()
   useGroupsStore.setState(clearGroups())
   usePlanStore.setState((s) => planCleared(s))
 }

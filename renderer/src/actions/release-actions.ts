@@ -12,10 +12,12 @@ import {
   type BooleanOption,
 } from '../stores/release-store'
 import { schedulePlan } from './plan-actions'
+import { forgetStartError } from './run-actions'
 
 /** A release setting changed: store it and ask for a fresh plan (a longer pause for typed text). */
 export function changeRelease(change: (state: ReleaseState) => ReleaseState, planDelayMs?: number): void {
   useReleaseStore.setState(change)
+  forgetStartError()
   schedulePlan(planDelayMs)
 }
 

@@ -88,8 +88,9 @@ export async function startPublish(): Promise<void> {
     useRunStore.setState({ ...emptyRun, busy: 'waiting' })
     await planSettled()
     if (useRunStore.getState().busy !== 'waiting') return
+    // The person closed the build or chose another: the click was for the build they left.
     if (useBuildStore.getState().file !== file) {
-      useRunStore.setState({ ...emptyRun, error: 'Publish did not start: another build was chosen.' })
+      useRunStore.setState(emptyRun)
       return
     }
   }
@@ -160,6 +161,12 @@ export async function resumeRun(run: WatchedRun): Promise<void> {
 
 export function resumeRecord(record: RunRecord, log: readonly LogLine[] = []): Promise<void> {
   return resumeRun(watchedRunFromRecord(record, log))
+}
+
+/** A change to the build or the settings: why Publish did not start last time is about what was there then. */
+export function forgetStartError(): void {
+  if (useRunStore.getState().error !== null && useRunStore.getState().current === null)
+    useRunStore.setState((s) => ({ ...s, error: null }))
 }
 
 /** Back to the build and settings after a run ended. */
