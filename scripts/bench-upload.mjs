@@ -244,6 +244,9 @@ async function ascentUpload(sandbox, file, dataDir, cli = CLI) {
         APP_STORE_CONNECT_PRIVATE_KEY: `@file:${sandbox.privateKeyPath}`,
         ASCENT_DATA_DIR: dataDir,
         ASCENT_BENCH_USAGE: usageFile,
+        // An earlier build keeps a cache of its own: sharing one, each build would find the other's and start
+        // without one.
+        ...(cli === CLI ? {} : { ASCENT_CACHE_DIR: path.join(dir, 'compile-cache-before') }),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
