@@ -9,7 +9,7 @@ import { emptySteps, newRunId, readAllJournals, runDir, type FileIdentity, type 
 import type { Runner } from './run'
 import type { ResolvedDeps } from './run-context'
 import type { RunLocks } from './run-lock'
-import { isOpen } from './run-record'
+import { isFinished, isOpen } from './run-record'
 import type { PublishJob } from './types'
 
 /**
@@ -25,9 +25,11 @@ export interface StartEnv {
 
 /**
  * Where a start of this file with these settings begins. `previous`: the unfinished run of the same build and
- * settings, resumed (of another file: BAD_INPUT saying what it did). Else `earlier`: the latest run of this
- * very file that uploaded it (with other settings, or finished): the new run goes on from its build instead
- * of uploading again, which App Store Connect would refuse as a used build number.
+ * settings, resumed (of another file: BAD_INPUT saying what it did); or the finished one of this very file,
+ * taken up again: publishing the same thing twice (a CI job run again, one killed as it ended) checks it with
+ * App Store Connect and says it is done, where a new run would be refused for the version it put in review.
+ * Else `earlier`: the latest run of this very file that uploaded it (with other settings): the new run goes on
+ * from its build instead of uploading again, which App Store Connect would refuse as a used build number.
  */
 export async function startingPoint(
   env: StartEnv,
@@ -43,8 +45,12 @@ export async function startingPoint(
       await confirmSameFile(j, file)
       return { runKey, previous: j, earlier: null }
     }
-    // Stopped (killed) before it sent anything: taken up again rather than left beside a second run.
-    if (j.outcome === null && j.supersededBy === undefined && (await matchesFile(j, file)).same) {
+    // Stopped (killed) before it sent anything, or finished: taken up again rather than left beside a second run.
+    if (
+      (j.outcome === null || isFinished(j)) &&
+      j.supersededBy === undefined &&
+      (await matchesFile(j, file)).same
+    ) {
       await confirmSameFile(j, file)
       return { runKey, previous: j, earlier: null }
     }

@@ -208,6 +208,8 @@ function optionsFrom(flags: PublishFlags): PublishOptions {
 /** The first line of a run that picks up an earlier one: which run, and what is left of it. */
 function resumeLine(run: RunRecord): string {
   const left = run.steps.filter((s) => s.status !== 'done' && s.status !== 'skipped').length
+  if (left === 0 && run.outcome !== null)
+    return `Run ${run.runId} already published this build with these settings (${run.outcome}): checking it with App Store Connect`
   const upload = run.steps.find((s) => s.step === 'upload')
   const uploadDone = upload?.status === 'done' || upload?.status === 'skipped'
   return `Resuming run ${run.runId} (${uploadDone ? 'upload done, ' : ''}${left} ${left === 1 ? 'step' : 'steps'} left)`

@@ -225,6 +225,51 @@ describe('ascent publish against the sandbox', () => {
   })
 })
 
+describe('ascent publish: the same build and settings again after the run finished', () => {
+  it('a CI job run again says the run is done and exits 0; it sends nothing twice and refuses nothing', async () => {
+    const caseDir = await mkdtemp(join(dir, 'again-'))
+    // Its own app version: the other cases' 1.1.0 is in review.
+    const build = await makeIpa({ version: '1.2.0', buildNumber: '230' }, caseDir)
+    const args = [
+      ...['publish', build, '--testflight', '--beta-group', 'Public Beta', '--what-to-test', 'Again'],
+      '--app-store',
+    ]
+    const caseEnv = { ...env, ASCENT_DATA_DIR: join(caseDir, 'data') }
+    const first = await runCli([...args, '--whats-new', 'Once', '--json'], { env: caseEnv })
+    expect(first.stderr).toBe('')
+    expect(events(first.stdout).find((e) => e.type === 'run-finished')).toMatchObject({
+      outcome: 'submitted-for-review',
+    })
+    expect(first.code).toBe(0)
+    const runId = events(first.stdout).find((e) => e.type === 'run-finished')?.runId
+    const before = sandbox.state()
+
+    // Before, the version this run put in review refused a new run, with the advice to withdraw it.
+    const again = await runCli([...args, '--whats-new', 'Once'], { env: caseEnv })
+    expect(again.stderr).toBe('')
+    expect(again.code).toBe(0)
+    expect(again.stdout.split('\n')[0]).toBe(
+      `Run ${runId} already published this build with these settings (submitted-for-review): checking it with App Store Connect`,
+    )
+    const after = sandbox.state()
+    expect(after.buildUploads).toHaveLength(before.buildUploads.length)
+    expect(after.reviewSubmissions).toEqual(before.reviewSubmissions)
+    expect(after.versions).toEqual(before.versions)
+
+    // Other settings are another run, which goes on from the same upload (here refused: the version is in review).
+    const other = await runCli([...args, '--whats-new', 'Twice'], { env: caseEnv })
+    expect(other.code).toBe(3)
+    expect(other.stderr).toMatch(/version 1\.2\.0 is WAITING_FOR_REVIEW/)
+  })
+})
+
+function events(stdout: string): PublishEvent[] {
+  return stdout
+    .trim()
+    .split('\n')
+    .map((line) => PublishEvent.parse(JSON.parse(line)))
+}
+
 describe('ascent publish: Ctrl-C', () => {
   it('SIGINT cancels at a safe point and exits 5; publishing again finishes with exit 0', async () => {
     const caseDir = await mkdtemp(join(dir, 'sigint-'))
