@@ -3,8 +3,8 @@
 // The file is electron/cli/launcher.ts; the CLI bundle (electron/cli/main.ts and its imports) is a file beside it
 // (`<name>-main.js`), which the launcher runs with V8's code cache.
 import { createHash } from 'node:crypto'
-import { readFile, rename, rm, writeFile } from 'node:fs/promises'
-import { basename } from 'node:path'
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { basename, dirname } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
 import { bridgeClientEsbuildPlugin } from './bridge-client-bundle.mjs'
@@ -50,6 +50,8 @@ export async function buildCli({ outfile, sourcemap }) {
   const code = main.outputFiles.find((f) => f.path.endsWith('.js'))
   const map = main.outputFiles.find((f) => f.path.endsWith('.map'))
   const id = createHash('sha256').update(code.contents).digest('hex').slice(0, 32)
+  // A fresh clone has no dist-cli/ yet (esbuild writes nothing here: both outputs are written below).
+  await mkdir(dirname(outfile), { recursive: true })
   // The build's id last (a first line would shift the source map): the launcher checks it before it runs the
   // bundle with a cache.
   await writeAtomic(bundleFile, `${code.text}\n//ascent-bundle ${id}\n`)

@@ -12,10 +12,11 @@ const tempDir = useTempDir()
 let cli = ''
 let out = ''
 
-// The same bundle scripts/build-cli.mjs makes, written to a private path so parallel test files never race on dist-cli/.
+// The same bundle scripts/build-cli.mjs makes, written to a private path so parallel test files never race on dist-cli/;
+// into a folder that does not exist yet, as dist-cli/ in a fresh clone.
 beforeAll(async () => {
   out = await mkdtemp(path.join(os.tmpdir(), 'ascent-cli-'))
-  cli = path.join(out, 'ascent.cjs')
+  cli = path.join(out, 'dist-cli', 'ascent.cjs')
   await buildCli({ outfile: cli })
 })
 
