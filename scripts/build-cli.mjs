@@ -1,7 +1,7 @@
-// Bundles the `ascent` CLI into one CommonJS file so `npx ascent` starts fast and needs no loader.
-// Every pure-JS dependency is inlined: the CLI package (npm run pack:cli) then installs with no dependencies.
-// The file is electron/cli/launcher.ts; the CLI bundle (electron/cli/main.ts and its imports) is a file beside it
-// (`<name>-main.js`), which the launcher runs with V8's code cache.
+// Bundles the `ascent` CLI into two CommonJS files so `npx ascent` starts fast and needs no loader: the launcher
+// (electron/cli/launcher.ts, the entry) and beside it the CLI bundle (`<name>-main.js`: electron/cli/main.ts and
+// its imports), which the launcher runs with V8's code cache. Every pure-JS dependency is inlined: the CLI package
+// (npm run pack:cli) then installs with no dependencies.
 import { createHash } from 'node:crypto'
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { basename, dirname } from 'node:path'
@@ -22,19 +22,14 @@ const common = {
   supported: { 'dynamic-import': false },
 }
 
-/** The bundle's file beside a launcher at `outfile`. */
-export function bundleFileOf(outfile) {
-  return outfile.replace(/(\.cjs)?$/, '-main.js')
-}
-
 /**
  * Writes the launcher to `outfile` and the bundle beside it; `sourcemap` adds the bundle's map beside the bundle.
- * The bundle is written first and the launcher last (each atomically), so a launcher never names a bundle that
- * is not there yet.
+ * Each file is written atomically, the bundle first: a launcher never reads half a bundle, and one started between
+ * the two writes meets a bundle of another build, which its id check refuses.
  */
 export async function buildCli({ outfile, sourcemap }) {
   const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'))
-  const bundleFile = bundleFileOf(outfile)
+  const bundleFile = outfile.replace(/(\.cjs)?$/, '-main.js')
   const main = await build({
     ...common,
     entryPoints: [new URL('../electron/cli/main.ts', import.meta.url).pathname],
