@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeIpa } from '../fixtures/build-factory'
 import { sandboxCredentials } from '../support/cli'
+import { clearVersionText, makeVersion } from '../support/people-in-app-store-connect'
 import { startTestSandbox, type TestSandbox } from '../support/sandbox'
 import { readyToPublish, windowSession } from './support/web-app'
 
@@ -12,14 +13,6 @@ import { readyToPublish, windowSession } from './support/web-app'
 
 const BUNDLE = 'com.example.refused.window'
 const PROCESSING_MS = 3_600_000
-
-type Docs = { data: { id: string }[] }
-
-async function call<T>(sb: TestSandbox, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await sb.call(method, path, body)
-  expect(res.status, `${method} ${path}: ${JSON.stringify(res.body)}`).toBeLessThan(300)
-  return res.body as T
-}
 
 describe('App Review refuses the review item after preflight, in the window', () => {
   let sandbox: TestSandbox | undefined
@@ -40,15 +33,7 @@ describe('App Review refuses the review item after preflight, in the window', ()
       },
     })
     // Version 1.1.0 made in App Store Connect beforehand, its text filled in.
-    const app = await call<Docs>(sandbox, 'GET', `/v1/apps?filter[bundleId]=${BUNDLE}`)
-    const made = await call<{ data: { id: string } }>(sandbox, 'POST', '/v1/appStoreVersions', {
-      data: {
-        type: 'appStoreVersions',
-        attributes: { platform: 'IOS', versionString: '1.1.0' },
-        relationships: { app: { data: { type: 'apps', id: app.data[0]?.id ?? '' } } },
-      },
-    })
-    versionId = made.data.id
+    versionId = await makeVersion(sandbox, BUNDLE, '1.1.0')
   })
   afterAll(async () => {
     await sandbox?.close()
@@ -84,20 +69,7 @@ describe('App Review refuses the review item after preflight, in the window', ()
       .locator('.timeline-step[data-step="upload"]')
       .getByText('Verifying')
       .waitFor({ timeout: 30_000 })
-    const texts = await call<Docs>(
-      sb,
-      'GET',
-      `/v1/appStoreVersions/${versionId}/appStoreVersionLocalizations`,
-    )
-    for (const t of texts.data) {
-      await call(sb, 'PATCH', `/v1/appStoreVersionLocalizations/${t.id}`, {
-        data: {
-          type: 'appStoreVersionLocalizations',
-          id: t.id,
-          attributes: { description: null, keywords: null, supportUrl: null },
-        },
-      })
-    }
+    await clearVersionText(sb, versionId)
     sb.advanceClock(PROCESSING_MS)
 
     const failed = page.locator('.timeline-step[data-step="review"] .timeline-error')

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunRecord } from '../../../shared/ipc'
 import { makeIpa } from '../../fixtures/build-factory'
 import { publishWatching, runCli, sandboxCredentials } from '../../support/cli'
-import { withSandbox, type TestSandbox } from '../../support/sandbox'
+import { clearVersionText, makeVersion } from '../../support/people-in-app-store-connect'
+import { withSandbox } from '../../support/sandbox'
 
 /**
  * App Review's refusal after preflight passed: someone clears the version's text in App Store Connect while
@@ -24,42 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
-
-type Doc = { data: { id: string } }
-type Docs = { data: { id: string; attributes: { locale: string } }[] }
-
-async function call<T>(sb: TestSandbox, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await sb.call(method, path, body)
-  expect(res.status, `${method} ${path}: ${JSON.stringify(res.body)}`).toBeLessThan(300)
-  return res.body as T
-}
-
-/** Version 1.1.0 made in App Store Connect beforehand, its text filled in every locale. */
-async function makeVersion(sb: TestSandbox): Promise<string> {
-  const app = await call<Docs>(sb, 'GET', `/v1/apps?filter[bundleId]=${BUNDLE}`)
-  const made = await call<Doc>(sb, 'POST', '/v1/appStoreVersions', {
-    data: {
-      type: 'appStoreVersions',
-      attributes: { platform: 'IOS', versionString: '1.1.0' },
-      relationships: { app: { data: { type: 'apps', id: app.data[0]?.id ?? '' } } },
-    },
-  })
-  return made.data.id
-}
-
-/** What a person does in App Store Connect meanwhile: clears description, keywords and support URL everywhere. */
-async function emptyText(sb: TestSandbox, versionId: string): Promise<void> {
-  const texts = await call<Docs>(sb, 'GET', `/v1/appStoreVersions/${versionId}/appStoreVersionLocalizations`)
-  for (const t of texts.data) {
-    await call(sb, 'PATCH', `/v1/appStoreVersionLocalizations/${t.id}`, {
-      data: {
-        type: 'appStoreVersionLocalizations',
-        id: t.id,
-        attributes: { description: null, keywords: null, supportUrl: null },
-      },
-    })
-  }
-}
 
 describe('App Review refuses the review item after preflight', () => {
   it(
@@ -82,7 +47,7 @@ describe('App Review refuses the review item after preflight', () => {
         const caseDir = await mkdtemp(join(dir, 'case-'))
         const env = { ...sandboxCredentials(sb), ASCENT_DATA_DIR: join(caseDir, 'data') }
         const file = await makeIpa({ bundleId: BUNDLE, version: '1.1.0', buildNumber: '7' }, caseDir)
-        const versionId = await makeVersion(sb)
+        const versionId = await makeVersion(sb, BUNDLE, '1.1.0')
         let changed: Promise<void> | null = null
         const r = await publishWatching(
           ['publish', file, '--app-store', '--whats-new', 'Fixes', '--processing-timeout', '600', '--json'],
@@ -91,7 +56,7 @@ describe('App Review refuses the review item after preflight', () => {
             if (changed || e.type !== 'step-progress' || e.message !== 'verifying') return
             // Preflight found the version ready; it is cleared while Apple verifies the upload, then the sandbox's
             // clock moves on past processing.
-            changed = emptyText(sb, versionId).then(() => sb.advanceClock(PROCESSING_MS))
+            changed = clearVersionText(sb, versionId).then(() => sb.advanceClock(PROCESSING_MS))
           },
         )
         await changed
