@@ -1,7 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
+import type { SandboxOptions } from '../../electron/sandbox'
 import { PublishEvent } from '../../shared/publish-events'
+import { startTestSandbox, type TestSandbox } from './sandbox'
 
 export const CLI = join(__dirname, '../../dist-cli/ascent.cjs')
 
@@ -45,6 +49,30 @@ export function sandboxCredentials(sandbox: {
     APP_STORE_CONNECT_KEY_IDENTIFIER: sandbox.keyId,
     APP_STORE_CONNECT_ISSUER_ID: sandbox.issuerId,
     APP_STORE_CONNECT_PRIVATE_KEY: `@file:${sandbox.privateKeyPath}`,
+  }
+}
+
+/** A sandbox for a test file's CLI runs, a folder of its own, and the environment pointing the CLI at both. */
+export interface CliSandbox {
+  readonly sandbox: TestSandbox
+  readonly dir: string
+  /** The sandbox's credentials and ASCENT_DATA_DIR in `dir`. */
+  readonly env: NodeJS.ProcessEnv
+  /** Stops the sandbox and removes the folder. */
+  close(): Promise<void>
+}
+
+export async function startCliSandbox(prefix: string, options: SandboxOptions): Promise<CliSandbox> {
+  const sandbox = await startTestSandbox(options)
+  const dir = await mkdtemp(join(tmpdir(), prefix))
+  return {
+    sandbox,
+    dir,
+    env: { ...sandboxCredentials(sandbox), ASCENT_DATA_DIR: join(dir, 'data') },
+    close: async () => {
+      await sandbox.close()
+      await rm(dir, { recursive: true, force: true })
+    },
   }
 }
 

@@ -1,32 +1,28 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PublishEvent } from '../../../shared/publish-events'
 import { makeIpa } from '../../fixtures/build-factory'
-import { runCli, sandboxCredentials } from '../../support/cli'
-import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
+import { runCli, startCliSandbox, type CliSandbox } from '../../support/cli'
+import { startTestSandbox } from '../../support/sandbox'
 
 /** The CLI says each thing once, names what the user typed, and one idea has one name. */
 
-let sandbox: TestSandbox
+let cli: CliSandbox
 let dir: string
 let file: string
 let env: NodeJS.ProcessEnv
 
 beforeAll(async () => {
-  sandbox = await startTestSandbox({ processingMs: 2_000, betaReviewMs: 60_000, reviewMs: 60_000 })
-  dir = await mkdtemp(join(tmpdir(), 'ascent-say-once-'))
+  cli = await startCliSandbox('ascent-say-once-', {
+    processingMs: 2_000,
+    betaReviewMs: 60_000,
+    reviewMs: 60_000,
+  })
+  ;({ dir, env } = cli)
   file = await makeIpa({}, dir)
-  env = {
-    ...sandboxCredentials(sandbox),
-    ASCENT_DATA_DIR: join(dir, 'data'),
-  }
 })
-afterAll(async () => {
-  await sandbox.close()
-  await rm(dir, { recursive: true, force: true })
-})
+afterAll(() => cli.close())
 
 describe('usage errors', () => {
   it('an unknown option prints the did-you-mean and one line pointing at --help, not the whole help', async () => {

@@ -1,10 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeIpa } from '../../fixtures/build-factory'
-import { runCli, sandboxCredentials } from '../../support/cli'
-import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
+import { runCli, startCliSandbox, type CliSandbox } from '../../support/cli'
 
 /**
  * A fixed interface: `ascent publish` exits 0 only when every requested step is done. With
@@ -12,24 +8,17 @@ import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
  * (test/integration/publish/options.test.ts shows the later run finishing it).
  */
 
-let sandbox: TestSandbox
+let cli: CliSandbox
 let dir: string
 let env: NodeJS.ProcessEnv
 
 beforeAll(async () => {
   // The upload turns into a build after a quarter of this and is VALID only after all of it, well after
   // a run that does not wait for processing has ended.
-  sandbox = await startTestSandbox({ processingMs: 8_000 })
-  dir = await mkdtemp(join(tmpdir(), 'ascent-publish-postponed-'))
-  env = {
-    ...sandboxCredentials(sandbox),
-    ASCENT_DATA_DIR: join(dir, 'data'),
-  }
+  cli = await startCliSandbox('ascent-publish-postponed-', { processingMs: 8_000 })
+  ;({ dir, env } = cli)
 })
-afterAll(async () => {
-  await sandbox.close()
-  await rm(dir, { recursive: true, force: true })
-})
+afterAll(() => cli.close())
 
 describe('ascent publish --processing-timeout 0', () => {
   it('exits 5 and says which steps wait when TestFlight was asked for', async () => {

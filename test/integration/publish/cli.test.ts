@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -8,29 +7,27 @@ import { PublishEvent } from '../../../shared/publish-events'
 import { parseLogText } from '../../../shared/run-progress'
 import { runLogPath } from '../../../electron/publish/run-log'
 import { makeIpa } from '../../fixtures/build-factory'
-import { CLI, runCli, sandboxCredentials } from '../../support/cli'
-import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
+import { CLI, runCli, startCliSandbox, type CliSandbox } from '../../support/cli'
+import type { TestSandbox } from '../../support/sandbox'
 
 /** `ascent publish`, `ascent groups`, `ascent runs`: exit codes, one-line errors, NDJSON. */
 
+let cli: CliSandbox
 let sandbox: TestSandbox
 let dir: string
 let file: string
 let env: NodeJS.ProcessEnv
 
 beforeAll(async () => {
-  sandbox = await startTestSandbox({ processingMs: 40, betaReviewMs: 60_000, reviewMs: 60_000 })
-  dir = await mkdtemp(join(tmpdir(), 'ascent-publish-cli-'))
+  cli = await startCliSandbox('ascent-publish-cli-', {
+    processingMs: 40,
+    betaReviewMs: 60_000,
+    reviewMs: 60_000,
+  })
+  ;({ sandbox, dir, env } = cli)
   file = await makeIpa({}, dir)
-  env = {
-    ...sandboxCredentials(sandbox),
-    ASCENT_DATA_DIR: join(dir, 'data'),
-  }
 })
-afterAll(async () => {
-  await sandbox.close()
-  await rm(dir, { recursive: true, force: true })
-})
+afterAll(() => cli.close())
 
 describe('ascent publish: bad input exits 2 with one line', () => {
   const cases: [string, string[], RegExp][] = [

@@ -1,29 +1,24 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeIpa, type IpaOptions } from '../../fixtures/build-factory'
-import { runCli, sandboxCredentials } from '../../support/cli'
-import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
+import { runCli, startCliSandbox, type CliSandbox } from '../../support/cli'
+import type { TestSandbox } from '../../support/sandbox'
 
 /** `ascent publish` refuses a build App Store Connect would refuse before a byte is sent (exit 3). */
 
+let cli: CliSandbox
 let sandbox: TestSandbox
 let dir: string
 let env: NodeJS.ProcessEnv
 
 beforeAll(async () => {
-  sandbox = await startTestSandbox({ processingMs: 40, betaReviewMs: 60_000, reviewMs: 60_000 })
-  dir = await mkdtemp(join(tmpdir(), 'ascent-validation-cli-'))
-  env = {
-    ...sandboxCredentials(sandbox),
-    ASCENT_DATA_DIR: join(dir, 'data'),
-  }
+  cli = await startCliSandbox('ascent-validation-cli-', {
+    processingMs: 40,
+    betaReviewMs: 60_000,
+    reviewMs: 60_000,
+  })
+  ;({ sandbox, dir, env } = cli)
 })
-afterAll(async () => {
-  await sandbox.close()
-  await rm(dir, { recursive: true, force: true })
-})
+afterAll(() => cli.close())
 
 const VENDOR = 'AscentDemo.app/Frameworks/Vendor.framework'
 
