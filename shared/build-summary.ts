@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { SETTINGS_KEYS, type SettingsKey } from './release-settings'
 
 /** What `ascent inspect --json` prints and what the window shows for a dropped build (its keys are a fixed interface, docs/architecture.md). */

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { BuildSummary, Platform, Problem } from './build-summary'
 import { AscentErrorShape } from './errors'
 import { KeyMetadata } from './key-metadata'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /**
  * What keys.json says of a stored key. Its own module: the CLI reads keys.json on every API command, and loading the

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { AscentErrorShape } from './errors'
 
 /** The steps of a run, in order (docs/architecture.md, "A publish run"). */

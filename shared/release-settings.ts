@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { printableExcerpt } from './bounded-text'
 import { parseReleaseDate } from './release-date'
 

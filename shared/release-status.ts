@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /**
  * What Ascent knows of an app after submission: its App Store versions (state, review submission,

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { PHASED_PERCENT, stateInWords, type AppStatus, type VersionStatus } from './release-status'
 
 /** One change a release manager cares about, with what happened and what to do next. */

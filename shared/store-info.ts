@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { DeviceFamily, Platform } from './build-summary'
 import { WhatsNew } from './release-settings'
 

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { AscentError, type ErrorCode } from '../../shared/errors'
 
 /** One entry of Apple's `errors[]` (ErrorResponse in Apple's OpenAPI spec); `status` is a string there. */

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { AscClient } from './client'
 import { BetaGroupResource, GROUP_FIELDS, toGroup, type BetaGroupInfo } from './beta-groups'
 import { optString } from './enums'

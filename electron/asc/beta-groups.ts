@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { applied, notApplied, type AscClient } from './client'
 import { optBool } from './enums'
 import { BUILD_QUERY, BuildResource, toBuild, type Build } from './builds'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { AscentError } from '../../shared/errors'
 import { AscApiError, clockSkewMs, httpErrorMessage, parseAppleErrors, type AppleError } from './api-error'
 import { buildQuery, collectionDocument, type IncludedItem, type Query } from './json-api'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { Platform } from '../../shared/build-summary'
 
 /** Apple's enums (OpenAPI spec 4.x). Values Apple adds later read as 'UNKNOWN' instead of failing a whole answer. */

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** JSON:API building blocks shared by the typed resources. Only what we read is declared; zod drops the rest. */
 

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { isAscApiError } from './api-error'
 import { applied, notApplied, type AscClient } from './client'
 import { optBool, optString } from './enums'

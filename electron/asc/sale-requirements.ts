@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { isAscApiError } from './api-error'
 import type { AscClient } from './client'
 import { optionalDocument, resource, singleDocument } from './json-api'

@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import type * as z from 'zod'
 import type { AscClient } from './client'
 import { findIncluded, resource, singleDocument, ToMany, ToOne } from './json-api'
 import { getReviewDetail, ReviewDetailResource, toDetail, type ReviewDetail } from './review-details'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { applied, notApplied, type AscClient } from './client'
 import { BuildResource, toBuild, type Build } from './builds'
 import {

@@ -1,5 +1,5 @@
 import { dialog, shell, type BrowserWindow, type IpcMain, type IpcMainInvokeEvent } from 'electron'
-import { z } from 'zod'
+import * as z from 'zod'
 import { AscentError, toErrorShape } from '../../shared/errors'
 import type { CallReply, FileRef } from '../../shared/ipc'
 import { createCallHandlers } from '../services/call-handlers'

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
-import { z } from 'zod'
+import * as z from 'zod'
 import { AscentError } from '../../shared/errors'
 import { readNamedTextFile, readTextFile, TEXT_FILE_KINDS, TextFileError } from '../read-text-file'
 import type { DiscoveredKey } from '../../shared/ipc'

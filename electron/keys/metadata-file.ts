@@ -1,7 +1,7 @@
 import { writeFileAtomic } from '../atomic-write'
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
-import { z } from 'zod'
+import * as z from 'zod'
 import { AscentError } from '../../shared/errors'
 import { KeyMetadata } from '../../shared/key-metadata'
 import { readTextFile, TEXT_FILE_KINDS, TextFileError } from '../read-text-file'

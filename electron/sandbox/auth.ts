@@ -1,5 +1,5 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto'
-import { z } from 'zod'
+import * as z from 'zod'
 import { forbidden, notAuthorized } from './errors'
 
 type KeyRole = 'ADMIN' | 'APP_MANAGER' | 'DEVELOPER' | 'FINANCE' | 'SALES' | 'MARKETING' | 'CUSTOMER_SUPPORT'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { printableExcerpt } from '../../shared/bounded-text'
 import { describeIssue } from '../../shared/describe-issue'
 import { AscentError } from '../../shared/errors'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { Platform } from '../../shared/build-summary'
 import { Platform as PlatformSchema } from '../../shared/build-summary'
 import type { AppInfo, BetaGroup } from '../../shared/ipc'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { AscentError, toErrorShape } from '../../shared/errors'
 import { calls, type CallName, type CallReply, type CallResult } from '../../shared/ipc'
 import { appCalls } from './calls/apps'

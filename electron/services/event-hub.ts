@@ -1,5 +1,5 @@
 import type { EventName, events, Unsubscribe } from '../../shared/ipc'
-import type { z } from 'zod'
+import type * as z from 'zod'
 
 type EventOf<N extends EventName> = z.infer<(typeof events)[N]>
 type EventListener<N extends EventName> = (event: EventOf<N>) => void

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { z } from 'zod'
+import * as z from 'zod'
 import { Platform } from '../../shared/build-summary'
 import { RememberedRelease } from '../../shared/ipc'
 import { writeFileAtomic } from '../atomic-write'

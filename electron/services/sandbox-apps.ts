@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { AppInfo } from '../../shared/ipc'
 import type { Platform } from '../../shared/build-summary'
 import { AscentError } from '../../shared/errors'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { AscClient } from '../asc/client'
 import {
   APP_VERSION_STATES,

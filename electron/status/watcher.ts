@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { z } from 'zod'
+import * as z from 'zod'
 import { writeFileAtomic } from '../atomic-write'
 import type { AscClient } from '../asc/client'
 import type { Platform } from '../../shared/build-summary'

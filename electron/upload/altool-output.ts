@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /**
  * Reading altool's output. altool's verdict is not its exit code: Xcode 26 can exit 0 after a failed upload

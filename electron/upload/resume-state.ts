@@ -1,7 +1,7 @@
 import { writeFileAtomic } from '../atomic-write'
 import { mkdir, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
-import { z } from 'zod'
+import * as z from 'zod'
 
 /**
  * What survives a crash of a Build Upload API upload: the ids Apple gave us and the byte ranges it has.

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { APP_CATEGORIES } from '../app-categories'
 import { conflict, otherStateInvalid, relationshipInvalid } from '../errors'
 import { href } from '../jsonapi'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { conflict } from '../errors'
 import { href } from '../jsonapi'
 import { addScreenshotSet, deleteScreenshotSet, screenshotSetsOf, type AppScreenshotSet } from '../metadata'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { conflict } from '../errors'
 import { addReviewDetail, reviewDetailOf } from '../metadata'
 import type { AppStoreVersion, SandboxStore } from '../store'

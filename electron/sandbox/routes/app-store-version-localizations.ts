@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { conflict, otherStateInvalid } from '../errors'
 import { deleteLocalizationMetadata } from '../metadata'
 import { assertWhatsNewEditable } from '../release-notes'

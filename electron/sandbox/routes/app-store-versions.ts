@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { attributeInvalid, conflict, otherStateInvalid } from '../errors'
 import { href, type QuerySpec } from '../jsonapi'
 import { SandboxPlatform } from '../seed'

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { z } from 'zod'
+import * as z from 'zod'
 import { idsWhere } from '../resources'
 import { insert } from './render'
 import { relatedRecord, toOne } from './request-body'

@@ -1,5 +1,5 @@
 import { notFound, otherStateInvalid, relationshipInvalid } from '../errors'
-import { z } from 'zod'
+import * as z from 'zod'
 import { ref, readData } from './request-body'
 import type { Call, Route } from './call'
 import { byId, collection, endpointWithoutContent, related } from './route'

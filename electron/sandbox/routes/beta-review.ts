@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { z } from 'zod'
+import * as z from 'zod'
 import { otherStateInvalid } from '../errors'
 import { assertWhatToTest } from '../release-notes'
 import { insert } from './render'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { otherStateInvalid } from '../errors'
 import { idsWhere } from '../resources'
 import { SandboxPlatform } from '../seed'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { attributeInvalid } from '../errors'
 import type { QuerySpec } from '../jsonapi'
 import type { Route } from './call'

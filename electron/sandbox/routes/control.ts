@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { z } from 'zod'
+import * as z from 'zod'
 import { faultOptionsProblem, type Faults } from '../faults'
 import { readBody } from '../read-body'
 import type { SandboxState } from '../state'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { conflict, relationshipNotFound, unprocessable } from '../errors'
 import type { Call } from './call'
 

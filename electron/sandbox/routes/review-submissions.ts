@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { z } from 'zod'
+import * as z from 'zod'
 import { conflict, otherStateInvalid, relationshipInvalid } from '../errors'
 import { SandboxPlatform } from '../seed'
 import { assertReadyForReview } from '../readiness'

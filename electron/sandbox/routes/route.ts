@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import type * as z from 'zod'
 import type { Call, Endpoint, Result, Route } from './call'
 import { notFound } from '../errors'
 import type { QuerySpec } from '../jsonapi'

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { z } from 'zod'
+import * as z from 'zod'
 import { createAscClient, type AscClient } from '../../../electron/asc/client'
 import { parsePrivateKey } from '../../../electron/asc/private-key'
 import { createTokenSource } from '../../../electron/asc/token'

@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { z } from 'zod'
+import * as z from 'zod'
 import { AscApiError } from '../../../electron/asc/api-error'
 import { applied, notApplied } from '../../../electron/asc/client'
 import { AscentError } from '../../../shared/errors'

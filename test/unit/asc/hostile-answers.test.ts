@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { z } from 'zod'
+import * as z from 'zod'
 import { AscApiError } from '../../../electron/asc/api-error'
 import { MAX_ANSWER_BYTES, notApplied } from '../../../electron/asc/client'
 import { hugeJsonLength, useHostileServers } from '../../support/hostile-server'
