@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto'
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { wrap } from 'node:module'
 import path from 'node:path'
 import vm from 'node:vm'
+import { crc32 } from 'node:zlib'
 import { cacheDir } from '../app-dirs'
 
 /**
@@ -28,9 +28,13 @@ function owner(): string {
   return `ascent ${ASCENT_BUNDLE_ID} ${process.version} ${process.arch} `
 }
 
-/** V8 trusts the bytes it is given (a damaged cache is a fatal error): their hash is checked first. */
+/**
+ * V8 trusts the bytes it is given (a damaged cache is a fatal error): their checksum is checked first. CRC-32
+ * finds a torn write or a flipped byte as surely as a cryptographic hash would, and nothing here defends against a
+ * forger (who can write this folder can write the CLI); SHA-256 of the cache cost a start about 5 ms.
+ */
 function digest(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex').slice(0, 32)
+  return `crc32:${crc32(data).toString(16).padStart(8, '0')}`
 }
 
 /** One cache per command: each compiles and keeps the functions it runs. */
@@ -52,7 +56,7 @@ function readCache(file: string | null): Buffer | undefined {
     const head = bytes.subarray(0, HEADER_BYTES).toString('latin1')
     const data = bytes.subarray(HEADER_BYTES)
     if (!head.startsWith(owner()) || data.length === 0) return undefined
-    return head.slice(owner().length, owner().length + 32) === digest(data) ? data : undefined
+    return head.slice(owner().length).startsWith(`${digest(data)}\n`) ? data : undefined
   } catch {
     return undefined
   }

@@ -1,3 +1,5 @@
+// First: every schema made after it parses without compiling code.
+import './zod-jitless'
 import { Command, CommanderError } from 'commander'
 import { checkProxyEnvironment } from '../net/proxy'
 import { exitCodeFor, printError } from './cli-output'
