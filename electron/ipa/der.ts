@@ -27,10 +27,13 @@ const TAG_SEQUENCE = 16
 /** Nesting deeper than this is not a certificate or a profile (and would exhaust the stack). */
 const MAX_DEPTH = 64
 
-/** The single node `bytes` holds; bytes after it are an error, as in DER. */
-export function readDer(bytes: Uint8Array): Node {
+/**
+ * The node `bytes` starts with. `trailing: 'refuse'` makes bytes after it an error, as DER would; a file that
+ * carries one structure and padding after it (which tools that sign profiles may add) reads with 'ignore'.
+ */
+export function readDer(bytes: Uint8Array, options: { readonly trailing: 'refuse' | 'ignore' }): Node {
   const node = readNode(bytes, 0, 0)
-  if (node.encoded.length !== bytes.length)
+  if (options.trailing === 'refuse' && node.encoded.length !== bytes.length)
     throw new DerError(`${bytes.length - node.encoded.length} bytes after the end of the structure`)
   return node
 }

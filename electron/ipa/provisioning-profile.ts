@@ -133,7 +133,8 @@ function signedContent(der: Uint8Array, what: string): { content: Uint8Array; si
     throw badBuild(`${what} is not a provisioning profile (${why})`)
   }
   try {
-    const [contentType, explicitContent] = childrenOf(readDer(der))
+    // Bytes after the ContentInfo are not read, as iOS and `security cms -D` do not.
+    const [contentType, explicitContent] = childrenOf(readDer(der, { trailing: 'ignore' }))
     if (!contentType || !isOid(contentType) || !isContext(explicitContent, 0))
       return notProfile('not a CMS ContentInfo')
     if (oidText(contentType) !== SIGNED_DATA_OID) notProfile('not a CMS SignedData structure')

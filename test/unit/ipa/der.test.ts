@@ -15,7 +15,7 @@ describe('the BER/DER reader', () => {
       bytes(0x0c, 0x81, long.length),
       long,
     ])
-    const [oid, empty, bmp, printable, utf8] = childrenOf(readDer(der))
+    const [oid, empty, bmp, printable, utf8] = childrenOf(readDer(der, { trailing: 'refuse' }))
     expect(oidText(oid!)).toBe('1.2.840.113549')
     expect(stringText(empty)).toBe('')
     expect(stringText(bmp)).toBe('é')
@@ -25,16 +25,17 @@ describe('the BER/DER reader', () => {
 
   it('joins an indefinite-length, constructed OCTET STRING (BER, as openssl -stream writes it)', () => {
     const ber = bytes(0x24, 0x80, 0x04, 0x02, 0x68, 0x69, 0x04, 0x01, 0x21, 0x00, 0x00)
-    expect(Buffer.from(octetString(readDer(ber))!).toString()).toBe('hi!')
+    expect(Buffer.from(octetString(readDer(ber, { trailing: 'refuse' }))!).toString()).toBe('hi!')
   })
 
-  it('refuses what is cut short, has bytes after its end, or nests without end, with a DerError', () => {
-    expect(() => readDer(bytes(0x30, 0x05, 0x02, 0x01))).toThrow(DerError)
-    expect(() => readDer(bytes(0x02, 0x01, 0x05, 0xff))).toThrow(/1 bytes after the end/)
-    expect(() => readDer(bytes(0x30, 0x80, 0x02, 0x01, 0x05))).toThrow(DerError)
-    expect(() => readDer(bytes(0x04, 0x80, 0x00, 0x00))).toThrow(/indefinite length on a primitive/)
-    expect(() => readDer(Uint8Array.from({ length: 200 }, (_, i) => (i % 2 ? 0x80 : 0x30)))).toThrow(
-      /nested too deeply/,
-    )
+  it('refuses what is cut short, has bytes after its end (unless told to ignore them), or nests without end', () => {
+    const refuse = { trailing: 'refuse' } as const
+    expect(() => readDer(bytes(0x30, 0x05, 0x02, 0x01), refuse)).toThrow(DerError)
+    expect(() => readDer(bytes(0x02, 0x01, 0x05, 0xff), refuse)).toThrow(/1 bytes after the end/)
+    expect(readDer(bytes(0x02, 0x01, 0x05, 0xff), { trailing: 'ignore' }).contents).toEqual(bytes(0x05))
+    expect(() => readDer(bytes(0x30, 0x80, 0x02, 0x01, 0x05), refuse)).toThrow(DerError)
+    expect(() => readDer(bytes(0x04, 0x80, 0x00, 0x00), refuse)).toThrow(/indefinite length on a primitive/)
+    const endless = Uint8Array.from({ length: 200 }, (_, i) => (i % 2 ? 0x80 : 0x30))
+    expect(() => readDer(endless, refuse)).toThrow(/nested too deeply/)
   })
 })

@@ -91,6 +91,12 @@ describe('parseProvisioningProfile (real CMS from openssl)', () => {
     })
   })
 
+  test('padding after the signed structure is not read (the profile reads the same)', async () => {
+    const der = await makeProfile(DEMO_BUNDLE_ID, { teamName: 'Ünïcode' })
+    const padded = Buffer.concat([der, Buffer.alloc(32)])
+    expect(parseProvisioningProfile(padded, 'p')).toEqual(parseProvisioningProfile(der, 'p'))
+  })
+
   test('a signer that does not name Apple is reported, not rejected', async () => {
     const profile = parseProvisioningProfile(await makeProfile(DEMO_BUNDLE_ID, { signer: 'other' }), 'p')
     expect(profile.signer).toMatchObject({ namesApple: false })
