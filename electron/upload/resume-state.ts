@@ -44,9 +44,20 @@ export function createResumeStateStore(directory: string): ResumeStateStore {
   const file = path.join(directory, RESUME_STATE_FILE)
   let queue: Promise<void> = Promise.resolve()
 
+  // Made once: the state is written after every part, and a recursive mkdir each time showed in profiles.
+  let made: Promise<unknown> | null = null
   async function writeNow(resume: UploadResumeState): Promise<void> {
-    await mkdir(directory, { recursive: true })
-    await writeFileAtomic(file, JSON.stringify(resume))
+    made ??= mkdir(directory, { recursive: true })
+    await made
+    try {
+      await writeFileAtomic(file, JSON.stringify(resume))
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+      // The folder went away meanwhile (someone cleaned up): made again, written once more.
+      made = mkdir(directory, { recursive: true })
+      await made
+      await writeFileAtomic(file, JSON.stringify(resume))
+    }
   }
 
   return {

@@ -94,6 +94,15 @@ describe('upload journal', () => {
     expect((await store.read())?.doneParts).toHaveLength(2)
   })
 
+  it('makes its folder again when it was removed between two writes (a cleanup during the upload)', async () => {
+    const folder = path.join(dir, 'cleaned')
+    const store = createResumeStateStore(folder)
+    await store.write(journal)
+    await rm(folder, { recursive: true, force: true })
+    await store.write({ ...journal, committed: true })
+    expect((await store.read())?.committed).toBe(true)
+  })
+
   it('ignores a missing, damaged or foreign journal (the upload then starts over)', async () => {
     const store = createResumeStateStore(dir)
     expect(await store.read()).toBeNull()
