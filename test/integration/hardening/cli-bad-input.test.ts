@@ -3,7 +3,7 @@ import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { makeAscKey } from '../keys/key-fixtures'
+import { ascKeyEnv } from '../keys/key-fixtures'
 import { runCli, type CliResult } from '../../support/cli'
 
 /**
@@ -194,14 +194,8 @@ describe('seed files and keys', () => {
       /is too big to be an App Store Connect key \(\.p8\): 50\.0 MB/,
     ],
   ])('APP_STORE_CONNECT_PRIVATE_KEY=@file: naming %s exits 2', async (_name, file, message) => {
-    const key = makeAscKey()
     const result = await runCli(['groups', 'com.example.x', '--api-url', 'http://127.0.0.1:9'], {
-      env: {
-        ...env,
-        APP_STORE_CONNECT_KEY_IDENTIFIER: key.keyId,
-        APP_STORE_CONNECT_ISSUER_ID: '69a6de70-0000-47e3-e053-5b8c7c11a4d1',
-        APP_STORE_CONNECT_PRIVATE_KEY: `@file:${file()}`,
-      },
+      env: { ...env, ...ascKeyEnv(`@file:${file()}`) },
     })
     expectBadInput(result, message)
   })

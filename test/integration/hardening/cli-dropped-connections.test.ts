@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { makeIpa } from '../../fixtures/build-factory'
 import { COMPLETE_TEXT, writeFolder } from '../../fixtures/deliver-folder-factory'
-import { makeAscKey } from '../keys/key-fixtures'
+import { ascKeyEnv } from '../keys/key-fixtures'
 import { publishWatching, runCli, sandboxCredentials } from '../../support/cli'
 import { startCuttableRelay, type CuttableRelay } from '../../support/cuttable-relay'
 import { useHostileServers } from '../../support/hostile-server'
@@ -27,11 +27,8 @@ let file: string
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ascent-dropped-'))
   file = await makeIpa({}, dir)
-  const key = makeAscKey()
   env = {
-    APP_STORE_CONNECT_KEY_IDENTIFIER: key.keyId,
-    APP_STORE_CONNECT_ISSUER_ID: '69a6de70-0000-47e3-e053-5b8c7c11a4d1',
-    APP_STORE_CONNECT_PRIVATE_KEY: key.pem,
+    ...ascKeyEnv(),
     ASCENT_DATA_DIR: join(dir, 'data'),
     ASCENT_CONFIG_DIR: join(dir, 'config'),
   }

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { makeAscKey } from '../keys/key-fixtures'
+import { ascKeyEnv } from '../keys/key-fixtures'
 import { runCli } from '../../support/cli'
 import { useHostileServers, type HostileAnswer } from '../../support/hostile-server'
 
@@ -18,11 +18,8 @@ let env: NodeJS.ProcessEnv
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ascent-hostile-'))
-  const key = makeAscKey()
   env = {
-    APP_STORE_CONNECT_KEY_IDENTIFIER: key.keyId,
-    APP_STORE_CONNECT_ISSUER_ID: '69a6de70-0000-47e3-e053-5b8c7c11a4d1',
-    APP_STORE_CONNECT_PRIVATE_KEY: key.pem,
+    ...ascKeyEnv(),
     ASCENT_DATA_DIR: join(dir, 'data'),
     ASCENT_CONFIG_DIR: join(dir, 'config'),
     NODE_OPTIONS: '--max-old-space-size=256',

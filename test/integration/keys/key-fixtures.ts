@@ -7,6 +7,19 @@ export function makeAscKey(): { keyId: string; pem: string; body: string } {
   return { keyId: randomKeyId(), pem, body: pemBody(pem) }
 }
 
+/**
+ * The APP_STORE_CONNECT_* variables of a new random team key (`privateKey` stands in for its PEM, e.g.
+ * `@file:PATH`), for CLI runs against servers that never check the signature.
+ */
+export function ascKeyEnv(privateKey?: string): NodeJS.ProcessEnv {
+  const key = makeAscKey()
+  return {
+    APP_STORE_CONNECT_KEY_IDENTIFIER: key.keyId,
+    APP_STORE_CONNECT_ISSUER_ID: '69a6de70-0000-47e3-e053-5b8c7c11a4d1',
+    APP_STORE_CONNECT_PRIVATE_KEY: privateKey ?? key.pem,
+  }
+}
+
 function randomKeyId(): string {
   const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'
   return [...randomBytes(10)].map((b) => alphabet[b % alphabet.length]).join('')
