@@ -38,7 +38,6 @@ const load = () =>
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(' ')
-let lastChildCpu = childCpuTotal()
 const dir = await mkdtemp(path.join(os.tmpdir(), 'ascent-bench-upload-'))
 // Every CLI process of the benchmark (sandboxes included) keeps its compile cache here, not in the user's.
 const cacheDir = path.join(dir, 'compile-cache')
@@ -46,7 +45,7 @@ process.env.ASCENT_CACHE_DIR = cacheDir
 const running = new Set()
 try {
   if (spawnSync('curl', ['--version']).status !== 0) throw new Error('curl is needed for the baseline')
-  // Reports the Ascent process's peak RSS as it exits; its CPU comes from the kernel when it is reaped.
+  // Reports the Ascent process's peak RSS as it exits; its CPU comes from bash's `times` (spawnMeasured).
   const usageHook = path.join(dir, 'usage-hook.cjs')
   writeFileSync(
     usageHook,
@@ -81,7 +80,8 @@ try {
         const curl = await curlRun(file, `${sandbox.url}/__sandbox/sink`)
         best.curlCpu = Math.min(best.curlCpu, curl.cpu)
         best.curlWall = Math.min(best.curlWall, curl.seconds)
-        best.shaCpu = Math.min(best.shaCpu, shaCpuSeconds(file))
+        const sha = await shaCpuSeconds(file)
+        best.shaCpu = Math.min(best.shaCpu, sha)
         if (BEFORE) {
           // The same build number again: the earlier build gets a sandbox of its own.
           const other = await startSandbox()
@@ -97,6 +97,10 @@ try {
         // The first run of each size starts without a compile cache (the sandbox's is another command's).
         if (run === 0) rmSync(path.join(cacheDir, 'cli-upload.v8cache'), { force: true })
         const a = await ascentUpload(sandbox, file, path.join(dir, `data-${size}-${run}`))
+        if (process.env.BENCH_UPLOAD_VERBOSE)
+          console.log(
+            `  ${size} MiB run ${run}: Ascent ${a.cpu.toFixed(3)}, SHA-256 ${sha.toFixed(3)}, curl ${curl.cpu.toFixed(3)}`,
+          )
         if (run === 0) best.coldCpu = a.cpu
         else best.ascentCpu = Math.min(best.ascentCpu, a.cpu)
         best.sendWall = Math.min(best.sendWall, a.sendSeconds)
@@ -115,9 +119,9 @@ try {
   const perGiB = (r, s) => (s / (r.bytes / GiB)).toFixed(2)
   const ratio = (r) => r.ascentCpu / (r.shaCpu + r.curlCpu)
   row('', (r) => (r.size >= 1024 ? `${r.size / 1024} GiB` : `${r.size} MiB`))
-  row('CPU s: Ascent (whole process)', (r) => r.ascentCpu.toFixed(2))
-  row('CPU s: Ascent, first run (no compile cache)', (r) => r.coldCpu.toFixed(2))
-  row('CPU s: floor = SHA-256 process + curl PUT', (r) => `${r.shaCpu.toFixed(2)} + ${r.curlCpu.toFixed(2)}`)
+  row('CPU s: Ascent (whole process)', (r) => r.ascentCpu.toFixed(3))
+  row('CPU s: Ascent, first run (no compile cache)', (r) => r.coldCpu.toFixed(3))
+  row('CPU s: floor = SHA-256 process + curl PUT', (r) => `${r.shaCpu.toFixed(3)} + ${r.curlCpu.toFixed(3)}`)
   row('CPU s/GiB: Ascent', (r) => perGiB(r, r.ascentCpu))
   row('CPU s/GiB: floor', (r) => perGiB(r, r.shaCpu + r.curlCpu))
   row(`CPU ratio Ascent/floor (target <= ${TARGET_CPU_RATIO})`, (r) => ratio(r).toFixed(2))
@@ -157,43 +161,54 @@ try {
 }
 
 /** CPU seconds of a whole Node process (start-up included, as in Ascent's figure) that only hashes the file with SHA-256. */
-function shaCpuSeconds(file) {
+async function shaCpuSeconds(file) {
   const script =
     "const h=require('crypto').createHash('sha256');require('fs').createReadStream(process.argv[1],{highWaterMark:1<<20})" +
     ".on('data',(c)=>h.update(c)).on('end',()=>h.digest())"
-  childCpu()
-  const r = spawnSync(process.execPath, ['-e', script, file], { encoding: 'utf8' })
-  if (r.status !== 0) throw new Error(`hashing ${file} failed: ${r.stderr}`)
-  return childCpu()
+  const run = spawnMeasured(process.execPath, ['-e', script, file])
+  let err = ''
+  run.proc.stderr.on('data', (c) => (err += c))
+  const { code, cpu } = await run.done
+  if (code !== 0) throw new Error(`hashing ${file} failed: ${err}`)
+  return cpu
 }
 
-/** utime + stime of every reaped child so far, from /proc/self/stat cutime + cstime (Linux). */
-function childCpuTotal() {
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')
-  return (Number(fields[13]) + Number(fields[14])) / 100
-}
-
-/** CPU seconds of the children reaped since the last call (each measured process is run alone, in turn). */
-function childCpu() {
-  const total = childCpuTotal()
-  const delta = total - lastChildCpu
-  lastChildCpu = total
-  return delta
-}
-
-function curlRun(file, url) {
-  childCpu()
-  return new Promise((resolve, reject) => {
-    const proc = spawn('curl', ['-sS', '-f', '-T', file, url, '-o', '/dev/null', '-w', '%{time_total}'])
-    let out = ''
-    let err = ''
-    proc.stdout.on('data', (c) => (out += c))
-    proc.stderr.on('data', (c) => (err += c))
-    proc.once('exit', (code) => {
-      if (code !== 0) return reject(new Error(`curl failed: ${err}`))
-      resolve({ seconds: Number(out.trim()), cpu: childCpu() })
-    })
+/**
+ * Spawns `command` under bash, whose `times` reports its children's CPU (user + system, from getrusage, to the
+ * millisecond) on fd 3 once the command has exited. /proc's child times come in ticks of 10 ms: on a measured
+ * 0.05 s (curl) or 0.3 s that rounding alone moved the ratio by several hundredths from run to run.
+ */
+function spawnMeasured(command, args, options = {}) {
+  const proc = spawn('bash', ['-c', '"$@"; code=$?; times >&3; exit $code', 'bash', command, ...args], {
+    ...options,
+    env: { ...(options.env ?? process.env), LC_ALL: 'C' },
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
   })
+  running.add(proc)
+  let report = ''
+  proc.stdio[3].on('data', (c) => (report += c))
+  const done = new Promise((resolve, reject) =>
+    proc.once('close', (code) => {
+      running.delete(proc)
+      // Line 1 is the shell's own time, line 2 its children's: "0m0.371s 0m0.080s".
+      const children = report.trim().split('\n')[1] ?? ''
+      const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]))
+      if (seconds.length !== 2) return reject(new Error(`bash's times printed ${JSON.stringify(report)}`))
+      resolve({ code, cpu: seconds[0] + seconds[1] })
+    }),
+  )
+  return { proc, done }
+}
+
+async function curlRun(file, url) {
+  const run = spawnMeasured('curl', ['-sS', '-f', '-T', file, url, '-o', '/dev/null', '-w', '%{time_total}'])
+  let out = ''
+  let err = ''
+  run.proc.stdout.on('data', (c) => (out += c))
+  run.proc.stderr.on('data', (c) => (err += c))
+  const { code, cpu } = await run.done
+  if (code !== 0) throw new Error(`curl failed: ${err}`)
+  return { seconds: Number(out.trim()), cpu }
 }
 
 /** `ascent sandbox`, one per run (a build number can be uploaded once), its key in the environment Ascent reads. */
@@ -207,7 +222,7 @@ function startSandbox() {
     })
     createInterface({ input: proc.stdout }).once('line', (line) => {
       const sb = JSON.parse(line)
-      // Stopped and reaped before anything else is measured: a child reaped later would add its CPU to that figure.
+      // Stopped before the next run, so no sandbox hashes beside a measured process.
       const stop = () =>
         new Promise((done) => {
           if (proc.exitCode !== null || proc.signalCode !== null) return done()
@@ -219,12 +234,11 @@ function startSandbox() {
   })
 }
 
-/** One `ascent upload --json`: its CPU (from the kernel, once reaped), peak RSS, and a look at every event. */
+/** One `ascent upload --json`: its CPU (from the kernel, once it has exited), peak RSS, and a look at every event. */
 async function ascentUpload(sandbox, file, dataDir, cli = CLI) {
   mkdirSync(dataDir)
   const usageFile = path.join(dataDir, 'usage')
-  childCpu()
-  const proc = spawn(
+  const run = spawnMeasured(
     process.execPath,
     [
       ...nodeArgs,
@@ -249,12 +263,11 @@ async function ascentUpload(sandbox, file, dataDir, cli = CLI) {
         // without one.
         ...(cli === CLI ? {} : { ASCENT_CACHE_DIR: path.join(dir, 'compile-cache-before') }),
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
     },
   )
+  const proc = run.proc
   let stderr = ''
   proc.stderr.on('data', (d) => (stderr += d))
-  const exited = new Promise((resolve) => proc.once('exit', resolve))
   let events = 0
   let monotonic = true
   let last = -1
@@ -272,8 +285,7 @@ async function ascentUpload(sandbox, file, dataDir, cli = CLI) {
     }
     if (event.type === 'run-finished') outcome = event.outcome
   }
-  const code = await exited
-  const cpu = childCpu()
+  const { code, cpu } = await run.done
   if (code !== 0 || outcome !== 'uploaded')
     throw new Error(`ascent upload failed (${code}): ${stderr.trim()}`)
   return {
