@@ -40,7 +40,7 @@ export async function buildCli({ outfile, sourcemap }) {
     // fs-native-extensions (the run lock) is native too: the CLI package carries its prebuilt binaries.
     external: ['keytar', 'fs-native-extensions', 'electron'],
     define: { 'process.env.ASCENT_BUILD_VERSION': JSON.stringify(version) },
-    plugins: [bridgeClientEsbuildPlugin(), childProcessOnFirstUsePlugin()],
+    plugins: [bridgeClientEsbuildPlugin(), onFirstUsePlugin(LOADED_ON_FIRST_USE)],
   })
   const code = main.outputFiles.find((f) => f.path.endsWith('.js'))
   const map = main.outputFiles.find((f) => f.path.endsWith('.map'))
@@ -68,24 +68,62 @@ export async function buildCli({ outfile, sourcemap }) {
 }
 
 /**
- * node:child_process, loaded when something first spawns. commander loads it at start for executable
- * subcommands (Ascent has none), and only `--upload-method altool` spawns: loading it cost every command about
- * 4 ms of CPU. Only `spawn` is offered; importing anything else from it fails the build rather than running.
+ * What the CLI bundles or imports but loads only when something first uses it: each import sits in a module every
+ * command (or every upload) loads, while the module itself is needed only off that path. Loading them at start
+ * cost every upload about 8 ms of CPU, and local commands (inspect, config, --version) the TLS stack besides.
+ * - `functions` / `classes`: the named exports Ascent uses, each a stand-in that calls (or constructs) the real one.
+ *   Importing a name not listed fails the build ("No matching export"), never a run.
+ * - `callable`: a CommonJS module that is itself a function (what requires it calls it).
+ * - `ownOnly`: only Ascent's own imports get the stand-in (packages may use more of the module).
  */
-function childProcessOnFirstUsePlugin() {
+export const LOADED_ON_FIRST_USE = {
+  // Only `--upload-method altool` spawns; commander loads it at start for executable subcommands Ascent has none of.
+  child_process: { builtin: true, functions: ['spawn'] },
+  // TLS only for an https URL: the sandbox is http, and local commands (inspect, config) make no request at all.
+  https: { builtin: true, ownOnly: true, functions: ['request'], classes: ['Agent'] },
+  // Only when HTTPS_PROXY applies to an upload part (it brings debug, supports-color, node:assert and node:tty).
+  'https-proxy-agent': { classes: ['HttpsProxyAgent'] },
+  // bplist-parser calls it only for an integer wider than 32 bits; loading it builds a cache of a thousand numbers.
+  'big-integer': { callable: true },
+}
+
+/** A stand-in module for each of `packages` (LOADED_ON_FIRST_USE); esbuild still bundles a package behind its own. */
+export function onFirstUsePlugin(packages) {
+  const escape = (name) => name.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')
+  const filter = new RegExp(`^(node:)?(${Object.keys(packages).map(escape).join('|')})$`)
   return {
-    name: 'ascent-child-process-on-first-use',
+    name: 'ascent-on-first-use',
     setup(builder) {
-      builder.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-        // The stand-in's own require is the real module.
-        args.namespace === 'ascent-child-process'
-          ? { path: 'node:child_process', external: true }
-          : { path: 'child_process', namespace: 'ascent-child-process' },
-      )
-      builder.onLoad({ filter: /.*/, namespace: 'ascent-child-process' }, () => ({
-        contents: "export function spawn(...args) { return require('node:child_process').spawn(...args) }",
-        loader: 'js',
-      }))
+      builder.onResolve({ filter }, (args) => {
+        const name = args.path.replace(/^node:/, '')
+        const spec = packages[name]
+        // Not a stand-in's: `node:` before a package's name, or the real package a stand-in resolves below.
+        if (!spec || (!spec.builtin && args.path.startsWith('node:')) || args.pluginData?.real)
+          return undefined
+        if (spec.ownOnly && args.importer.includes('/node_modules/')) return undefined
+        if (args.namespace === 'ascent-first-use') {
+          // The stand-in's own require: the real module.
+          if (spec.builtin) return { path: `node:${name}`, external: true }
+          return builder.resolve(args.path, {
+            kind: args.kind,
+            resolveDir: args.resolveDir,
+            pluginData: { real: true },
+          })
+        }
+        return { path: name, namespace: 'ascent-first-use', pluginData: { resolveDir: args.resolveDir } }
+      })
+      builder.onLoad({ filter: /.*/, namespace: 'ascent-first-use' }, (args) => {
+        const spec = packages[args.path]
+        const real = JSON.stringify(spec.builtin ? `node:${args.path}` : args.path)
+        const lines = [`let real; const load = () => (real ??= require(${real}));`]
+        if (spec.callable) lines.push('module.exports = function (...args) { return load()(...args) };')
+        for (const f of spec.functions ?? [])
+          lines.push(`export function ${f}(...args) { return load().${f}(...args) }`)
+        // Called with `new`: the object it returns is what `new` gives.
+        for (const c of spec.classes ?? [])
+          lines.push(`export function ${c}(...args) { return new (load().${c})(...args) }`)
+        return { contents: lines.join('\n'), loader: 'js', resolveDir: args.pluginData.resolveDir }
+      })
     },
   }
 }

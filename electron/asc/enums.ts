@@ -1,9 +1,9 @@
 import * as z from 'zod'
-import { Platform } from '../../shared/build-summary'
+import type { Platform } from '../../shared/build-summary'
 
 /** Apple's enums (OpenAPI spec 4.x). Values Apple adds later read as 'UNKNOWN' instead of failing a whole answer. */
 
-export { Platform }
+export type { Platform }
 
 function appleEnum<const V extends readonly [string, ...string[]]>(values: V) {
   return z

@@ -1,5 +1,5 @@
 import http, { type IncomingMessage } from 'node:http'
-import https from 'node:https'
+import { request as httpsRequest } from 'node:https'
 import type { Readable } from 'node:stream'
 import zlib from 'node:zlib'
 import { createNodeAgents, type NodeAgents } from './proxy'
@@ -89,7 +89,7 @@ let agents: NodeAgents | null = null
 export const apiFetch: ApiFetch = (url, init) =>
   new Promise((resolve, reject) => {
     agents ??= createNodeAgents({ maxSockets: Infinity })
-    const request = (url.protocol === 'https:' ? https : http).request(url, {
+    const request = (url.protocol === 'https:' ? httpsRequest : http.request)(url, {
       method: init.method,
       headers: { 'Accept-Encoding': 'gzip, deflate, br', ...init.headers },
       agent: agents.agentFor(url),

@@ -1,6 +1,6 @@
 import type { Agent as HttpAgent } from 'node:http'
 import http from 'node:http'
-import https from 'node:https'
+import { Agent as HttpsAgent } from 'node:https'
 import { HttpsProxyAgent } from 'https-proxy-agent'
 import type { Dispatcher } from 'undici'
 import { AscentError } from '../../shared/errors'
@@ -126,20 +126,24 @@ export interface NodeAgents {
 /** Agents for node:http(s) requests (the upload parts), routed by the same rule as `networkFetch`. */
 export function createNodeAgents(options: { readonly maxSockets: number }): NodeAgents {
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets }
-  const httpAgent = new http.Agent(agentOptions)
-  const httpsAgent = new https.Agent(agentOptions)
+  // Each made on first use: an https agent loads the TLS stack, which a run against the http sandbox never needs.
+  let httpAgent: http.Agent | null = null
+  let httpsAgent: HttpsAgent | null = null
   const proxied = new Map<string, HttpAgent>()
   return {
     agentFor(url) {
       const proxy = proxyFor(url)
-      if (!proxy) return url.protocol === 'https:' ? httpsAgent : httpAgent
+      if (!proxy)
+        return url.protocol === 'https:'
+          ? (httpsAgent ??= new HttpsAgent(agentOptions))
+          : (httpAgent ??= new http.Agent(agentOptions))
       let agent = proxied.get(proxy.href)
       if (!agent) proxied.set(proxy.href, (agent = new HttpsProxyAgent(proxy, agentOptions)))
       return agent
     },
     destroy() {
-      httpAgent.destroy()
-      httpsAgent.destroy()
+      httpAgent?.destroy()
+      httpsAgent?.destroy()
       for (const agent of proxied.values()) agent.destroy()
     },
   }

@@ -1,7 +1,7 @@
 import { readSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import http from 'node:http'
-import https from 'node:https'
+import { request as httpsRequest } from 'node:https'
 import { describeNetworkFailure } from '../asc/network-failure'
 import { createNodeAgents } from '../net/proxy'
 import type { UploadOperation } from './build-upload-api'
@@ -78,7 +78,7 @@ export function createPartSender(options: PartSenderOptions = {}): PartSender {
           headers['Content-Length'] = String(operation.length)
         }
         const isHttps = url.protocol === 'https:'
-        const request = (isHttps ? https : http).request(url, {
+        const request = (isHttps ? httpsRequest : http.request)(url, {
           method: operation.method,
           headers,
           agent: agents.agentFor(url),

@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process'
+import http from 'node:http'
+import https from 'node:https'
+import type { AddressInfo } from 'node:net'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,6 +20,7 @@ import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
 let dir: string
 let sandbox: TestSandbox
 let proxy: CountingProxy | undefined
+let closeFront: (() => Promise<void>) | undefined
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ascent-proxy-'))
@@ -24,6 +28,8 @@ beforeAll(async () => {
 afterEach(async () => {
   await proxy?.close()
   proxy = undefined
+  await closeFront?.()
+  closeFront = undefined
   await sandbox?.close()
 })
 afterAll(async () => {
@@ -50,6 +56,67 @@ function served(): { total: number; uploads: number } {
     .filter(([route]) => /^PUT .*upload/i.test(route))
     .reduce((sum, [, n]) => sum + n, 0)
   return { total: requests.total, uploads }
+}
+
+/** A certificate for localhost signed by itself (a private CA of one), made by openssl: its key and cert files. */
+function selfSignedCertificate(name: string): { keyFile: string; certFile: string } {
+  const keyFile = join(dir, `${name}-key.pem`)
+  const certFile = join(dir, `${name}-cert.pem`)
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost',
+      '-days',
+      '1',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+    ],
+    { stdio: 'ignore' },
+  )
+  return { keyFile, certFile }
+}
+
+/** An https front for the sandbox: every request it takes is forwarded to the sandbox over http, as given. */
+async function startTlsFront(
+  keyFile: string,
+  certFile: string,
+): Promise<{ url: string; requests: string[] }> {
+  const requests: string[] = []
+  const target = new URL(sandbox.url)
+  const front = https.createServer(
+    { key: await readFile(keyFile, 'utf8'), cert: await readFile(certFile, 'utf8') },
+    (req, res) => {
+      requests.push(`${req.method} ${req.url}`)
+      const upstream = http.request(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers)
+          answer.pipe(res)
+        },
+      )
+      upstream.on('error', () => res.destroy())
+      req.pipe(upstream)
+    },
+  )
+  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve))
+  closeFront = () =>
+    new Promise<void>((resolve) => {
+      front.close(() => resolve())
+      front.closeAllConnections()
+    })
+  return { url: `https://localhost:${(front.address() as AddressInfo).port}`, requests }
 }
 
 describe('HTTP(S)_PROXY', () => {
@@ -150,31 +217,7 @@ describe('HTTP(S)_PROXY', () => {
 describe('NODE_EXTRA_CA_CERTS', () => {
   it('a TLS proxy with a private certificate is refused, then trusted once NODE_EXTRA_CA_CERTS names it', async () => {
     sandbox = await startTestSandbox()
-    const keyFile = join(dir, 'proxy-key.pem')
-    const certFile = join(dir, 'proxy-cert.pem')
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost',
-        '-days',
-        '1',
-        '-keyout',
-        keyFile,
-        '-out',
-        certFile,
-      ],
-      { stdio: 'ignore' },
-    )
+    const { keyFile, certFile } = selfSignedCertificate('proxy')
     proxy = await startCountingProxy({
       tls: { key: await readFile(keyFile, 'utf8'), cert: await readFile(certFile, 'utf8') },
     })
@@ -197,5 +240,30 @@ describe('NODE_EXTRA_CA_CERTS', () => {
     )
     expect(proxy.requests.length).toBeGreaterThan(0)
     expect(proxy.requests.length).toBe(served().total)
+  })
+
+  it('an https API with a private certificate, no proxy: refused, then trusted once NODE_EXTRA_CA_CERTS names it', async () => {
+    sandbox = await startTestSandbox()
+    const { keyFile, certFile } = selfSignedCertificate('api')
+    const front = await startTlsFront(keyFile, certFile)
+    const args = ['groups', 'com.example.ascent.demo', '--json']
+
+    const untrusted = await runCli(args, {
+      env: ciEnv({ ASCENT_API_URL: front.url, NODE_EXTRA_CA_CERTS: '', ASCENT_DEBUG: '' }),
+    })
+    expect(untrusted.code).toBe(4)
+    expect(untrusted.stderr).toMatch(/SELF_SIGNED|self.signed|certificate/i)
+    expect(front.requests).toEqual([])
+
+    const trusted = await runCli(args, {
+      env: ciEnv({ ASCENT_API_URL: front.url, NODE_EXTRA_CA_CERTS: certFile }),
+    })
+    expect(trusted.stderr).toBe('')
+    expect(trusted.code).toBe(0)
+    expect(JSON.parse(trusted.stdout)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'QA' })]),
+    )
+    expect(front.requests.length).toBeGreaterThan(0)
+    expect(front.requests.length).toBe(served().total)
   })
 })
