@@ -82,11 +82,12 @@ try {
         best.curlWall = Math.min(best.curlWall, curl.seconds)
         const sha = await shaCpuSeconds(file)
         best.shaCpu = Math.min(best.shaCpu, sha)
+        let b = null
         if (BEFORE) {
           // The same build number again: the earlier build gets a sandbox of its own.
           const other = await startSandbox()
           try {
-            const b = await ascentUpload(other, file, path.join(dir, `before-${size}-${run}`), BEFORE)
+            b = await ascentUpload(other, file, path.join(dir, `before-${size}-${run}`), BEFORE)
             best.beforeCpu = Math.min(best.beforeCpu, b.cpu)
             best.beforeRss = Math.max(best.beforeRss, b.rssBytes)
             best.beforeWall = Math.min(best.beforeWall, b.sendSeconds)
@@ -99,7 +100,8 @@ try {
         const a = await ascentUpload(sandbox, file, path.join(dir, `data-${size}-${run}`))
         if (process.env.BENCH_UPLOAD_VERBOSE)
           console.log(
-            `  ${size} MiB run ${run}: Ascent ${a.cpu.toFixed(3)}, SHA-256 ${sha.toFixed(3)}, curl ${curl.cpu.toFixed(3)}`,
+            `  ${size} MiB run ${run}: Ascent ${a.cpu.toFixed(3)}, SHA-256 ${sha.toFixed(3)}, curl ${curl.cpu.toFixed(3)}` +
+              (b ? `, before ${b.cpu.toFixed(3)}` : ''),
           )
         if (run === 0) best.coldCpu = a.cpu
         else best.ascentCpu = Math.min(best.ascentCpu, a.cpu)
