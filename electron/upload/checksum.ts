@@ -39,9 +39,8 @@ const READ_BYTES = 1024 * 1024
 const KEEP_BYTES = 48 * 1024 * 1024
 /**
  * Smaller files keep nothing: memory the process touches for the first time costs the kernel about 0.6 ms of CPU
- * per MiB (page faults), reading a MiB again from the page cache about 0.25 ms, and a file this small gives the
- * kept buffers too few turns to pay for their first touch (at 128 MiB the keeping cost ~6 ms more than reading
- * again; from a few hundred MiB on, reused buffers win).
+ * per MiB (page faults), reading a MiB again from the page cache about 0.25 ms. At 128 MiB the two come out even
+ * in CPU and keeping nothing holds 48 MiB less; from a few hundred MiB on, kept buffers reused many times win.
  */
 const KEEP_FROM_FILE_BYTES = 256 * 1024 * 1024
 
