@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process'
 import http from 'node:http'
 import https from 'node:https'
 import type { AddressInfo } from 'node:net'
@@ -10,6 +9,7 @@ import { makeIpa } from '../../fixtures/build-factory'
 import { runCli, sandboxCredentials } from '../../support/cli'
 import { startCountingProxy, type CountingProxy } from '../../support/counting-proxy'
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox'
+import { selfSignedCertificate } from '../../support/self-signed'
 
 /**
  * Corporate CI reaches App Store Connect only through a proxy: every API call and every upload part of
@@ -56,36 +56,6 @@ function served(): { total: number; uploads: number } {
     .filter(([route]) => /^PUT .*upload/i.test(route))
     .reduce((sum, [, n]) => sum + n, 0)
   return { total: requests.total, uploads }
-}
-
-/** A certificate for localhost signed by itself (a private CA of one), made by openssl: its key and cert files. */
-function selfSignedCertificate(name: string): { keyFile: string; certFile: string } {
-  const keyFile = join(dir, `${name}-key.pem`)
-  const certFile = join(dir, `${name}-cert.pem`)
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost',
-      '-days',
-      '1',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-    ],
-    { stdio: 'ignore' },
-  )
-  return { keyFile, certFile }
 }
 
 /** An https front for the sandbox: every request it takes is forwarded to the sandbox over http, as given. */
@@ -215,55 +185,45 @@ describe('HTTP(S)_PROXY', () => {
 })
 
 describe('NODE_EXTRA_CA_CERTS', () => {
-  it('a TLS proxy with a private certificate is refused, then trusted once NODE_EXTRA_CA_CERTS names it', async () => {
-    sandbox = await startTestSandbox()
-    const { keyFile, certFile } = selfSignedCertificate('proxy')
-    proxy = await startCountingProxy({
-      tls: { key: await readFile(keyFile, 'utf8'), cert: await readFile(certFile, 'utf8') },
-    })
-    const args = ['groups', 'com.example.ascent.demo', '--json']
+  it.each([
+    ['a TLS proxy', 'proxy'],
+    ['an https API without a proxy', 'api'],
+  ] as const)(
+    '%s: its private certificate is refused, then trusted once NODE_EXTRA_CA_CERTS names it',
+    async (_, through) => {
+      sandbox = await startTestSandbox()
+      const { keyFile, certFile } = selfSignedCertificate(dir, through)
+      // What carries the requests, and the variable that points the CLI at it.
+      let seen: string[]
+      let route: NodeJS.ProcessEnv
+      if (through === 'proxy') {
+        proxy = await startCountingProxy({
+          tls: { key: await readFile(keyFile, 'utf8'), cert: await readFile(certFile, 'utf8') },
+        })
+        seen = proxy.requests
+        route = { HTTP_PROXY: proxy.url }
+      } else {
+        const front = await startTlsFront(keyFile, certFile)
+        seen = front.requests
+        route = { ASCENT_API_URL: front.url }
+      }
+      const args = ['groups', 'com.example.ascent.demo', '--json']
 
-    const untrusted = await runCli(args, {
-      env: ciEnv({ HTTP_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: '', ASCENT_DEBUG: '' }),
-    })
-    expect(untrusted.code).toBe(4)
-    expect(untrusted.stderr).toMatch(/SELF_SIGNED|self.signed|certificate/i)
-    expect(proxy.requests).toEqual([])
+      const untrusted = await runCli(args, {
+        env: ciEnv({ ...route, NODE_EXTRA_CA_CERTS: '', ASCENT_DEBUG: '' }),
+      })
+      expect(untrusted.code).toBe(4)
+      expect(untrusted.stderr).toMatch(/SELF_SIGNED|self.signed|certificate/i)
+      expect(seen).toEqual([])
 
-    const trusted = await runCli(args, {
-      env: ciEnv({ HTTP_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: certFile }),
-    })
-    expect(trusted.stderr).toBe('')
-    expect(trusted.code).toBe(0)
-    expect(JSON.parse(trusted.stdout)).toEqual(
-      expect.arrayContaining([expect.objectContaining({ name: 'QA' })]),
-    )
-    expect(proxy.requests.length).toBeGreaterThan(0)
-    expect(proxy.requests.length).toBe(served().total)
-  })
-
-  it('an https API with a private certificate, no proxy: refused, then trusted once NODE_EXTRA_CA_CERTS names it', async () => {
-    sandbox = await startTestSandbox()
-    const { keyFile, certFile } = selfSignedCertificate('api')
-    const front = await startTlsFront(keyFile, certFile)
-    const args = ['groups', 'com.example.ascent.demo', '--json']
-
-    const untrusted = await runCli(args, {
-      env: ciEnv({ ASCENT_API_URL: front.url, NODE_EXTRA_CA_CERTS: '', ASCENT_DEBUG: '' }),
-    })
-    expect(untrusted.code).toBe(4)
-    expect(untrusted.stderr).toMatch(/SELF_SIGNED|self.signed|certificate/i)
-    expect(front.requests).toEqual([])
-
-    const trusted = await runCli(args, {
-      env: ciEnv({ ASCENT_API_URL: front.url, NODE_EXTRA_CA_CERTS: certFile }),
-    })
-    expect(trusted.stderr).toBe('')
-    expect(trusted.code).toBe(0)
-    expect(JSON.parse(trusted.stdout)).toEqual(
-      expect.arrayContaining([expect.objectContaining({ name: 'QA' })]),
-    )
-    expect(front.requests.length).toBeGreaterThan(0)
-    expect(front.requests.length).toBe(served().total)
-  })
+      const trusted = await runCli(args, { env: ciEnv({ ...route, NODE_EXTRA_CA_CERTS: certFile }) })
+      expect(trusted.stderr).toBe('')
+      expect(trusted.code).toBe(0)
+      expect(JSON.parse(trusted.stdout)).toEqual(
+        expect.arrayContaining([expect.objectContaining({ name: 'QA' })]),
+      )
+      expect(seen.length).toBeGreaterThan(0)
+      expect(seen.length).toBe(served().total)
+    },
+  )
 })

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { parsePrivateKey } from '../../../electron/asc/private-key'
 import { AscentError } from '../../../shared/errors'
+import { selfSignedCertificate } from '../../support/self-signed'
 
 function p256Pkcs8(): string {
   return generateKeyPairSync('ec', { namedCurve: 'P-256' })
@@ -28,34 +29,6 @@ function refusal(input: string, source = 'AuthKey_TEST.p8'): AscentError {
   throw new Error('expected the key to be refused')
 }
 
-/** A P-256 key and a self-signed certificate for it, as openssl writes them. */
-function selfSignedP256(dir: string): { keyFile: string; certFile: string } {
-  const keyFile = join(dir, 'k.pem')
-  const certFile = join(dir, 'c.pem')
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-subj',
-      '/CN=t',
-      '-days',
-      '1',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-    ],
-    { stdio: 'ignore' },
-  )
-  return { keyFile, certFile }
-}
-
 describe('parsePrivateKey', () => {
   let dir: string
   beforeEach(async () => {
@@ -75,7 +48,7 @@ describe('parsePrivateKey', () => {
   })
 
   it('takes the key out of a file that also holds a certificate', async () => {
-    const { keyFile, certFile } = selfSignedP256(dir)
+    const { keyFile, certFile } = selfSignedCertificate(dir, 'p256')
     const bundle = (await readFile(certFile, 'utf8')) + (await readFile(keyFile, 'utf8'))
     expect(parsePrivateKey(bundle).asymmetricKeyType).toBe('ec')
   })
@@ -86,7 +59,7 @@ describe('parsePrivateKey', () => {
   })
 
   it('refuses a certificate', async () => {
-    const { certFile } = selfSignedP256(dir)
+    const { certFile } = selfSignedCertificate(dir, 'p256')
     expect(refusal(await readFile(certFile, 'utf8')).message).toMatch(/is a certificate.*\.p8/)
   })
 
@@ -147,7 +120,7 @@ describe('parsePrivateKey', () => {
   })
 
   it('refuses a .p12 bundle read as text', async () => {
-    const { keyFile, certFile } = selfSignedP256(dir)
+    const { keyFile, certFile } = selfSignedCertificate(dir, 'p256')
     const p12File = join(dir, 'b.p12')
     execFileSync(
       'openssl',
