@@ -9,11 +9,14 @@
 // Also: peak RSS, whether bytesDone went forward in every NDJSON event, and the wall-time ratio against `curl -T`
 // (on 2 shared cores that one mostly measures the sandbox hashing beside the client).
 // Targets: CPU <= 1.2x the floor at 128 MiB and 1 GiB, peak RSS <= 200 MiB, bytesDone never going back.
-// The machine is shared: every figure is the best of BENCH_UPLOAD_RUNS interleaved runs. Even so the 128 MiB ratio
-// moves by about ±0.1 from one bench run to the next on 2 shared cores: compare figures from the same run.
+// Each process's CPU comes from bash's `times` (getrusage, to the millisecond). The machine is shared: every figure
+// is the best of BENCH_UPLOAD_RUNS interleaved runs, and the median of the runs' own ratios is printed beside it.
+// Even so the 128 MiB ratio moves by about ±0.05 from one bench run to the next on 2 shared cores: compare figures
+// from the same run.
 // Options: BENCH_UPLOAD_SIZES=128,1024 (MiB)  BENCH_UPLOAD_RUNS=6  BENCH_UPLOAD_CONCURRENCY=4
 //          BENCH_UPLOAD_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (extra node flags for the Ascent process)
 //          BENCH_UPLOAD_BEFORE=dist-cli/ascent-before.cjs (another build of the CLI, measured in the same runs)
+//          BENCH_UPLOAD_VERBOSE=1 (each run's figures as it ends)
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
