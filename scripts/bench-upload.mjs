@@ -195,18 +195,16 @@ async function shaCpuSeconds(file) {
   const script =
     "const h=require('crypto').createHash('sha256');require('fs').createReadStream(process.argv[1],{highWaterMark:1<<20})" +
     ".on('data',(c)=>h.update(c)).on('end',()=>h.digest())"
-  const run = spawnMeasured(process.execPath, ['-e', script, file])
-  let err = ''
-  run.proc.stderr.on('data', (c) => (err += c))
-  const { code, cpu } = await run.done
-  if (code !== 0) throw new Error(`hashing ${file} failed: ${err}`)
+  const { code, cpu, stderr } = await spawnMeasured(process.execPath, ['-e', script, file]).done
+  if (code !== 0) throw new Error(`hashing ${file} failed: ${stderr}`)
   return cpu
 }
 
 /**
  * Spawns `command` under bash, whose `times` reports its children's CPU (user + system, from getrusage, to the
  * millisecond) on fd 3 once the command has exited. /proc's child times come in ticks of 10 ms: on a measured
- * 0.05 s (curl) or 0.3 s that rounding alone moved the ratio by several hundredths from run to run.
+ * 0.05 s (curl) or 0.3 s that rounding alone moved the ratio by several hundredths from run to run. `done` also
+ * gives the exit code and what the command wrote to stderr.
  */
 function spawnMeasured(command, args, options = {}) {
   const proc = spawn('bash', ['-c', '"$@"; code=$?; times >&3; exit $code', 'bash', command, ...args], {
@@ -216,7 +214,9 @@ function spawnMeasured(command, args, options = {}) {
   })
   running.add(proc)
   let report = ''
+  let stderr = ''
   proc.stdio[3].on('data', (c) => (report += c))
+  proc.stderr.on('data', (c) => (stderr += c))
   const done = new Promise((resolve, reject) =>
     proc.once('close', (code) => {
       running.delete(proc)
@@ -224,7 +224,7 @@ function spawnMeasured(command, args, options = {}) {
       const children = report.trim().split('\n')[1] ?? ''
       const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]))
       if (seconds.length !== 2) return reject(new Error(`bash's times printed ${JSON.stringify(report)}`))
-      resolve({ code, cpu: seconds[0] + seconds[1] })
+      resolve({ code, cpu: seconds[0] + seconds[1], stderr })
     }),
   )
   return { proc, done }
@@ -233,11 +233,9 @@ function spawnMeasured(command, args, options = {}) {
 async function curlRun(file, url) {
   const run = spawnMeasured('curl', ['-sS', '-f', '-T', file, url, '-o', '/dev/null', '-w', '%{time_total}'])
   let out = ''
-  let err = ''
   run.proc.stdout.on('data', (c) => (out += c))
-  run.proc.stderr.on('data', (c) => (err += c))
-  const { code, cpu } = await run.done
-  if (code !== 0) throw new Error(`curl failed: ${err}`)
+  const { code, cpu, stderr } = await run.done
+  if (code !== 0) throw new Error(`curl failed: ${stderr}`)
   return { seconds: Number(out.trim()), cpu }
 }
 
@@ -295,16 +293,13 @@ async function ascentUpload(sandbox, file, dataDir, cli = CLI) {
       },
     },
   )
-  const proc = run.proc
-  let stderr = ''
-  proc.stderr.on('data', (d) => (stderr += d))
   let events = 0
   let monotonic = true
   let last = -1
   let started = null
   let committed = null
   let outcome = null
-  for await (const line of createInterface({ input: proc.stdout })) {
+  for await (const line of createInterface({ input: run.proc.stdout })) {
     const event = JSON.parse(line)
     if (event.type === 'step-started') started = Date.parse(event.at)
     if (event.type === 'step-progress') {
@@ -315,7 +310,7 @@ async function ascentUpload(sandbox, file, dataDir, cli = CLI) {
     }
     if (event.type === 'run-finished') outcome = event.outcome
   }
-  const { code, cpu } = await run.done
+  const { code, cpu, stderr } = await run.done
   if (code !== 0 || outcome !== 'uploaded')
     throw new Error(`ascent upload failed (${code}): ${stderr.trim()}`)
   return {
