@@ -284,6 +284,24 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
       op.expiration !== null && Date.parse(op.expiration) - expiryMarginMs <= now()
 
     let saveChain: Promise<void> = Promise.resolve()
+    // Parts Apple acknowledged while the journal was being written go into the next write together: one fsync
+    // for parts that finish at once, and still no part reported done before the journal has it.
+    let unsaved: { offset: number; length: number }[] = []
+    let nextSave: Promise<void> | null = null
+    const recordDone = (part: { offset: number; length: number }): Promise<void> => {
+      unsaved.push(part)
+      if (nextSave === null) {
+        nextSave = saveChain.then(async () => {
+          nextSave = null
+          const parts = unsaved
+          unsaved = []
+          resume = { ...resume, doneParts: [...resume.doneParts, ...parts] }
+          await save(resume)
+        })
+        saveChain = nextSave
+      }
+      return nextSave
+    }
     const failure = new AbortController()
     const onOuterAbort = (): void => failure.abort()
     signal?.addEventListener('abort', onOuterAbort, { once: true })
@@ -314,11 +332,7 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
           doneBytes += op.length
           meter.update(doneBytes + inFlightBytes)
           const part = { offset: op.offset, length: op.length }
-          saveChain = saveChain.then(async () => {
-            resume = { ...resume, doneParts: [...resume.doneParts, part] }
-            await save(resume)
-          })
-          await saveChain
+          await recordDone(part)
           options.onPartDone?.({ ...part, partNumber: op.partNumber })
           return
         }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -83,6 +84,43 @@ describe('Build Upload API uploader against the sandbox', () => {
     const serial = countingSender(createPartSender())
     await createApiUploader({ api, ...fast, concurrency: 1, partSender: serial.sender }).upload(other)
     expect(serial.maxInFlight()).toBe(1)
+  })
+
+  it('records parts that finish together in one journal write, and none before the journal has it', async () => {
+    const { build } = await randomBuild(dir, 8 * PART, appId, '109')
+    const resumeDir = path.join(dir, 'run')
+    // Four parts in flight, each held after Apple's answer until all four have one: they finish in the same tick.
+    const inner = createPartSender()
+    const held: (() => void)[] = []
+    const together: PartSender = {
+      async send(file, op, options) {
+        const outcome = await inner.send(file, op, options)
+        await new Promise<void>((resolve) => {
+          held.push(resolve)
+          if (held.length % 4 === 0) for (const release of held.splice(0)) release()
+        })
+        return outcome
+      },
+      close: () => inner.close(),
+    }
+    const journalSays: string[] = []
+    await createApiUploader({
+      api,
+      ...fast,
+      concurrency: 4,
+      resumeDir,
+      partSender: together,
+      onPartDone: (part) => {
+        const journal = JSON.parse(
+          readFileSync(path.join(resumeDir, RESUME_STATE_FILE), 'utf8'),
+        ) as UploadResumeState
+        expect(journal.doneParts).toContainEqual({ offset: part.offset, length: part.length })
+        journalSays.push(journal.doneParts.map((p) => p.offset).join(','))
+      },
+    }).upload(build)
+    expect(journalSays).toHaveLength(8)
+    // One write per four parts, not one per part.
+    expect(new Set(journalSays).size).toBe(2)
   })
 
   it('retries a part that fails twice, then sends it and finishes', async () => {
