@@ -147,7 +147,8 @@ try {
     }
     runRatios.sort((x, y) => x - y)
     const medianRatio = runRatios[Math.floor((runRatios.length - 1) / 2)]
-    results.push({ size, bytes, ...best, medianRatio, events, monotonic })
+    const ratioRange = [runRatios[0], runRatios[runRatios.length - 1]]
+    results.push({ size, bytes, ...best, medianRatio, ratioRange, events, monotonic })
   }
 
   const col = (f) => results.map((r) => String(f(r)).padStart(16)).join('')
@@ -162,6 +163,8 @@ try {
   row('CPU s/GiB: floor', (r) => perGiB(r, r.shaCpu + r.curlCpu))
   row(`CPU ratio Ascent/floor (target <= ${TARGET_CPU_RATIO})`, (r) => ratio(r).toFixed(2))
   row("CPU ratio, median of the runs' own", (r) => r.medianRatio.toFixed(2))
+  // How far one run's ratio strays on this machine: a change smaller than that needs paired runs to be seen.
+  row("CPU ratio, the runs' own from … to", (r) => r.ratioRange.map((x) => x.toFixed(2)).join(' … '))
   row('CPU ratio, first run (no compile cache)', (r) => (r.coldCpu / (r.shaCpu + r.curlCpu)).toFixed(2))
   if (BEFORE) {
     row('CPU s/GiB: Ascent before', (r) => perGiB(r, r.beforeCpu))
