@@ -284,8 +284,8 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
       op.expiration !== null && Date.parse(op.expiration) - expiryMarginMs <= now()
 
     let saveChain: Promise<void> = Promise.resolve()
-    // Parts Apple acknowledged while the journal was being written go into the next write together: one fsync
-    // for parts that finish at once, and still no part reported done before the journal has it.
+    // Parts Apple acknowledged while the resume state was being written go into the next write together: one
+    // fsync for parts that finish at once, and still no part reported done before the resume state has it.
     let unsaved: { offset: number; length: number }[] = []
     let nextSave: Promise<void> | null = null
     const recordDone = (part: { offset: number; length: number }): Promise<void> => {

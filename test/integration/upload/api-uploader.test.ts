@@ -86,7 +86,7 @@ describe('Build Upload API uploader against the sandbox', () => {
     expect(serial.maxInFlight()).toBe(1)
   })
 
-  it('records parts that finish together in one journal write, and none before the journal has it', async () => {
+  it('records parts that finish together in one write of the resume state, and none before it has them', async () => {
     const { build } = await randomBuild(dir, 8 * PART, appId, '109')
     const resumeDir = path.join(dir, 'run')
     // Four parts in flight, each held after Apple's answer until all four have one: they finish in the same tick.
@@ -103,7 +103,7 @@ describe('Build Upload API uploader against the sandbox', () => {
       },
       close: () => inner.close(),
     }
-    const journalSays: string[] = []
+    const stateSays: string[] = []
     await createApiUploader({
       api,
       ...fast,
@@ -111,16 +111,16 @@ describe('Build Upload API uploader against the sandbox', () => {
       resumeDir,
       partSender: together,
       onPartDone: (part) => {
-        const journal = JSON.parse(
+        const state = JSON.parse(
           readFileSync(path.join(resumeDir, RESUME_STATE_FILE), 'utf8'),
         ) as UploadResumeState
-        expect(journal.doneParts).toContainEqual({ offset: part.offset, length: part.length })
-        journalSays.push(journal.doneParts.map((p) => p.offset).join(','))
+        expect(state.doneParts).toContainEqual({ offset: part.offset, length: part.length })
+        stateSays.push(state.doneParts.map((p) => p.offset).join(','))
       },
     }).upload(build)
-    expect(journalSays).toHaveLength(8)
+    expect(stateSays).toHaveLength(8)
     // One write per four parts, not one per part.
-    expect(new Set(journalSays).size).toBe(2)
+    expect(new Set(stateSays).size).toBe(2)
   })
 
   it('retries a part that fails twice, then sends it and finishes', async () => {
