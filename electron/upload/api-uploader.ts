@@ -283,25 +283,6 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
     const isExpired = (op: UploadOperation): boolean =>
       op.expiration !== null && Date.parse(op.expiration) - expiryMarginMs <= now()
 
-    let saveChain: Promise<void> = Promise.resolve()
-    // Parts Apple acknowledged while the resume state was being written go into the next write together: one
-    // fsync for parts that finish at once, and still no part reported done before the resume state has it.
-    let unsaved: { offset: number; length: number }[] = []
-    let nextSave: Promise<void> | null = null
-    const recordDone = (part: { offset: number; length: number }): Promise<void> => {
-      unsaved.push(part)
-      if (nextSave === null) {
-        nextSave = saveChain.then(async () => {
-          nextSave = null
-          const parts = unsaved
-          unsaved = []
-          resume = { ...resume, doneParts: [...resume.doneParts, ...parts] }
-          await save(resume)
-        })
-        saveChain = nextSave
-      }
-      return nextSave
-    }
     const failure = new AbortController()
     const onOuterAbort = (): void => failure.abort()
     signal?.addEventListener('abort', onOuterAbort, { once: true })
@@ -332,7 +313,9 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
           doneBytes += op.length
           meter.update(doneBytes + inFlightBytes)
           const part = { offset: op.offset, length: op.length }
-          await recordDone(part)
+          // Parts that finish together go into one write (the store keeps only the newest waiting state).
+          resume = { ...resume, doneParts: [...resume.doneParts, part] }
+          await save(resume)
           options.onPartDone?.({ ...part, partNumber: op.partNumber })
           return
         }
@@ -395,7 +378,6 @@ export function createApiUploader(options: ApiUploaderOptions): Uploader {
     }
     try {
       await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, () => lane()))
-      await saveChain
     } finally {
       signal?.removeEventListener('abort', onOuterAbort)
       if (!options.partSender) sender.close()

@@ -35,14 +35,26 @@ export const RESUME_STATE_FILE = 'upload-journal.json'
 export interface ResumeStateStore {
   readonly path: string
   read(): Promise<UploadResumeState | null>
-  /** Writes are serialized and atomic (temp file + fsync + rename): a kill -9 leaves the old or the new state. */
+  /**
+   * Writes are serialized and atomic (temp file + fsync + rename): a kill -9 leaves the old or the new state. A
+   * state given while a write is under way replaces any that still waits for its turn (each is the whole state,
+   * the newest includes the others): parts that finish together cost one write. Settles once the file holds this
+   * state or a newer one.
+   */
   write(resume: UploadResumeState): Promise<void>
   remove(): Promise<void>
+}
+
+interface WaitingWrite {
+  state: UploadResumeState
+  readonly done: Promise<void>
 }
 
 export function createResumeStateStore(directory: string): ResumeStateStore {
   const file = path.join(directory, RESUME_STATE_FILE)
   let queue: Promise<void> = Promise.resolve()
+  /** The write waiting for its turn: the state it will write is the newest given. */
+  let waiting: WaitingWrite | null = null
 
   // Made once: the state is written after every part, and a recursive mkdir each time showed in profiles.
   let made: Promise<unknown> | null = null
@@ -79,9 +91,20 @@ export function createResumeStateStore(directory: string): ResumeStateStore {
       }
     },
     write(resume) {
-      const next = queue.then(() => writeNow(resume))
-      queue = next.catch(() => undefined)
-      return next
+      if (waiting) {
+        waiting.state = resume
+        return waiting.done
+      }
+      const entry: WaitingWrite = {
+        state: resume,
+        done: queue.then(() => {
+          waiting = null
+          return writeNow(entry.state)
+        }),
+      }
+      waiting = entry
+      queue = entry.done.catch(() => undefined)
+      return entry.done
     },
     async remove() {
       await queue

@@ -94,6 +94,20 @@ describe('upload journal', () => {
     expect((await store.read())?.doneParts).toHaveLength(2)
   })
 
+  it('writes states given while a write is under way once, the newest of them (parts that finish together)', async () => {
+    const store = createResumeStateStore(path.join(dir, 'run'))
+    const part = (offset: number) => ({ offset, length: 5 })
+    const first = store.write(journal)
+    // The first write is under way from the next turn on; the two given meanwhile share the write after it.
+    await Promise.resolve()
+    const second = store.write({ ...journal, doneParts: [part(0), part(5)] })
+    const third = store.write({ ...journal, doneParts: [part(0), part(5), part(10)] })
+    expect(third).toBe(second)
+    expect(second).not.toBe(first)
+    await Promise.all([first, second, third])
+    expect((await store.read())?.doneParts).toEqual([part(0), part(5), part(10)])
+  })
+
   it('makes its folder again when it was removed between two writes (a cleanup during the upload)', async () => {
     const folder = path.join(dir, 'cleaned')
     const store = createResumeStateStore(folder)
