@@ -13,8 +13,8 @@
 // is the best of several interleaved runs (Ascent's and the floor's from the same runs, the first one, without a
 // compile cache, left out of both), and the median of the runs' own ratios is printed beside it. Sizes up to 256 MiB
 // get 10 such runs, larger ones 5: a small upload's CPU moves more from run to run, and its runs are cheap. Even so
-// the 128 MiB ratio moves by a few hundredths from one bench run to the next on 2 shared cores: compare figures
-// from the same run.
+// the 128 MiB ratio moved by 0.1 and more from one bench run to the next on 2 shared cores (the spread row shows
+// one run's own): compare figures from the same run, and builds closer than that with paired runs.
 // Options: BENCH_UPLOAD_SIZES=128,1024 (MiB)  BENCH_UPLOAD_RUNS=N (runs of every size, the first included)
 //          BENCH_UPLOAD_CONCURRENCY=4
 //          BENCH_UPLOAD_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (extra node flags for the Ascent process)
