@@ -6,10 +6,15 @@ import type { Platform } from '../../shared/build-summary'
 export type { Platform }
 
 function appleEnum<const V extends readonly [string, ...string[]]>(values: V) {
-  return z
-    .union([z.enum(values), z.string().transform((): 'UNKNOWN' => 'UNKNOWN')])
-    .nullish()
-    .transform((v) => v ?? null)
+  return z.lazy(() => {
+    const known = new Set<string>(values)
+    return z
+      .string()
+      .nullish()
+      .transform((v): V[number] | 'UNKNOWN' | null =>
+        v == null ? null : known.has(v) ? (v as V[number]) : 'UNKNOWN',
+      )
+  })
 }
 
 export const PROCESSING_STATES = ['PROCESSING', 'FAILED', 'INVALID', 'VALID'] as const

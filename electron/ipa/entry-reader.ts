@@ -10,7 +10,7 @@ const readAsync = promisify(read)
 const LOCAL_HEADER_GUESS = 30 + 1024
 const LOCAL_HEADER_SIGNATURE = 0x04034b50
 /** Deflate never grows data by more than this; a larger compressed size is a lie, not data. */
-function maxCompressedFor(uncompressed: number): number {
+export function maxCompressedFor(uncompressed: number): number {
   return uncompressed + Math.ceil(uncompressed / 1000) * 5 + 1024
 }
 
@@ -153,24 +153,7 @@ export class EntryReader {
       entry,
       method === 0 ? entry.uncompressedSize : maxCompressedFor(entry.uncompressedSize),
     )
-    let data: Buffer
-    if (method === 0) data = stored
-    else {
-      try {
-        data = inflateRawSync(stored, { maxOutputLength: Math.max(1, entry.uncompressedSize) })
-      } catch (error) {
-        if (error instanceof RangeError)
-          throw badBuild(
-            `${entry.name} inflates to more than the ${entry.uncompressedSize} bytes it declares (a zip bomb?)`,
-            error,
-          )
-        throw badBuild(`${entry.name}: corrupt zip: its data does not inflate (${(error as Error).message})`)
-      }
-    }
-    if (data.length !== entry.uncompressedSize)
-      throw badBuild(
-        `${entry.name}: corrupt zip: it holds ${data.length} bytes but declares ${entry.uncompressedSize}`,
-      )
+    const data = method === 0 ? stored : inflateEntry(entry, stored)
     if (crc32(data) !== entry.raw.crc32)
       throw badBuild(`${entry.name}: corrupt zip: its CRC-32 does not match its data`)
     return data
@@ -188,6 +171,29 @@ export class EntryReader {
     if (method !== 8) return { bytes: () => Promise.resolve(Buffer.alloc(0)) }
     return new InflatingHead(entry, (length) => this.storedBytes(entry, length))
   }
+}
+
+/**
+ * An entry's deflated bytes, inflated whole: exactly the size it declares, or refused (more is a zip bomb, less or
+ * bytes that are not deflate data a damaged archive). One synchronous inflate: an entry read whole is bounded small.
+ */
+export function inflateEntry(entry: ZipEntry, stored: Buffer): Buffer {
+  let data: Buffer
+  try {
+    data = inflateRawSync(stored, { maxOutputLength: Math.max(1, entry.uncompressedSize) })
+  } catch (error) {
+    if (error instanceof RangeError)
+      throw badBuild(
+        `${entry.name} inflates to more than the ${entry.uncompressedSize} bytes it declares (a zip bomb?)`,
+        error,
+      )
+    throw badBuild(`${entry.name}: corrupt zip: its data does not inflate (${(error as Error).message})`)
+  }
+  if (data.length !== entry.uncompressedSize)
+    throw badBuild(
+      `${entry.name}: corrupt zip: it holds ${data.length} bytes but declares ${entry.uncompressedSize}`,
+    )
+  return data
 }
 
 export interface EntryHead {

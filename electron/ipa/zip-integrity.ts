@@ -9,7 +9,7 @@ import { printableExcerpt } from '../../shared/bounded-text'
 const EOCD = 0x06054b50
 const ZIP64_LOCATOR = 0x07064b50
 const ZIP64_EOCD = 0x06064b50
-const LOCAL_HEADER = 0x04034b50
+export const LOCAL_HEADER = 0x04034b50
 /** End of central directory record without its comment, and the longest comment. */
 const EOCD_BYTES = 22
 const MAX_COMMENT = 0xffff

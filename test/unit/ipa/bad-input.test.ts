@@ -32,6 +32,14 @@ describe('unreadable builds are BAD_BUILD with the reason only', () => {
       'zip-bomb-inflated',
       /^Payload\/AscentDemo\.app\/Info\.plist inflates to more than the 1024 bytes it declares \(a zip bomb\?\)$/,
     ],
+    [
+      'entry-not-deflate',
+      /^Payload\/AscentDemo\.app\/Info\.plist: corrupt zip: its data does not inflate \(invalid block type\)$/,
+    ],
+    [
+      'entry-shorter-than-declared',
+      /^Payload\/AscentDemo\.app\/Info\.plist: corrupt zip: it holds 4096 bytes but declares 4196$/,
+    ],
     ['path-traversal', /^unsafe entry name in the archive \(path traversal\): "Payload\/\.\.\//],
     ['corrupt-plist', /^Payload\/AscentDemo\.app\/Info\.plist is not a valid property list/],
     ['profile-without-content', /^Payload\/AscentDemo\.app\/embedded\.mobileprovision has no signed content/],
