@@ -1,5 +1,4 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { wrap } from 'node:module'
 import path from 'node:path'
 import vm from 'node:vm'
 import { crc32 } from 'node:zlib'
@@ -107,7 +106,8 @@ function readBundle(): string {
 const source = readBundle()
 const file = cacheFile()
 const cachedData = readCache(file)
-const script = new vm.Script(wrap(source), { filename: path.join(__dirname, ASCENT_BUNDLE_FILE), cachedData })
+// The bundle file is the module already wrapped in its function (scripts/build-cli.mjs), as node:module would wrap it.
+const script = new vm.Script(source, { filename: path.join(__dirname, ASCENT_BUNDLE_FILE), cachedData })
 if (file !== null && (cachedData === undefined || script.cachedDataRejected === true)) {
   // At exit, so the cache holds the functions this command compiled, not only the top level.
   process.once('exit', () => writeCache(file, script))
