@@ -6,12 +6,12 @@ import { cacheDir } from '../app-dirs'
 
 /**
  * The start of `ascent`: runs the CLI bundle (main.ts and everything it imports, which scripts/build-cli.mjs
- * writes beside this file) with V8's code cache. Compiling the bundle (2 MB) and the functions a command runs cost a
+ * writes beside this file) with V8's code cache. Compiling the bundle (1.5 MB) and the functions a command runs cost a
  * command about 0.08 s of CPU on every start; with the bytecode V8 made on an earlier run of the same command
  * (kept in the cache directory, one file per command) that is mostly gone. A cache that is missing, of
  * another build, Node or flags, or damaged is not used: the bundle compiles as usual and the cache is written
  * again as the process exits. ASCENT_COMPILE_CACHE=0 turns it off. The bundle is a file of its own, read as
- * bytes, rather than a string inside this one: Node compiles this file without a cache, and scanning a 2 MB
+ * bytes, rather than a string inside this one: Node compiles this file without a cache, and scanning a 1.5 MB
  * string literal cost every start more than reading the bundle does.
  */
 
