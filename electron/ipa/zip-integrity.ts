@@ -123,7 +123,7 @@ export function checkLocalHeader(header: Buffer, entry: CentralRecord): string[]
     if (header.readUInt32LE(14) !== raw.crc32) differs.push('CRC')
     const compressed = header.readUInt32LE(18)
     const uncompressed = header.readUInt32LE(22)
-    // 0xffffffff: the size is in the local zip64 extra field, compared by yauzl as it reads.
+    // 0xffffffff: the size is in the local zip64 extra field; entries are read by the central directory's sizes.
     if (compressed !== 0xffffffff && compressed !== entry.compressedSize) differs.push('compressed size')
     if (uncompressed !== 0xffffffff && uncompressed !== entry.uncompressedSize) differs.push('size')
   }
