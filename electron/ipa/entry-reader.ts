@@ -3,12 +3,12 @@ import { promisify } from 'node:util'
 import { constants, crc32, inflateRawSync } from 'node:zlib'
 import { badBuild } from './bad-build'
 import type { ZipEntry } from './zip-reader'
+import { LOCAL_HEADER } from './zip-integrity'
 
 const readAsync = promisify(read)
 
 /** A local header is 30 bytes plus its name and extra field; names and extras of real IPAs fit in this. */
 const LOCAL_HEADER_GUESS = 30 + 1024
-const LOCAL_HEADER_SIGNATURE = 0x04034b50
 /** Deflate never grows data by more than this; a larger compressed size is a lie, not data. */
 export function maxCompressedFor(uncompressed: number): number {
   return uncompressed + Math.ceil(uncompressed / 1000) * 5 + 1024
@@ -130,7 +130,7 @@ export class EntryReader {
     const start = raw.relativeOffsetOfLocalHeader
     const wanted = Math.min(compressedBytes, entry.compressedSize)
     let bytes = await this.readAt(start, LOCAL_HEADER_GUESS + wanted)
-    if (bytes.length < 30 || bytes.readUInt32LE(0) !== LOCAL_HEADER_SIGNATURE)
+    if (bytes.length < 30 || bytes.readUInt32LE(0) !== LOCAL_HEADER)
       throw badBuild(`${entry.name}: truncated or corrupt zip: its local header is missing`)
     const dataStart = 30 + bytes.readUInt16LE(26) + bytes.readUInt16LE(28)
     if (dataStart + wanted > bytes.length) bytes = await this.readAt(start, dataStart + wanted)
