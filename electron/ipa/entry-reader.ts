@@ -10,7 +10,7 @@ const readAsync = promisify(read)
 /** A local header is 30 bytes plus its name and extra field; names and extras of real IPAs fit in this. */
 const LOCAL_HEADER_GUESS = 30 + 1024
 /** Deflate never grows data by more than this; a larger compressed size is a lie, not data. */
-export function maxCompressedFor(uncompressed: number): number {
+function maxCompressedFor(uncompressed: number): number {
   return uncompressed + Math.ceil(uncompressed / 1000) * 5 + 1024
 }
 
@@ -123,8 +123,14 @@ export class EntryReader {
     return buffer.subarray(0, filled)
   }
 
-  /** The entry's stored (compressed) bytes, `compressedBytes` of them at most, from after its local header. */
-  private async storedBytes(entry: ZipEntry, compressedBytes: number): Promise<Buffer> {
+  /**
+   * The entry's stored (compressed) bytes, `compressedBytes` of them at most, from after its local header, and that
+   * header (signature checked) for a caller that compares it with the central directory.
+   */
+  private async storedBytes(
+    entry: ZipEntry,
+    compressedBytes: number,
+  ): Promise<{ readonly header: Buffer; readonly data: Buffer }> {
     const raw = entry.raw
     if (raw.isEncrypted()) throw badBuild(`${entry.name} is encrypted`)
     const start = raw.relativeOffsetOfLocalHeader
@@ -137,11 +143,25 @@ export class EntryReader {
     const data = bytes.subarray(dataStart, dataStart + wanted)
     if (data.length < wanted)
       throw badBuild(`${entry.name}: truncated or corrupt zip: its data runs past the end of the file`)
-    return data
+    return { header: bytes.subarray(0, dataStart), data }
   }
 
   /** The whole entry, refused when it declares or inflates to more than `maxBytes`; CRC-32 checked. */
   async readWhole(entry: ZipEntry, maxBytes: number): Promise<Buffer> {
+    const { data } = await this.readInflated(entry, maxBytes)
+    if (crc32(data) !== entry.raw.crc32)
+      throw badBuild(`${entry.name}: corrupt zip: its CRC-32 does not match its data`)
+    return data
+  }
+
+  /**
+   * The whole entry as readWhole reads it, with its local header, but the CRC left to the caller (the inspector
+   * reports a mismatch among the archive's integrity problems).
+   */
+  async readInflated(
+    entry: ZipEntry,
+    maxBytes: number,
+  ): Promise<{ readonly header: Buffer; readonly data: Buffer }> {
     if (entry.uncompressedSize > maxBytes)
       throw badBuild(
         `${entry.name} declares ${entry.uncompressedSize} bytes, more than the ${maxBytes}-byte limit for it (a zip bomb?)`,
@@ -149,14 +169,11 @@ export class EntryReader {
     const method = entry.raw.compressionMethod
     if (method !== 0 && method !== 8)
       throw badBuild(`${entry.name} uses zip compression method ${method}; Apple's tools write only 0 and 8`)
-    const stored = await this.storedBytes(
+    const { header, data: stored } = await this.storedBytes(
       entry,
       method === 0 ? entry.uncompressedSize : maxCompressedFor(entry.uncompressedSize),
     )
-    const data = method === 0 ? stored : inflateEntry(entry, stored)
-    if (crc32(data) !== entry.raw.crc32)
-      throw badBuild(`${entry.name}: corrupt zip: its CRC-32 does not match its data`)
-    return data
+    return { header, data: method === 0 ? stored : inflateEntry(entry, stored) }
   }
 
   /**
@@ -167,9 +184,11 @@ export class EntryReader {
   head(entry: ZipEntry): EntryHead {
     const method = entry.raw.compressionMethod
     if (method === 0)
-      return { bytes: (count) => this.storedBytes(entry, Math.min(count, entry.uncompressedSize)) }
+      return {
+        bytes: async (count) => (await this.storedBytes(entry, Math.min(count, entry.uncompressedSize))).data,
+      }
     if (method !== 8) return { bytes: () => Promise.resolve(Buffer.alloc(0)) }
-    return new InflatingHead(entry, (length) => this.storedBytes(entry, length))
+    return new InflatingHead(entry, async (length) => (await this.storedBytes(entry, length)).data)
   }
 }
 
@@ -177,7 +196,7 @@ export class EntryReader {
  * An entry's deflated bytes, inflated whole: exactly the size it declares, or refused (more is a zip bomb, less or
  * bytes that are not deflate data a damaged archive). One synchronous inflate: an entry read whole is bounded small.
  */
-export function inflateEntry(entry: ZipEntry, stored: Buffer): Buffer {
+function inflateEntry(entry: ZipEntry, stored: Buffer): Buffer {
   let data: Buffer
   try {
     data = inflateRawSync(stored, { maxOutputLength: Math.max(1, entry.uncompressedSize) })

@@ -7,8 +7,8 @@ import { printableExcerpt } from '../../shared/bounded-text'
 import { AscentError } from '../../shared/errors'
 import { badBuild, throwIfAborted } from './bad-build'
 import { error } from './build-problems'
-import { inflateEntry, maxCompressedFor } from './entry-reader'
-import { checkEndRecords, checkLocalHeader, LOCAL_HEADER } from './zip-integrity'
+import { EntryReader } from './entry-reader'
+import { checkEndRecords, checkLocalHeader } from './zip-integrity'
 
 /** Central-directory reads are small and sequential: a window growing to 256 KiB turns thousands of reads into a few. */
 const WINDOW_BYTES = 256 * 1024
@@ -175,11 +175,17 @@ export async function openZip(
     if (error instanceof AscentError) throw error
     throw badBuild(describeZipError(error), error)
   }
+  const reader = new EntryReader(fd, size)
   return {
     entries,
     entryCount: zip.entryCount,
+    // Positional reads and one synchronous inflate per entry (a plist, a profile, an icon, each with a limit): a
+    // stream per entry cost a small upload about 4 ms of CPU in Node's stream and zlib code, run once.
     readEntry: async (entry, maxBytes, entrySignal) => {
-      const data = await readBounded(fd, size, entry, maxBytes, entrySignal, note)
+      throwIfAborted(entrySignal)
+      const { header, data } = await reader.readInflated(entry, maxBytes)
+      throwIfAborted(entrySignal)
+      checkLocalHeader(header, entry).forEach(note)
       // A flipped bit in Info.plist would otherwise pass unseen: the sizes can be right while the bytes are not.
       if (crc32(data) !== entry.raw.crc32) note(`${entry.name} fails its CRC check (its data is damaged)`)
       return data
@@ -344,45 +350,4 @@ function toEntry(record: Buffer, fileName: string): ZipEntry {
     compressedSize: entry.compressedSize,
     raw: entry,
   }
-}
-
-/**
- * One entry whole, from two positional reads (its local header, then its data) and a synchronous inflate. The
- * entries read this way are small (a plist, a profile, an icon, each with a limit): a stream per entry cost a
- * small upload about 4 ms of CPU in Node's stream and zlib code, run once and never again.
- */
-async function readBounded(
-  fd: number,
-  fileSize: number,
-  entry: ZipEntry,
-  maxBytes: number,
-  signal: AbortSignal | undefined,
-  note: (finding: string) => void,
-): Promise<Buffer> {
-  throwIfAborted(signal)
-  // Refuse before inflating a byte: a 4 GB "Info.plist" is a zip bomb, not a build.
-  if (entry.uncompressedSize > maxBytes) {
-    throw badBuild(
-      `${entry.name} declares ${entry.uncompressedSize} bytes, more than the ${maxBytes}-byte limit for it (a zip bomb?)`,
-    )
-  }
-  const raw = entry.raw
-  if (raw.isEncrypted()) throw badBuild(`${entry.name} is encrypted`)
-  const method = raw.compressionMethod
-  if (method !== 0 && method !== 8) throw badBuild(`corrupt zip: unsupported compression method: ${method}`)
-  const header = await readWindow(fd, raw.relativeOffsetOfLocalHeader, 30 + raw.fileNameLength)
-  checkLocalHeader(header, entry).forEach(note)
-  if (header.length < 30 || header.readUInt32LE(0) !== LOCAL_HEADER)
-    throw badBuild('truncated or corrupt zip: the central directory points past the data in the file')
-  const dataStart = raw.relativeOffsetOfLocalHeader + 30 + header.readUInt16LE(26) + header.readUInt16LE(28)
-  if (dataStart + entry.compressedSize > fileSize)
-    throw badBuild(`${entry.name}: truncated or corrupt zip: its data runs past the end of the file`)
-  // A deflated size beyond what deflate can produce is a lie: no more than that is read.
-  const storedSize =
-    method === 0
-      ? entry.compressedSize
-      : Math.min(entry.compressedSize, maxCompressedFor(entry.uncompressedSize))
-  const stored = await readWindow(fd, dataStart, storedSize)
-  throwIfAborted(signal)
-  return method === 0 ? stored : inflateEntry(entry, stored)
 }
