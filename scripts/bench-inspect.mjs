@@ -45,11 +45,26 @@ function peakRssKiB(command, args) {
 }
 
 /**
+ * This process's own peak RSS in KiB. On Linux, getrusage's maxRSS of a process the bench spawned starts from the
+ * bench's own RSS (the kernel keeps the peak of the memory copied at fork across exec), so it read the same 276 MiB
+ * for every IPA; /proc's VmHWM is the peak of this program's memory alone. Runs inside the spawned process.
+ */
+function ownPeakRssKiB(readFileSync) {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8')
+    const hwm = /^VmHWM:\s+(\d+) kB/m.exec(status)
+    if (hwm) return Number(hwm[1])
+  } catch {}
+  return process.resourceUsage().maxRSS
+}
+
+/**
  * Runs inspectBuild in a fresh Node process: import time, first call, median of warm calls, peak RSS.
  * `options` go to inspectBuild (e.g. `{ validate: false }` for the baseline without the validation pass).
  */
 function inProcess(ipaModule, file, runs, options = {}) {
   const script = `
+    import { readFileSync } from 'node:fs'
     const t0 = performance.now()
     const { inspectBuild } = await import(${JSON.stringify(pathToFileURL(ipaModule).href)})
     const t1 = performance.now()
@@ -59,7 +74,7 @@ function inProcess(ipaModule, file, runs, options = {}) {
     const warm = []
     for (let i = 0; i < ${runs * 3}; i++) { const s = performance.now(); await inspectBuild(${JSON.stringify(file)}, options); warm.push(performance.now() - s) }
     warm.sort((a, b) => a - b)
-    console.log(JSON.stringify({ importMs: t1 - t0, firstMs: t2 - t1, warmMs: warm[Math.floor(warm.length / 2)], bestMs: warm[0], maxRssKiB: process.resourceUsage().maxRSS }))
+    console.log(JSON.stringify({ importMs: t1 - t0, firstMs: t2 - t1, warmMs: warm[Math.floor(warm.length / 2)], bestMs: warm[0], maxRssKiB: (${ownPeakRssKiB.toString()})(readFileSync) }))
   `
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     stdio: ['ignore', 'pipe', 'pipe'],
