@@ -54,7 +54,9 @@ function ownPeakRssKiB(readFileSync) {
     const status = readFileSync('/proc/self/status', 'utf8')
     const hwm = /^VmHWM:\s+(\d+) kB/m.exec(status)
     if (hwm) return Number(hwm[1])
-  } catch {}
+  } catch {
+    // No /proc (not Linux): getrusage's figure, which there counts this process alone.
+  }
   return process.resourceUsage().maxRSS
 }
 
