@@ -55,7 +55,7 @@ function ownPeakRssKiB(readFileSync) {
     const hwm = /^VmHWM:\s+(\d+) kB/m.exec(status)
     if (hwm) return Number(hwm[1])
   } catch {
-    // No /proc (not Linux): getrusage's figure, which there counts this process alone.
+    // No /proc (not Linux): getrusage's figure instead.
   }
   return process.resourceUsage().maxRSS
 }
