@@ -1,7 +1,6 @@
 // Runs one Build Upload API upload in its own process, bundled with esbuild: the kill -9 test SIGKILLs it mid-way.
 // Input: ASCENT_UPLOAD_CHILD (JSON).
-// Output lines: `part <offset> <length>` after each journaled part (unless quiet), then
-// `done {result, ms, sendMs, commitMs, maxRssBytes, cpuSeconds}`.
+// Output lines: `part <offset> <length>` after each journaled part (unless quiet), then `done <result as JSON>`.
 import { createAscClient } from '../../../electron/asc/client'
 import { parsePrivateKey } from '../../../electron/asc/private-key'
 import { createTokenSource } from '../../../electron/asc/token'
@@ -41,25 +40,8 @@ async function main(): Promise<void> {
       if (!input.quiet) process.stdout.write(`part ${part.offset} ${part.length}\n`)
     },
   })
-  const started = performance.now()
-  let committing = started
-  let verifying = started
-  const result = await uploader.upload(input.build, {
-    onProgress: (p) => {
-      if (p.phase === 'committing' && committing === started) committing = performance.now()
-      if (p.phase === 'verifying' && verifying === started) verifying = performance.now()
-    },
-  })
-  const ended = performance.now()
-  const timing = {
-    result,
-    ms: Math.round(ended - started),
-    sendMs: Math.round(committing - started),
-    commitMs: Math.round(verifying - committing),
-    maxRssBytes: process.resourceUsage().maxRSS * 1024,
-    cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
-  }
-  process.stdout.write(`done ${JSON.stringify(timing)}\n`)
+  const result = await uploader.upload(input.build)
+  process.stdout.write(`done ${JSON.stringify(result)}\n`)
 }
 
 main().catch((error: unknown) => {
