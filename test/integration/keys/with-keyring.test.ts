@@ -42,16 +42,31 @@ function run(
   })
 }
 
-/** Every regular file under `dir` with its SHA-256 (sockets and folders a daemon leaves are not data). */
+/**
+ * Every regular file under `dir` with its SHA-256 (sockets and folders a daemon leaves are not data). A folder may
+ * vanish while it is read: a keyring daemon whose session ended removes its runtime folder (~/.cache/keyring-*,
+ * sockets only) as it exits, which can be after the listing that named it.
+ */
 async function files(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {}
-  for (const entry of await fs.readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue
-    const full = path.join(entry.parentPath, entry.name)
-    out[path.relative(dir, full)] = createHash('sha256')
-      .update(await fs.readFile(full))
-      .digest('hex')
+  async function walk(folder: string): Promise<void> {
+    let entries
+    try {
+      entries = await fs.readdir(folder, { withFileTypes: true })
+    } catch (error) {
+      if (folder !== dir && (error as NodeJS.ErrnoException).code === 'ENOENT') return
+      throw error
+    }
+    for (const entry of entries) {
+      const full = path.join(folder, entry.name)
+      if (entry.isDirectory()) await walk(full)
+      else if (entry.isFile())
+        out[path.relative(dir, full)] = createHash('sha256')
+          .update(await fs.readFile(full))
+          .digest('hex')
+    }
   }
+  await walk(dir)
   return out
 }
 
