@@ -7,6 +7,18 @@ import { LOCAL_HEADER } from './zip-integrity'
 
 const readAsync = promisify(read)
 
+/** `length` bytes of the file from `position`, fewer where the file ends first. */
+export async function readRange(fd: number, position: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(Math.max(0, length))
+  let filled = 0
+  while (filled < buffer.length) {
+    const { bytesRead } = await readAsync(fd, buffer, filled, buffer.length - filled, position + filled)
+    if (bytesRead === 0) break
+    filled += bytesRead
+  }
+  return buffer.subarray(0, filled)
+}
+
 /** A local header is 30 bytes plus its name and extra field; names and extras of real IPAs fit in this. */
 const LOCAL_HEADER_GUESS = 30 + 1024
 /** Deflate never grows data by more than this; a larger compressed size is a lie, not data. */
@@ -105,22 +117,11 @@ export class EntryReader {
         const dropped = this.held.shift() as Span
         delete dropped.bytes
       }
-      span.bytes ??= this.readFile(span.start, span.end - span.start)
+      span.bytes ??= readRange(this.fd, span.start, span.end - span.start)
       const bytes = await span.bytes
       return bytes.subarray(position - span.start, position - span.start + length)
     }
-    return this.readFile(position, length)
-  }
-
-  private async readFile(position: number, length: number): Promise<Buffer> {
-    const buffer = Buffer.allocUnsafe(length)
-    let filled = 0
-    while (filled < length) {
-      const { bytesRead } = await readAsync(this.fd, buffer, filled, length - filled, position + filled)
-      if (bytesRead === 0) break
-      filled += bytesRead
-    }
-    return buffer.subarray(0, filled)
+    return readRange(this.fd, position, length)
   }
 
   /**

@@ -1,5 +1,4 @@
 import { close, read } from 'node:fs'
-import { promisify } from 'node:util'
 import { crc32 } from 'node:zlib'
 import yauzl from 'yauzl'
 import type { Problem } from '../../shared/build-summary'
@@ -7,7 +6,7 @@ import { printableExcerpt } from '../../shared/bounded-text'
 import { AscentError } from '../../shared/errors'
 import { badBuild, throwIfAborted } from './bad-build'
 import { error } from './build-problems'
-import { EntryReader } from './entry-reader'
+import { EntryReader, readRange } from './entry-reader'
 import { checkEndRecords, checkLocalHeader } from './zip-integrity'
 
 /** Central-directory reads are small and sequential: a window growing to 256 KiB turns thousands of reads into a few. */
@@ -15,7 +14,6 @@ const WINDOW_BYTES = 256 * 1024
 const FIRST_READ_BYTES = 8 * 1024
 /** The central directory is walked in reads of this size: a 20,000-entry IPA's (~1.5 MB) takes two. */
 const DIRECTORY_READ_BYTES = 1024 * 1024
-const readAsync = promisify(read)
 
 /**
  * A yauzl reader over an open descriptor with a read-ahead window. yauzl's own fd reader issues two
@@ -161,7 +159,7 @@ export async function openZip(
   try {
     // yauzl found and checked the end records (zip64 included); its cursor is where the directory starts.
     const directoryStart = (zip as unknown as { readEntryCursor: number }).readEntryCursor
-    const end = await checkEndRecords((position, length) => readWindow(fd, position, length), size)
+    const end = await checkEndRecords((position, length) => readRange(fd, position, length), size)
     end.findings.forEach(note)
     const scan = await scanDirectory(fd, size, directoryStart, zip.entryCount, keep, signal, note)
     entries = scan.entries
@@ -218,7 +216,7 @@ async function scanDirectory(
   let cursor = start
   for (let done = 0; done < entryCount;) {
     throwIfAborted(signal)
-    const window = await readWindow(fd, cursor, Math.min(DIRECTORY_READ_BYTES, fileSize - cursor))
+    const window = await readRange(fd, cursor, Math.min(DIRECTORY_READ_BYTES, fileSize - cursor))
     const walked = walkRecords(window, entryCount - done, keep, entries, note)
     // A window holds any whole record (at most 46 + 3 x 64 KiB), so none fitting means the file ends early.
     if (walked.records === 0) throw new Error('unexpected EOF')
@@ -226,17 +224,6 @@ async function scanDirectory(
     cursor += walked.bytes
   }
   return { entries, bytes: cursor - start }
-}
-
-async function readWindow(fd: number, position: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(Math.max(0, length))
-  let filled = 0
-  while (filled < buffer.length) {
-    const { bytesRead } = await readAsync(fd, buffer, filled, buffer.length - filled, position + filled)
-    if (bytesRead === 0) break
-    filled += bytesRead
-  }
-  return buffer.subarray(0, filled)
 }
 
 /**
