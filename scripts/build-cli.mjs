@@ -4,7 +4,7 @@
 // (npm run pack:cli) then installs with no dependencies.
 import { createHash } from 'node:crypto'
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
-import { wrap } from 'node:module'
+import Module from 'node:module'
 import { basename, dirname } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
@@ -51,10 +51,10 @@ export async function buildCli({ outfile, sourcemap }) {
   await mkdir(dirname(outfile), { recursive: true })
   // The build's id last (a first line would shift the source map): the launcher checks it before it runs the
   // bundle with a cache.
-  // The bundle is written already inside the function Node wraps a CommonJS module in (node:module's `wrap`, which
+  // The bundle is written already inside the function Node wraps a CommonJS module in (node:module's `Module.wrap`, which
   // adds no line before the code, so the source map holds): the launcher compiles the file as read, where wrapping
   // it at every start copied the whole bundle into a new string.
-  await writeAtomic(bundleFile, `${wrap(code.text)}\n//ascent-bundle ${id}\n`)
+  await writeAtomic(bundleFile, `${Module.wrap(code.text)}\n//ascent-bundle ${id}\n`)
   if (map) await writeAtomic(`${bundleFile}.map`, map.contents)
   const launcher = await build({
     ...common,
