@@ -1,13 +1,15 @@
-import { Document, isMap, isScalar, parseDocument, YAMLMap } from 'yaml'
+import { Document, isAlias, isMap, isScalar, isSeq, Pair, parseDocument, Scalar, YAMLMap } from 'yaml'
 import { printableExcerpt } from './bounded-text'
 import { parseReleaseDate } from './release-date'
 import { yamlNestingProblem } from './yaml-depth'
 import {
+  defaultYamlValue,
   parseReleaseSettings,
   settingsToYamlSection,
   SETTINGS_KEYS,
   type ReleaseSettings,
   type SettingsIssue,
+  type SettingsKey,
 } from './release-settings'
 
 /** The path of an issue about the whole file (not YAML at all, nested too deep) rather than one key. */
@@ -68,14 +70,6 @@ function plainValue(doc: Document): { ok: true; value: unknown } | { ok: false; 
       issue: { path: WHOLE_FILE, message: `is not valid YAML: ${printableExcerpt(reason, 160)}` },
     }
   }
-}
-
-function workflowsWithSection(doc: Document): string[] {
-  const workflows = doc.get('workflows')
-  if (!isMap(workflows)) return []
-  return workflows.items
-    .filter((pair) => isMap(pair.value) && (pair.value as YAMLMap).hasIn([...SECTION]))
-    .map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key))
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {
@@ -226,6 +220,8 @@ export interface ExportOptions {
 /**
  * Writes settings into `text` (an existing codemagic.yaml, or null for a new minimal file).
  * Keys the settings leave at their default are removed only if the file had them with another value.
+ * Settings the workflow shares with others (an alias, a merge key) are overridden in the workflow's own mapping,
+ * never edited where they are shared: the other workflows read what they read before.
  */
 export function exportCodemagicYaml(
   text: string | null,
@@ -245,7 +241,10 @@ export function exportCodemagicYaml(
   if (tooDeep !== null) throw new Error(tooDeep)
   const doc = parseDocument(text, YAML_OPTIONS)
   if (doc.errors.length > 0) throw new Error(yamlSyntaxIssues(doc)[0]!.message)
-  const workflows = workflowsWithSection(doc)
+  const plain = plainValue(doc)
+  if (!plain.ok) throw new Error(plain.issue.message)
+  // Read as import reads it: a workflow whose section comes through an alias or a merge key counts.
+  const workflows = plainWorkflowsWithSection(plain.value)
   const workflow = options.workflow ?? (workflows.length === 1 ? workflows[0]! : null)
   if (!workflow) {
     throw new Error(
@@ -254,49 +253,111 @@ export function exportCodemagicYaml(
         : `several workflows publish to App Store Connect (${workflows.join(', ')}): choose one`,
     )
   }
-  const path = ['workflows', workflow, ...SECTION]
-  let section = doc.getIn(path, true)
-  if (!isMap(section)) {
-    doc.setIn(path, doc.createNode({}))
-    section = doc.getIn(path, true)
-  }
-  const map = section as YAMLMap
+  const workflowMap = ownMapping(doc, ownMapping(doc, doc.contents, 'workflows', ''), workflow, 'workflows')
+  const section = ownMapping(
+    doc,
+    ownMapping(doc, workflowMap, 'publishing', `workflows.${workflow}`),
+    'app_store_connect',
+    `workflows.${workflow}.publishing`,
+  )
   // `app_store_connect: {}` would otherwise grow into a one-line flow mapping.
-  if (map.items.length === 0) map.flow = false
+  if (section.items.length === 0) section.flow = false
+  // What the file says, merge keys included: a key can come from a mapping other workflows share.
+  const says = (): Record<string, unknown> => section.toJS(doc) as Record<string, unknown>
   let changed = false
   for (const key of SETTINGS_KEYS) {
     if (key === 'api_key' || key === 'key_id' || key === 'issuer_id') continue
-    const has = map.has(key)
-    const existing: unknown = has ? map.toJSON()[key] : undefined
+    const said = says()
+    const has = Object.hasOwn(said, key)
     if (key in wanted) {
-      if (!has || !sameValue(existing, wanted[key], key)) {
-        map.set(key, doc.createNode(wanted[key]))
+      if (!has || !sameValue(said[key], wanted[key], key)) {
+        section.set(key, doc.createNode(wanted[key]))
         changed = true
       }
-    } else if (has) {
+      continue
+    }
+    // Nothing said, or the default said already (`copyright:` left empty, a flag already false): nothing to write.
+    if (!has || saysDefault(key, said[key])) continue
+    if (section.has(key)) {
       // The file says something the settings no longer say: a flag turned off is written as false and a
       // release type back to MANUAL is written out, so the file keeps saying what it means; the rest is removed.
-      const replacement =
-        typeof existing === 'boolean' && key !== 'phased_release'
-          ? false
-          : key === 'release_type'
-            ? 'MANUAL'
-            : undefined
-      if (replacement === undefined) {
-        map.delete(key)
-        changed = true
-      } else if (existing !== replacement) {
-        map.set(key, doc.createNode(replacement))
-        changed = true
-      }
+      if ((typeof said[key] === 'boolean' && key !== 'phased_release') || key === 'release_type')
+        section.set(key, doc.createNode(defaultYamlValue(key)))
+      else section.delete(key)
+      changed = true
+    }
+    // Still said through a merge key: this workflow says the default over it; the shared mapping stays as it is.
+    const inherited = says()
+    if (Object.hasOwn(inherited, key) && !saysDefault(key, inherited[key])) {
+      section.set(key, doc.createNode(defaultYamlValue(key)))
+      changed = true
     }
   }
   if (settings.integrationName) {
-    const integrationPath = ['workflows', workflow, 'integrations', 'app_store_connect']
-    if (doc.getIn(integrationPath) !== settings.integrationName) {
-      doc.setIn(integrationPath, settings.integrationName)
+    const integrations = ownMapping(doc, workflowMap, 'integrations', `workflows.${workflow}`)
+    const said = integrations.toJS(doc) as Record<string, unknown>
+    if (said.app_store_connect !== settings.integrationName) {
+      integrations.set('app_store_connect', settings.integrationName)
       changed = true
     }
   }
   return changed ? doc.toString() : text
+}
+
+/** Whether a value read from the file says the key's default (false, MANUAL, an empty list, nothing). */
+function saysDefault(key: SettingsKey, value: unknown): boolean {
+  if (key === 'release_type') return typeof value === 'string' && value.trim().toUpperCase() === 'MANUAL'
+  return sameValue(value, defaultYamlValue(key), key)
+}
+
+/**
+ * The mapping at `key` of `parent` that this workflow alone owns, made if there is none. The file's own structure is
+ * kept: a mapping written there is edited in place; one the file shares (an alias, or a key that comes through a
+ * merge key) becomes a mapping of its own that merges the shared one (`<<: *shared`), so edits override it for this
+ * workflow and leave the others as they were.
+ */
+function ownMapping(doc: Document, parent: unknown, key: string, where: string): YAMLMap {
+  if (!isMap(parent)) throw new Error(`${where || 'the file'} is not a mapping: Ascent cannot write into it`)
+  const node: unknown = parent.get(key, true)
+  if (isMap(node)) return node
+  const path = where ? `${where}.${key}` : key
+  const shared = isAlias(node)
+    ? node.resolve(doc)
+    : node === undefined
+      ? inheritedNode(doc, parent, key)
+      : node
+  const own = new YAMLMap()
+  if (isMap(shared)) {
+    own.items.push(new Pair(new Scalar(Symbol('<<')), isAlias(node) ? node : doc.createAlias(shared, key)))
+  } else if (shared !== undefined && !(isScalar(shared) && shared.value === null)) {
+    throw new Error(
+      `${path} is ${isSeq(shared) ? 'a list' : 'a value'}, not a mapping: Ascent cannot write its settings there`,
+    )
+  }
+  parent.set(key, own)
+  return own
+}
+
+/** The node `map` takes for `key` from its merge keys (`<<: *a` or `<<: [*a, *b]`; the first that has it wins). */
+function inheritedNode(doc: Document, map: YAMLMap, key: string): unknown {
+  for (const pair of map.items) {
+    if (
+      !isScalar(pair.key) ||
+      (pair.key.value !== '<<' &&
+        !(typeof pair.key.value === 'symbol' && pair.key.value.description === '<<'))
+    )
+      continue
+    const value = isAlias(pair.value) ? pair.value.resolve(doc) : pair.value
+    const sources = isSeq(value)
+      ? value.items.map((item) => (isAlias(item) ? item.resolve(doc) : item))
+      : [value]
+    for (const source of sources) {
+      if (!isMap(source)) continue
+      const found: unknown = source.get(key, true)
+      if (found !== undefined) return isAlias(found) ? found.resolve(doc) : found
+      const deeper = inheritedNode(doc, source, key)
+      if (deeper !== undefined) return deeper
+    }
+  }
+  return undefined
 }

@@ -105,6 +105,24 @@ const FIELDS = {
 export type SettingsKey = keyof typeof FIELDS
 export const SETTINGS_KEYS = Object.keys(FIELDS) as SettingsKey[]
 
+/**
+ * The value that says a key's default when written out. A workflow that inherits a setting (a YAML merge key or an
+ * alias shared with other workflows) cannot delete it: it says the default over it instead.
+ */
+export function defaultYamlValue(key: SettingsKey): unknown {
+  switch (FIELDS[key]) {
+    case 'boolean':
+      return false
+    case 'string-list':
+      return []
+    case 'release-type':
+      return 'MANUAL'
+    default:
+      // Read as "not set" (phased_release: null keeps App Store Connect's setting, which is its default).
+      return null
+  }
+}
+
 /** App Store Connect's locale codes: a language, then an optional script or region (en-US, zh-Hans, es-419). */
 const LOCALE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,4})*$/
 
@@ -283,6 +301,8 @@ export function parseReleaseSettings(raw: unknown, options: ValidateOptions = {}
         break
       }
       case 'auth': {
+        // Not set, like an empty optional text: how a workflow says it no longer uses a shared `auth: integration`.
+        if (value === null) break
         if (value !== 'integration') {
           issues.push({
             path: at(key),

@@ -1,0 +1,228 @@
+import { parseDocument } from 'yaml'
+import { describe, expect, it } from 'vitest'
+import { exportCodemagicYaml, importCodemagicYaml } from '../../../shared/codemagic-yaml'
+import type { ReleaseSettings } from '../../../shared/release-settings'
+
+// codemagic.yaml files share settings between workflows with anchors: an alias (`app_store_connect: *asc`), a
+// merge key (`<<: *asc`, `<<: [*a, *b]`), a whole shared workflow. Writing one workflow's settings must say what
+// the window says for that workflow, and leave every other workflow, and the shared mapping, as they were.
+
+const now = (): number => Date.parse('2026-11-29T12:00:00Z')
+
+const SHARED_SETTINGS = `    auth: integration
+    submit_to_testflight: true
+    beta_groups: [QA team, Beta testers]
+    submit_to_app_store: true
+    release_type: SCHEDULED
+    earliest_release_date: 2031-12-01T14:00:00+02:00
+    copyright: 2031 Example Ltd.
+    phased_release: true`
+
+const INTEGRATIONS = `    integrations:
+      app_store_connect: Release Key`
+
+const SHAPES: Record<string, { readonly text: string; readonly workflows: readonly string[] }> = {
+  'a merge key in the section': {
+    text: `definitions:
+  asc: &asc
+${SHARED_SETTINGS}
+workflows:
+  ios:
+${INTEGRATIONS}
+    publishing:
+      app_store_connect:
+        <<: *asc
+        what_to_test: iOS notes
+  tv:
+${INTEGRATIONS}
+    publishing:
+      app_store_connect:
+        <<: *asc
+`,
+    workflows: ['ios', 'tv'],
+  },
+  'the section as an alias': {
+    text: `definitions:
+  asc: &asc
+${SHARED_SETTINGS}
+workflows:
+  ios:
+${INTEGRATIONS}
+    publishing:
+      app_store_connect: *asc
+  tv:
+${INTEGRATIONS}
+    publishing:
+      app_store_connect: *asc
+`,
+    workflows: ['ios', 'tv'],
+  },
+  'publishing as an alias, beside another publisher': {
+    text: `definitions:
+  publishing: &publishing
+    email:
+      recipients: [release@example.com]
+    app_store_connect:
+${SHARED_SETTINGS.replaceAll('\n    ', '\n      ').replace(/^ {4}/, '      ')}
+workflows:
+  ios:
+${INTEGRATIONS}
+    publishing: *publishing
+  tv:
+${INTEGRATIONS}
+    publishing: *publishing
+`,
+    workflows: ['ios', 'tv'],
+  },
+  'merge keys from two mappings, the first winning': {
+    text: `definitions:
+  asc: &asc
+${SHARED_SETTINGS}
+  testflight_only: &testflight_only
+    submit_to_app_store: false
+    what_to_test: Shared notes
+workflows:
+  ios:
+${INTEGRATIONS}
+    publishing:
+      app_store_connect:
+        <<: [*asc, *testflight_only]
+  tv:
+${INTEGRATIONS}
+    publishing:
+      app_store_connect:
+        <<: [*testflight_only, *asc]
+`,
+    workflows: ['ios', 'tv'],
+  },
+  'whole workflows merged from one': {
+    text: `definitions:
+  base: &base
+${INTEGRATIONS.replaceAll('\n    ', '\n    ').replace(/^ {4}/, '    ')}
+    publishing:
+      email:
+        recipients: [release@example.com]
+      app_store_connect:
+${SHARED_SETTINGS.replaceAll('\n    ', '\n        ').replace(/^ {4}/, '        ')}
+workflows:
+  ios:
+    <<: *base
+    name: iOS
+  tv:
+    <<: *base
+    name: tvOS
+`,
+    workflows: ['ios', 'tv'],
+  },
+}
+
+function settingsOf(text: string, workflow: string): ReleaseSettings {
+  const result = importCodemagicYaml(text, { now, workflow })
+  expect(result.issues).toEqual([])
+  return result.settings!
+}
+
+/** What the window can change, each from the shared settings as imported. */
+const CHANGES: Record<string, (s: ReleaseSettings) => ReleaseSettings> = {
+  'TestFlight off': (s) => ({ ...s, submitToTestflight: false, betaGroups: [] }),
+  'other beta groups': (s) => ({ ...s, betaGroups: ['Partners'] }),
+  'App Store off': (s) => ({
+    ...s,
+    submitToAppStore: false,
+    releaseType: 'MANUAL',
+    earliestReleaseDate: null,
+    copyright: null,
+    phasedRelease: null,
+    whatToTest: null,
+  }),
+  'release when approved, no copyright': (s) => ({
+    ...s,
+    releaseType: 'AFTER_APPROVAL',
+    earliestReleaseDate: null,
+    copyright: null,
+  }),
+  'no integration key': (s) => ({ ...s, auth: null }),
+  'another integration key': (s) => ({ ...s, integrationName: 'Other Key' }),
+}
+
+describe('export into settings that workflows share', () => {
+  for (const [shape, { text, workflows }] of Object.entries(SHAPES)) {
+    describe(shape, () => {
+      it('reads each workflow with its shared settings, and an unchanged round trip is byte-identical', () => {
+        for (const workflow of workflows) {
+          const settings = settingsOf(text, workflow)
+          expect(settings.betaGroups).toEqual(['QA team', 'Beta testers'])
+          expect(settings.integrationName).toBe('Release Key')
+          expect(exportCodemagicYaml(text, settings, { workflow })).toBe(text)
+        }
+      })
+
+      for (const [change, apply] of Object.entries(CHANGES)) {
+        it(`${change}: says it for the chosen workflow only`, () => {
+          for (const workflow of workflows) {
+            const wanted = apply(settingsOf(text, workflow))
+            const out = exportCodemagicYaml(text, wanted, { workflow })
+            expect(settingsOf(out, workflow)).toEqual(wanted)
+            for (const other of workflows.filter((w) => w !== workflow))
+              expect(settingsOf(out, other)).toEqual(settingsOf(text, other))
+            // The shared mappings are as they were, and the file still shares them.
+            expect(plainDefinitions(out)).toEqual(plainDefinitions(text))
+            expect(out).toMatch(/\*\w+/)
+            // Written once, the same settings change nothing more.
+            expect(exportCodemagicYaml(out, wanted, { workflow })).toBe(out)
+          }
+        })
+      }
+    })
+  }
+
+  it('keeps another publisher the workflow took from a shared publishing mapping', () => {
+    const { text } = SHAPES['publishing as an alias, beside another publisher']!
+    const out = exportCodemagicYaml(
+      text,
+      { ...settingsOf(text, 'ios'), betaGroups: ['Partners'] },
+      { workflow: 'ios' },
+    )
+    const plain = parseDocument(out, { merge: true }).toJS() as {
+      workflows: Record<string, { publishing: { email?: unknown } }>
+    }
+    expect(plain.workflows.ios!.publishing.email).toEqual({ recipients: ['release@example.com'] })
+  })
+
+  it('finds the one publishing workflow when its section is an alias', () => {
+    const text = `definitions:\n  asc: &asc\n    submit_to_testflight: true\nworkflows:\n  ios:\n    publishing:\n      app_store_connect: *asc\n  android:\n    name: Android\n`
+    const wanted = { ...settingsOf(text, 'ios'), submitToAppStore: true }
+    const out = exportCodemagicYaml(text, wanted)
+    expect(importCodemagicYaml(out, { now }).workflow).toBe('ios')
+    expect(settingsOf(out, 'ios')).toEqual(wanted)
+  })
+
+  it('names the place that is not a mapping instead of failing inside the YAML library', () => {
+    const settings = settingsOf(SHAPES['a merge key in the section']!.text, 'ios')
+    for (const [text, words] of [
+      [`workflows:\n  ios:\n    publishing: [email]\n`, 'workflows.ios.publishing is a list, not a mapping'],
+      [
+        `workflows:\n  ios:\n    publishing:\n      app_store_connect: yes\n`,
+        'workflows.ios.publishing.app_store_connect is a value, not a mapping',
+      ],
+      [`workflows: [ios]\n`, 'workflows is a list, not a mapping'],
+    ] as const) {
+      expect(() => exportCodemagicYaml(text, settings, { workflow: 'ios' })).toThrow(words)
+    }
+  })
+
+  it('makes a section where an empty one stood', () => {
+    const text = `workflows:\n  ios:\n    publishing:\n      app_store_connect:\n`
+    const wanted = {
+      ...settingsOf(SHAPES['a merge key in the section']!.text, 'ios'),
+      integrationName: null,
+      auth: null,
+    }
+    const out = exportCodemagicYaml(text, wanted, { workflow: 'ios' })
+    expect(settingsOf(out, 'ios')).toEqual(wanted)
+  })
+})
+
+function plainDefinitions(text: string): unknown {
+  return (parseDocument(text, { merge: true }).toJS() as { definitions: unknown }).definitions
+}
