@@ -9,101 +9,61 @@ import type { ReleaseSettings } from '../../../shared/release-settings'
 
 const now = (): number => Date.parse('2026-11-29T12:00:00Z')
 
-const SHARED_SETTINGS = `    auth: integration
-    submit_to_testflight: true
-    beta_groups: [QA team, Beta testers]
-    submit_to_app_store: true
-    release_type: SCHEDULED
-    earliest_release_date: 2031-12-01T14:00:00+02:00
-    copyright: 2031 Example Ltd.
-    phased_release: true`
+const SETTINGS = `auth: integration
+submit_to_testflight: true
+beta_groups: [QA team, Beta testers]
+submit_to_app_store: true
+release_type: SCHEDULED
+earliest_release_date: 2031-12-01T14:00:00+02:00
+copyright: 2031 Example Ltd.
+phased_release: true`
 
-const INTEGRATIONS = `    integrations:
-      app_store_connect: Release Key`
+const indent = (text: string, by: number): string => text.replace(/^/gm, ' '.repeat(by))
 
-const SHAPES: Record<string, { readonly text: string; readonly workflows: readonly string[] }> = {
-  'a merge key in the section': {
-    text: `definitions:
-  asc: &asc
-${SHARED_SETTINGS}
-workflows:
-  ios:
-${INTEGRATIONS}
-    publishing:
-      app_store_connect:
-        <<: *asc
-        what_to_test: iOS notes
-  tv:
-${INTEGRATIONS}
-    publishing:
-      app_store_connect:
-        <<: *asc
-`,
-    workflows: ['ios', 'tv'],
-  },
-  'the section as an alias': {
-    text: `definitions:
-  asc: &asc
-${SHARED_SETTINGS}
-workflows:
-  ios:
-${INTEGRATIONS}
-    publishing:
-      app_store_connect: *asc
-  tv:
-${INTEGRATIONS}
-    publishing:
-      app_store_connect: *asc
-`,
-    workflows: ['ios', 'tv'],
-  },
-  'publishing as an alias, beside another publisher': {
-    text: `definitions:
+const ASC_ANCHOR = `  asc: &asc\n${indent(SETTINGS, 4)}\n`
+
+/** Both workflows with their integration key, and what follows `publishing:` in each. */
+function workflows(ios: string, tv: string): string {
+  const one = (name: string, publishing: string): string =>
+    `  ${name}:\n    integrations:\n      app_store_connect: Release Key\n    publishing:${publishing}\n`
+  return `workflows:\n${one('ios', ios)}${one('tv', tv)}`
+}
+
+const section = (...lines: string[]): string =>
+  `\n      app_store_connect:${lines.map((l) => `\n        ${l}`).join('')}`
+
+const WORKFLOWS = ['ios', 'tv'] as const
+
+const SHAPES: Record<string, string> = {
+  'a merge key in the section': `definitions:\n${ASC_ANCHOR}${workflows(
+    section('<<: *asc', 'what_to_test: iOS notes'),
+    section('<<: *asc'),
+  )}`,
+  'the section as an alias': `definitions:\n${ASC_ANCHOR}${workflows(
+    '\n      app_store_connect: *asc',
+    '\n      app_store_connect: *asc',
+  )}`,
+  'publishing as an alias, beside another publisher': `definitions:
   publishing: &publishing
     email:
       recipients: [release@example.com]
     app_store_connect:
-${SHARED_SETTINGS.replaceAll('\n    ', '\n      ').replace(/^ {4}/, '      ')}
-workflows:
-  ios:
-${INTEGRATIONS}
-    publishing: *publishing
-  tv:
-${INTEGRATIONS}
-    publishing: *publishing
-`,
-    workflows: ['ios', 'tv'],
-  },
-  'merge keys from two mappings, the first winning': {
-    text: `definitions:
-  asc: &asc
-${SHARED_SETTINGS}
-  testflight_only: &testflight_only
+${indent(SETTINGS, 6)}
+${workflows(' *publishing', ' *publishing')}`,
+  'merge keys from two mappings, the first winning': `definitions:
+${ASC_ANCHOR}  testflight_only: &testflight_only
     submit_to_app_store: false
     what_to_test: Shared notes
-workflows:
-  ios:
-${INTEGRATIONS}
-    publishing:
-      app_store_connect:
-        <<: [*asc, *testflight_only]
-  tv:
-${INTEGRATIONS}
-    publishing:
-      app_store_connect:
-        <<: [*testflight_only, *asc]
-`,
-    workflows: ['ios', 'tv'],
-  },
-  'whole workflows merged from one': {
-    text: `definitions:
+${workflows(section('<<: [*asc, *testflight_only]'), section('<<: [*testflight_only, *asc]'))}`,
+  'whole workflows merged from one': `definitions:
   base: &base
-${INTEGRATIONS.replaceAll('\n    ', '\n    ').replace(/^ {4}/, '    ')}
+    integrations:
+      app_store_connect: Release Key
     publishing:
       email:
         recipients: [release@example.com]
       app_store_connect:
-${SHARED_SETTINGS.replaceAll('\n    ', '\n        ').replace(/^ {4}/, '        ')}
+${indent(SETTINGS, 8)}
 workflows:
   ios:
     <<: *base
@@ -112,8 +72,6 @@ workflows:
     <<: *base
     name: tvOS
 `,
-    workflows: ['ios', 'tv'],
-  },
 }
 
 function settingsOf(text: string, workflow: string): ReleaseSettings {
@@ -146,10 +104,10 @@ const CHANGES: Record<string, (s: ReleaseSettings) => ReleaseSettings> = {
 }
 
 describe('export into settings that workflows share', () => {
-  for (const [shape, { text, workflows }] of Object.entries(SHAPES)) {
+  for (const [shape, text] of Object.entries(SHAPES)) {
     describe(shape, () => {
       it('reads each workflow with its shared settings, and an unchanged round trip is byte-identical', () => {
-        for (const workflow of workflows) {
+        for (const workflow of WORKFLOWS) {
           const settings = settingsOf(text, workflow)
           expect(settings.betaGroups).toEqual(['QA team', 'Beta testers'])
           expect(settings.integrationName).toBe('Release Key')
@@ -159,11 +117,11 @@ describe('export into settings that workflows share', () => {
 
       for (const [change, apply] of Object.entries(CHANGES)) {
         it(`${change}: says it for the chosen workflow only`, () => {
-          for (const workflow of workflows) {
+          for (const workflow of WORKFLOWS) {
             const wanted = apply(settingsOf(text, workflow))
             const out = exportCodemagicYaml(text, wanted, { workflow })
             expect(settingsOf(out, workflow)).toEqual(wanted)
-            for (const other of workflows.filter((w) => w !== workflow))
+            for (const other of WORKFLOWS.filter((w) => w !== workflow))
               expect(settingsOf(out, other)).toEqual(settingsOf(text, other))
             // The shared mappings are as they were, and the file still shares them.
             expect(plainDefinitions(out)).toEqual(plainDefinitions(text))
@@ -177,7 +135,7 @@ describe('export into settings that workflows share', () => {
   }
 
   it('keeps another publisher the workflow took from a shared publishing mapping', () => {
-    const { text } = SHAPES['publishing as an alias, beside another publisher']!
+    const text = SHAPES['publishing as an alias, beside another publisher']!
     const out = exportCodemagicYaml(
       text,
       { ...settingsOf(text, 'ios'), betaGroups: ['Partners'] },
@@ -198,7 +156,7 @@ describe('export into settings that workflows share', () => {
   })
 
   it('names the place that is not a mapping instead of failing inside the YAML library', () => {
-    const settings = settingsOf(SHAPES['a merge key in the section']!.text, 'ios')
+    const settings = settingsOf(SHAPES['a merge key in the section']!, 'ios')
     for (const [text, words] of [
       [`workflows:\n  ios:\n    publishing: [email]\n`, 'workflows.ios.publishing is a list, not a mapping'],
       [
@@ -214,7 +172,7 @@ describe('export into settings that workflows share', () => {
   it('makes a section where an empty one stood', () => {
     const text = `workflows:\n  ios:\n    publishing:\n      app_store_connect:\n`
     const wanted = {
-      ...settingsOf(SHAPES['a merge key in the section']!.text, 'ios'),
+      ...settingsOf(SHAPES['a merge key in the section']!, 'ios'),
       integrationName: null,
       auth: null,
     }
