@@ -253,6 +253,8 @@ export function exportCodemagicYaml(
         : `several workflows publish to App Store Connect (${workflows.join(', ')}): choose one`,
     )
   }
+  // A file of comments only has no mapping yet.
+  if (doc.contents === null) doc.set('workflows', new YAMLMap())
   const workflowMap = ownMapping(doc, ownMapping(doc, doc.contents, 'workflows', ''), workflow, 'workflows')
   const section = ownMapping(
     doc,

@@ -169,6 +169,18 @@ describe('export into settings that workflows share', () => {
     }
   })
 
+  it('writes into a file of comments only, keeping them', () => {
+    const text = '# Release settings go here.\n'
+    const wanted = {
+      ...settingsOf(SHAPES['a merge key in the section']!, 'ios'),
+      integrationName: null,
+      auth: null,
+    }
+    const out = exportCodemagicYaml(text, wanted, { workflow: 'ios' })
+    expect(out).toContain('# Release settings go here.')
+    expect(settingsOf(out, 'ios')).toEqual(wanted)
+  })
+
   it('makes a section where an empty one stood', () => {
     const text = `workflows:\n  ios:\n    publishing:\n      app_store_connect:\n`
     const wanted = {
