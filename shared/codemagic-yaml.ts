@@ -1,4 +1,18 @@
-import { Document, isAlias, isMap, isScalar, isSeq, Pair, parseDocument, Scalar, YAMLMap } from 'yaml'
+import {
+  Document,
+  isAlias,
+  isCollection,
+  isMap,
+  isNode,
+  isScalar,
+  isSeq,
+  Pair,
+  parseDocument,
+  Scalar,
+  visit,
+  YAMLMap,
+  type Node,
+} from 'yaml'
 import { printableExcerpt } from './bounded-text'
 import { parseReleaseDate } from './release-date'
 import { yamlNestingProblem } from './yaml-depth'
@@ -273,7 +287,7 @@ export function exportCodemagicYaml(
     const has = Object.hasOwn(said, key)
     if (key in wanted) {
       if (!has || !sameValue(said[key], wanted[key], key)) {
-        section.set(key, doc.createNode(wanted[key]))
+        replaceValue(doc, section, key, doc.createNode(wanted[key]))
         changed = true
       }
       continue
@@ -283,15 +297,14 @@ export function exportCodemagicYaml(
     if (section.has(key)) {
       // The file says something the settings no longer say: a flag turned off is written as false and a
       // release type back to MANUAL is written out, so the file keeps saying what it means; the rest is removed.
-      if ((typeof said[key] === 'boolean' && key !== 'phased_release') || key === 'release_type')
-        section.set(key, doc.createNode(defaultYamlValue(key)))
-      else section.delete(key)
+      const keep = (typeof said[key] === 'boolean' && key !== 'phased_release') || key === 'release_type'
+      replaceValue(doc, section, key, keep ? doc.createNode(defaultYamlValue(key)) : undefined)
       changed = true
     }
     // Still said through a merge key: this workflow says the default over it; the shared mapping stays as it is.
     const inherited = says()
     if (Object.hasOwn(inherited, key) && !saysDefault(key, inherited[key])) {
-      section.set(key, doc.createNode(defaultYamlValue(key)))
+      replaceValue(doc, section, key, doc.createNode(defaultYamlValue(key)))
       changed = true
     }
   }
@@ -299,7 +312,7 @@ export function exportCodemagicYaml(
     const integrations = ownMapping(doc, workflowMap, 'integrations', `workflows.${workflow}`)
     const said = integrations.toJS(doc) as Record<string, unknown>
     if (said.app_store_connect !== settings.integrationName) {
-      integrations.set('app_store_connect', settings.integrationName)
+      replaceValue(doc, integrations, 'app_store_connect', doc.createNode(settings.integrationName))
       changed = true
     }
   }
@@ -336,8 +349,37 @@ function ownMapping(doc: Document, parent: unknown, key: string, where: string):
       `${path} is ${isSeq(shared) ? 'a list' : 'a value'}, not a mapping: Ascent cannot write its settings there`,
     )
   }
-  parent.set(key, own)
+  replaceValue(doc, parent, key, own)
   return own
+}
+
+/**
+ * Sets `key` of `map` to `value`, or deletes it when `value` is undefined. An anchor in what it replaces that an
+ * alias elsewhere still names (`beta_groups: &groups [...]` here, `*groups` in another workflow) moves to that
+ * alias's place, the first of them, which every later alias follows: the others read what they read before, and
+ * the file stays valid YAML instead of naming an anchor it no longer has.
+ */
+function replaceValue(doc: Document, map: YAMLMap, key: string, value: Node | undefined): void {
+  const old: unknown = map.get(key, true)
+  if (isNode(old)) {
+    const anchored: Node[] = []
+    visit(old, (_, node) => {
+      if (isNode(node) && node.anchor) anchored.push(node)
+    })
+    for (const node of anchored) {
+      let moved = false
+      visit(doc, (_, at) => {
+        if (at === old) return visit.SKIP
+        if (moved || !isAlias(at) || at.source !== node.anchor) return undefined
+        moved = true
+        return node
+      })
+    }
+  }
+  // A list or mapping written on one line (`beta_groups: [QA, Beta]`) stays on one line.
+  if (isCollection(old) && isCollection(value) && old.flow) value.flow = true
+  if (value === undefined) map.delete(key)
+  else map.set(key, value)
 }
 
 /** The node `map` takes for `key` from its merge keys (`<<: *a` or `<<: [*a, *b]`; the first that has it wins). */
