@@ -163,12 +163,7 @@ describe('export into settings that workflows share', () => {
   }
 
   it('keeps another publisher the workflow took from a shared publishing mapping', () => {
-    const text = SHAPES['publishing as an alias, beside another publisher']!
-    const out = exportCodemagicYaml(
-      text,
-      { ...settingsOf(text, 'ios'), betaGroups: ['Partners'] },
-      { workflow: 'ios' },
-    )
+    const out = withOtherGroupsOnIos(SHAPES['publishing as an alias, beside another publisher']!)
     const plain = parseDocument(out, { merge: true }).toJS() as {
       workflows: Record<string, { publishing: { email?: unknown } }>
     }
@@ -176,12 +171,7 @@ describe('export into settings that workflows share', () => {
   })
 
   it('moves an anchor the other workflow still names to its first alias, and keeps a one-line list on one line', () => {
-    const text = SHAPES['values anchored in one workflow, aliased in the other']!
-    const out = exportCodemagicYaml(
-      text,
-      { ...settingsOf(text, 'ios'), betaGroups: ['Partners'] },
-      { workflow: 'ios' },
-    )
+    const out = withOtherGroupsOnIos(SHAPES['values anchored in one workflow, aliased in the other']!)
     expect(out).toContain('beta_groups: [ Partners ]')
     expect(out).toContain('beta_groups: &groups [ QA team, Beta testers ]')
     expect(out).toContain('copyright: *copyright')
@@ -232,6 +222,15 @@ describe('export into settings that workflows share', () => {
     expect(settingsOf(out, 'ios')).toEqual(wanted)
   })
 })
+
+/** The file after the window gives the iOS workflow other beta groups. */
+function withOtherGroupsOnIos(text: string): string {
+  return exportCodemagicYaml(
+    text,
+    { ...settingsOf(text, 'ios'), betaGroups: ['Partners'] },
+    { workflow: 'ios' },
+  )
+}
 
 function plainDefinitions(text: string): unknown {
   return (parseDocument(text, { merge: true }).toJS() as { definitions: unknown }).definitions
