@@ -177,6 +177,23 @@ describe('export into settings that workflows share', () => {
     expect(out).toContain('copyright: *copyright')
   })
 
+  it('edits a section written in the workflow where it is written, so a workflow aliasing that section follows', () => {
+    const text = `workflows:
+  ios:
+    publishing:
+      app_store_connect: &asc
+${indent(SETTINGS.replace('auth: integration\n', ''), 8)}
+  tv:
+    publishing:
+      app_store_connect: *asc
+`
+    const wanted = { ...settingsOf(text, 'ios'), betaGroups: ['Partners'] }
+    const out = exportCodemagicYaml(text, wanted, { workflow: 'ios' })
+    expect(settingsOf(out, 'ios')).toEqual(wanted)
+    expect(settingsOf(out, 'tv')).toEqual(wanted)
+    expect(out).toContain('app_store_connect: *asc')
+  })
+
   it('finds the one publishing workflow when its section is an alias', () => {
     const text = `definitions:\n  asc: &asc\n    submit_to_testflight: true\nworkflows:\n  ios:\n    publishing:\n      app_store_connect: *asc\n  android:\n    name: Android\n`
     const wanted = { ...settingsOf(text, 'ios'), submitToAppStore: true }
