@@ -232,7 +232,7 @@ export interface ExportOptions {
 }
 
 /**
- * Writes settings into `text` (an existing codemagic.yaml, or null for a new minimal file).
+ * Writes settings into `text` (an existing codemagic.yaml or bare Ascent release file, or null for a new minimal file).
  * Keys the settings leave at their default are removed only if the file had them with another value.
  * Settings the workflow shares with others (an alias, a merge key) are overridden in the workflow's own mapping,
  * never edited where they are shared: the other workflows read what they read before.
@@ -257,25 +257,7 @@ export function exportCodemagicYaml(
   if (doc.errors.length > 0) throw new Error(yamlSyntaxIssues(doc)[0]!.message)
   const plain = plainValue(doc)
   if (!plain.ok) throw new Error(plain.issue.message)
-  // Read as import reads it: a workflow whose section comes through an alias or a merge key counts.
-  const workflows = plainWorkflowsWithSection(plain.value)
-  const workflow = options.workflow ?? (workflows.length === 1 ? workflows[0]! : null)
-  if (!workflow) {
-    throw new Error(
-      workflows.length === 0
-        ? 'no workflow has publishing.app_store_connect: choose the workflow to write into'
-        : `several workflows publish to App Store Connect (${workflows.join(', ')}): choose one`,
-    )
-  }
-  // A file of comments only has no mapping yet.
-  if (doc.contents === null) doc.set('workflows', new YAMLMap())
-  const workflowMap = ownMapping(doc, ownMapping(doc, doc.contents, 'workflows', ''), workflow, 'workflows')
-  const section = ownMapping(
-    doc,
-    ownMapping(doc, workflowMap, 'publishing', `workflows.${workflow}`),
-    'app_store_connect',
-    `workflows.${workflow}.publishing`,
-  )
+  const { section, workflowMap } = sectionToWrite(doc, plain.value, options.workflow ?? null)
   // `app_store_connect: {}` would otherwise grow into a one-line flow mapping.
   if (section.items.length === 0) section.flow = false
   // What the file says, merge keys included: a key can come from a mapping other workflows share.
@@ -308,8 +290,9 @@ export function exportCodemagicYaml(
       changed = true
     }
   }
-  if (settings.integrationName) {
-    const integrations = ownMapping(doc, workflowMap, 'integrations', `workflows.${workflow}`)
+  // A bare release file has no integrations: import reads no key name from it either.
+  if (settings.integrationName && workflowMap) {
+    const integrations = ownMapping(doc, workflowMap.map, 'integrations', `workflows.${workflowMap.name}`)
     const said = integrations.toJS(doc) as Record<string, unknown>
     if (said.app_store_connect !== settings.integrationName) {
       replaceValue(doc, integrations, 'app_store_connect', doc.createNode(settings.integrationName))
@@ -317,6 +300,39 @@ export function exportCodemagicYaml(
     }
   }
   return changed ? doc.toString() : text
+}
+
+/**
+ * The mapping the settings go into: a bare Ascent release file's top level (import reads it that way), else the
+ * workflow's `publishing.app_store_connect`, each step its own mapping (see ownMapping).
+ */
+function sectionToWrite(
+  doc: Document,
+  plain: unknown,
+  chosen: string | null,
+): { section: YAMLMap; workflowMap: { readonly name: string; readonly map: YAMLMap } | null } {
+  if (chosen === null && isBareReleaseFile(plain) && isMap(doc.contents))
+    return { section: doc.contents, workflowMap: null }
+  // Read as import reads it: a workflow whose section comes through an alias or a merge key counts.
+  const workflows = plainWorkflowsWithSection(plain)
+  const workflow = chosen ?? (workflows.length === 1 ? workflows[0]! : null)
+  if (!workflow) {
+    throw new Error(
+      workflows.length === 0
+        ? 'no workflow has publishing.app_store_connect: choose the workflow to write into'
+        : `several workflows publish to App Store Connect (${workflows.join(', ')}): choose one`,
+    )
+  }
+  // A file of comments only has no mapping yet.
+  if (doc.contents === null) doc.set('workflows', new YAMLMap())
+  const map = ownMapping(doc, ownMapping(doc, doc.contents, 'workflows', ''), workflow, 'workflows')
+  const section = ownMapping(
+    doc,
+    ownMapping(doc, map, 'publishing', `workflows.${workflow}`),
+    'app_store_connect',
+    `workflows.${workflow}.publishing`,
+  )
+  return { section, workflowMap: { name: workflow, map } }
 }
 
 /** Whether a value read from the file says the key's default (false, MANUAL, an empty list, nothing). */

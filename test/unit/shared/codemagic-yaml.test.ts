@@ -194,6 +194,17 @@ describe('export', () => {
     ])
   })
 
+  it('writes back into a bare Ascent release file, keeping its comments', () => {
+    const text = '# Holdout release\nsubmit_to_testflight: true\nbeta_groups: [QA] # testers\n'
+    const settings = imported(text)
+    expect(exportCodemagicYaml(text, settings)).toBe(text)
+    const wanted: ReleaseSettings = { ...settings, betaGroups: ['QA', 'Partners'], submitToAppStore: true }
+    const out = exportCodemagicYaml(text, wanted)
+    expect(out).toContain('# Holdout release')
+    expect(out).not.toContain('workflows')
+    expect(imported(out)).toEqual(wanted)
+  })
+
   it('refuses to guess the workflow when several publish', () => {
     const text = `workflows:\n  a:\n    publishing:\n      app_store_connect: {}\n  b:\n    publishing:\n      app_store_connect: {}\n`
     expect(() => exportCodemagicYaml(text, defaultReleaseSettings)).toThrow(/several workflows/)
