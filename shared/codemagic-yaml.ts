@@ -262,10 +262,11 @@ export function exportCodemagicYaml(
   if (section.items.length === 0) section.flow = false
   // What the file says, merge keys included: a key can come from a mapping other workflows share.
   const says = (): Record<string, unknown> => section.toJS(doc) as Record<string, unknown>
+  // Writing one key leaves what the others say as it was (a moved anchor keeps its value), so this is read once.
+  const said = says()
   let changed = false
   for (const key of SETTINGS_KEYS) {
     if (key === 'api_key' || key === 'key_id' || key === 'issuer_id') continue
-    const said = says()
     const has = Object.hasOwn(said, key)
     if (key in wanted) {
       if (!has || !sameValue(said[key], wanted[key], key)) {
@@ -401,11 +402,8 @@ function replaceValue(doc: Document, map: YAMLMap, key: string, value: Node | un
 /** The node `map` takes for `key` from its merge keys (`<<: *a` or `<<: [*a, *b]`; the first that has it wins). */
 function inheritedNode(doc: Document, map: YAMLMap, key: string): unknown {
   for (const pair of map.items) {
-    if (
-      !isScalar(pair.key) ||
-      (pair.key.value !== '<<' &&
-        !(typeof pair.key.value === 'symbol' && pair.key.value.description === '<<'))
-    )
+    // Parsed with `merge: true`, a merge key is the symbol `<<` (a quoted '<<' is an ordinary key), as ownMapping writes it.
+    if (!isScalar(pair.key) || typeof pair.key.value !== 'symbol' || pair.key.value.description !== '<<')
       continue
     const value = isAlias(pair.value) ? pair.value.resolve(doc) : pair.value
     const sources = isSeq(value)
